@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Thin launcher: runs the TypeScript CLI through tsx's ESM loader, so no build step is needed.
+import { register } from "tsx/esm/api";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+register();
+const here = dirname(fileURLToPath(import.meta.url));
+await import(join(here, "..", "src", "cli", "main.ts"));

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { ComponentType } from "../model/common.js";
+
+/**
+ * The schema of `.github/cowabunga.yml`. Every key has a default, so an empty file is valid.
+ * Secrets never live here: channels name recipients; URLs and passwords come from the app's environment.
+ */
+export const ComponentConfig = z.object({
+  name: z.string().min(1),
+  /** Globs (picomatch) of the directories or files that belong to this component. */
+  paths: z.array(z.string().min(1)).min(1),
+  type: ComponentType.optional(),
+  depends_on: z.array(z.string()).default([]),
+  /** Runtime health endpoint polled by the app (http/https). */
+  health_url: z.string().url().optional(),
+});
+export type ComponentConfig = z.infer<typeof ComponentConfig>;
+
+export const MaintenanceWindow = z.object({
+  /** Days of the week, lowercase three-letter names. */
+  days: z.array(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])).min(1),
+  /** "HH:MM" 24-hour, in the schedule's timezone. */
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM"),
+  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "expected HH:MM"),
+});
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+export const ScheduleConfig = z.object({
+  /** Five-field cron expression for scheduled scans. */
+  cron: z.string().default("0 6 * * *"),
+  /** IANA timezone name. */
+  timezone: z.string().default("UTC"),
+  /** Random delay added to each scheduled scan, to spread load. */
+  jitter_minutes: z.number().int().min(0).max(720).default(15),
+  /** Update PRs open only inside a window (critical security fixes excepted). Empty: any time. */
+  maintenance_windows: z.array(MaintenanceWindow).default([]),
+});
+
+export const ThresholdsConfig = z.object({
+  /** Critical alert: an advisory with CVSS score above this. */
+  critical_cvss: z.number().min(0).max(10).default(8.0),
+  /** High alert: a component health score below this. */
+  component_health: z.number().min(0).max(1).default(0.7),
+  /** Medium alert: a dependency more than this many months behind latest. */
+  outdated_months: z.number().min(0).default(6),
+  /** Low alert: test coverage (percent) below this. */
+  coverage_percent: z.number().min(0).max(100).default(80),
+  /** A dependency with no release for this many years is unmaintained. */
+  unmaintained_years: z.number().min(0).default(2),
+});
+
+export const IgnoreRule = z.object({
+  /** Package name, or a glob such as "@types/*". */
+  package: z.string().min(1),
+  /** Only versions in this range (the ecosystem's syntax) are ignored. */
+  versions: z.string().optional(),
+  /** ISO date; the rule lapses after it. */
+  until: z.string().date().optional(),
+  reason: z.string().min(1),
+  /** Limit the rule to one package manager. */
+  package_manager: z.string().optional(),
+});
+export type IgnoreRule = z.infer<typeof IgnoreRule>;
+
+export const UpdateType = z.enum(["major", "minor", "patch", "digest"]);
+
+export const UpdatesConfig = z.object({
+  enabled: z.boolean().default(true),
+  /** Update types that get PRs. Security fixes always do. */
+  update_types: z.array(UpdateType).default(["minor", "patch"]),
+  max_open_prs: z.number().int().min(0).default(5),
+  /** none: one PR per dependency; component: one per component and update type; all: one per update type. */
+  grouping: z.enum(["none", "component", "all"]).default("none"),
+  labels: z.array(z.string()).default(["dependencies", "cowabunga"]),
+  reviewers: z.array(z.string()).default([]),
+  /** Automerge updates marked auto_update_safe, once CI is green. */
+  automerge: z.boolean().default(false),
+  /** Days a release must have been public before we propose it. */
+  minimum_release_age_days: z.number().int().min(0).default(3),
+  /** When to rebase an open update PR: only on conflicts (default), or whenever the base moves. */
+  rebase: z.enum(["conflicts", "behind", "never"]).default("conflicts"),
+});
+
+export const NotificationsConfig = z.object({
+  slack: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** Names of Slack webhooks; each maps to env COWABUNGA_SLACK_WEBHOOK_<NAME>. */
+      channels: z.array(z.string().regex(/^[A-Za-z0-9_]+$/)).default(["default"]),
+    })
+    .default({ enabled: false, channels: ["default"] }),
+  email: z
+    .object({
+      enabled: z.boolean().default(false),
+      recipients: z.array(z.string().email()).default([]),
+      digest: z.enum(["daily", "weekly", "off"]).default("weekly"),
+    })
+    .default({ enabled: false, recipients: [], digest: "weekly" }),
+  github: z
+    .object({ enabled: z.boolean().default(true), mention: z.array(z.string()).default([]) })
+    .default({ enabled: true, mention: [] }),
+  /** Alerts of one kind for one subject are not repeated inside this many hours. */
+  quiet_period_hours: z.number().min(0).default(24),
+});
+
+export const RetentionConfig = z.object({
+  health_days: z.number().int().min(1).default(30),
+  issue_history_days: z.number().int().min(1).default(365),
+  dependency_history_days: z.number().int().min(1).default(182),
+  /** Maintenance records are a permanent archive; 0 means keep forever. */
+  records_days: z.number().int().min(0).default(0),
+});
+
+export const RegistriesConfig = z.partialRecord(
+  z.enum(["npm", "pypi", "crates", "go", "docker", "helm", "osv"]),
+  z.string().url(),
+);
+
+export const IssuesConfig = z.object({
+  enabled: z.boolean().default(true),
+  /** New GitHub issues opened per run; the rest are summarised in the dashboard issue. */
+  max_new_per_run: z.number().int().min(0).default(10),
+  labels: z.array(z.string()).default(["cowabunga"]),
+  /** Scan Markdown and source for TODO/FIXME and broken links. */
+  bug_markers: z.boolean().default(true),
+  documentation: z.boolean().default(true),
+});
+
+export const CowabungaConfig = z.object({
+  components: z.array(ComponentConfig).default([]),
+  schedule: ScheduleConfig.default(ScheduleConfig.parse({})),
+  maintenance_mode: z.boolean().default(false),
+  thresholds: ThresholdsConfig.default(ThresholdsConfig.parse({})),
+  ignore: z.array(IgnoreRule).default([]),
+  updates: UpdatesConfig.default(UpdatesConfig.parse({})),
+  issues: IssuesConfig.default(IssuesConfig.parse({})),
+  notifications: NotificationsConfig.default(NotificationsConfig.parse({})),
+  retention: RetentionConfig.default(RetentionConfig.parse({})),
+  /** Mirror URLs per ecosystem, for air-gapped installs. */
+  registries: RegistriesConfig.default({}),
+  /** Paths (globs) the scan skips in addition to .gitignore. */
+  ignore_paths: z.array(z.string()).default([]),
+});
+export type CowabungaConfig = z.infer<typeof CowabungaConfig>;
+
+export function defaultConfig(): CowabungaConfig {
+  return CowabungaConfig.parse({});
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { DateTime, UpdateRisk } from "./common.js";
+
+/** Compatibility of the latest version with this component (seed: CompatibilityStatus, undefined there). */
+export const CompatibilityStatus = z.object({
+  /** compatible: every declared requirement of the target is met; incompatible: one is not; unknown: nothing to check against. */
+  status: z.enum(["compatible", "incompatible", "unknown"]),
+  /** Why, one sentence per requirement checked, e.g. "requires-python >=3.12 excludes the component's >=3.11". */
+  reasons: z.array(z.string()),
+  /** The version checked (usually latest_version). */
+  target_version: z.string().nullable().default(null),
+});
+export type CompatibilityStatus = z.infer<typeof CompatibilityStatus>;
+
+export const DependencyType = z.enum(["prod", "dev", "optional", "peer", "build"]);
+export type DependencyType = z.infer<typeof DependencyType>;
+
+export const UpdateType = z.enum(["major", "minor", "patch", "digest", "none", "unknown"]);
+export type UpdateType = z.infer<typeof UpdateType>;
+
+/** An advisory that affects this dependency at its current version. */
+export const AdvisoryRef = z.object({
+  id: z.string(),
+  aliases: z.array(z.string()),
+  summary: z.string(),
+  url: z.string().nullable(),
+  score: z.number().min(0).max(10).nullable(),
+  /** True when the score was mapped from a severity word, not computed from a vector. */
+  score_estimated: z.boolean(),
+  cvss_vector: z.string().nullable(),
+  /** Lowest fixed version at or above the current one; null when no fix exists. */
+  fixed_version: z.string().nullable(),
+  published: DateTime.nullable(),
+});
+export type AdvisoryRef = z.infer<typeof AdvisoryRef>;
+
+/** Outcome of the registry lookup. */
+export const LookupStatus = z.object({
+  status: z.enum(["ok", "unknown", "skipped"]),
+  reason: z.string().nullable(),
+});
+export type LookupStatus = z.infer<typeof LookupStatus>;
+
+/**
+ * The seed's Dependency, plus the scan facts (file, line, type, constraint, locked version)
+ * and the enrichment details. The seed's fields keep their names; extras are snake_case too.
+ */
+export const Dependency = z.object({
+  // Seed fields
+  name: z.string().min(1),
+  version: z.string(),
+  latest_version: z.string().nullable(),
+  package_manager: z.string(),
+  component: z.string(),
+  cve_ids: z.array(z.string()),
+  vulnerability_score: z.number().min(0).max(10).nullable(),
+  patch_available: z.boolean(),
+  compatibility: CompatibilityStatus,
+  breaking_changes: z.array(z.string()),
+  deprecated: z.boolean(),
+  auto_update_safe: z.boolean(),
+  update_risk: UpdateRisk,
+  last_updated: DateTime.nullable(),
+  next_review_date: DateTime.nullable(),
+  // Scan facts
+  file: z.string(),
+  line: z.number().int().nullable(),
+  dependency_type: DependencyType,
+  /** The constraint as declared, e.g. "^1.2.0", ">=2,<3", "3.11-slim". */
+  current_value: z.string(),
+  /** The version the lockfile resolved, when there is one. */
+  locked_version: z.string().nullable(),
+  // Enrichment details
+  update_type: UpdateType.default("unknown"),
+  days_behind: z.number().int().nullable().default(null),
+  latest_release_date: DateTime.nullable().default(null),
+  fixed_version: z.string().nullable().default(null),
+  vulnerability_score_estimated: z.boolean().default(false),
+  advisories: z.array(AdvisoryRef).default([]),
+  source_url: z.string().nullable().default(null),
+  lookup: LookupStatus.default({ status: "skipped", reason: "not looked up" }),
+  /** Why this dependency cannot be looked up or updated (local path, git URL, variable). */
+  skip_reason: z.string().nullable().default(null),
+});
+export type Dependency = z.infer<typeof Dependency>;

@@ -1,0 +1,135 @@
+import type { ComponentType, DependencyType } from "../model/index.js";
+
+/** The package managers we extract, named as Dependency.package_manager. */
+export type PackageManager =
+  | "npm"
+  | "pip"
+  | "cargo"
+  | "go"
+  | "docker"
+  | "github-actions"
+  | "helm"
+  | "zarf"
+  | "uds";
+
+/** Where the latest version of a dependency is looked up. */
+export type DatasourceName =
+  | "npm"
+  | "pypi"
+  | "crates"
+  | "go"
+  | "docker"
+  | "github-tags"
+  | "helm"
+  | "git"
+  | "node-version"
+  | "python-version"
+  | "none";
+
+/** A dependency as found in a manifest, before enrichment. */
+export interface ExtractedDependency {
+  name: string;
+  package_manager: PackageManager;
+  datasource: DatasourceName;
+  /** File it was declared in, POSIX path relative to the repository root. */
+  file: string;
+  /** 1-based line of the declaration, when known. */
+  line: number | null;
+  dependency_type: DependencyType;
+  /** The constraint or reference as declared: "^1.2.0", ">=2,<3", "3.11-slim", "v4". */
+  current_value: string;
+  /**
+   * The best-known current version: the locked version, else the exact pin, else the constraint's
+   * lower bound, else current_value as declared.
+   */
+  version: string;
+  /** Version resolved by the lockfile, when there is one. */
+  locked_version: string | null;
+  /** Registry or repository URL: Helm repo, docker registry host, zarf chart URL. */
+  registry_url: string | null;
+  /** Image or action digest / commit SHA pin, when present. */
+  digest: string | null;
+  /** Why this dependency cannot be looked up or updated: local path, git URL, unresolved variable... */
+  skip_reason: string | null;
+  /** For path / workspace / file: dependencies, the target directory (repo-relative POSIX). */
+  local_path: string | null;
+  /** Filled by component discovery. */
+  component: string;
+}
+
+export interface ScanWarning {
+  file: string | null;
+  line: number | null;
+  manager: PackageManager | "source" | "components";
+  message: string;
+}
+
+/** Facts about a manifest's own project, used for component naming and compatibility checks. */
+export interface ManifestMeta {
+  /** Project name, e.g. package.json "name", [project].name, [package].name. */
+  name?: string;
+  version?: string;
+  /** Whether this manifest marks a component root (package.json, pyproject.toml, Cargo.toml, go.mod, Chart.yaml, zarf.yaml...). */
+  primary: boolean;
+  requires_python?: string;
+  node_engines?: string;
+  rust_version?: string;
+  go_version?: string;
+  /** npm/pnpm/cargo workspace member globs. */
+  workspaces?: string[];
+  /** Images this manifest builds or publishes (for Dockerfile → component links). */
+  images_built?: string[];
+  description?: string;
+}
+
+/** Read another file of the repository (already fetched), e.g. a lockfile next to a manifest. */
+export interface ExtractContext {
+  readFile(path: string): string | undefined;
+  /** All file paths in the repository. */
+  allFiles: readonly string[];
+}
+
+export interface ManagerResult {
+  deps: ExtractedDependency[];
+  warnings: ScanWarning[];
+  meta: ManifestMeta;
+  /** Every package pinned in a lockfile (transitive ones too), for vulnerability matching. */
+  locked?: Array<{ name: string; version: string; datasource: DatasourceName }>;
+}
+
+/** One manifest kind. Knows one file format and nothing about GitHub. */
+export interface Manager {
+  name: PackageManager;
+  /** Does this path (repo-relative, POSIX) belong to this manager as a manifest to extract? */
+  matches(path: string): boolean;
+  /** Companion files this manager may read through ctx (lockfiles, included requirement files). */
+  companions?(path: string): string[];
+  /** Never throws: a malformed file yields a warning naming the file and line. */
+  extract(path: string, content: string, ctx: ExtractContext): ManagerResult;
+}
+
+export interface ScannedComponent {
+  name: string;
+  /** Directory, repo-relative POSIX, "." for the root. */
+  path: string;
+  type: ComponentType;
+  version: string;
+  manifests: string[];
+  /** Names of other components this one depends on. */
+  dependencies: string[];
+  /** Names of components that depend on this one. */
+  dependent_components: string[];
+  meta: Omit<ManifestMeta, "primary">;
+}
+
+export interface ScanResult {
+  source: string;
+  commit_sha: string | null;
+  components: ScannedComponent[];
+  dependencies: ExtractedDependency[];
+  /** Lockfile-pinned packages by component, for vulnerability matching of transitive deps. */
+  locked: Array<{ name: string; version: string; datasource: DatasourceName; component: string; file: string }>;
+  warnings: ScanWarning[];
+  files_scanned: number;
+  manifests: string[];
+}
