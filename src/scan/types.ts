@@ -55,6 +55,10 @@ export interface ExtractedDependency {
   local_path: string | null;
   /** Filled by component discovery. */
   component: string;
+  /** Optional human-readable facts: environment marker, "indirect", "renamed from x", "inherited from workspace". */
+  notes?: string[];
+  /** Named dependency group, e.g. PEP 621 optional-dependencies extra, PEP 735 / Poetry group. */
+  group?: string;
 }
 
 export interface ScanWarning {

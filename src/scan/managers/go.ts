@@ -1,0 +1,245 @@
+import path from "node:path";
+import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import { resolveRelative } from "./pip/common.js";
+import { truncate } from "./pip/pep508.js";
+
+/**
+ * go.mod, line-based (https://go.dev/ref/mod#go-mod-file). There is no maintained JS go.mod
+ * parser; the grammar is small: one directive per line or a parenthesised block, `//` comments,
+ * tokens that may be "quoted" or `raw`.
+ */
+
+interface Token {
+  text: string;
+}
+
+/** Split a line into tokens and its trailing comment. */
+function tokenize(line: string): { tokens: Token[]; comment: string | null; error: string | null } {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === " " || c === "\t" || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === "/" && line[i + 1] === "/") return { tokens, comment: line.slice(i + 2).trim(), error: null };
+    if (c === '"' || c === "`") {
+      const end = c === '"' ? findQuoteEnd(line, i + 1) : line.indexOf("`", i + 1);
+      if (end < 0) return { tokens, comment: null, error: "unterminated quoted string" };
+      const raw = line.slice(i + 1, end);
+      tokens.push({ text: c === '"' ? raw.replace(/\\(.)/g, "$1") : raw });
+      i = end + 1;
+      continue;
+    }
+    if (c === "(" || c === ")") {
+      tokens.push({ text: c });
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < line.length && !/[\s"`()]/.test(line[j]) && !(line[j] === "/" && line[j + 1] === "/")) j++;
+    tokens.push({ text: line.slice(i, j) });
+    i = j;
+  }
+  return { tokens, comment: null, error: null };
+}
+
+function findQuoteEnd(line: string, from: number): number {
+  for (let k = from; k < line.length; k++) {
+    if (line[k] === "\\") k++;
+    else if (line[k] === '"') return k;
+  }
+  return -1;
+}
+
+const DIRECTIVES = new Set(["module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool", "ignore"]);
+
+interface Require {
+  path: string;
+  version: string;
+  line: number;
+  indirect: boolean;
+}
+
+interface Replace {
+  oldPath: string;
+  oldVersion: string | null;
+  newPath: string;
+  newVersion: string | null;
+  line: number;
+}
+
+function isLocalPath(p: string): boolean {
+  return p.startsWith("./") || p.startsWith("../") || p === "." || p === ".." || p.startsWith("/");
+}
+
+function goDep(file: string, line: number, name: string, current: string, extra: Partial<ExtractedDependency>): ExtractedDependency {
+  return {
+    name,
+    package_manager: "go",
+    datasource: "go",
+    file,
+    line,
+    dependency_type: "prod",
+    current_value: current,
+    version: current,
+    locked_version: null,
+    registry_url: null,
+    digest: null,
+    skip_reason: null,
+    local_path: null,
+    component: "",
+    ...extra,
+  };
+}
+
+function extract(file: string, content: string, ctx: ExtractContext): ManagerResult {
+  const warnings: ScanWarning[] = [];
+  const warn = (line: number, message: string): void => {
+    warnings.push({ file, line, manager: "go", message });
+  };
+  const meta: ManifestMeta = { primary: false };
+  const deps: ExtractedDependency[] = [];
+  const requires: Require[] = [];
+  const replaces: Replace[] = [];
+  let block: { verb: string; line: number } | null = null;
+
+  const handle = (verb: string, args: Token[], comment: string | null, line: number): void => {
+    const a = args.map((t) => t.text);
+    switch (verb) {
+      case "module":
+        if (a.length !== 1) warn(line, "module directive needs exactly one path");
+        else {
+          meta.name = a[0];
+          meta.primary = true;
+        }
+        break;
+      case "go":
+        if (a.length !== 1 || !/^\d+(\.\d+){0,2}([a-z]+\d*)?$/.test(a[0])) warn(line, `invalid go version "${truncate(a.join(" "))}"`);
+        else {
+          meta.go_version = a[0];
+          deps.push(goDep(file, line, "go", a[0], { datasource: "none", dependency_type: "build", notes: ["go directive: minimum Go language version"] }));
+        }
+        break;
+      case "toolchain":
+        if (a.length !== 1 || !/^go\d/.test(a[0]) && a[0] !== "default") warn(line, `invalid toolchain "${truncate(a.join(" "))}"`);
+        else if (a[0] !== "default") {
+          deps.push(
+            goDep(file, line, "toolchain", a[0], { version: a[0].replace(/^go/, ""), datasource: "none", dependency_type: "build", notes: ["toolchain directive: preferred Go toolchain"] }),
+          );
+        }
+        break;
+      case "require":
+        if (a.length !== 2) warn(line, `require needs a module path and a version, got "${truncate(a.join(" "))}"`);
+        else if (!/^v\d+\.\d+\.\d+/.test(a[1])) warn(line, `${a[0]}: invalid module version "${truncate(a[1])}"`);
+        else requires.push({ path: a[0], version: a[1], line, indirect: comment !== null && /(^|;)\s*indirect\s*(;|$)/.test(comment) });
+        break;
+      case "replace": {
+        const arrow = a.indexOf("=>");
+        if (arrow < 1 || arrow > 2 || a.length - arrow - 1 < 1 || a.length - arrow - 1 > 2) {
+          warn(line, `replace needs "old [version] => new [version]", got "${truncate(a.join(" "))}"`);
+          break;
+        }
+        replaces.push({
+          oldPath: a[0],
+          oldVersion: arrow === 2 ? a[1] : null,
+          newPath: a[arrow + 1],
+          newVersion: a[arrow + 2] ?? null,
+          line,
+        });
+        break;
+      }
+      // exclude and retract affect version selection / this module's own releases, not what it uses.
+      case "exclude":
+      case "retract":
+      case "godebug":
+      case "tool":
+      case "ignore":
+        break;
+    }
+  };
+
+  const lines = content.replace(/^\uFEFF/, "").split("\n");
+  lines.forEach((raw, idx) => {
+    const lineNo = idx + 1;
+    const { tokens, comment, error } = tokenize(raw);
+    if (error) {
+      warn(lineNo, error);
+      return;
+    }
+    if (tokens.length === 0) return;
+    if (block) {
+      if (tokens.length === 1 && tokens[0].text === ")") {
+        block = null;
+        return;
+      }
+      handle(block.verb, tokens, comment, lineNo);
+      return;
+    }
+    const verb = tokens[0].text;
+    if (!DIRECTIVES.has(verb)) {
+      warn(lineNo, `unknown directive "${truncate(verb)}"`);
+      return;
+    }
+    if (tokens.length === 2 && tokens[1].text === "(") {
+      block = { verb, line: lineNo };
+      return;
+    }
+    if (tokens.length === 3 && tokens[1].text === "(" && tokens[2].text === ")") return;
+    handle(verb, tokens.slice(1), comment, lineNo);
+  });
+  if (block !== null) {
+    const open: { verb: string; line: number } = block;
+    warn(open.line, `${open.verb} block opened here is never closed`);
+  }
+
+  for (const r of requires) {
+    const notes: string[] = [];
+    if (r.indirect) notes.push("indirect");
+    const dep = goDep(file, r.line, r.path, r.version, {});
+    if (/[-.]\d{14}-[0-9a-f]{12}(\+incompatible)?$/.test(r.version)) {
+      notes.push("pseudo-version");
+    }
+    const rep = replaces.find((p) => p.oldPath === r.path && (p.oldVersion === null || p.oldVersion === r.version));
+    if (rep) {
+      if (isLocalPath(rep.newPath)) {
+        dep.local_path = resolveRelative(file, rep.newPath);
+        dep.skip_reason = "local-replace";
+        notes.push(`replaced by local path ${rep.newPath}`);
+      } else {
+        notes.push(`replaced by ${rep.newPath}${rep.newVersion ? ` ${rep.newVersion}` : ""}`);
+      }
+    }
+    if (notes.length) dep.notes = notes;
+    deps.push(dep);
+  }
+  const sum = path.posix.dirname(file) === "." ? "go.sum" : `${path.posix.dirname(file)}/go.sum`;
+  const needsSum = requires.some((r) => !deps.find((d) => d.name === r.path)?.local_path);
+  if (needsSum && !ctx.allFiles.includes(sum)) {
+    warnings.push({ file, line: null, manager: "go", message: `go.mod has requirements but ${sum} is missing` });
+  }
+  // go.mod pins the minimal version of every module in the build (MVS): they are the lock.
+  const locked = deps
+    .filter((d) => d.datasource === "go" && d.local_path === null)
+    .map((d) => ({ name: d.name, version: d.version, datasource: "go" as const }));
+  return { deps, warnings, meta, locked };
+}
+
+export const goManager: Manager = {
+  name: "go",
+  matches(file: string): boolean {
+    return path.posix.basename(file) === "go.mod";
+  },
+  companions(file: string): string[] {
+    const dir = path.posix.dirname(file);
+    return [dir === "." ? "go.sum" : `${dir}/go.sum`];
+  },
+  extract(file: string, content: string, ctx: ExtractContext): ManagerResult {
+    try {
+      return extract(file, content, ctx);
+    } catch (err) {
+      return { deps: [], warnings: [{ file, line: null, manager: "go", message: `internal error while reading ${file}: ${String(err)}` }], meta: { primary: false }, locked: [] };
+    }
+  },
+};

@@ -1,0 +1,80 @@
+import path from "node:path";
+import type { DependencyType } from "../../../model/index.js";
+import type { DatasourceName, ExtractedDependency, ExtractContext } from "../../types.js";
+
+export interface PyDepInit {
+  name: string;
+  file: string;
+  line: number | null;
+  dependency_type: DependencyType;
+  current_value: string;
+  version: string;
+  datasource?: DatasourceName;
+  locked_version?: string | null;
+  registry_url?: string | null;
+  skip_reason?: string | null;
+  local_path?: string | null;
+  notes?: string[];
+  group?: string;
+}
+
+export function pyDep(init: PyDepInit): ExtractedDependency {
+  const dep: ExtractedDependency = {
+    name: init.name,
+    package_manager: "pip",
+    datasource: init.datasource ?? "pypi",
+    file: init.file,
+    line: init.line,
+    dependency_type: init.dependency_type,
+    current_value: init.current_value,
+    version: init.version,
+    locked_version: init.locked_version ?? null,
+    registry_url: init.registry_url ?? null,
+    digest: null,
+    skip_reason: init.skip_reason ?? null,
+    local_path: init.local_path ?? null,
+    component: "",
+  };
+  if (init.notes && init.notes.length > 0) dep.notes = init.notes;
+  if (init.group !== undefined) dep.group = init.group;
+  return dep;
+}
+
+/** Resolve `rel` against the directory of `fromFile`, as a repo-relative POSIX path. */
+export function resolveRelative(fromFile: string, rel: string): string {
+  const dir = path.posix.dirname(fromFile);
+  const joined = rel.startsWith("/") ? rel.slice(1) : path.posix.join(dir, rel);
+  const norm = path.posix.normalize(joined);
+  return norm === "" ? "." : norm.replace(/\/$/, "");
+}
+
+/** Read a file through the context without letting a faulty reader throw out of a scan. */
+export function safeRead(ctx: ExtractContext, file: string): string | undefined {
+  try {
+    return ctx.readFile(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function fileExists(ctx: ExtractContext, file: string): boolean {
+  return ctx.allFiles.includes(file);
+}
+
+/** The nearest file named `name` in the directory of `fromFile` or any ancestor directory. */
+export function nearestAncestorFile(ctx: ExtractContext, fromFile: string, name: string): string | null {
+  let dir = path.posix.dirname(fromFile);
+  for (;;) {
+    const candidate = dir === "." || dir === "" ? name : `${dir}/${name}`;
+    if (fileExists(ctx, candidate)) return candidate;
+    if (dir === "." || dir === "" || dir === "/") return null;
+    const parent = path.posix.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+export function siblingPath(file: string, name: string): string {
+  const dir = path.posix.dirname(file);
+  return dir === "." ? name : `${dir}/${name}`;
+}

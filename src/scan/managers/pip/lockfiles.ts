@@ -1,0 +1,68 @@
+import type { ScanWarning } from "../../types.js";
+import { normalizePyName } from "./pep508.js";
+import { asTable, parseTomlFile } from "./toml.js";
+
+export interface PyLock {
+  file: string;
+  /** PEP 503 normalised name → version. */
+  versions: Map<string, string>;
+  packages: Array<{ name: string; version: string }>;
+}
+
+/** poetry.lock and uv.lock: `[[package]]` tables with name and version. */
+export function parseTomlLock(file: string, content: string, warnings: ScanWarning[]): PyLock | null {
+  const parsed = parseTomlFile(file, content, "pip");
+  if (!parsed.ok) {
+    warnings.push(parsed.warning);
+    return null;
+  }
+  const lock: PyLock = { file, versions: new Map(), packages: [] };
+  const pkgs = parsed.value.package;
+  if (pkgs !== undefined && !Array.isArray(pkgs)) {
+    warnings.push({ file, line: null, manager: "pip", message: "package must be an array of tables" });
+    return lock;
+  }
+  for (const p of pkgs ?? []) {
+    const t = asTable(p);
+    if (!t || typeof t.name !== "string" || typeof t.version !== "string") continue;
+    add(lock, t.name, t.version);
+  }
+  return lock;
+}
+
+/** Pipfile.lock: JSON with `default` and `develop` maps of name → { version: "==x" }. */
+export function parsePipfileLock(file: string, content: string, warnings: ScanWarning[]): PyLock | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(content);
+  } catch (err) {
+    warnings.push({ file, line: jsonErrorLine(content, err), manager: "pip", message: `invalid JSON: ${(err as Error).message}` });
+    return null;
+  }
+  const lock: PyLock = { file, versions: new Map(), packages: [] };
+  if (typeof doc !== "object" || doc === null) {
+    warnings.push({ file, line: null, manager: "pip", message: "Pipfile.lock is not a JSON object" });
+    return lock;
+  }
+  for (const section of ["default", "develop"]) {
+    const s = (doc as Record<string, unknown>)[section];
+    if (typeof s !== "object" || s === null) continue;
+    for (const [name, entry] of Object.entries(s as Record<string, unknown>)) {
+      const v = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).version : undefined;
+      if (typeof v === "string" && /^===?/.test(v)) add(lock, name, v.replace(/^===?/, "").trim());
+    }
+  }
+  return lock;
+}
+
+function add(lock: PyLock, name: string, version: string): void {
+  const key = normalizePyName(name);
+  if (!lock.versions.has(key)) lock.versions.set(key, version);
+  lock.packages.push({ name, version });
+}
+
+function jsonErrorLine(content: string, err: unknown): number | null {
+  const m = /position (\d+)/.exec(String((err as Error)?.message ?? ""));
+  if (!m) return null;
+  return content.slice(0, Number(m[1])).split("\n").length;
+}
