@@ -1,0 +1,367 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { Dependency } from "../model/dependency.js";
+import { ComponentHealth, SystemHealth } from "../model/health.js";
+import { MaintenanceIssue } from "../model/issue.js";
+import { MaintenanceRecord } from "../model/record.js";
+import { parseEntity } from "../model/validate.js";
+import { isTempFile, writeFileAtomic } from "./atomic.js";
+import { KeyedMutex, withFileLock } from "./lock.js";
+import { checkRepoRef, componentFileName, inside } from "./paths.js";
+import {
+  DEFAULT_RETENTION,
+  pruneDependencyHistory,
+  pruneHealthHistory,
+  pruneIssues,
+  pruneRecords,
+} from "./retention.js";
+import {
+  DependencySnapshot,
+  PendingNotification,
+  ScanState,
+  type RepoRef,
+  type Retention,
+  type Store,
+  type StoreWarning,
+  type Updater,
+} from "./types.js";
+
+/** File names inside `<root>/<owner>/<repo>/` (the seed's data/ layout, plus our extras). */
+export const STORE_FILES = {
+  systemHealth: "system_health.json",
+  issues: "maintenance_issues.json",
+  dependencies: "dependency_status.json",
+  records: "maintenance_records.json",
+  componentDir: "component_health",
+  healthHistory: "health_history.json",
+  dependencyHistory: "dependency_history.json",
+  pending: "pending_notifications.json",
+  scanState: "scan_state.json",
+  lock: ".lock",
+} as const;
+
+export class StoreValidationError extends Error {
+  override readonly name = "StoreValidationError";
+}
+
+export interface StoreLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface FileStoreOptions {
+  /** Data directory; default env COWABUNGA_DATA_DIR, else ./data. */
+  root?: string;
+  /** Injected clock for retention and timestamps. */
+  clock?: () => Date;
+  logger?: StoreLogger;
+  /** Retention for repositories without setRetention(); defaults to the seed's. */
+  retention?: Partial<Retention>;
+  /** Cross-process lock: a lock untouched for this long is broken (default 30 s). */
+  lockStaleMs?: number;
+  /** Cross-process lock: give up waiting after this long (default 60 s). */
+  lockTimeoutMs?: number;
+}
+
+const Issues = z.array(MaintenanceIssue);
+const Records = z.array(MaintenanceRecord);
+const Dependencies = z.array(Dependency);
+const HealthHistory = z.array(SystemHealth);
+const DependencyHistory = z.array(DependencySnapshot);
+const Pending = z.array(PendingNotification);
+
+/** Resolve the data directory: explicit root, else COWABUNGA_DATA_DIR, else ./data. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.COWABUNGA_DATA_DIR && env.COWABUNGA_DATA_DIR.trim() !== "" ? env.COWABUNGA_DATA_DIR : "./data");
+}
+
+/** The Store on plain JSON files, one folder per repository. See docs/notes/foundation.md. */
+export class FileStore implements Store {
+  readonly root: string;
+  private readonly clock: () => Date;
+  private readonly logger?: StoreLogger;
+  private readonly defaultRetention: Retention;
+  private readonly retentionByRepo = new Map<string, Retention>();
+  private readonly mutex = new KeyedMutex();
+  private readonly lockStaleMs: number;
+  private readonly lockTimeoutMs: number;
+  private warnings: StoreWarning[] = [];
+
+  constructor(opts: FileStoreOptions = {}) {
+    this.root = opts.root ? path.resolve(opts.root) : dataDirFromEnv();
+    this.clock = opts.clock ?? (() => new Date());
+    this.logger = opts.logger;
+    this.defaultRetention = { ...DEFAULT_RETENTION, ...stripUndefined(opts.retention ?? {}) };
+    this.lockStaleMs = opts.lockStaleMs ?? 30_000;
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? 60_000;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Generic machinery
+
+  private key(repo: RepoRef): { key: string; dir: string } {
+    const r = checkRepoRef(repo);
+    return { key: `${r.owner}/${r.repo}`, dir: inside(this.root, r.owner, r.repo) };
+  }
+
+  private retention(repo: RepoRef): Retention {
+    return this.retentionByRepo.get(this.key(repo).key) ?? this.defaultRetention;
+  }
+
+  setRetention(repo: RepoRef, retention: Partial<Retention>): void {
+    this.retentionByRepo.set(this.key(repo).key, { ...this.defaultRetention, ...stripUndefined(retention) });
+  }
+
+  takeWarnings(): StoreWarning[] {
+    const w = this.warnings;
+    this.warnings = [];
+    return w;
+  }
+
+  private rel(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join("/");
+  }
+
+  /** Move a bad file aside as `<name>.corrupt-<timestamp>` and report it. */
+  private async quarantine(repoKey: string, file: string, problem: string): Promise<void> {
+    const stamp = this.clock().toISOString().replace(/[:.]/g, "-");
+    let target = `${file}.corrupt-${stamp}`;
+    for (let i = 1; i < 100; i++) {
+      try {
+        await fs.access(target);
+        target = `${file}.corrupt-${stamp}-${i}`;
+      } catch {
+        break;
+      }
+    }
+    let moved: string | null = null;
+    try {
+      await fs.rename(file, target);
+      moved = this.rel(target);
+    } catch (e) {
+      // Another reader may have moved it already.
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") moved = null;
+    }
+    const warning: StoreWarning = {
+      repo: repoKey,
+      file: this.rel(file),
+      message: `${this.rel(file)}: ${problem}; ${moved ? `moved aside to ${moved}` : "could not move it aside"}, using an empty value`,
+      moved_to: moved,
+    };
+    this.warnings.push(warning);
+    this.logger?.warn({ store_warning: warning }, warning.message);
+  }
+
+  private async readDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, empty: () => T): Promise<T> {
+    const { key, dir } = this.key(repo);
+    const file = inside(dir, relFile);
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return empty();
+      throw e;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      await this.quarantine(key, file, `not valid JSON (${(e as Error).message})`);
+      return empty();
+    }
+    const r = parseEntity(schema, data, relFile);
+    if (!r.ok) {
+      const shown = r.errors.slice(0, 5).map((x) => `${x.path}: ${x.message}`).join("; ");
+      await this.quarantine(key, file, `does not match the schema (${shown}${r.errors.length > 5 ? `; and ${r.errors.length - 5} more` : ""})`);
+      return empty();
+    }
+    return r.value;
+  }
+
+  private async writeDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, value: T): Promise<T> {
+    const { dir } = this.key(repo);
+    const r = parseEntity(schema, value, relFile);
+    if (!r.ok) throw new StoreValidationError(`refusing to write ${this.key(repo).key}/${relFile}: ${r.message}`);
+    await writeFileAtomic(inside(dir, relFile), `${JSON.stringify(r.value, null, 2)}\n`);
+    return r.value;
+  }
+
+  /** Run fn holding this repository's lock: in-process queue first, then the lock file. */
+  async transaction<T>(repo: RepoRef, fn: () => Promise<T>): Promise<T> {
+    const { key, dir } = this.key(repo);
+    return this.mutex.run(key, async () => {
+      await fs.mkdir(dir, { recursive: true });
+      return withFileLock(inside(dir, STORE_FILES.lock), { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs }, fn);
+    });
+  }
+
+  private async updateDoc<T>(
+    repo: RepoRef,
+    relFile: string,
+    schema: z.ZodType<T>,
+    empty: () => T,
+    fn: Updater<T>,
+    prune: (v: T) => T = (v) => v,
+  ): Promise<T> {
+    return this.transaction(repo, async () => {
+      const current = await this.readDoc(repo, relFile, schema, empty);
+      const next = prune(await fn(current));
+      return this.writeDoc(repo, relFile, schema, next);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Entities
+
+  getSystemHealth(repo: RepoRef): Promise<SystemHealth | null> {
+    return this.readDoc(repo, STORE_FILES.systemHealth, SystemHealth.nullable(), () => null);
+  }
+
+  async putSystemHealth(repo: RepoRef, health: SystemHealth): Promise<void> {
+    await this.transaction(repo, () => this.writeDoc(repo, STORE_FILES.systemHealth, SystemHealth, health));
+  }
+
+  getIssues(repo: RepoRef): Promise<MaintenanceIssue[]> {
+    return this.readDoc(repo, STORE_FILES.issues, Issues, () => []);
+  }
+
+  updateIssues(repo: RepoRef, fn: Updater<MaintenanceIssue[]>): Promise<MaintenanceIssue[]> {
+    return this.updateDoc(repo, STORE_FILES.issues, Issues, () => [], fn, (v) => pruneIssues(v, this.retention(repo), this.clock()));
+  }
+
+  getDependencies(repo: RepoRef): Promise<Dependency[]> {
+    return this.readDoc(repo, STORE_FILES.dependencies, Dependencies, () => []);
+  }
+
+  async putDependencies(repo: RepoRef, deps: Dependency[], scan: { scanned_at?: string; head_sha?: string | null } = {}): Promise<void> {
+    await this.transaction(repo, async () => {
+      const written = await this.writeDoc(repo, STORE_FILES.dependencies, Dependencies, deps);
+      const snapshot: DependencySnapshot = {
+        scanned_at: scan.scanned_at ?? this.clock().toISOString(),
+        head_sha: scan.head_sha ?? null,
+        dependencies: written.map((d) => ({
+          name: d.name,
+          package_manager: d.package_manager,
+          component: d.component,
+          file: d.file,
+          version: d.version,
+          latest_version: d.latest_version,
+        })),
+      };
+      const history = await this.readDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, () => []);
+      const next = pruneDependencyHistory([...history, snapshot], this.retention(repo), this.clock());
+      await this.writeDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, next);
+    });
+  }
+
+  getDependencyHistory(repo: RepoRef): Promise<DependencySnapshot[]> {
+    return this.readDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, () => []);
+  }
+
+  getRecords(repo: RepoRef): Promise<MaintenanceRecord[]> {
+    return this.readDoc(repo, STORE_FILES.records, Records, () => []);
+  }
+
+  updateRecords(repo: RepoRef, fn: Updater<MaintenanceRecord[]>): Promise<MaintenanceRecord[]> {
+    return this.updateDoc(repo, STORE_FILES.records, Records, () => [], fn, (v) => pruneRecords(v, this.retention(repo), this.clock()));
+  }
+
+  private componentFile(name: string): string {
+    return `${STORE_FILES.componentDir}/${componentFileName(name)}.json`;
+  }
+
+  async getComponentHealth(repo: RepoRef, name: string): Promise<ComponentHealth | null> {
+    return this.readDoc(repo, this.componentFile(name), ComponentHealth.nullable(), () => null);
+  }
+
+  async putComponentHealth(repo: RepoRef, component: ComponentHealth): Promise<void> {
+    const file = this.componentFile(component.name);
+    await this.transaction(repo, () => this.writeDoc(repo, file, ComponentHealth, component));
+  }
+
+  async deleteComponentHealth(repo: RepoRef, name: string): Promise<void> {
+    const file = inside(this.key(repo).dir, this.componentFile(name));
+    await this.transaction(repo, () => fs.rm(file, { force: true }));
+  }
+
+  async listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]> {
+    const dir = inside(this.key(repo).dir, STORE_FILES.componentDir);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw e;
+    }
+    const out: ComponentHealth[] = [];
+    for (const n of names.sort()) {
+      if (!n.endsWith(".json") || isTempFile(n)) continue;
+      const c = await this.readDoc(repo, `${STORE_FILES.componentDir}/${n}`, ComponentHealth.nullable(), () => null);
+      if (c) out.push(c);
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getHealthHistory(repo: RepoRef): Promise<SystemHealth[]> {
+    return this.readDoc(repo, STORE_FILES.healthHistory, HealthHistory, () => []);
+  }
+
+  appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]> {
+    return this.updateDoc(
+      repo,
+      STORE_FILES.healthHistory,
+      HealthHistory,
+      () => [],
+      (h) => [...h, health].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)),
+      (v) => pruneHealthHistory(v, this.retention(repo), this.clock()),
+    );
+  }
+
+  getScanState(repo: RepoRef): Promise<ScanState | null> {
+    return this.readDoc(repo, STORE_FILES.scanState, ScanState.nullable(), () => null);
+  }
+
+  async putScanState(repo: RepoRef, state: ScanState): Promise<void> {
+    await this.transaction(repo, () => this.writeDoc(repo, STORE_FILES.scanState, ScanState, state));
+  }
+
+  getPending(repo: RepoRef): Promise<PendingNotification[]> {
+    return this.readDoc(repo, STORE_FILES.pending, Pending, () => []);
+  }
+
+  updatePending(repo: RepoRef, fn: Updater<PendingNotification[]>): Promise<PendingNotification[]> {
+    return this.updateDoc(repo, STORE_FILES.pending, Pending, () => [], fn);
+  }
+
+  async listRepos(): Promise<RepoRef[]> {
+    const out: RepoRef[] = [];
+    let owners: string[];
+    try {
+      owners = await fs.readdir(this.root);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw e;
+    }
+    for (const owner of owners.sort()) {
+      let repos: string[];
+      try {
+        repos = await fs.readdir(path.join(this.root, owner));
+      } catch {
+        continue; // a file, not a folder
+      }
+      for (const repo of repos.sort()) {
+        try {
+          checkRepoRef({ owner, repo });
+        } catch {
+          continue;
+        }
+        if ((await fs.stat(path.join(this.root, owner, repo))).isDirectory()) out.push({ owner, repo });
+      }
+    }
+    return out;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,46 @@
+import type { SystemHealth } from "../model/health.js";
+import type { MaintenanceIssue } from "../model/issue.js";
+import type { MaintenanceRecord } from "../model/record.js";
+import type { DependencySnapshot, Retention } from "./types.js";
+
+const DAY_MS = 86_400_000;
+
+/** The seed's retention policies (data-model.md, "Retention Policies"). */
+export const DEFAULT_RETENTION: Retention = {
+  health_days: 30,
+  issue_history_days: 365,
+  dependency_history_days: 182,
+  records_days: 0,
+};
+
+/** Kept when its age is at most `days` days (age exactly `days` is kept; one millisecond more is not). */
+function within(iso: string | null | undefined, days: number, now: Date): boolean {
+  if (!iso) return true;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return true;
+  return now.getTime() - t <= days * DAY_MS;
+}
+
+/** Health snapshots: a rolling window of `health_days`, oldest first. */
+export function pruneHealthHistory(history: SystemHealth[], r: Retention, now: Date): SystemHealth[] {
+  return history.filter((h) => within(h.timestamp, r.health_days, now));
+}
+
+/** Resolved and deferred issues go once their last activity is older than `issue_history_days`; open ones never. */
+export function pruneIssues(issues: MaintenanceIssue[], r: Retention, now: Date): MaintenanceIssue[] {
+  return issues.filter((i) => {
+    if (i.status !== "resolved" && i.status !== "deferred") return true;
+    const last = [i.updated_at, i.resolved_at].filter((x): x is string => !!x).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+    return within(last, r.issue_history_days, now);
+  });
+}
+
+/** Maintenance records are a permanent archive unless `records_days` > 0. */
+export function pruneRecords(records: MaintenanceRecord[], r: Retention, now: Date): MaintenanceRecord[] {
+  if (!r.records_days) return records;
+  return records.filter((x) => within(x.performed_at, r.records_days, now));
+}
+
+export function pruneDependencyHistory(history: DependencySnapshot[], r: Retention, now: Date): DependencySnapshot[] {
+  return history.filter((s) => within(s.scanned_at, r.dependency_history_days, now));
+}
