@@ -1,0 +1,85 @@
+import { parseSyml } from "@yarnpkg/parsers";
+import semver from "semver";
+import { dedupePackages, isRecord, splitNameAt, type LockedPackage, type LockfileParse } from "./types.js";
+
+/** yarn.lock, classic (v1 format) and berry (has `__metadata`), both read with @yarnpkg/parsers. */
+export function parseYarnLock(file: string, content: string): LockfileParse {
+  let doc: unknown;
+  try {
+    doc = parseSyml(content);
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    const m = /\((\d+):\d+\)/.exec(msg) ?? /line (\d+)/i.exec(msg);
+    return { ok: false, message: `cannot parse: ${msg}`, line: m ? Number(m[1]) : null };
+  }
+  if (!isRecord(doc)) return { ok: false, message: "not a yarn lockfile", line: null };
+  const berry = isRecord(doc.__metadata);
+
+  /** descriptor ("lodash@^4.17.0", "lodash@npm:^4.17.0") -> locked version */
+  const byDescriptor = new Map<string, string>();
+  /** package name -> set of locked versions */
+  const versionsByName = new Map<string, Set<string>>();
+  /** workspace dir -> its dependency ranges (berry only) */
+  const workspaces = new Map<string, Record<string, unknown>>();
+  const pkgs: LockedPackage[] = [];
+
+  for (const [key, entry] of Object.entries(doc)) {
+    if (key === "__metadata" || !isRecord(entry)) continue;
+    const descriptors = key.split(",").map((d) => d.trim()).filter(Boolean);
+    let locked: LockedPackage | null = null;
+    if (berry) {
+      const resolution = typeof entry.resolution === "string" ? splitNameAt(entry.resolution) : null;
+      if (resolution?.rest.startsWith("workspace:")) {
+        const deps: Record<string, unknown> = {};
+        for (const field of ["dependencies", "peerDependencies"]) {
+          const d = entry[field];
+          if (isRecord(d)) Object.assign(deps, d);
+        }
+        workspaces.set(resolution.rest.slice("workspace:".length) || ".", deps);
+        continue;
+      }
+      if (resolution?.rest.startsWith("npm:") && semver.valid(resolution.rest.slice(4))) {
+        locked = { name: resolution.name, version: resolution.rest.slice(4) };
+      }
+    } else if (typeof entry.version === "string" && semver.valid(entry.version)) {
+      const first = descriptors[0] ? splitNameAt(descriptors[0]) : null;
+      if (first) {
+        const alias = first.rest.startsWith("npm:") ? splitNameAt(first.rest.slice(4)) : null;
+        locked = { name: alias?.name ?? first.name, version: entry.version };
+      }
+    }
+    if (!locked) continue;
+    pkgs.push(locked);
+    for (const d of descriptors) {
+      byDescriptor.set(d, locked.version);
+      const s = splitNameAt(d);
+      if (!s) continue;
+      const set = versionsByName.get(s.name) ?? new Set<string>();
+      set.add(locked.version);
+      versionsByName.set(s.name, set);
+    }
+  }
+
+  return {
+    ok: true,
+    lock: {
+      file,
+      format: berry ? "yarn.lock (berry)" : "yarn.lock (classic v1)",
+      packages: dedupePackages(pkgs),
+      hasProject: (dir: string) => (berry ? workspaces.has(dir) || (dir === "." && workspaces.size === 0) : dir === "." ? true : null),
+      lookup(dir: string, name: string, declared: string): string | null {
+        const candidates: string[] = [];
+        const wsRange = workspaces.get(dir)?.[name];
+        if (typeof wsRange === "string") candidates.push(`${name}@${wsRange}`);
+        candidates.push(`${name}@${declared}`, `${name}@npm:${declared}`);
+        for (const c of candidates) {
+          const v = byDescriptor.get(c);
+          if (v) return v;
+        }
+        // One version of the package in the whole lock: it is the one.
+        const set = versionsByName.get(name);
+        return set && set.size === 1 ? [...set][0] : null;
+      },
+    },
+  };
+}
