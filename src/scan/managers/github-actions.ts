@@ -1,0 +1,224 @@
+/**
+ * GitHub Actions manager: `uses:` of workflow steps, reusable workflows, job containers and
+ * service images in `.github/workflows/*.yml`, and the steps / image of `action.yml` files.
+ *
+ * dependency_type is "build" for everything: actions and CI images run the pipeline, they are not
+ * shipped (Renovate calls them depType "action" / "docker"; our enum has no such value).
+ */
+import { isScalar } from "yaml";
+import type { ExtractedDependency, Manager, ManagerResult } from "../types.js";
+import {
+  GHA_EXPRESSION,
+  asSeq,
+  baseDependency,
+  baseName,
+  clip,
+  getNode,
+  getPair,
+  imageDependency,
+  kindOf,
+  lineOf,
+  mapEntries,
+  pairLine,
+  parseYaml,
+  resolveRepoPath,
+  scalarText,
+} from "./image-ref.js";
+
+const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+const ACTION = /^action\.ya?ml$/;
+const FULL_SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i;
+/** Version comments after a SHA pin: `# v4.1.0`, `# tag=v4.1.0`, `# pin @v4`, `# renovate: tag=v4`. */
+const VERSION_COMMENT = /^\s*(?:renovate:\s*)?(?:tag\s*[=:]\s*|pin\s*@?\s*|ratchet:[^@\s]+@)?(v?\d[\w.+-]*|[a-z][\w.+-]*\/v?\d[\w.+-]*)\s*$/i;
+
+interface UsesContext {
+  file: string;
+  line: number | null;
+  comment: string | null;
+}
+
+/** Parse one `uses:` value into a dependency (or a warning). */
+export function parseUses(value: string, ctx: UsesContext): { dep: ExtractedDependency | null; warning: string | null } {
+  const base = { file: ctx.file, line: ctx.line, package_manager: "github-actions" as const, dependency_type: "build" as const };
+  const uses = value.trim();
+  if (uses === "") return { dep: null, warning: "empty uses" };
+  if (GHA_EXPRESSION.test(uses)) {
+    return {
+      dep: baseDependency(base, { name: uses, datasource: "none", current_value: uses, skip_reason: "expression" }),
+      warning: null,
+    };
+  }
+  if (uses.startsWith("./") || uses.startsWith("../")) {
+    // Local actions and reusable workflows resolve from the repository root.
+    const local = resolveRepoPath(".", uses);
+    return {
+      dep: baseDependency(base, { name: uses, datasource: "none", current_value: "", skip_reason: "local", local_path: local }),
+      warning: null,
+    };
+  }
+  if (uses.startsWith("docker://")) {
+    const { dep, warning } = imageDependency(uses.slice("docker://".length), base);
+    return { dep, warning };
+  }
+  const at = uses.lastIndexOf("@");
+  const path = at >= 0 ? uses.slice(0, at) : uses;
+  const ref = at >= 0 ? uses.slice(at + 1) : "";
+  const parts = path.split("/");
+  if (parts.length < 2 || parts[0] === "" || parts[1] === "" || !/^[\w.-]+$/.test(parts[0]) || !/^[\w.-]+$/.test(parts[1])) {
+    return { dep: null, warning: `cannot read action reference "${clip(uses)}"` };
+  }
+  const name = `${parts[0]}/${parts[1]}`;
+  if (ref === "") {
+    return {
+      dep: baseDependency(base, { name, datasource: "github-tags", current_value: "", skip_reason: "no version", registry_url: "https://github.com" }),
+      warning: `action reference "${clip(uses)}" has no @ref`,
+    };
+  }
+  if (FULL_SHA.test(ref)) {
+    const m = ctx.comment !== null ? VERSION_COMMENT.exec(ctx.comment) : null;
+    const version = m ? m[1].replace(/^[a-z][\w.+-]*\//i, "") : null;
+    return {
+      dep: baseDependency(base, {
+        name,
+        datasource: "github-tags",
+        current_value: version ?? ref,
+        version: version ?? ref,
+        digest: ref.toLowerCase(),
+        registry_url: "https://github.com",
+      }),
+      warning: null,
+    };
+  }
+  return {
+    dep: baseDependency(base, { name, datasource: "github-tags", current_value: ref, registry_url: "https://github.com" }),
+    warning: null,
+  };
+}
+
+function extractWorkflowOrAction(file: string, content: string): ManagerResult {
+  const { docs, lines, warnings } = parseYaml(file, content, "github-actions");
+  const deps: ExtractedDependency[] = [];
+  const warn = (line: number | null, message: string): void => {
+    warnings.push({ file, line, manager: "github-actions", message });
+  };
+  const isAction = ACTION.test(baseName(file));
+
+  const addUses = (node: unknown, where: string): void => {
+    const line = lineOf(node, lines);
+    const text = scalarText(node);
+    if (text === null) {
+      warn(line, `${where}.uses should be a string, found ${kindOf(node)}`);
+      return;
+    }
+    const comment = isScalar(node) && typeof node.comment === "string" ? node.comment : null;
+    const { dep, warning } = parseUses(text, { file, line, comment });
+    if (warning) warn(line, `${where}: ${warning}`);
+    if (dep) deps.push(dep);
+  };
+
+  const addImage = (node: unknown, where: string): void => {
+    const line = lineOf(node, lines);
+    const text = scalarText(node);
+    if (text === null) {
+      warn(line, `${where} should be a string, found ${kindOf(node)}`);
+      return;
+    }
+    const base = { file, line, package_manager: "github-actions" as const, dependency_type: "build" as const };
+    const image = text.startsWith("docker://") ? text.slice("docker://".length) : text;
+    const skip = GHA_EXPRESSION.test(image) ? "expression" : null;
+    const { dep, warning } = imageDependency(image, base, skip);
+    if (warning) warn(line, `${where}: ${warning}`);
+    deps.push(dep);
+  };
+
+  const addSteps = (stepsNode: unknown, where: string, stepsLine: number | null): void => {
+    if (stepsNode === undefined || (isScalar(stepsNode) && stepsNode.value === null)) return;
+    const steps = asSeq(stepsNode);
+    if (!steps) {
+      warn(stepsLine, `${where}.steps should be a list, found ${kindOf(stepsNode)}`);
+      return;
+    }
+    steps.items.forEach((step, i) => {
+      const uses = getNode(step, "uses");
+      if (uses !== undefined) addUses(uses, `${where}.steps[${i}]`);
+    });
+  };
+
+  for (const doc of docs) {
+    const root = doc.contents;
+    if (root === null) continue;
+    if (isAction) {
+      const runsPair = getPair(root, "runs");
+      if (!runsPair) continue;
+      const runs = runsPair.value;
+      if (mapEntries(runs).length === 0 && kindOf(runs) !== "a map") {
+        warn(pairLine(runsPair, lines), `runs should be a map, found ${kindOf(runs)}`);
+        continue;
+      }
+      const stepsPair = getPair(runs, "steps");
+      addSteps(stepsPair?.value, "runs", pairLine(stepsPair, lines));
+      const image = getNode(runs, "image");
+      const imageText = scalarText(image);
+      // `image: Dockerfile` builds a local Dockerfile, scanned by the docker manager.
+      if (image !== undefined && imageText !== null && imageText.startsWith("docker://")) addImage(image, "runs.image");
+      continue;
+    }
+    const jobsPair = getPair(root, "jobs");
+    if (!jobsPair) continue;
+    const jobs = jobsPair.value;
+    const jobEntries = mapEntries(jobs);
+    if (jobEntries.length === 0 && kindOf(jobs) !== "a map") {
+      warn(pairLine(jobsPair, lines), `jobs should be a map, found ${kindOf(jobs)}`);
+      continue;
+    }
+    for (const { key, value: job, keyNode } of jobEntries) {
+      const where = `jobs.${clip(key, 40)}`;
+      if (mapEntries(job).length === 0 && kindOf(job) !== "a map") {
+        warn(lineOf(keyNode, lines), `${where} should be a map, found ${kindOf(job)}`);
+        continue;
+      }
+      const uses = getNode(job, "uses");
+      if (uses !== undefined) addUses(uses, where);
+      const stepsPair = getPair(job, "steps");
+      addSteps(stepsPair?.value, where, pairLine(stepsPair, lines));
+      const container = getNode(job, "container");
+      if (container !== undefined) {
+        if (isScalar(container)) addImage(container, `${where}.container`);
+        else {
+          const image = getNode(container, "image");
+          if (image !== undefined) addImage(image, `${where}.container.image`);
+        }
+      }
+      const servicesPair = getPair(job, "services");
+      if (servicesPair) {
+        const services = mapEntries(servicesPair.value);
+        if (services.length === 0 && kindOf(servicesPair.value) !== "a map") {
+          warn(pairLine(servicesPair, lines), `${where}.services should be a map, found ${kindOf(servicesPair.value)}`);
+        }
+        for (const svc of services) {
+          const image = isScalar(svc.value) ? svc.value : getNode(svc.value, "image");
+          if (image !== undefined) addImage(image, `${where}.services.${clip(svc.key, 40)}.image`);
+        }
+      }
+    }
+  }
+  return { deps, warnings, meta: { primary: false } };
+}
+
+export const githubActionsManager: Manager = {
+  name: "github-actions",
+  matches(path: string): boolean {
+    return WORKFLOW.test(path) || ACTION.test(baseName(path));
+  },
+  extract(path: string, content: string): ManagerResult {
+    try {
+      return extractWorkflowOrAction(path, content);
+    } catch (err) {
+      return {
+        deps: [],
+        warnings: [{ file: path, line: null, manager: "github-actions", message: `cannot extract: ${String(err)}` }],
+        meta: { primary: false },
+      };
+    }
+  },
+};

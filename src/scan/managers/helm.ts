@@ -1,0 +1,236 @@
+/**
+ * Helm manager: chart dependencies of `Chart.yaml` (apiVersion v2) and `requirements.yaml`
+ * (Helm 2), plus container images in values files (`image: {registry, repository, tag}` blocks and
+ * `image: repo:tag` strings, the same heuristic as Renovate's helm-values manager).
+ */
+import semver from "semver";
+import { isMap, isPair, isScalar, isSeq } from "yaml";
+import type { LineCounter } from "yaml";
+import type { ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import {
+  asSeq,
+  baseDependency,
+  baseName,
+  clip,
+  dirOf,
+  getNode,
+  getPair,
+  imageDependency,
+  kindOf,
+  lineOf,
+  pairLine,
+  parseImageRef,
+  parseYaml,
+  resolveRepoPath,
+  scalarText,
+} from "./image-ref.js";
+
+const CHART = /^Chart\.ya?ml$/;
+const REQUIREMENTS = /^requirements\.ya?ml$/;
+const VALUES = /^(?:values|[\w.-]+[-_.]values|values[-_.][\w.-]+)\.ya?ml$/i;
+const TEMPLATE = /\{\{|\$\{|###ZARF_/;
+
+/** Best-known version of a helm version constraint: the pin, else the range's lower bound. */
+export function helmVersionOf(constraint: string): string {
+  const v = constraint.trim();
+  if (semver.valid(v, { loose: true })) return v;
+  try {
+    if (semver.validRange(v, { loose: true })) {
+      const min = semver.minVersion(v, { loose: true });
+      if (min) return min.version;
+    }
+  } catch {
+    /* fall through */
+  }
+  return v;
+}
+
+function chartDependencies(
+  file: string,
+  depsNode: unknown,
+  lines: LineCounter,
+  keyLine: number | null,
+  warnings: ScanWarning[],
+): ExtractedDependency[] {
+  const out: ExtractedDependency[] = [];
+  if (depsNode === undefined || (isScalar(depsNode) && depsNode.value === null)) return out;
+  const seq = asSeq(depsNode);
+  if (!seq) {
+    warnings.push({ file, line: keyLine, manager: "helm", message: `"dependencies" should be a list, found ${kindOf(depsNode)}` });
+    return out;
+  }
+  seq.items.forEach((item, i) => {
+    const line = lineOf(item, lines);
+    if (!isMap(item)) {
+      warnings.push({ file, line, manager: "helm", message: `dependencies[${i}] should be a map, found ${kindOf(item)}` });
+      return;
+    }
+    const name = scalarText(getNode(item, "name"));
+    if (name === null || name.trim() === "") {
+      warnings.push({ file, line, manager: "helm", message: `dependencies[${i}] has no name` });
+      return;
+    }
+    const version = scalarText(getNode(item, "version")) ?? "";
+    const repository = (scalarText(getNode(item, "repository")) ?? "").trim();
+    const base = { file, line: lineOf(getPair(item, "name")?.key, lines) ?? line, package_manager: "helm" as const, dependency_type: "prod" as const };
+    const fields = { name, datasource: "helm" as const, current_value: version, version: helmVersionOf(version) };
+    if (repository === "") {
+      out.push(baseDependency(base, { ...fields, skip_reason: "no repository" }));
+    } else if (repository.startsWith("file://")) {
+      const local = resolveRepoPath(dirOf(file), repository.slice("file://".length));
+      out.push(baseDependency(base, { ...fields, datasource: "none", skip_reason: "local", local_path: local }));
+    } else if (repository.startsWith("@") || repository.startsWith("alias:")) {
+      out.push(baseDependency(base, { ...fields, registry_url: repository, skip_reason: "repository alias" }));
+    } else if (TEMPLATE.test(repository) || TEMPLATE.test(version)) {
+      out.push(baseDependency(base, { ...fields, registry_url: repository, skip_reason: "template variable" }));
+    } else if (repository.startsWith("oci://")) {
+      const ociPath = `${repository.slice("oci://".length).replace(/\/+$/, "")}/${name}`;
+      const parsed = parseImageRef(ociPath);
+      out.push(
+        baseDependency(base, {
+          ...fields,
+          name: ociPath,
+          datasource: "docker",
+          registry_url: parsed.ok ? parsed.ref.registry : null,
+          skip_reason: parsed.ok ? null : "invalid OCI reference",
+        }),
+      );
+      if (!parsed.ok) warnings.push({ file, line: base.line, manager: "helm", message: `${parsed.error} in "${clip(repository)}"` });
+    } else if (/^https?:\/\//.test(repository)) {
+      out.push(baseDependency(base, { ...fields, registry_url: repository.replace(/\/+$/, "") }));
+    } else {
+      out.push(baseDependency(base, { ...fields, registry_url: repository, skip_reason: "unsupported repository" }));
+      warnings.push({ file, line: base.line, manager: "helm", message: `unsupported repository "${clip(repository)}" for ${clip(name)}` });
+    }
+    if (version === "" && out.length > 0 && out[out.length - 1].skip_reason === null) {
+      out[out.length - 1].skip_reason = "no version";
+    }
+  });
+  return out;
+}
+
+function extractChart(file: string, content: string, primary: boolean): ManagerResult {
+  const { docs, lines, warnings } = parseYaml(file, content, "helm");
+  const deps: ExtractedDependency[] = [];
+  const meta: ManifestMeta = { primary };
+  const doc = docs[0];
+  const root = doc?.contents ?? null;
+  if (root === null || (isScalar(root) && root.value === null)) {
+    if (primary && warnings.length === 0) warnings.push({ file, line: 1, manager: "helm", message: "empty chart file" });
+    return { deps, warnings, meta };
+  }
+  if (!isMap(root)) {
+    warnings.push({ file, line: lineOf(root, lines), manager: "helm", message: `expected a map at the top level, found ${kindOf(root)}` });
+    return { deps, warnings, meta };
+  }
+  if (primary) {
+    const name = scalarText(getNode(root, "name"));
+    const version = scalarText(getNode(root, "version"));
+    const description = scalarText(getNode(root, "description"));
+    if (name) meta.name = name;
+    if (version) meta.version = version;
+    if (description) meta.description = description;
+  }
+  const depsPair = getPair(root, "dependencies");
+  deps.push(...chartDependencies(file, depsPair?.value, lines, pairLine(depsPair, lines), warnings));
+  return { deps, warnings, meta };
+}
+
+// ---------------------------------------------------------------------------------------------
+// values files
+// ---------------------------------------------------------------------------------------------
+
+const IMAGE_KEY = /image$/i;
+
+function stringValue(node: unknown): string | null {
+  // Only real strings (and numbers for tags): `image: true` is not an image.
+  if (!isScalar(node)) return null;
+  if (typeof node.value === "string") return node.value;
+  if (typeof node.value === "number") return scalarText(node);
+  return null;
+}
+
+function extractValues(file: string, content: string): ManagerResult {
+  const { docs, lines, warnings } = parseYaml(file, content, "helm");
+  const deps: ExtractedDependency[] = [];
+  const base = (line: number | null) => ({ file, line, package_manager: "helm" as const, dependency_type: "prod" as const });
+
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (isSeq(node)) {
+      for (const item of node.items) visit(item, depth + 1);
+      return;
+    }
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const value = pair.value;
+      if (IMAGE_KEY.test(key) && isMap(value) && getNode(value, "repository") !== undefined) {
+        const repository = stringValue(getNode(value, "repository"));
+        const registry = stringValue(getNode(value, "registry"));
+        const tagNode = getNode(value, "tag") ?? getNode(value, "version");
+        const tag = stringValue(tagNode);
+        const digest = stringValue(getNode(value, "digest"));
+        if (repository === null || repository.trim() === "" || (tagNode === undefined && digest === null)) {
+          visit(value, depth + 1);
+          continue;
+        }
+        const line = lineOf(getNode(value, "repository"), lines);
+        const name = registry && registry.trim() !== "" ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
+        if (TEMPLATE.test(name) || (tag !== null && TEMPLATE.test(tag))) {
+          deps.push(imageDependency(name, base(line), "template variable").dep);
+          continue;
+        }
+        if ((tag === null || tag.trim() === "") && (digest === null || digest === "")) {
+          deps.push(imageDependency(name, base(line), "no tag (defaults to the chart appVersion)").dep);
+          continue;
+        }
+        const ref = `${name}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+        const { dep, warning } = imageDependency(ref, base(line));
+        if (warning) warnings.push({ file, line, manager: "helm", message: `${clip(key, 40)}: ${warning}` });
+        deps.push(dep);
+        continue;
+      }
+      if (IMAGE_KEY.test(key) && isScalar(value) && typeof value.value === "string") {
+        const text = value.value.trim();
+        const line = lineOf(value, lines);
+        if (TEMPLATE.test(text)) {
+          if (/[:@]/.test(text)) deps.push(imageDependency(text, base(line), "template variable").dep);
+          continue;
+        }
+        // A bare word ("nginx", "enabled") is too ambiguous: require a tag, digest or path.
+        const parsed = parseImageRef(text);
+        if (parsed.ok && (parsed.ref.tag !== null || parsed.ref.digest !== null || text.includes("/"))) {
+          deps.push(imageDependency(text, base(line)).dep);
+        }
+        continue;
+      }
+      visit(value, depth + 1);
+    }
+  };
+  for (const doc of docs) visit(doc.contents, 0);
+  return { deps, warnings, meta: { primary: false } };
+}
+
+export const helmManager: Manager = {
+  name: "helm",
+  matches(path: string): boolean {
+    const base = baseName(path);
+    return CHART.test(base) || REQUIREMENTS.test(base) || VALUES.test(base);
+  },
+  extract(path: string, content: string): ManagerResult {
+    try {
+      const base = baseName(path);
+      if (CHART.test(base)) return extractChart(path, content, true);
+      if (REQUIREMENTS.test(base)) return extractChart(path, content, false);
+      return extractValues(path, content);
+    } catch (err) {
+      return {
+        deps: [],
+        warnings: [{ file: path, line: null, manager: "helm", message: `cannot extract: ${String(err)}` }],
+        meta: { primary: false },
+      };
+    }
+  },
+};
