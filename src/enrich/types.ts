@@ -64,4 +64,9 @@ export interface Versioning {
   minSatisfying?(constraint: string): string | null;
   /** major.minor.patch parts, when derivable. */
   parts(version: string): { major: number; minor: number; patch: number } | null;
+  /**
+   * Can `version` replace `current` at all? Docker tags must keep their variant (`3.11-slim` only
+   * moves to `*-slim` tags with as many numeric parts). Absent means always compatible.
+   */
+  isCompatible?(version: string, current: string): boolean;
 }

@@ -1,0 +1,197 @@
+import type { HttpClient } from "../http.js";
+import { DatasourceError, type Datasource, type LookupRequest, type ReleaseResult } from "../types.js";
+import { isNotFound, isRecord, str } from "./util.js";
+
+export const DOCKER_HUB_REGISTRY = "registry-1.docker.io";
+const HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+const MAX_PAGES = 50;
+
+export interface DockerDatasourceOptions {
+  http: HttpClient;
+  /** Registry host (or URL) used for unqualified image names: a Docker Hub mirror. */
+  registry?: string;
+  now?: () => number;
+}
+
+export interface ImageRef {
+  /** Registry host[:port]. */
+  registry: string;
+  /** Base URL, https unless the configured registry URL says http. */
+  base: string;
+  repository: string;
+}
+
+function hostOf(registry: string): { host: string; base: string } {
+  const r = registry.trim().replace(/^oci:\/\//, "https://");
+  if (/^https?:\/\//.test(r)) {
+    const u = new URL(r);
+    const path = u.pathname.replace(/\/+$/, "");
+    return { host: u.host + path, base: `${u.protocol}//${u.host}` };
+  }
+  const host = r.replace(/\/+$/, "");
+  return { host, base: `https://${host.split("/")[0]}` };
+}
+
+/**
+ * Split an image reference into registry and repository. `nginx` → registry-1.docker.io +
+ * library/nginx; `ghcr.io/o/img` → ghcr.io + o/img; `localhost:5000/x` → localhost:5000 + x.
+ * Tags and digests on the name are dropped.
+ */
+export function parseImageName(name: string, registryUrl: string | null, defaultRegistry = DOCKER_HUB_REGISTRY): ImageRef {
+  let n = name.trim().replace(/@sha256:[0-9a-f]+$/i, "");
+  const lastSlash = n.lastIndexOf("/");
+  const colon = n.indexOf(":", lastSlash + 1);
+  if (colon > 0) n = n.slice(0, colon);
+  let registry: string;
+  let base: string;
+  let repository: string;
+  let unqualified = false;
+  if (registryUrl) {
+    const h = hostOf(registryUrl);
+    // The registry URL may carry a path prefix (oci://host/charts); the repository continues it.
+    const [host, ...prefix] = h.host.split("/");
+    registry = host;
+    base = h.base;
+    const stripped = n.startsWith(host + "/") ? n.slice(host.length + 1) : n;
+    repository = [...prefix, stripped].filter(Boolean).join("/");
+  } else {
+    const first = n.split("/")[0];
+    if (n.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")) {
+      registry = first;
+      base = `https://${first}`;
+      repository = n.slice(first.length + 1);
+    } else {
+      const h = hostOf(defaultRegistry);
+      unqualified = true;
+      registry = h.host.split("/")[0];
+      base = h.base;
+      repository = n;
+    }
+  }
+  if (HUB_ALIASES.has(registry)) {
+    registry = DOCKER_HUB_REGISTRY;
+    base = `https://${DOCKER_HUB_REGISTRY}`;
+  }
+  // Official images live under library/ on Docker Hub and on Hub mirrors used for unqualified names.
+  if ((registry === DOCKER_HUB_REGISTRY || unqualified) && !repository.includes("/")) {
+    repository = `library/${repository}`;
+  }
+  return { registry, base, repository };
+}
+
+/** Parse `Bearer realm="...",service="...",scope="..."`. */
+export function parseWwwAuthenticate(header: string): { scheme: string; params: Record<string, string> } | null {
+  const m = /^\s*(\w+)\s+(.*)$/.exec(header);
+  if (!m) return null;
+  const params: Record<string, string> = {};
+  const re = /(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+  let p: RegExpExecArray | null;
+  while ((p = re.exec(m[2])) !== null) params[p[1].toLowerCase()] = p[2] ?? p[3] ?? "";
+  return { scheme: m[1].toLowerCase(), params };
+}
+
+/** Next page URL from an RFC 5988 Link header. */
+export function nextLink(link: string | undefined, base: string): string | null {
+  if (!link) return null;
+  for (const part of link.split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    if (m) return new URL(m[1], base).toString();
+  }
+  return null;
+}
+
+/**
+ * Docker Registry HTTP API v2 / OCI distribution tags list, with anonymous bearer-token auth.
+ * The tags list carries no dates, so release_date is null (Docker Hub's own hub API has dates; not
+ * used). Versioning of tags is left to dockerVersioning, which keeps the tag's variant.
+ */
+export function createDockerDatasource(opts: DockerDatasourceOptions): Datasource & {
+  listTags(ref: ImageRef): Promise<string[] | null>;
+} {
+  const now = opts.now ?? Date.now;
+  const tokens = new Map<string, { token: string; expiresAt: number }>();
+  const defaultRegistry = opts.registry ?? DOCKER_HUB_REGISTRY;
+
+  async function fetchToken(challenge: string, request: string): Promise<string> {
+    const parsed = parseWwwAuthenticate(challenge);
+    if (!parsed || parsed.scheme !== "bearer" || !parsed.params.realm) {
+      throw new DatasourceError(`${request}: registry requires ${parsed?.scheme ?? "unknown"} authentication; only anonymous bearer tokens are supported`, request, 401);
+    }
+    const realm = new URL(parsed.params.realm);
+    if (parsed.params.service) realm.searchParams.set("service", parsed.params.service);
+    if (parsed.params.scope) realm.searchParams.set("scope", parsed.params.scope);
+    const key = realm.toString();
+    const cached = tokens.get(key);
+    if (cached && cached.expiresAt > now()) return cached.token;
+    const doc = await opts.http.getJson(key, { cache: false });
+    const token = isRecord(doc) ? (str(doc.token) ?? str(doc.access_token)) : null;
+    if (!token) throw new DatasourceError(`GET ${realm.origin}${realm.pathname}: token response has no token`, `GET ${realm.origin}${realm.pathname}`, 200);
+    const ttl = isRecord(doc) && typeof doc.expires_in === "number" ? doc.expires_in : 60;
+    tokens.set(key, { token, expiresAt: now() + Math.max(10, ttl - 10) * 1000 });
+    return token;
+  }
+
+  async function getPage(url: string, tokenKey: { token: string | null }): Promise<{ tags: string[]; next: string | null }> {
+    const request = `GET ${url}`;
+    const call = () =>
+      opts.http.request(url, {
+        headers: tokenKey.token ? { authorization: `Bearer ${tokenKey.token}` } : {},
+        // Anonymous tokens are interchangeable: cache by URL regardless of the token.
+        authScope: "docker-anonymous",
+        acceptStatus: [401],
+      });
+    let res = await call();
+    if (res.status === 401) {
+      tokenKey.token = await fetchToken(res.headers["www-authenticate"] ?? "", request);
+      res = await call();
+      if (res.status === 401) throw new DatasourceError(`${request}: HTTP 401 even with an anonymous token (private image?)`, request, 401);
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(res.body);
+    } catch (err) {
+      throw new DatasourceError(`${request}: malformed response body (json): ${(err as Error).message}`, request, res.status);
+    }
+    if (!isRecord(doc)) throw new DatasourceError(`${request}: unexpected response`, request, res.status);
+    const tags = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === "string") : [];
+    return { tags, next: nextLink(res.headers.link, url) };
+  }
+
+  async function listTags(ref: ImageRef): Promise<string[] | null> {
+    const tokenKey = { token: null as string | null };
+    let url: string | null = `${ref.base}/v2/${ref.repository}/tags/list?n=1000`;
+    const all: string[] = [];
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      try {
+        const r = await getPage(url, tokenKey);
+        all.push(...r.tags);
+        url = r.next;
+      } catch (err) {
+        if (page === 0 && isNotFound(err)) return null;
+        throw err;
+      }
+    }
+    return [...new Set(all)];
+  }
+
+  return {
+    name: "docker",
+    listTags,
+    async getReleases(req: LookupRequest): Promise<ReleaseResult | null> {
+      const ref = parseImageName(req.name, req.registry_url, defaultRegistry);
+      const tags = await listTags(ref);
+      if (tags === null) return null;
+      const hub = ref.registry === DOCKER_HUB_REGISTRY;
+      const hubPath = ref.repository.startsWith("library/") ? `_/${ref.repository.slice(8)}` : `r/${ref.repository}`;
+      return {
+        releases: tags.map((t) => ({ version: t, release_date: null, deprecated: false, yanked: false })),
+        tag_latest: null,
+        source_url: null,
+        homepage: hub ? `https://hub.docker.com/${hubPath}` : null,
+        deprecated: false,
+        deprecation_message: null,
+        registry_url: `${ref.base}/v2/${ref.repository}`,
+      };
+    },
+  };
+}
