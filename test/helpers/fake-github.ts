@@ -1,0 +1,689 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { checkRequest } from "./openapi-validator.js";
+
+/**
+ * A small GitHub-compatible HTTP server for end-to-end tests, served as a GitHub Enterprise Server
+ * (REST under /api/v3, GraphQL at /api/graphql). It keeps repositories in memory (git objects,
+ * refs, issues, labels, comments, pulls, check runs) and checks EVERY REST request against GitHub's
+ * OpenAPI description; violations are collected in `violations` for the test to assert on.
+ */
+
+export interface TreeEntry {
+  path: string;
+  mode: string;
+  type: "blob" | "tree";
+  sha: string;
+  size?: number;
+}
+interface Commit {
+  sha: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  author: { name: string; email: string; date: string };
+}
+export interface FakeIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason: string | null;
+  labels: Array<{ name: string }>;
+  assignees: Array<{ login: string }>;
+  user: { login: string; type: string };
+  pull_request?: { url: string };
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+export interface FakeComment {
+  id: number;
+  issue_number: number;
+  body: string;
+  user: { login: string; type: string };
+  created_at: string;
+  updated_at: string;
+}
+export interface FakePull {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  merged: boolean;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  mergeable: boolean | null;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  user: { login: string; type: string };
+  labels: Array<{ name: string }>;
+  requested_reviewers: Array<{ login: string }>;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  draft: boolean;
+}
+export interface FakeRepo {
+  owner: string;
+  name: string;
+  id: number;
+  default_branch: string;
+  blobs: Map<string, Buffer>;
+  trees: Map<string, TreeEntry[]>;
+  commits: Map<string, Commit>;
+  refs: Map<string, string>;
+  issues: FakeIssue[];
+  comments: FakeComment[];
+  labels: Array<{ id: number; name: string; color: string; description: string | null }>;
+  checkRuns: Map<string, Array<{ id: number; name: string; status: string; conclusion: string | null; html_url: string; started_at: string; completed_at: string | null; output?: { title: string | null; summary: string | null } }>>;
+  permissions: Map<string, "admin" | "maintain" | "write" | "triage" | "read" | "none">;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  kind: "rest" | "graphql";
+}
+
+const BOT = { login: "cowabunga-maintainer[bot]", type: "Bot" };
+
+function sha1(data: string | Buffer): string {
+  return createHash("sha1").update(data).digest("hex");
+}
+
+export class FakeGitHub {
+  readonly repos = new Map<string, FakeRepo>();
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  private server: Server | undefined;
+  private nextId = 1000;
+  private clock = Date.parse("2026-11-25T12:00:00Z");
+  port = 0;
+
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  now(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  /** Create a repository whose default branch holds `files` in one commit; returns the commit SHA. */
+  addRepo(fullName: string, files: Record<string, string>, opts: { defaultBranch?: string } = {}): string {
+    const [owner, name] = fullName.split("/") as [string, string];
+    const repo: FakeRepo = {
+      owner,
+      name,
+      id: this.nextId++,
+      default_branch: opts.defaultBranch ?? "main",
+      blobs: new Map(),
+      trees: new Map(),
+      commits: new Map(),
+      refs: new Map(),
+      issues: [],
+      comments: [],
+      labels: [],
+      checkRuns: new Map(),
+      permissions: new Map(),
+    };
+    this.repos.set(fullName.toLowerCase(), repo);
+    return this.commitFiles(fullName, files, "initial commit");
+  }
+
+  /** Commit a full snapshot of files onto the default branch; returns the new commit SHA. */
+  commitFiles(fullName: string, files: Record<string, string>, message: string): string {
+    const repo = this.repo(fullName);
+    const entries: TreeEntry[] = Object.entries(files)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, content]) => {
+        const buf = Buffer.from(content);
+        const sha = sha1(`blob ${buf.length}\0${content}`);
+        repo.blobs.set(sha, buf);
+        return { path, mode: "100644", type: "blob" as const, sha, size: buf.length };
+      });
+    const tree = this.storeTree(repo, entries);
+    const parent = repo.refs.get(`heads/${repo.default_branch}`);
+    const commit = this.storeCommit(repo, tree, parent ? [parent] : [], message);
+    repo.refs.set(`heads/${repo.default_branch}`, commit);
+    return commit;
+  }
+
+  repo(fullName: string): FakeRepo {
+    const r = this.repos.get(fullName.toLowerCase());
+    if (!r) throw new Error(`no fake repo ${fullName}`);
+    return r;
+  }
+
+  /** Flat file list (path → content) of a commit. */
+  filesAt(fullName: string, commitSha: string): Record<string, string> {
+    const repo = this.repo(fullName);
+    const commit = repo.commits.get(commitSha);
+    if (!commit) throw new Error(`no commit ${commitSha}`);
+    const out: Record<string, string> = {};
+    for (const e of this.flatTree(repo, commit.tree)) if (e.type === "blob") out[e.path] = repo.blobs.get(e.sha)?.toString("utf8") ?? "";
+    return out;
+  }
+
+  addCheckRun(fullName: string, sha: string, name: string, conclusion: "success" | "failure"): void {
+    const repo = this.repo(fullName);
+    const runs = repo.checkRuns.get(sha) ?? [];
+    runs.push({
+      id: this.nextId++,
+      name,
+      status: "completed",
+      conclusion,
+      html_url: `http://${this.host}/${fullName}/runs/${runs.length + 1}`,
+      started_at: this.now(),
+      completed_at: this.now(),
+      output: { title: name, summary: conclusion },
+    });
+    repo.checkRuns.set(sha, runs);
+  }
+
+  /** Count of REST/GraphQL requests, optionally only those matching a method. */
+  count(filter: (r: RecordedRequest) => boolean = () => true): number {
+    return this.requests.filter(filter).length;
+  }
+
+  reads(): number {
+    return this.count((r) => r.kind === "graphql" || (r.method === "GET" && !r.path.startsWith("/app/")));
+  }
+
+  writes(): number {
+    return this.count((r) => r.kind === "rest" && r.method !== "GET" && !r.path.startsWith("/app/"));
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.violations.push(`server error: ${String(err)}`);
+        send(res, 500, { message: String(err) });
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server!.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  // ---- internals ----
+
+  private storeTree(repo: FakeRepo, entries: TreeEntry[]): string {
+    const sorted = [...entries].sort((a, b) => a.path.localeCompare(b.path));
+    const sha = sha1(JSON.stringify(sorted.map((e) => [e.path, e.mode, e.sha])));
+    repo.trees.set(sha, sorted);
+    return sha;
+  }
+
+  private storeCommit(repo: FakeRepo, tree: string, parents: string[], message: string): string {
+    const date = this.now();
+    const sha = sha1(`${tree}|${parents.join(",")}|${message}|${date}`);
+    repo.commits.set(sha, { sha, tree, parents, message, author: { name: "t", email: "t@example.com", date } });
+    return sha;
+  }
+
+  /** Trees are stored flat (recursive listing); a tree SHA lists every blob below it. */
+  private flatTree(repo: FakeRepo, treeSha: string): TreeEntry[] {
+    return repo.trees.get(treeSha) ?? [];
+  }
+
+  private issueJson(repo: FakeRepo, i: FakeIssue): object {
+    return {
+      ...i,
+      url: `http://${this.host}/api/v3/repos/${repo.owner}/${repo.name}/issues/${i.number}`,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/issues/${i.number}`,
+      node_id: `I_${i.id}`,
+      comments: repo.comments.filter((c) => c.issue_number === i.number).length,
+      locked: false,
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", `http://${this.host}`);
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await readBody(req);
+    let body: unknown;
+    if (raw.length) {
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        this.violations.push(`${method} ${url.pathname}: body is not JSON`);
+        return send(res, 400, { message: "Problems parsing JSON" });
+      }
+    }
+    if (url.pathname === "/api/graphql") {
+      this.requests.push({ method, path: url.pathname, query: url.searchParams, body, kind: "graphql" });
+      return this.graphql(body, res);
+    }
+    if (!url.pathname.startsWith("/api/v3/")) return send(res, 404, { message: "Not Found" });
+    const path = decodeURIComponent(url.pathname.slice("/api/v3".length));
+    this.requests.push({ method, path, query: url.searchParams, body, kind: "rest" });
+    const check = checkRequest(method, url.pathname.slice("/api/v3".length), body);
+    if (!check.ok) this.violations.push(check.error ?? `${method} ${path}: invalid`);
+    return this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, res);
+  }
+
+  private graphql(body: unknown, res: ServerResponse): void {
+    const { query, variables } = (body ?? {}) as { query?: string; variables?: Record<string, unknown> };
+    if (typeof query !== "string") return send(res, 400, { message: "query required" });
+    const owner = String(variables?.owner ?? /owner:\s*"([^"]+)"/.exec(query)?.[1] ?? "");
+    const name = String(variables?.name ?? variables?.repo ?? /name:\s*"([^"]+)"/.exec(query)?.[1] ?? "");
+    const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
+    if (!repo) return send(res, 200, { data: { repository: null }, errors: [{ message: "Could not resolve to a Repository" }] });
+    const out: Record<string, unknown> = {};
+    const aliasRe = /(\w+)\s*:\s*object\s*\(\s*expression\s*:\s*\$(\w+)\s*\)/g;
+    for (const m of query.matchAll(aliasRe)) {
+      const expr = String(variables?.[m[2]!] ?? "");
+      const idx = expr.indexOf(":");
+      const commitSha = expr.slice(0, idx);
+      const path = expr.slice(idx + 1);
+      const commit = repo.commits.get(commitSha) ?? repo.commits.get(repo.refs.get(`heads/${commitSha}`) ?? "");
+      const entry = commit ? this.flatTree(repo, commit.tree).find((e) => e.path === path) : undefined;
+      const blob = entry ? repo.blobs.get(entry.sha) : undefined;
+      out[m[1]!] = blob
+        ? { __typename: "Blob", text: blob.toString("utf8"), byteSize: blob.length, isBinary: false, isTruncated: false, oid: entry!.sha }
+        : null;
+    }
+    send(res, 200, { data: { repository: out } });
+  }
+
+  private rest(method: string, path: string, q: URLSearchParams, body: Record<string, unknown> | undefined, res: ServerResponse): void {
+    let m: RegExpExecArray | null;
+    if ((m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path)) && method === "POST") {
+      return send(res, 201, { token: `ghs_fake_${m[1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" });
+    }
+    if (path === "/app" && method === "GET") return send(res, 200, { id: 1, slug: "cowabunga-maintainer", name: "Cowabunga Maintainer", owner: { login: "acme" } });
+    if (path === "/installation/repositories" && method === "GET") {
+      const repositories = [...this.repos.values()].map((r) => this.repoJson(r));
+      return send(res, 200, { total_count: repositories.length, repositories });
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) return send(res, 404, { message: "Not Found" });
+    const repo = this.repos.get(`${m[1]}/${m[2]}`.toLowerCase());
+    if (!repo) return send(res, 404, { message: "Not Found" });
+    const rest = m[3] ?? "";
+    const route = `${method} ${rest}`;
+
+    if (route === "GET ") return send(res, 200, this.repoJson(repo));
+    if ((m = /^GET \/commits\/([^/]+)$/.exec(route))) {
+      const sha = this.resolveRef(repo, m[1]!);
+      const c = sha ? repo.commits.get(sha) : undefined;
+      if (!c) return send(res, 404, { message: "No commit found" });
+      return send(res, 200, this.commitJson(repo, c));
+    }
+    if ((m = /^GET \/commits\/([^/]+)\/check-runs$/.exec(route))) {
+      const sha = this.resolveRef(repo, m[1]!) ?? m[1]!;
+      const runs = repo.checkRuns.get(sha) ?? [];
+      return send(res, 200, { total_count: runs.length, check_runs: runs.map((r) => ({ ...r, head_sha: sha })) });
+    }
+    if ((m = /^GET \/commits\/([^/]+)\/check-suites$/.exec(route))) return send(res, 200, { total_count: 0, check_suites: [] });
+    if ((m = /^GET \/commits\/([^/]+)\/status$/.exec(route))) return send(res, 200, { state: "success", statuses: [], total_count: 0, sha: m[1] });
+    if ((m = /^GET \/git\/(?:ref|matching-refs)\/(.+)$/.exec(route))) {
+      const sha = repo.refs.get(m[1]!);
+      if (!sha) return send(res, 404, { message: "Not Found" });
+      return send(res, 200, { ref: `refs/${m[1]}`, object: { sha, type: "commit" } });
+    }
+    if ((m = /^GET \/git\/commits\/([0-9a-f]+)$/.exec(route))) {
+      const c = repo.commits.get(m[1]!);
+      if (!c) return send(res, 404, { message: "Not Found" });
+      return send(res, 200, { sha: c.sha, tree: { sha: c.tree }, parents: c.parents.map((sha) => ({ sha })), message: c.message, author: c.author, committer: c.author });
+    }
+    if ((m = /^GET \/git\/trees\/([^/]+)$/.exec(route))) {
+      const sha = this.resolveRef(repo, m[1]!);
+      const treeSha = sha && repo.commits.get(sha) ? repo.commits.get(sha)!.tree : m[1]!;
+      const entries = repo.trees.get(treeSha);
+      if (!entries) return send(res, 404, { message: "Not Found" });
+      // Recursive listing includes the implied directories.
+      const dirs = new Set<string>();
+      for (const e of entries) {
+        const parts = e.path.split("/");
+        for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+      }
+      const tree = [
+        ...[...dirs].map((d) => ({ path: d, mode: "040000", type: "tree", sha: sha1(`${treeSha}/${d}`) })),
+        ...entries.map((e) => ({ ...e })),
+      ].sort((a, b) => a.path.localeCompare(b.path));
+      return send(res, 200, { sha: treeSha, tree, truncated: false });
+    }
+    if ((m = /^GET \/git\/blobs\/([0-9a-f]+)$/.exec(route))) {
+      const b = repo.blobs.get(m[1]!);
+      if (!b) return send(res, 404, { message: "Not Found" });
+      return send(res, 200, { sha: m[1], size: b.length, encoding: "base64", content: b.toString("base64") });
+    }
+    if (route === "POST /git/blobs") {
+      const content = String(body?.content ?? "");
+      const buf = body?.encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content);
+      const sha = sha1(`blob ${buf.length}\0${buf.toString("utf8")}`);
+      repo.blobs.set(sha, buf);
+      return send(res, 201, { sha, url: `http://${this.host}/api/v3/repos/${repo.owner}/${repo.name}/git/blobs/${sha}` });
+    }
+    if (route === "POST /git/trees") {
+      const base = typeof body?.base_tree === "string" ? this.flatTree(repo, body.base_tree) : [];
+      const byPath = new Map(base.map((e) => [e.path, e]));
+      for (const item of (body?.tree as Array<Record<string, unknown>>) ?? []) {
+        const p = String(item.path);
+        if (item.sha === null) {
+          byPath.delete(p);
+          continue;
+        }
+        let sha = typeof item.sha === "string" ? item.sha : "";
+        if (typeof item.content === "string") {
+          const buf = Buffer.from(item.content);
+          sha = sha1(`blob ${buf.length}\0${item.content}`);
+          repo.blobs.set(sha, buf);
+        }
+        byPath.set(p, { path: p, mode: String(item.mode), type: "blob", sha, size: repo.blobs.get(sha)?.length });
+      }
+      const sha = this.storeTree(repo, [...byPath.values()]);
+      return send(res, 201, { sha, tree: [...byPath.values()], truncated: false });
+    }
+    if (route === "POST /git/commits") {
+      const tree = String(body?.tree);
+      if (!repo.trees.has(tree)) return send(res, 422, { message: "Tree SHA does not exist" });
+      const sha = this.storeCommit(repo, tree, (body?.parents as string[]) ?? [], String(body?.message ?? ""));
+      const c = repo.commits.get(sha)!;
+      return send(res, 201, { sha, tree: { sha: tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message });
+    }
+    if (route === "POST /git/refs") {
+      const ref = String(body?.ref ?? "").replace(/^refs\//, "");
+      if (repo.refs.has(ref)) return send(res, 422, { message: "Reference already exists" });
+      repo.refs.set(ref, String(body?.sha));
+      return send(res, 201, { ref: `refs/${ref}`, object: { sha: body?.sha, type: "commit" } });
+    }
+    if ((m = /^PATCH \/git\/refs\/(.+)$/.exec(route))) {
+      if (!repo.refs.has(m[1]!)) return send(res, 422, { message: "Reference does not exist" });
+      repo.refs.set(m[1]!, String(body?.sha));
+      return send(res, 200, { ref: `refs/${m[1]}`, object: { sha: body?.sha, type: "commit" } });
+    }
+    if ((m = /^DELETE \/git\/refs\/(.+)$/.exec(route))) {
+      repo.refs.delete(m[1]!);
+      return send(res, 204, null);
+    }
+    if ((m = /^GET \/compare\/([^.]+)\.\.\.(.+)$/.exec(route))) return this.compare(repo, m[1]!, m[2]!, res);
+    if ((m = /^GET \/contents\/(.+)$/.exec(route))) {
+      const sha = this.resolveRef(repo, q.get("ref") ?? repo.default_branch);
+      const c = sha ? repo.commits.get(sha) : undefined;
+      const e = c ? this.flatTree(repo, c.tree).find((x) => x.path === m![1]) : undefined;
+      if (!e) return send(res, 404, { message: "Not Found" });
+      const b = repo.blobs.get(e.sha)!;
+      return send(res, 200, { type: "file", path: e.path, name: e.path.split("/").pop(), sha: e.sha, size: b.length, encoding: "base64", content: b.toString("base64") });
+    }
+    if ((m = /^GET \/collaborators\/([^/]+)\/permission$/.exec(route))) {
+      const permission = repo.permissions.get(m[1]!) ?? "read";
+      return send(res, 200, { permission, role_name: permission, user: { login: m[1] } });
+    }
+    // Labels
+    if (route === "GET /labels") return send(res, 200, paginate(repo.labels, q));
+    if (route === "POST /labels") {
+      const name = String(body?.name);
+      if (repo.labels.some((l) => l.name.toLowerCase() === name.toLowerCase()))
+        return send(res, 422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
+      const label = { id: this.nextId++, name, color: String(body?.color ?? "ededed"), description: (body?.description as string) ?? null };
+      repo.labels.push(label);
+      return send(res, 201, label);
+    }
+    // Issues
+    if (route === "GET /issues") {
+      const state = q.get("state") ?? "open";
+      const labels = q.get("labels")?.split(",").filter(Boolean) ?? [];
+      const list = repo.issues.filter(
+        (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)),
+      );
+      return send(res, 200, paginate(list.map((i) => this.issueJson(repo, i)), q));
+    }
+    if (route === "POST /issues") {
+      const issue: FakeIssue = {
+        id: this.nextId++,
+        number: this.nextNumber(repo),
+        title: String(body?.title),
+        body: String(body?.body ?? ""),
+        state: "open",
+        state_reason: null,
+        labels: ((body?.labels as string[]) ?? []).map((name) => ({ name })),
+        assignees: ((body?.assignees as string[]) ?? []).map((login) => ({ login })),
+        user: BOT,
+        created_at: this.now(),
+        updated_at: this.now(),
+        closed_at: null,
+      };
+      for (const l of issue.labels) if (!repo.labels.some((x) => x.name === l.name)) repo.labels.push({ id: this.nextId++, name: l.name, color: "ededed", description: null });
+      repo.issues.push(issue);
+      return send(res, 201, this.issueJson(repo, issue));
+    }
+    if ((m = /^(GET|PATCH) \/issues\/(\d+)$/.exec(route))) {
+      const issue = repo.issues.find((i) => i.number === Number(m![2]));
+      if (!issue) return send(res, 404, { message: "Not Found" });
+      if (m[1] === "PATCH") {
+        if (typeof body?.title === "string") issue.title = body.title;
+        if (typeof body?.body === "string") issue.body = body.body;
+        if (body?.state === "open" || body?.state === "closed") {
+          issue.state = body.state;
+          issue.closed_at = body.state === "closed" ? this.now() : null;
+          issue.state_reason = (body.state_reason as string) ?? null;
+        }
+        if (Array.isArray(body?.labels)) issue.labels = (body.labels as Array<string | { name: string }>).map((l) => ({ name: typeof l === "string" ? l : l.name }));
+        if (Array.isArray(body?.assignees)) issue.assignees = (body.assignees as string[]).map((login) => ({ login }));
+        issue.updated_at = this.now();
+        const pull = repo.issues === undefined ? undefined : this.pulls(repo).find((p) => p.number === issue.number);
+        if (pull && (body?.state === "open" || body?.state === "closed")) pull.state = body.state;
+      }
+      return send(res, 200, this.issueJson(repo, issue));
+    }
+    if ((m = /^POST \/issues\/(\d+)\/labels$/.exec(route))) {
+      const issue = repo.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return send(res, 404, { message: "Not Found" });
+      const names = Array.isArray(body) ? (body as string[]) : ((body?.labels as string[]) ?? []);
+      for (const name of names) if (!issue.labels.some((l) => l.name === name)) issue.labels.push({ name });
+      const pull = this.pulls(repo).find((p) => p.number === issue.number);
+      if (pull) pull.labels = issue.labels;
+      return send(res, 200, issue.labels.map((l) => ({ id: 1, name: l.name, color: "ededed" })));
+    }
+    if ((m = /^GET \/issues\/(\d+)\/comments$/.exec(route))) {
+      return send(res, 200, paginate(repo.comments.filter((c) => c.issue_number === Number(m![1])), q));
+    }
+    if ((m = /^POST \/issues\/(\d+)\/comments$/.exec(route))) {
+      const comment: FakeComment = { id: this.nextId++, issue_number: Number(m[1]), body: String(body?.body), user: BOT, created_at: this.now(), updated_at: this.now() };
+      repo.comments.push(comment);
+      return send(res, 201, comment);
+    }
+    if ((m = /^PATCH \/issues\/comments\/(\d+)$/.exec(route))) {
+      const c = repo.comments.find((x) => x.id === Number(m![1]));
+      if (!c) return send(res, 404, { message: "Not Found" });
+      c.body = String(body?.body);
+      c.updated_at = this.now();
+      return send(res, 200, c);
+    }
+    // Pulls
+    if (route === "GET /pulls") {
+      const state = q.get("state") ?? "open";
+      const head = q.get("head");
+      const list = this.pulls(repo).filter((p) => (state === "all" || p.state === state) && (!head || `${repo.owner}:${p.head.ref}` === head));
+      return send(res, 200, paginate(list.map((p) => this.pullJson(repo, p)), q));
+    }
+    if (route === "POST /pulls") {
+      const headRef = String(body?.head).replace(/^[^:]+:/, "");
+      const headSha = repo.refs.get(`heads/${headRef}`);
+      if (!headSha) return send(res, 422, { message: "Validation Failed", errors: [{ field: "head", code: "invalid" }] });
+      const baseRef = String(body?.base);
+      const number = this.nextNumber(repo);
+      const pull: FakePull = {
+        id: this.nextId++,
+        number,
+        title: String(body?.title),
+        body: String(body?.body ?? ""),
+        state: "open",
+        merged: false,
+        merged_at: null,
+        merge_commit_sha: null,
+        mergeable: true,
+        head: { ref: headRef, sha: headSha },
+        base: { ref: baseRef, sha: repo.refs.get(`heads/${baseRef}`) ?? "" },
+        user: BOT,
+        labels: [],
+        requested_reviewers: [],
+        created_at: this.now(),
+        updated_at: this.now(),
+        closed_at: null,
+        draft: Boolean(body?.draft),
+      };
+      repo.issues.push({
+        id: pull.id, number, title: pull.title, body: pull.body, state: "open", state_reason: null, labels: pull.labels, assignees: [], user: BOT,
+        pull_request: { url: "" }, created_at: pull.created_at, updated_at: pull.updated_at, closed_at: null,
+      });
+      (repo as FakeRepo & { pullList?: FakePull[] }).pullList = [...this.pulls(repo), pull];
+      return send(res, 201, this.pullJson(repo, pull));
+    }
+    if ((m = /^(GET|PATCH) \/pulls\/(\d+)$/.exec(route))) {
+      const pull = this.pulls(repo).find((p) => p.number === Number(m![2]));
+      if (!pull) return send(res, 404, { message: "Not Found" });
+      if (m[1] === "PATCH") {
+        if (typeof body?.title === "string") pull.title = body.title;
+        if (typeof body?.body === "string") pull.body = body.body;
+        if (body?.state === "open" || body?.state === "closed") {
+          pull.state = body.state;
+          pull.closed_at = body.state === "closed" ? this.now() : null;
+        }
+      }
+      return send(res, 200, this.pullJson(repo, pull));
+    }
+    if ((m = /^GET \/pulls\/(\d+)\/(commits|files)$/.exec(route))) {
+      const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
+      if (!pull) return send(res, 404, { message: "Not Found" });
+      if (m[2] === "files") return send(res, 200, []);
+      const c = repo.commits.get(pull.head.sha);
+      return send(res, 200, c ? [{ ...this.commitJson(repo, c) }] : []);
+    }
+    if ((m = /^POST \/pulls\/(\d+)\/requested_reviewers$/.exec(route))) {
+      const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
+      if (!pull) return send(res, 404, { message: "Not Found" });
+      pull.requested_reviewers = ((body?.reviewers as string[]) ?? []).map((login) => ({ login }));
+      return send(res, 201, this.pullJson(repo, pull));
+    }
+    if ((m = /^GET \/actions\/runs\/(\d+)\/artifacts$/.exec(route))) return send(res, 200, { total_count: 0, artifacts: [] });
+    if (route === "GET /actions/runs") return send(res, 200, { total_count: 0, workflow_runs: [] });
+    this.violations.push(`fake GitHub has no handler for ${method} /repos/${repo.owner}/${repo.name}${rest}`);
+    return send(res, 404, { message: "Not Found (fake GitHub has no handler)" });
+  }
+
+  /** Merge an open PR into the default branch as a merge commit; returns the merge commit SHA. */
+  mergePull(fullName: string, number: number): string {
+    const repo = this.repo(fullName);
+    const pull = this.pulls(repo).find((p) => p.number === number);
+    if (!pull) throw new Error(`no PR #${number}`);
+    const head = repo.commits.get(pull.head.sha)!;
+    const baseSha = repo.refs.get(`heads/${pull.base.ref}`)!;
+    const merge = this.storeCommit(repo, head.tree, [baseSha, head.sha], `Merge pull request #${number}`);
+    repo.refs.set(`heads/${pull.base.ref}`, merge);
+    pull.state = "closed";
+    pull.merged = true;
+    pull.merged_at = this.now();
+    pull.closed_at = pull.merged_at;
+    pull.merge_commit_sha = merge;
+    const issue = repo.issues.find((i) => i.number === number);
+    if (issue) issue.state = "closed";
+    return merge;
+  }
+
+  pulls(repo: FakeRepo): FakePull[] {
+    return (repo as FakeRepo & { pullList?: FakePull[] }).pullList ?? [];
+  }
+
+  pullJson(repo: FakeRepo, p: FakePull): Record<string, unknown> {
+    const repoJson = this.repoJson(repo);
+    return {
+      ...p,
+      url: `http://${this.host}/api/v3/repos/${repo.owner}/${repo.name}/pulls/${p.number}`,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${p.number}`,
+      node_id: `PR_${p.id}`,
+      head: { ...p.head, label: `${repo.owner}:${p.head.ref}`, repo: repoJson, user: { login: repo.owner } },
+      base: { ...p.base, label: `${repo.owner}:${p.base.ref}`, repo: repoJson, user: { login: repo.owner } },
+      mergeable_state: p.mergeable === false ? "dirty" : "clean",
+    };
+  }
+
+  private nextNumber(repo: FakeRepo): number {
+    return repo.issues.reduce((n, i) => Math.max(n, i.number), 0) + 1;
+  }
+
+  private resolveRef(repo: FakeRepo, ref: string): string | undefined {
+    if (repo.commits.has(ref)) return ref;
+    return repo.refs.get(`heads/${ref}`) ?? repo.refs.get(ref.replace(/^refs\//, "")) ?? repo.refs.get(`tags/${ref}`);
+  }
+
+  repoJson(repo: FakeRepo): Record<string, unknown> {
+    return {
+      id: repo.id,
+      node_id: `R_${repo.id}`,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      private: true,
+      owner: { login: repo.owner, id: 1, type: "Organization" },
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}`,
+      default_branch: repo.default_branch,
+      archived: false,
+      fork: false,
+      permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    };
+  }
+
+  private commitJson(repo: FakeRepo, c: Commit): Record<string, unknown> {
+    return {
+      sha: c.sha,
+      node_id: `C_${c.sha}`,
+      commit: { tree: { sha: c.tree }, message: c.message, author: c.author, committer: c.author },
+      parents: c.parents.map((sha) => ({ sha })),
+      author: { login: "someone" },
+      committer: { login: "someone" },
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/commit/${c.sha}`,
+    };
+  }
+
+  private compare(repo: FakeRepo, base: string, head: string, res: ServerResponse): void {
+    const b = this.resolveRef(repo, base);
+    const h = this.resolveRef(repo, head);
+    if (!b || !h) return send(res, 404, { message: "Not Found" });
+    const before = new Map(this.flatTree(repo, repo.commits.get(b)!.tree).map((e) => [e.path, e]));
+    const after = new Map(this.flatTree(repo, repo.commits.get(h)!.tree).map((e) => [e.path, e]));
+    const files: Array<Record<string, unknown>> = [];
+    for (const [path, e] of after) {
+      const old = before.get(path);
+      if (old?.sha === e.sha) continue;
+      const newLines = repo.blobs.get(e.sha)!.toString("utf8").split("\n");
+      const oldLines = old ? repo.blobs.get(old.sha)!.toString("utf8").split("\n") : [];
+      const patch = `@@ -1,${oldLines.length} +1,${newLines.length} @@\n${oldLines.map((l) => `-${l}`).join("\n")}${oldLines.length ? "\n" : ""}${newLines.map((l) => `+${l}`).join("\n")}`;
+      files.push({ filename: path, status: old ? "modified" : "added", sha: e.sha, additions: newLines.length, deletions: oldLines.length, changes: newLines.length + oldLines.length, patch });
+    }
+    for (const path of before.keys()) if (!after.has(path)) files.push({ filename: path, status: "removed", additions: 0, deletions: 1, changes: 1 });
+    send(res, 200, { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files, base_commit: { sha: b }, merge_base_commit: { sha: b } });
+  }
+}
+
+function paginate<T>(list: T[], q: URLSearchParams): T[] {
+  const perPage = Math.min(Number(q.get("per_page") ?? 30) || 30, 100);
+  const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
+  return list.slice((page - 1) * perPage, page * perPage);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (status === 204 || body === null) {
+    res.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+}
