@@ -3,6 +3,9 @@ import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { RepoFile, RepoSource, SourceWarning } from "./types.js";
 
+/** Parallel file reads in readFiles (libuv runs 4 at a time by default; a few more keep it busy). */
+const READ_CONCURRENCY = 16;
+
 /** Files larger than this are listed but never read. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -106,20 +109,27 @@ export class LocalSource implements RepoSource {
 
   async readFiles(paths: string[]): Promise<Map<string, string>> {
     await this.listFiles();
-    const out = new Map<string, string>();
-    for (const p of [...new Set(paths)].sort()) {
+    const wanted = [...new Set(paths)].sort();
+    // Read in parallel (bounded), insert in sorted order so the result does not depend on timing.
+    const texts = await mapLimited(wanted, READ_CONCURRENCY, async (p): Promise<{ text: string } | { warning: string } | undefined> => {
       const size = this.sizes.get(p);
-      if (size === undefined) continue; // not in the listing (ignored, absent, or outside the root)
+      if (size === undefined) return undefined; // not in the listing (ignored, absent, or outside the root)
       if (size > this.maxFileBytes) {
-        this.warn(p, `not read: ${size} bytes is over the ${this.maxFileBytes}-byte limit`);
-        continue;
+        return { warning: `not read: ${size} bytes is over the ${this.maxFileBytes}-byte limit` };
       }
       try {
-        out.set(p, await fs.readFile(path.join(this.root, ...p.split("/")), "utf8"));
+        return { text: await fs.readFile(path.join(this.root, ...p.split("/")), "utf8") };
       } catch (err) {
-        this.warn(p, `could not be read: ${errorMessage(err)}`);
+        return { warning: `could not be read: ${errorMessage(err)}` };
       }
-    }
+    });
+    const out = new Map<string, string>();
+    wanted.forEach((p, i) => {
+      const r = texts[i];
+      if (r === undefined) return;
+      if ("text" in r) out.set(p, r.text);
+      else this.warn(p, r.warning);
+    });
     return out;
   }
 
@@ -162,35 +172,43 @@ export class LocalSource implements RepoSource {
       }
     }
     const fileNames = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const childRel = join(rel, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await this.resolveLink(childRel);
-        if (!target) continue;
-        if (target.isDirectory()) continue; // directories behind links are not followed
-        isFile = target.isFile();
-        isDir = false;
-      }
-      if (isDir) {
-        if (isSkippedDir(childRel, fileNames)) continue;
-        if (isIgnored(layers, childRel, true)) continue;
-        await this.walk(childRel, layers, out);
-      } else if (isFile) {
-        if (isIgnored(layers, childRel, false)) continue;
-        let size: number;
-        try {
-          size = (await fs.stat(path.join(abs, entry.name))).size;
-        } catch (err) {
-          this.warn(childRel, `could not be examined: ${errorMessage(err)}`);
-          continue;
+    // Every entry of this directory is examined in parallel (stat, links, subdirectories): the
+    // listing is sorted at the end, so the order of completion does not matter.
+    const subdirs: string[] = [];
+    await Promise.all(
+      entries.map(async (entry) => {
+        const childRel = join(rel, entry.name);
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        let size: number | null = null;
+        if (entry.isSymbolicLink()) {
+          const target = await this.resolveLink(childRel);
+          if (!target) return;
+          if (target.isDirectory()) return; // directories behind links are not followed
+          isFile = target.isFile();
+          isDir = false;
+          size = target.size;
         }
-        this.sizes.set(childRel, size);
-        out.push({ path: childRel, size });
-      }
-    }
+        if (isDir) {
+          if (isSkippedDir(childRel, fileNames)) return;
+          if (isIgnored(layers, childRel, true)) return;
+          subdirs.push(childRel);
+        } else if (isFile) {
+          if (isIgnored(layers, childRel, false)) return;
+          if (size === null) {
+            try {
+              size = (await fs.stat(path.join(abs, entry.name))).size;
+            } catch (err) {
+              this.warn(childRel, `could not be examined: ${errorMessage(err)}`);
+              return;
+            }
+          }
+          this.sizes.set(childRel, size);
+          out.push({ path: childRel, size });
+        }
+      }),
+    );
+    await Promise.all(subdirs.map((d) => this.walk(d, layers, out)));
   }
 
   /** Stat of a symlink's target when it stays inside the root; otherwise null (with a warning). */
@@ -210,6 +228,20 @@ export class LocalSource implements RepoSource {
     }
     return fs.stat(real).catch(() => null);
   }
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function join(dir: string, name: string): string {

@@ -16,6 +16,24 @@ const SECTIONS: Array<[string, DependencyType]> = [
   ["build_dependencies", "build"],
 ];
 
+/**
+ * Parses shared by several manifests of one scan (a workspace's Cargo.lock and root Cargo.toml are
+ * read by every member crate): keyed by path, valid while the content is the same string.
+ */
+const parseCache = new Map<string, { content: string; value: unknown }>();
+const PARSE_CACHE_SIZE = 16;
+
+function cached<T>(kind: string, file: string, content: string, compute: () => T): T {
+  const key = `${kind}\0${file}`;
+  const hit = parseCache.get(key);
+  if (hit && hit.content === content) return hit.value as T;
+  const value = compute();
+  parseCache.delete(key);
+  parseCache.set(key, { content, value });
+  while (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string);
+  return value;
+}
+
 interface Workspace {
   file: string;
   doc: TomlTable;
@@ -31,7 +49,7 @@ function findWorkspaceRoot(file: string, doc: TomlTable, ctx: ExtractContext, wa
     if (!ctx.allFiles.includes(candidate)) continue;
     const text = safeRead(ctx, candidate);
     if (text === undefined) continue;
-    const parsed = parseTomlFile(candidate, text, "cargo");
+    const parsed = cached("toml", candidate, text, () => parseTomlFile(candidate, text, "cargo"));
     if (!parsed.ok) {
       warnings.push({ ...parsed.warning, file, message: `workspace candidate ${candidate}: ${parsed.warning.message}` });
       continue;
@@ -54,20 +72,25 @@ function nearestCargoLock(file: string, ctx: ExtractContext, warnings: ScanWarni
     if (ctx.allFiles.includes(candidate)) {
       const text = safeRead(ctx, candidate);
       if (text === undefined) return null;
-      const parsed = parseTomlFile(candidate, text, "cargo");
-      if (!parsed.ok) {
-        warnings.push(parsed.warning);
+      const result = cached("lock", candidate, text, (): CargoLock | { warning: ScanWarning } => {
+        const parsed = parseTomlFile(candidate, text, "cargo");
+        if (!parsed.ok) return { warning: parsed.warning };
+        const lock: CargoLock = { file: candidate, byName: new Map(), packages: [] };
+        const pkgs = Array.isArray(parsed.value.package) ? parsed.value.package : [];
+        for (const p of pkgs) {
+          if (!isTable(p) || typeof p.name !== "string" || typeof p.version !== "string") continue;
+          // Local workspace crates have no source; they are not registry packages.
+          if (typeof p.source !== "string") continue;
+          lock.packages.push({ name: p.name, version: p.version });
+          lock.byName.set(p.name, [...(lock.byName.get(p.name) ?? []), p.version]);
+        }
+        return lock;
+      });
+      if ("warning" in result) {
+        warnings.push({ ...result.warning });
         return null;
       }
-      const lock: CargoLock = { file: candidate, byName: new Map(), packages: [] };
-      const pkgs = Array.isArray(parsed.value.package) ? parsed.value.package : [];
-      for (const p of pkgs) {
-        if (!isTable(p) || typeof p.name !== "string" || typeof p.version !== "string") continue;
-        // Local workspace crates have no source; they are not registry packages.
-        if (typeof p.source !== "string") continue;
-        lock.packages.push({ name: p.name, version: p.version });
-        lock.byName.set(p.name, [...(lock.byName.get(p.name) ?? []), p.version]);
-      }
+      const lock = result;
       return lock;
     }
     if (dir === "." || dir === "") return null;

@@ -5,7 +5,7 @@
  * dependency_type is "build" for everything: actions and CI images run the pipeline, they are not
  * shipped (Renovate calls them depType "action" / "docker"; our enum has no such value).
  */
-import { isScalar } from "yaml";
+import { isScalar, isSeq } from "yaml";
 import type { ExtractedDependency, Manager, ManagerResult } from "../types.js";
 import {
   GHA_EXPRESSION,
@@ -24,6 +24,7 @@ import {
   resolveRepoPath,
   scalarText,
 } from "./image-ref.js";
+import { knownActionInputs, parseRunnerLabel } from "./github-actions-known.js";
 
 const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const ACTION = /^action\.ya?ml$/;
@@ -140,8 +141,94 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
     }
     steps.items.forEach((step, i) => {
       const uses = getNode(step, "uses");
-      if (uses !== undefined) addUses(uses, `${where}.steps[${i}]`);
+      if (uses !== undefined) {
+        addUses(uses, `${where}.steps[${i}]`);
+        addWithVersions(uses, getNode(step, "with"));
+      }
     });
+  };
+
+  /**
+   * Tool versions given to known setup actions (`azure/setup-helm` `with: version: v3.13.3`), as
+   * Renovate's "uses-with" dependencies. As in Renovate, a step without `with:` yields nothing, and
+   * a `with:` without the version input yields a dependency skipped as "unspecified version".
+   */
+  const addWithVersions = (usesNode: unknown, withNode: unknown): void => {
+    const usesText = scalarText(usesNode);
+    if (usesText === null || withNode === undefined) return;
+    const known = knownActionInputs(usesText);
+    if (!known) return;
+    const entries = mapEntries(withNode);
+    if (entries.length === 0 && kindOf(withNode) !== "a map") return;
+    const values = new Map<string, string>();
+    const valueNodes = new Map<string, unknown>();
+    for (const e of entries) {
+      // Renovate keeps string and number inputs only.
+      if (!isScalar(e.value) || (typeof e.value.value !== "string" && typeof e.value.value !== "number")) continue;
+      const text = scalarText(e.value);
+      if (text === null) continue;
+      values.set(e.key, text.trim());
+      valueNodes.set(e.key, e.value);
+    }
+    const action = usesText.trim().replace(/@.*$/, "");
+    const usesLine = lineOf(usesNode, lines);
+    for (const k of known) {
+      let name = k.name;
+      if (k.nameFrom !== undefined) {
+        const from = values.get(k.nameFrom);
+        if (!from) continue;
+        name = from;
+      }
+      const value = values.get(k.input) ?? "";
+      if (value === "" && k.optional) continue;
+      const line = value !== "" ? lineOf(valueNodes.get(k.input), lines) : usesLine;
+      const base = { file, line, package_manager: "github-actions" as const, dependency_type: "build" as const };
+      const notes = [`\`${k.input}\` input of ${action}${k.tool ? ` (${k.tool})` : ""}`];
+      if (k.image && value !== "") {
+        const skip = GHA_EXPRESSION.test(value) ? "expression" : null;
+        const { dep, warning } = imageDependency(value, base, skip);
+        if (warning) warn(line, `${action} ${k.input}: ${warning}`);
+        deps.push({ ...dep, notes });
+        continue;
+      }
+      let skip: string | null = null;
+      if (value === "") {
+        skip = "unspecified version";
+        const fileInput = values.get(`${k.input}-file`);
+        if (fileInput) notes.push(`version read from ${fileInput}`);
+      } else if (GHA_EXPRESSION.test(value)) skip = "expression";
+      else if (k.invalid?.(value)) skip = "invalid version";
+      else skip = k.skipWhen?.(values) ?? null;
+      if (k.image) name = name || "unknown image";
+      deps.push(
+        baseDependency(base, {
+          name,
+          datasource: k.datasource,
+          current_value: value,
+          skip_reason: skip,
+          registry_url: k.datasource === "github-tags" ? "https://github.com" : null,
+          notes,
+        }),
+      );
+    }
+  };
+
+  /** `runs-on:` labels naming GitHub-hosted runner images (`ubuntu-22.04`), Renovate's github-runners deps. */
+  const addRunners = (node: unknown): void => {
+    const labels = isScalar(node) ? [node] : isSeq(node) ? node.items : [];
+    for (const label of labels) {
+      if (!isScalar(label) || typeof label.value !== "string") continue;
+      const runner = parseRunnerLabel(label.value);
+      if (!runner) continue;
+      const notes = ["GitHub-hosted runner image (runs-on); no datasource, listed only"];
+      if (runner.deprecated) notes.push(`${runner.os}-${runner.version} is deprecated by GitHub`);
+      deps.push(
+        baseDependency(
+          { file, line: lineOf(label, lines), package_manager: "github-actions", dependency_type: "build" },
+          { name: runner.os, datasource: "none", current_value: runner.version, skip_reason: "github-hosted runner", notes },
+        ),
+      );
+    }
   };
 
   for (const doc of docs) {
@@ -177,6 +264,8 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
         warn(lineOf(keyNode, lines), `${where} should be a map, found ${kindOf(job)}`);
         continue;
       }
+      const runsOn = getNode(job, "runs-on");
+      if (runsOn !== undefined) addRunners(runsOn);
       const uses = getNode(job, "uses");
       if (uses !== undefined) addUses(uses, where);
       const stepsPair = getPair(job, "steps");
