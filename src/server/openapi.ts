@@ -1,0 +1,208 @@
+import { z } from "zod";
+import { RuntimeMetricsInput } from "../act/runtime/metrics-store.js";
+import { ReportDocument } from "../act/report/json.js";
+import { Severity } from "../model/common.js";
+import { ComponentHealth, SystemHealth } from "../model/health.js";
+import { Dependency } from "../model/dependency.js";
+import { IssueStatus, IssueType, MaintenanceIssue } from "../model/issue.js";
+import { MaintenanceRecord, RecordType } from "../model/record.js";
+import { IssuePatchBody, MetricsIngestResponse } from "./api.js";
+import { UpdateRequestBody } from "./types.js";
+
+type Json = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: "input" | "output"): Json {
+  const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+export const ErrorBody = z.object({
+  error: z.looseObject({
+    status: z.number().int(),
+    message: z.string(),
+    request_id: z.string(),
+  }),
+});
+
+export const JobAccepted = z.object({
+  job_id: z.string(),
+  status: z.literal("queued"),
+  kind: z.enum(["audit", "update"]),
+  repository: z.string(),
+});
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description: string): Json => ({ description, content: { "application/json": { schema } } });
+const err = (description: string): Json => json(ref("Error"), description);
+
+const COMMON_ERRORS = {
+  "400": err("Bad input: unknown parameter or value, malformed JSON, wrong content type"),
+  "401": err("No token, or GitHub rejected it"),
+  "404": err("Not found, or the token has no access to the repository"),
+  "502": err("GitHub could not be asked about access"),
+};
+
+function enumQuery(name: string, values: readonly string[], description: string): Json {
+  return {
+    name,
+    in: "query",
+    required: false,
+    description: `${description} One value or several, comma-separated.`,
+    schema: { type: "string", pattern: `^(${values.join("|")})(,(${values.join("|")}))*$` },
+  };
+}
+const boolQuery = (name: string, description: string): Json => ({ name, in: "query", required: false, description, schema: { type: "string", enum: ["true", "false"] } });
+const strQuery = (name: string, description: string): Json => ({ name, in: "query", required: false, description, schema: { type: "string" } });
+const pathParam = (name: string, description: string): Json => ({ name, in: "path", required: true, description, schema: { type: "string" } });
+
+function get(summary: string, ok: Json, parameters: Json[] = []): Json {
+  return { summary, parameters, security: [{ github: [] }], responses: { "200": ok, ...COMMON_ERRORS } };
+}
+
+/** The OpenAPI 3.1 description of the REST API; entity schemas come from the zod models. */
+export function buildOpenApiDocument(version = "0.1.0"): Json {
+  const base = "/api/v1/repos/{owner}/{repo}";
+  const repoParams = [pathParam("owner", "Repository owner"), pathParam("repo", "Repository name")];
+  const withRepo = (op: Json): Json => ({ ...op, parameters: [...repoParams, ...((op.parameters as Json[]) ?? [])] });
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Cowabunga Maintainer API",
+      version,
+      description:
+        "Maintenance data for one repository. Every route but the metrics ingest takes `Authorization: Bearer <GitHub token>`; access is checked with GitHub (read for GET, push for changes). A repository the token cannot see answers 404.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    components: {
+      securitySchemes: {
+        github: { type: "http", scheme: "bearer", description: "A GitHub user token or personal access token" },
+        ingest: { type: "http", scheme: "bearer", description: "The server's COWABUNGA_INGEST_TOKEN" },
+      },
+      schemas: {
+        SystemHealth: schemaOf(SystemHealth, "output"),
+        ComponentHealth: schemaOf(ComponentHealth, "output"),
+        MaintenanceIssue: schemaOf(MaintenanceIssue, "output"),
+        Dependency: schemaOf(Dependency, "output"),
+        MaintenanceRecord: schemaOf(MaintenanceRecord, "output"),
+        ReportDocument: schemaOf(ReportDocument, "output"),
+        IssuePatch: schemaOf(IssuePatchBody, "input"),
+        UpdateRequest: schemaOf(UpdateRequestBody, "input"),
+        RuntimeMetrics: schemaOf(RuntimeMetricsInput, "input"),
+        MetricsAccepted: schemaOf(MetricsIngestResponse, "output"),
+        JobAccepted: schemaOf(JobAccepted, "output"),
+        Error: schemaOf(ErrorBody, "output"),
+      },
+    },
+    paths: {
+      "/api/v1/openapi.json": {
+        get: { summary: "This document", security: [], responses: { "200": json({ type: "object" }, "The OpenAPI document") } },
+      },
+      [`${base}/health`]: { get: withRepo(get("System health of the last assessment", json(ref("SystemHealth"), "SystemHealth"))) },
+      [`${base}/health/components`]: {
+        get: withRepo(get("Health of every component", json({ type: "array", items: ref("ComponentHealth") }, "ComponentHealth list"))),
+      },
+      [`${base}/health/components/{name}`]: {
+        get: withRepo(get("Health of one component", json(ref("ComponentHealth"), "ComponentHealth"), [pathParam("name", "Component name")])),
+      },
+      [`${base}/maintenance/issues`]: {
+        get: withRepo(
+          get("Maintenance issues", json({ type: "array", items: ref("MaintenanceIssue") }, "MaintenanceIssue list"), [
+            enumQuery("status", IssueStatus.options, "Only issues with this status."),
+            enumQuery("severity", Severity.options, "Only issues with this severity."),
+            enumQuery("type", IssueType.options, "Only issues of this type."),
+            strQuery("component", "Only issues affecting this component."),
+          ]),
+        ),
+      },
+      [`${base}/maintenance/issues/{id}`]: {
+        get: withRepo(get("One maintenance issue", json(ref("MaintenanceIssue"), "MaintenanceIssue"), [pathParam("id", "Issue id")])),
+        patch: withRepo({
+          summary: "Move an issue through its lifecycle (needs push access)",
+          parameters: [pathParam("id", "Issue id")],
+          security: [{ github: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("IssuePatch") } } },
+          responses: {
+            "200": json(ref("MaintenanceIssue"), "The updated issue"),
+            ...COMMON_ERRORS,
+            "409": err("The lifecycle does not allow this move; the message names the allowed states"),
+            "413": err("Body larger than 64 KiB"),
+          },
+        }),
+      },
+      [`${base}/dependencies`]: {
+        get: withRepo(
+          get("Dependencies of the last scan", json({ type: "array", items: ref("Dependency") }, "Dependency list"), [
+            strQuery("component", "Only this component's dependencies."),
+            strQuery("package_manager", "Only this package manager's dependencies."),
+            boolQuery("vulnerable", "Only (true) or no (false) dependencies with a known advisory."),
+            boolQuery("outdated", "Only (true) or no (false) dependencies behind their latest version."),
+          ]),
+        ),
+      },
+      [`${base}/dependencies/audit`]: {
+        post: withRepo({
+          summary: "Queue a scan (needs push access)",
+          security: [{ github: [] }],
+          responses: { "202": json(ref("JobAccepted"), "Queued"), ...COMMON_ERRORS, "503": err("The queue is unavailable") },
+        }),
+      },
+      [`${base}/dependencies/update`]: {
+        post: withRepo({
+          summary: "Request an update pull request (needs push access)",
+          security: [{ github: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("UpdateRequest") } } },
+          responses: { "202": json(ref("JobAccepted"), "Queued"), ...COMMON_ERRORS, "413": err("Body larger than 64 KiB"), "503": err("The queue is unavailable") },
+        }),
+      },
+      [`${base}/maintenance/records`]: {
+        get: withRepo(
+          get("Maintenance records", json({ type: "array", items: ref("MaintenanceRecord") }, "MaintenanceRecord list"), [
+            strQuery("from", "Performed at or after this ISO 8601 date or date-time."),
+            strQuery("to", "Performed at or before this ISO 8601 date (inclusive) or date-time."),
+            enumQuery("type", RecordType.options, "Only records of this type."),
+          ]),
+        ),
+      },
+      [`${base}/maintenance/records/{id}`]: {
+        get: withRepo(get("One maintenance record", json(ref("MaintenanceRecord"), "MaintenanceRecord"), [pathParam("id", "Record id")])),
+      },
+      [`${base}/reports/{format}`]: {
+        get: withRepo({
+          summary: "The report of the last assessment as JSON, CSV or HTML",
+          parameters: [
+            { name: "format", in: "path", required: true, schema: { type: "string", enum: ["json", "csv", "html"] } },
+            { name: "table", in: "query", required: false, description: "CSV only: dependencies (default) or issues.", schema: { type: "string", enum: ["dependencies", "issues"] } },
+          ],
+          security: [{ github: [] }],
+          responses: {
+            "200": {
+              description: "The report",
+              content: {
+                "application/json": { schema: ref("ReportDocument") },
+                "text/csv": { schema: { type: "string" } },
+                "text/html": { schema: { type: "string" } },
+              },
+            },
+            ...COMMON_ERRORS,
+          },
+        }),
+      },
+      [`${base}/components/{name}/metrics`]: {
+        post: withRepo({
+          summary: "Push runtime metrics of a component (ingest token)",
+          parameters: [pathParam("name", "Component name")],
+          security: [{ ingest: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("RuntimeMetrics") } } },
+          responses: {
+            "202": json(ref("MetricsAccepted"), "Stored"),
+            "400": err("Invalid metrics"),
+            "401": err("Missing or wrong ingest token"),
+            "413": err("Body larger than 64 KiB"),
+            "503": err("Ingest not configured"),
+          },
+        }),
+      },
+    },
+  };
+}
