@@ -1,0 +1,135 @@
+import type { CowabungaConfig } from "../config/schema.js";
+import { MaintenanceIssue as MaintenanceIssueSchema } from "../model/issue.js";
+import type { Dependency, IssueType, MaintenanceIssue, UpdateRisk } from "../model/index.js";
+import type { ScanWarning } from "../scan/types.js";
+import { buildAlerts } from "./alerts.js";
+import { detectBug } from "./detect/bug.js";
+import type { DetectContext, Detector, DetectorResult } from "./detect/context.js";
+import { detectDependency } from "./detect/dependency.js";
+import { detectDocumentation } from "./detect/documentation.js";
+import { suitesOf, detectPerformance } from "./detect/performance.js";
+import { detectSecurity } from "./detect/security.js";
+import { issueId, type IssueDraft } from "./draft.js";
+import { assessComponentHealth, assessSystemHealth, coverageOf, type HealthContext } from "./health.js";
+import { ignoreRuleFor } from "./ignore.js";
+import { exposureOf, prioritize } from "./priority.js";
+import { reconcileIssues, type CurrentIssue } from "./reconcile.js";
+import { assessIssueRisk, assessUpdateRisk } from "./risk.js";
+import type { AssessInputs, Assessment, Clock } from "./types.js";
+
+export * from "./types.js";
+export { buildAlerts, dispatchAlerts, RecordingChannel, ALERT_ROUTES, ALERT_LEVEL, sentLogKey, type DispatchResult } from "./alerts.js";
+export { assessUpdateRisk, assessIssueRisk, buildRisk, riskLevelOf } from "./risk.js";
+export { priorityFor, PRIORITY_TABLE, exposureOf, fixRiskOf, effortForUpdate } from "./priority.js";
+export { assessComponentHealth, assessSystemHealth, healthScore, componentStatus, HEALTH_WEIGHTS } from "./health.js";
+export { issueId } from "./draft.js";
+export { ACTOR } from "./reconcile.js";
+
+const DETECTORS: ReadonlyArray<[IssueType, Detector]> = [
+  ["security", detectSecurity],
+  ["dependency", detectDependency],
+  ["bug", detectBug],
+  ["documentation", detectDocumentation],
+  ["performance", detectPerformance],
+];
+
+/** A detector that found nothing and covers nothing: used when one fails, so no stored issue is resolved by accident. */
+const NOTHING: DetectorResult = { drafts: [], covers: () => false, goneReason: () => "" };
+
+function updateRiskOf(level: string): UpdateRisk {
+  return level === "none" ? "none" : level === "low" ? "low" : level === "medium" ? "medium" : "high";
+}
+
+function validPrevious(previous: readonly unknown[], warnings: ScanWarning[]): MaintenanceIssue[] {
+  const out: MaintenanceIssue[] = [];
+  previous.forEach((p, i) => {
+    const r = MaintenanceIssueSchema.safeParse(p);
+    if (r.success) out.push(r.data);
+    else {
+      const id = typeof p === "object" && p !== null && "id" in p ? String((p as { id: unknown }).id) : `#${i}`;
+      warnings.push({ file: null, line: null, manager: "source", message: `stored issue ${id} is invalid and was skipped: ${r.error.issues[0]?.message ?? "unknown error"}` });
+    }
+  });
+  return out;
+}
+
+/**
+ * Detect, prioritise, assess risk, reconcile with stored issues, score health and raise alerts.
+ * Pure and deterministic: no network, no file system; time comes from `clock` (read once).
+ */
+export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clock): Assessment {
+  const now = clock();
+  const warnings: ScanWarning[] = [];
+  const components = inputs.scan.components;
+  const suitesByComponent: Record<string, string[]> = {};
+  for (const [name, results] of Object.entries(inputs.testResults ?? {})) suitesByComponent[name] = [...suitesOf(results).keys()].sort();
+  const coverage: Record<string, number | null> = {};
+  for (const c of components) coverage[c.name] = coverageOf(inputs.testResults?.[c.name]);
+
+  const ctx: DetectContext = { inputs, config, now, components, suitesByComponent, warnings };
+  const results = {} as Record<IssueType, DetectorResult>;
+  const drafts: IssueDraft[] = [];
+  for (const [type, detect] of DETECTORS) {
+    try {
+      results[type] = detect(ctx);
+      drafts.push(...results[type].drafts);
+    } catch (e) {
+      results[type] = NOTHING;
+      warnings.push({ file: null, line: null, manager: "source", message: `the ${type} detector failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  const riskCtx = { components, coverageByComponent: coverage, minimumReleaseAgeDays: config.updates.minimum_release_age_days };
+  const cvssByIssue: Record<string, number | null> = {};
+  const current: CurrentIssue[] = drafts.map((d) => {
+    const id = issueId(d.type, d.subject);
+    const { priority, exposure, fixRisk } = prioritize(d, components);
+    if (d.type === "security") cvssByIssue[id] = d.facts.cvss;
+    const why = exposureOf(d, components).why;
+    return {
+      content: {
+        id,
+        title: d.title,
+        description: d.description,
+        type: d.type,
+        severity: d.severity,
+        priority,
+        affected_components: d.affected_components,
+        files_affected: d.files_affected,
+        estimated_effort: d.estimated_effort,
+        resolution_steps: d.resolution_steps,
+        testing_requirements: d.testing_requirements,
+        risk_assessment: assessIssueRisk(d, riskCtx),
+        subject: d.subject,
+      },
+      ignore: d.type === "security" || d.type === "dependency" ? ignoreRuleFor(d, config.ignore, now) : null,
+      priorityReason: `priority ${priority}: severity ${d.severity} × exposure ${exposure} (${why}), fix risk ${fixRisk}`,
+    };
+  });
+
+  const previous = validPrevious(inputs.previousIssues ?? [], warnings);
+  const issues = reconcileIssues(current, previous, results, now);
+
+  const dependencies: Dependency[] = inputs.dependencies.map((dep) => {
+    const proposed = dep.lookup.status === "ok" && dep.latest_version !== null && ["major", "minor", "patch", "digest"].includes(dep.update_type);
+    if (!proposed || dep.skip_reason) return dep;
+    const comp = components.find((c) => c.name === dep.component) ?? null;
+    const risk = assessUpdateRisk(dep, comp, {
+      coverage: coverage[dep.component] ?? null,
+      minimumReleaseAgeDays: config.updates.minimum_release_age_days,
+      now,
+    });
+    const releaseOld = risk.factors.find((f) => f.name === "release_age")?.score === 0;
+    return {
+      ...dep,
+      update_risk: updateRiskOf(risk.level),
+      auto_update_safe: (risk.level === "none" || risk.level === "low") && dep.update_type !== "major" && !dep.deprecated && dep.breaking_changes.length === 0 && releaseOld,
+    };
+  });
+
+  const hctx: HealthContext = { inputs, config, now, issues, warnings };
+  const componentHealth = components.map((c) => assessComponentHealth(c, hctx)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const system = assessSystemHealth(components, componentHealth, hctx, inputs.lastMaintenance ?? null);
+  const alerts = buildAlerts({ issues, cvssByIssue, components: componentHealth, dependencies, coverage, config, now });
+  return { system, components: componentHealth, issues, dependencies, alerts, warnings };
+}

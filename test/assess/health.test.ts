@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { assess } from "../../src/assess/index.js";
+import { componentStatus, healthScore, nextMaintenanceWindow } from "../../src/assess/health.js";
+import { ComponentHealth, SystemHealth } from "../../src/model/index.js";
+import { makeDependency, makeIssue, makeRecord, makeTestResult } from "../helpers/factories.js";
+import { config, makeAdvisory, makeComponent, makeInputs, makeScan, NOW } from "./helpers.js";
+
+const ok = { lookup: { status: "ok" as const, reason: null }, update_type: "none" as const, days_behind: 0, advisories: [], latest_release_date: "2026-01-01T00:00:00Z" };
+
+describe("component health", () => {
+  it("is unknown, never healthy, without any signal", () => {
+    const a = assess(makeInputs(), config(), () => NOW);
+    const c = a.components[0];
+    expect(c.status).toBe("unknown");
+    expect(c.health_score).toBe(0);
+    expect(c.score_breakdown).toEqual({});
+    expect(a.system.overall_status).toBe("warning");
+    expect(a.system.metrics.test_coverage).toBeNull();
+    expect(a.alerts).toEqual([]); // unknown health raises no alert
+  });
+
+  it("excludes missing signals instead of counting them as perfect", () => {
+    const deps = [makeDependency({ ...ok, name: "a" }), makeDependency({ ...ok, name: "b", update_type: "major" })];
+    const a = assess(makeInputs({ dependencies: deps }), config(), () => NOW);
+    const c = a.components[0];
+    // security 1 (0.3), issues: one medium dependency issue → 0.9 (0.2), freshness 1 - 1/2 = 0.5 (0.15)
+    expect(c.score_breakdown).toEqual({ security: 1, issues: 0.9, freshness: 0.5 });
+    expect(c.health_score).toBeCloseTo((0.3 * 1 + 0.2 * 0.9 + 0.15 * 0.5) / 0.65, 3);
+    expect(c.status).toBe("healthy");
+  });
+
+  it("matches the worked example of docs/health.md", () => {
+    const deps = [makeDependency({ ...ok, name: "a" }), makeDependency({ ...ok, name: "b", update_type: "major" })];
+    const a = assess(makeInputs({ dependencies: deps, testResults: { api: [makeTestResult()] } }), config(), () => NOW);
+    const c = a.components[0];
+    expect(c.score_breakdown).toEqual({ security: 1, issues: 0.9, freshness: 0.5, tests: 0.9, coverage: 0.855 });
+    expect(c.health_score).toBe(0.862);
+    expect(c.status).toBe("healthy");
+  });
+
+  it("is critical when everything is wrong, with the score inside [0, 1]", () => {
+    const deps = [
+      makeDependency({ ...ok, name: "a", update_type: "major", advisories: [makeAdvisory({ id: "A", score: 9.9 }), makeAdvisory({ id: "B", score: 9.5 })] }),
+    ];
+    const a = assess(
+      makeInputs({
+        dependencies: deps,
+        testResults: { api: [makeTestResult({ tests_passed: 0, tests_failed: 10, line_coverage: 0 })] },
+        ciErrorRate: { api: 100 },
+        runtime: { api: { uptime_percentage: 0, error_rate: 100 } },
+      }),
+      config(),
+      () => NOW,
+    );
+    const c = a.components[0];
+    expect(c.status).toBe("critical");
+    // Every signal at 0 except "issues": only the medium dependency issue counts there (security issues are in "security").
+    expect(c.score_breakdown).toEqual({ security: 0, issues: 0.9, freshness: 0, tests: 0, coverage: 0, ci: 0, runtime: 0 });
+    expect(c.health_score).toBe(0.18);
+    expect(c.critical_issues).toBe(2);
+    expect(c.last_failure).toBe(NOW.toISOString());
+    expect(ComponentHealth.safeParse(c).success).toBe(true);
+    expect(a.system.overall_status).toBe("critical");
+    expect(a.system.metrics.security_issues).toBe(2);
+    expect(a.system.metrics.test_coverage).toBe(0);
+    expect(SystemHealth.safeParse(a.system).success).toBe(true);
+  });
+
+  it("drops out-of-range runtime figures with a warning", () => {
+    const a = assess(makeInputs({ dependencies: [makeDependency(ok)], runtime: { api: { uptime_percentage: 150, error_rate: 2 } } }), config(), () => NOW);
+    expect(a.components[0].uptime_percentage).toBeNull();
+    expect(a.components[0].error_rate).toBe(2);
+    expect(a.warnings.some((w) => w.message.includes("uptime_percentage 150 reported for api"))).toBe(true);
+  });
+
+  it("score and status functions respect bounds and thresholds", () => {
+    expect(healthScore({})).toBeNull();
+    expect(healthScore({ security: 1, tests: 1 })).toBe(1);
+    expect(healthScore({ security: 0 })).toBe(0);
+    expect(componentStatus(null, [], 0.7)).toBe("unknown");
+    expect(componentStatus(0.95, [makeIssue({ severity: "critical" })], 0.7)).toBe("critical");
+    expect(componentStatus(0.49, [], 0.7)).toBe("critical");
+    expect(componentStatus(0.69, [], 0.7)).toBe("warning");
+    expect(componentStatus(0.95, [makeIssue({ severity: "high" })], 0.7)).toBe("warning");
+    expect(componentStatus(0.7, [], 0.7)).toBe("healthy");
+  });
+});
+
+describe("system health", () => {
+  it("takes the root component's version, config maintenance facts and the last record", () => {
+    const scan = makeScan([makeComponent({ name: "root", path: ".", version: "0.14.0", type: "infrastructure", manifests: ["zarf.yaml"] }), makeComponent()]);
+    const cfg = config((c) => {
+      c.maintenance_mode = true;
+      c.schedule.maintenance_windows = [{ days: ["sat"], start: "02:00", end: "04:00" }];
+      c.schedule.timezone = "America/New_York";
+    });
+    const record = makeRecord();
+    const a = assess(makeInputs({ scan, lastMaintenance: record }), cfg, () => NOW);
+    expect(a.system.version).toBe("0.14.0");
+    expect(a.system.maintenance_mode).toBe(true);
+    expect(a.system.last_maintenance).toEqual(record);
+    // 2026-03-01 is a Sunday; next Saturday 02:00 in New York (EST, UTC-5) is 2026-03-07T07:00Z.
+    expect(a.system.next_maintenance_window).toBe("2026-03-07T07:00:00.000Z");
+    expect(assess(makeInputs(), config(), () => NOW).system.version).toBe("unknown");
+  });
+
+  it("returns null for no windows", () => {
+    expect(nextMaintenanceWindow(config(), NOW)).toBeNull();
+  });
+});
