@@ -1,0 +1,237 @@
+import { LRUCache } from "lru-cache";
+import pLimit from "p-limit";
+import {
+  advisoryQueryKey,
+  normalisePackageName,
+  parseOsvRecord,
+  type AdvisorySource,
+  type AdvisoryWarning,
+  type OsvVulnerability,
+  type PackageQuery,
+} from "./types.js";
+
+/**
+ * The OSV.dev API (https://google.github.io/osv.dev/api/):
+ * `POST /v1/querybatch` with up to 1000 queries, answered with vulnerability ids (and a
+ * `next_page_token` per query when it has more), then `GET /v1/vulns/{id}` for each id whose
+ * full record is not cached. N packages cost ceil(N/1000) batch calls (plus one per page of
+ * an unusually long answer) and one call per uncached id.
+ */
+
+export const DEFAULT_OSV_API = "https://api.osv.dev";
+export const MAX_BATCH = 1000;
+
+/** The HTTP the source needs. Resolves with the parsed JSON body; rejects on any failure. */
+export interface OsvHttp {
+  postJson(url: string, body: unknown): Promise<unknown>;
+  getJson(url: string): Promise<unknown>;
+}
+
+/** An OsvHttp over a fetch function (global fetch by default). Non-2xx answers reject. */
+export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 30_000): OsvHttp {
+  async function call(url: string, init: RequestInit): Promise<unknown> {
+    const res = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) {
+      // Drain the body so the connection is released.
+      await res.text().catch(() => "");
+      throw new Error(`HTTP ${res.status}`);
+    }
+    return (await res.json()) as unknown;
+  }
+  return {
+    postJson: (url, body) =>
+      call(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(body),
+      }),
+    getJson: (url) => call(url, { method: "GET", headers: { accept: "application/json" } }),
+  };
+}
+
+/** Full records by id, shared by every OsvOnlineSource that does not bring its own cache. */
+export const sharedOsvCache = new LRUCache<string, OsvVulnerability>({ max: 20_000 });
+
+export interface OsvOnlineOptions {
+  /** API base URL (config `registries.osv`); default https://api.osv.dev. */
+  baseUrl?: string;
+  /** HTTP functions; default fetchHttp(globalThis.fetch). */
+  http?: OsvHttp;
+  /** Or just a fetch to build them with. Ignored when `http` is given. */
+  fetch?: typeof fetch;
+  cache?: LRUCache<string, OsvVulnerability>;
+  /** Queries per querybatch call, at most 1000. */
+  batchSize?: number;
+  /** Parallel GET /v1/vulns calls. */
+  concurrency?: number;
+  /** Extra attempts for a failed call. */
+  retries?: number;
+  /** Wait before a retry, ms (tests pass 0). */
+  retryDelayMs?: number;
+  /** Longest pagination chain followed per query. */
+  maxPages?: number;
+}
+
+interface BatchQuery {
+  package: { ecosystem: string; name: string };
+  version: string;
+  page_token?: string;
+}
+
+interface BatchAnswerEntry {
+  vulns?: Array<{ id?: unknown; modified?: unknown }>;
+  next_page_token?: unknown;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.name === "TimeoutError" ? "timed out" : err.message;
+  return String(err);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class OsvOnlineSource implements AdvisorySource {
+  readonly name = "osv-online";
+  readonly baseUrl: string;
+  private readonly http: OsvHttp;
+  private readonly cache: LRUCache<string, OsvVulnerability>;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly maxPages: number;
+  private lastWarnings: AdvisoryWarning[] = [];
+
+  constructor(opts: OsvOnlineOptions = {}) {
+    this.baseUrl = (opts.baseUrl ?? DEFAULT_OSV_API).replace(/\/+$/, "");
+    this.http = opts.http ?? fetchHttp(opts.fetch ?? globalThis.fetch);
+    this.cache = opts.cache ?? sharedOsvCache;
+    this.batchSize = Math.max(1, Math.min(MAX_BATCH, opts.batchSize ?? MAX_BATCH));
+    this.concurrency = Math.max(1, opts.concurrency ?? 8);
+    this.retries = Math.max(0, opts.retries ?? 1);
+    this.retryDelayMs = Math.max(0, opts.retryDelayMs ?? 500);
+    this.maxPages = Math.max(1, opts.maxPages ?? 20);
+  }
+
+  get warnings(): readonly AdvisoryWarning[] {
+    return this.lastWarnings;
+  }
+
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    let lastErr: unknown;
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        lastErr = err;
+        // 4xx other than 429 will not get better.
+        if (/^HTTP 4(?!29)/.test(errorText(err))) break;
+        if (attempt < this.retries && this.retryDelayMs > 0) await sleep(this.retryDelayMs * (attempt + 1));
+      }
+    }
+    throw lastErr;
+  }
+
+  async query(pkgs: readonly PackageQuery[]): Promise<Map<string, OsvVulnerability[]>> {
+    const warnings: AdvisoryWarning[] = [];
+    this.lastWarnings = warnings;
+    const result = new Map<string, OsvVulnerability[]>();
+
+    // One query per distinct key.
+    const unique = new Map<string, PackageQuery>();
+    for (const p of pkgs) {
+      const k = advisoryQueryKey(p);
+      if (!unique.has(k)) unique.set(k, p);
+    }
+    const keys = [...unique.keys()];
+    const idsByKey = new Map<string, Map<string, string | undefined>>();
+    const batchUrl = `${this.baseUrl}/v1/querybatch`;
+
+    let pending: Array<{ key: string; q: BatchQuery; page: number }> = keys.map((key) => {
+      const p = unique.get(key)!;
+      return {
+        key,
+        page: 0,
+        q: { package: { ecosystem: p.ecosystem, name: normalisePackageName(p.ecosystem, p.name) }, version: p.version },
+      };
+    });
+    const failed = new Set<string>();
+
+    while (pending.length > 0) {
+      const next: typeof pending = [];
+      for (let i = 0; i < pending.length; i += this.batchSize) {
+        const chunk = pending.slice(i, i + this.batchSize);
+        const request = `POST ${batchUrl} (${chunk.length} queries)`;
+        let answer: unknown;
+        try {
+          answer = await this.withRetry(() => this.http.postJson(batchUrl, { queries: chunk.map((c) => c.q) }));
+        } catch (err) {
+          warnings.push({ request, message: `OSV querybatch failed: ${errorText(err)}; ${chunk.length} packages not checked` });
+          for (const c of chunk) failed.add(c.key);
+          continue;
+        }
+        const results = (answer as { results?: unknown } | null)?.results;
+        if (!Array.isArray(results) || results.length !== chunk.length) {
+          warnings.push({ request, message: "OSV querybatch answer has no results list matching the queries; packages not checked" });
+          for (const c of chunk) failed.add(c.key);
+          continue;
+        }
+        chunk.forEach((c, idx) => {
+          const entry = (results[idx] ?? {}) as BatchAnswerEntry;
+          let ids = idsByKey.get(c.key);
+          if (!ids) idsByKey.set(c.key, (ids = new Map()));
+          for (const v of Array.isArray(entry.vulns) ? entry.vulns : []) {
+            if (typeof v?.id === "string" && v.id.length > 0 && v.id.length <= 200) {
+              ids.set(v.id, typeof v.modified === "string" ? v.modified : undefined);
+            }
+          }
+          const token = entry.next_page_token;
+          if (typeof token === "string" && token.length > 0) {
+            if (c.page + 1 >= this.maxPages) {
+              warnings.push({ request, message: `OSV answer for ${c.q.package.name}@${c.q.version} has more than ${this.maxPages} pages; rest ignored` });
+            } else {
+              next.push({ key: c.key, page: c.page + 1, q: { ...c.q, page_token: token } });
+            }
+          }
+        });
+      }
+      pending = next;
+    }
+
+    // Fetch every id not cached (or cached with an older `modified`).
+    const wanted = new Map<string, string | undefined>();
+    for (const ids of idsByKey.values()) for (const [id, modified] of ids) wanted.set(id, modified);
+    const limit = pLimit(this.concurrency);
+    await Promise.all(
+      [...wanted].map(([id, modified]) =>
+        limit(async () => {
+          const cached = this.cache.get(id);
+          if (cached && (modified === undefined || cached.modified === modified)) return;
+          const url = `${this.baseUrl}/v1/vulns/${encodeURIComponent(id)}`;
+          try {
+            const raw = await this.withRetry(() => this.http.getJson(url));
+            const parsed = parseOsvRecord(raw);
+            if (!parsed.ok) {
+              warnings.push({ request: `GET ${url}`, id, message: `invalid OSV record ${id} skipped: ${parsed.error}` });
+              return;
+            }
+            this.cache.set(id, parsed.record);
+          } catch (err) {
+            warnings.push({ request: `GET ${url}`, id, message: `OSV record ${id} not fetched: ${errorText(err)}` });
+          }
+        }),
+      ),
+    );
+
+    for (const key of keys) {
+      if (failed.has(key)) continue;
+      const list: OsvVulnerability[] = [];
+      for (const id of idsByKey.get(key)?.keys() ?? []) {
+        const rec = this.cache.get(id);
+        if (rec) list.push(rec);
+      }
+      result.set(key, list);
+    }
+    return result;
+  }
+}
