@@ -1,4 +1,18 @@
-import type { ApplicationFunctionOptions, Probot } from "probot";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { loadRepoConfig, type ConfigContext } from "../config/load.js";
+import { FileStore, dataDirFromEnv } from "../store/index.js";
+import type { RepoRef, Store } from "../store/types.js";
+import type { Manager } from "../scan/types.js";
+import { runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
+import type { AppLogger, GitHubOctokit } from "../act/github/client.js";
+import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../act/github/commands.js";
+import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
+import { openUpdatePullRequestAdapter } from "../act/github/update-adapter.js";
+import { syncIssueLifecycle } from "./lifecycle.js";
+import { routePrEvent } from "./pr-routes.js";
+import { decidePush, type PushPayloadLike } from "./push.js";
+import { DeliveryDeduper, RepoQueue } from "./queue.js";
+import { Scheduler, type ScheduledRepo } from "./schedule.js";
 
 /** Events the app subscribes to; kept in step with app.yml's default_events. */
 export const SUBSCRIBED_EVENTS = [
@@ -15,10 +29,249 @@ export const SUBSCRIBED_EVENTS = [
   "repository_dispatch",
 ] as const;
 
-export function registerHandlers(app: Probot, _options: ApplicationFunctionOptions): void {
-  for (const event of SUBSCRIBED_EVENTS) {
-    app.on(event, async (context) => {
-      context.log.info({ event: context.name, delivery: context.id }, "event received");
-    });
+/** repository_dispatch event_type that asks for a scan. */
+export const DISPATCH_EVENT_TYPE = "cowabunga-scan";
+
+/** What the app needs from outside; everything has a default, tests inject their own. */
+export interface AppDeps {
+  store?: Store;
+  /** enrich + assess; default: src/enrich and src/assess. */
+  stages?: PipelineStages;
+  clock?: () => Date;
+  /** For schedule jitter. */
+  random?: () => number;
+  /** Jobs running at once across repositories (default 2). */
+  concurrency?: number;
+  /** Start the every-minute schedule timer (default: on, except under tests). */
+  schedule?: boolean;
+  scheduleIntervalMs?: number;
+  /** COWABUNGA_PUBLIC_URL. */
+  publicUrl?: string | null;
+  managers?: readonly Manager[];
+  /** Called with every scan result (tests, metrics). */
+  onScan?: (result: ScanRunResult) => void;
+}
+
+export interface AppServices {
+  queue: RepoQueue;
+  deduper: DeliveryDeduper;
+  scheduler: Scheduler;
+  store: Store;
+  /** Queue a scan; returns false when coalesced into one already waiting. */
+  enqueueScan(req: { octokit: GitHubOctokit; repo: RepoRef; trigger: ScanTrigger; log: AppLogger; loadConfig?: ConfigContext }): boolean;
+}
+
+function underTest(): boolean {
+  return process.env.NODE_ENV === "test" || process.env.VITEST !== undefined;
+}
+
+interface RepoPayload {
+  repository?: { name: string; owner: { login?: string | null; name?: string | null }; default_branch?: string };
+  installation?: { id: number };
+  sender?: { login: string; type?: string };
+}
+
+function repoOf(payload: RepoPayload): RepoRef | null {
+  const r = payload.repository;
+  const owner = r?.owner.login ?? r?.owner.name;
+  return r && owner ? { owner, repo: r.name } : null;
+}
+
+function isBot(sender: RepoPayload["sender"]): boolean {
+  return !!sender && (sender.type === "Bot" || sender.login.endsWith("[bot]"));
+}
+
+/** Every repository of every installation of the app (for the schedule). */
+export async function listInstalledRepos(app: Probot): Promise<ScheduledRepo[]> {
+  const appOctokit = await app.auth();
+  const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number; suspended_at?: string | null }>;
+  const out: ScheduledRepo[] = [];
+  for (const inst of installations) {
+    if (inst.suspended_at) continue;
+    const octokit = await app.auth(inst.id);
+    const repos = (await octokit.paginate("GET /installation/repositories", { per_page: 100 })) as unknown as Array<{ name: string; owner: { login: string }; archived?: boolean }>;
+    for (const r of repos) if (!r.archived) out.push({ installationId: inst.id, owner: r.owner.login, repo: r.name });
   }
+  return out;
+}
+
+/**
+ * Wire GitHub events to the pipeline. Every handler acknowledges at once: the work goes on a
+ * per-repository serial queue (global concurrency `deps.concurrency`, default 2). A redelivered event
+ * (same delivery id) is dropped by an in-memory LRU; scans also remember the last 50 delivery ids in
+ * scan_state, so a redelivery after a restart is still recognised.
+ */
+export function registerHandlers(app: Probot, _options?: ApplicationFunctionOptions, deps: AppDeps = {}): AppServices {
+  const store = deps.store ?? new FileStore({ root: dataDirFromEnv(), logger: app.log });
+  const clock = deps.clock ?? (() => new Date());
+  const queue = new RepoQueue(deps.concurrency ?? 2, app.log);
+  const deduper = new DeliveryDeduper();
+  const publicUrl = deps.publicUrl ?? process.env.COWABUNGA_PUBLIC_URL ?? null;
+
+  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log, loadConfig }) =>
+    queue.enqueue(
+      `${repo.owner}/${repo.repo}`,
+      async () => {
+        const result = await runGitHubScan({
+          octokit,
+          owner: repo.owner,
+          repo: repo.repo,
+          store,
+          clock,
+          log,
+          trigger,
+          ...(deps.stages ? { stages: deps.stages } : {}),
+          ...(deps.managers ? { managers: deps.managers } : {}),
+          publicUrl,
+          ...(loadConfig ? { loadConfig: () => loadRepoConfig(loadConfig) } : {}),
+        });
+        deps.onScan?.(result);
+      },
+      trigger.force ? "rescan" : "scan",
+    );
+
+  const scheduler = new Scheduler({
+    store,
+    listRepos: () => listInstalledRepos(app),
+    enqueueScan: (r) => {
+      void (async () => {
+        try {
+          const octokit = (await app.auth(r.installationId)) as GitHubOctokit;
+          enqueueScan({ octokit, repo: r, trigger: { event: "schedule" }, log: app.log });
+        } catch (err) {
+          app.log.warn({ err: String(err), repo: `${r.owner}/${r.repo}` }, `scheduled scan of ${r.owner}/${r.repo}: installation auth failed`);
+        }
+      })();
+    },
+    clock,
+    ...(deps.random ? { random: deps.random } : {}),
+    log: app.log,
+    ...(deps.scheduleIntervalMs ? { intervalMs: deps.scheduleIntervalMs } : {}),
+  });
+  if (deps.schedule ?? !underTest()) scheduler.start();
+
+  /** Ack fast: drop redeliveries, log, and hand the rest to `work`. */
+  const fresh = (context: Context): boolean => {
+    if (!deduper.firstTime(context.id)) {
+      context.log.info({ event: context.name, delivery: context.id }, "redelivered event ignored");
+      return false;
+    }
+    return true;
+  };
+
+  const scanFromContext = (context: Context, repo: RepoRef, trigger: Omit<ScanTrigger, "deliveryId">): void => {
+    const queued = enqueueScan({
+      octokit: context.octokit as GitHubOctokit,
+      repo,
+      trigger: { ...trigger, deliveryId: context.id },
+      log: context.log,
+      loadConfig: {
+        repo: () => repo,
+        config: (fileName: string) => context.config(fileName),
+        octokit: context.octokit as unknown as ConfigContext["octokit"],
+        log: context.log,
+      },
+    });
+    context.log.info({ event: context.name, delivery: context.id, repo: `${repo.owner}/${repo.repo}`, queued }, queued ? "scan queued" : "scan already waiting");
+  };
+
+  const onInstall = (list: (payload: Record<string, unknown>) => Array<{ full_name: string; name: string }>) => async (context: Context) => {
+    if (!fresh(context)) return;
+    scheduler.invalidate();
+    for (const r of list(context.payload as unknown as Record<string, unknown>)) {
+      const [owner] = r.full_name.split("/");
+      scanFromContext(context, { owner, repo: r.name }, { event: context.name });
+    }
+  };
+  app.on("installation.created", onInstall((p) => (p.repositories as Array<{ full_name: string; name: string }> | undefined) ?? []));
+  app.on("installation_repositories.added", onInstall((p) => (p.repositories_added as Array<{ full_name: string; name: string }> | undefined) ?? []));
+  app.on(["installation.deleted", "installation_repositories.removed"], async () => {
+    scheduler.invalidate();
+  });
+
+  app.on("push", async (context) => {
+    if (!fresh(context)) return;
+    const payload = context.payload as unknown as PushPayloadLike;
+    const repo = repoOf(context.payload as unknown as RepoPayload);
+    if (!repo) return;
+    const managers = deps.managers ?? (await import("../scan/managers/index.js")).ALL_MANAGERS;
+    const decision = decidePush(payload, managers);
+    if (!decision.scan) {
+      context.log.info({ event: "push", delivery: context.id, repo: `${repo.owner}/${repo.repo}`, reason: decision.reason }, `push skipped: ${decision.reason}`);
+      return;
+    }
+    scanFromContext(context, repo, {
+      event: "push",
+      defaultBranch: payload.repository.default_branch,
+      headSha: payload.after,
+      ...(payload.head_commit?.tree_id ? { treeSha: payload.head_commit.tree_id } : {}),
+      before: payload.before,
+    });
+  });
+
+  app.on("repository_dispatch", async (context) => {
+    const payload = context.payload as unknown as RepoPayload & { action?: string; client_payload?: { force?: unknown } | null };
+    if (payload.action !== DISPATCH_EVENT_TYPE || !fresh(context)) return;
+    const repo = repoOf(payload);
+    if (!repo) return;
+    scanFromContext(context, repo, { event: "repository_dispatch", defaultBranch: payload.repository?.default_branch, force: payload.client_payload?.force === true });
+  });
+
+  app.on(["issues.closed", "issues.reopened"], async (context) => {
+    const payload = context.payload as unknown as RepoPayload & { action: "closed" | "reopened"; issue: { number: number; body?: string | null } };
+    if (isBot(payload.sender) || !fresh(context)) return;
+    const id = issueIdFromBody(payload.issue.body);
+    const repo = repoOf(payload);
+    if (!id || !repo) return;
+    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
+      const changed = await syncIssueLifecycle(store, repo, { action: payload.action, issueId: id, actor: payload.sender?.login ?? "unknown", at: clock() });
+      context.log.info({ repo: `${repo.owner}/${repo.repo}`, issue: payload.issue.number, id, state: changed?.lifecycle_state ?? null }, `issue ${payload.action}: lifecycle ${changed ? `now ${changed.lifecycle_state}` : "unchanged"}`);
+    });
+  });
+
+  app.on("issue_comment.created", async (context) => {
+    const payload = context.payload as unknown as RepoPayload & {
+      issue: { number: number; body?: string | null; pull_request?: unknown };
+      comment: { body: string; user: { login: string; type?: string } };
+    };
+    if (isBot(payload.comment.user) || isBot(payload.sender)) return;
+    const cmd = parseCommand(payload.comment.body);
+    if (!cmd || !isAppIssueBody(payload.issue.body) || !fresh(context)) return;
+    const repo = repoOf(payload);
+    if (!repo) return;
+    const octokit = context.octokit as GitHubOctokit;
+    const user = payload.comment.user.login;
+    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
+      if (!(await hasWriteAccess(octokit, repo, user, context.log))) {
+        await replyNoPermission(octokit, repo, payload.issue.number, user, context.log);
+        return;
+      }
+      const outcome = await runCommand(cmd, {
+        octokit,
+        repo,
+        store,
+        issueNumber: payload.issue.number,
+        issueId: issueIdFromBody(payload.issue.body),
+        user,
+        clock,
+        log: context.log,
+        rescan: () => scanFromContext(context, repo, { event: "command", force: true }),
+        openUpdate: (issue) => openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log }),
+      });
+      context.log.info({ repo: `${repo.owner}/${repo.repo}`, command: cmd.verb, user, issue: payload.issue.number }, `command ${cmd.verb} by ${user}: ${outcome.reply ?? ""}`);
+    });
+  });
+
+  app.on(["pull_request", "check_suite", "check_run", "workflow_run", "status"], async (context) => {
+    if (!fresh(context)) return;
+    const payload = context.payload as unknown as Record<string, unknown>;
+    const repo = repoOf(context.payload as unknown as RepoPayload);
+    if (!repo) return;
+    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
+      const result = await routePrEvent(context.name, payload, { octokit: context.octokit as GitHubOctokit, ...repo, store, clock, log: context.log });
+      context.log.info({ event: context.name, action: payload.action ?? null, result: (result as { status?: string } | null)?.status ?? "not routed" }, `${context.name} handled`);
+    });
+  });
+
+  return { queue, deduper, scheduler, store, enqueueScan };
 }

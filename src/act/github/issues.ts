@@ -1,0 +1,355 @@
+import type { Dependency, MaintenanceIssue } from "../../model/index.js";
+import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
+import { advisoriesForIssue } from "../report/summary.js";
+import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
+import { ownersOfFiles, type Codeowners } from "./codeowners.js";
+import { BASE_LABEL, labelsForIssue, type LabelManager } from "./labels.js";
+import { CONFIG_ERRORS_MARKER, DASHBOARD_MARKER, issueIdFromBody, issueMarker, normaliseBody } from "./markers.js";
+
+/** An issue as the REST API lists it (only the fields used here). */
+export interface GitHubIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: "open" | "closed" | string;
+  labels: Array<string | { name?: string | null }>;
+  assignees?: Array<{ login: string }> | null;
+  pull_request?: unknown;
+  html_url?: string;
+}
+
+export interface AppIssueIndex {
+  /** Maintenance issues by MaintenanceIssue id (from the hidden marker). */
+  byId: Map<string, GitHubIssue>;
+  dashboard: GitHubIssue | null;
+  configErrors: GitHubIssue | null;
+  /** Every label name seen on the listed issues (they exist in the repository). */
+  labelsSeen: Set<string>;
+}
+
+export function labelNames(issue: Pick<GitHubIssue, "labels">): string[] {
+  return issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter((n) => n !== "");
+}
+
+/**
+ * ONE paginated listing of the app's issues (label `cowabunga`, open and closed), indexed by marker.
+ * When two issues carry the same marker, the open one (then the newest) wins.
+ */
+export async function listAppIssues(
+  octokit: Pick<GitHubOctokit, "paginate">,
+  repo: { owner: string; repo: string },
+  label: string = BASE_LABEL,
+): Promise<AppIssueIndex> {
+  const all = (await octokit.paginate("GET /repos/{owner}/{repo}/issues", {
+    ...repo,
+    labels: label,
+    state: "all",
+    per_page: 100,
+  })) as unknown as GitHubIssue[];
+  return indexAppIssues(all);
+}
+
+export function indexAppIssues(all: readonly GitHubIssue[]): AppIssueIndex {
+  const index: AppIssueIndex = { byId: new Map(), dashboard: null, configErrors: null, labelsSeen: new Set() };
+  const better = (a: GitHubIssue | null | undefined, b: GitHubIssue): boolean =>
+    !a || (a.state !== "open" && b.state === "open") || (a.state === b.state && b.number > a.number);
+  for (const issue of all) {
+    if (issue.pull_request) continue;
+    for (const l of labelNames(issue)) index.labelsSeen.add(l);
+    const body = issue.body ?? "";
+    if (body.includes(DASHBOARD_MARKER)) {
+      if (better(index.dashboard, issue)) index.dashboard = issue;
+      continue;
+    }
+    if (body.includes(CONFIG_ERRORS_MARKER)) {
+      if (better(index.configErrors, issue)) index.configErrors = issue;
+      continue;
+    }
+    const id = issueIdFromBody(body);
+    if (id !== null && better(index.byId.get(id), issue)) index.byId.set(id, issue);
+  }
+  return index;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+export interface IssueRenderContext {
+  owner: string;
+  repo: string;
+  /** Web host for links: github.com or the GHES host. */
+  host: string;
+  /** Commit the scan read; file links point at it. */
+  sha: string | null;
+  dependencies: readonly Dependency[];
+  baseLabels?: readonly string[];
+}
+
+export interface RenderedIssue {
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+const CONTROL = /[\u0000-\u001F\u007F]/g;
+
+/** Plain-text title: control characters removed, whitespace collapsed, at most 256 characters. */
+export function issueTitle(issue: Pick<MaintenanceIssue, "title" | "id">): string {
+  const t = issue.title.replace(CONTROL, " ").replace(/\s+/g, " ").trim();
+  const title = t === "" ? `Maintenance issue ${issue.id}` : t;
+  return title.length > 256 ? `${title.slice(0, 255)}…` : title;
+}
+
+/** `path`, `path:12` or `path#L12` → path and line. */
+function splitFileRef(ref: string): { path: string; line: number | null } {
+  const m = /^(.*?)(?::(\d+)|#L(\d+))$/.exec(ref);
+  if (m && m[1] !== "") return { path: m[1], line: Number(m[2] ?? m[3]) };
+  return { path: ref, line: null };
+}
+
+function encodePath(p: string): string {
+  return p.split("/").map(encodeURIComponent).join("/");
+}
+
+export function fileUrl(ctx: Pick<IssueRenderContext, "host" | "owner" | "repo" | "sha">, path: string, line: number | null): string | null {
+  if (!ctx.sha) return null;
+  const url = `https://${ctx.host}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}/blob/${encodeURIComponent(ctx.sha)}/${encodePath(path)}${line ? `#L${line}` : ""}`;
+  return safeHttpUrl(url);
+}
+
+function fileLine(issue: MaintenanceIssue, ref: string, deps: readonly Dependency[]): { path: string; line: number | null } {
+  const parsed = splitFileRef(ref);
+  if (parsed.line !== null) return parsed;
+  // The dependency the issue is about, declared in that file, gives the line.
+  const dep = deps.find(
+    (d) => d.file === parsed.path && d.line !== null && (issue.subject.includes(`:${d.name}@`) || issue.subject.startsWith(`${d.name}@`) || issue.title.includes(d.name)),
+  );
+  return { path: parsed.path, line: dep?.line ?? null };
+}
+
+function checklist(items: readonly string[]): string[] {
+  return items.length === 0 ? ["_None listed._"] : items.map((s) => `- [ ] ${escapeMarkdown(s)}`);
+}
+
+function bullets(items: readonly string[]): string[] {
+  return items.map((s) => `- ${escapeMarkdown(s)}`);
+}
+
+export function renderIssue(issue: MaintenanceIssue, ctx: IssueRenderContext): RenderedIssue {
+  const lines: string[] = [issueMarker(issue.id), ""];
+  lines.push("### Summary", "", escapeMarkdown(issue.description, { inline: false }) || "_No description._", "");
+  lines.push(
+    "| Type | Severity | Priority | Estimated effort |",
+    "| --- | --- | --- | --- |",
+    `| ${issue.type} | ${issue.severity} | ${issue.priority} | ${escapeMarkdownCell(issue.estimated_effort) || " "} |`,
+    "",
+  );
+
+  lines.push("### Affected", "");
+  lines.push(`- Components: ${issue.affected_components.length > 0 ? issue.affected_components.map((c) => `\`${c.replace(/`/g, "'")}\``).join(", ") : "_none_"}`);
+  if (issue.files_affected.length > 0) {
+    lines.push("- Files:");
+    for (const ref of issue.files_affected.slice(0, 50)) {
+      const { path, line } = fileLine(issue, ref, ctx.dependencies);
+      const url = fileUrl(ctx, path, line);
+      const label = escapeMarkdown(line ? `${path}:${line}` : path);
+      lines.push(url ? `  - [${label}](${url})` : `  - ${label}`);
+    }
+    if (issue.files_affected.length > 50) lines.push(`  - …and ${issue.files_affected.length - 50} more`);
+  }
+  lines.push("");
+
+  const advisories = advisoriesForIssue(issue, ctx.dependencies);
+  if (advisories.length > 0) {
+    lines.push("### Advisories", "");
+    for (const a of advisories.slice(0, 30)) {
+      const href = safeHttpUrl(a.url);
+      const id = escapeMarkdown(a.id);
+      const score = a.score === null ? "CVSS n/a" : `CVSS ${a.score.toFixed(1)}${a.score_estimated ? " (estimated)" : ""}`;
+      const fix = a.fixed_version ? `, fixed in ${escapeMarkdown(a.fixed_version)}` : ", no fix released";
+      const aliases = a.aliases.length > 0 ? ` (${a.aliases.slice(0, 5).map((x) => escapeMarkdown(x)).join(", ")})` : "";
+      lines.push(`- ${href ? `[${id}](${href})` : id}${aliases}: ${score}${fix}. ${escapeMarkdown(a.summary)}`);
+    }
+    if (advisories.length > 30) lines.push(`- …and ${advisories.length - 30} more`);
+    lines.push("");
+  }
+
+  const r = issue.risk_assessment;
+  lines.push("### Risk assessment", "", `**${r.level}** (score ${r.score.toFixed(1)} / 10)`, "");
+  if (r.factors.length > 0) {
+    lines.push("| Factor | Score | Weight | Why |", "| --- | --- | --- | --- |");
+    for (const f of r.factors) lines.push(`| ${escapeMarkdownCell(f.name)} | ${f.score.toFixed(1)} | ${f.weight.toFixed(2)} | ${escapeMarkdownCell(f.description) || " "} |`);
+    lines.push("");
+  }
+  lines.push(`- Potential impact: ${escapeMarkdown(r.potential_impact)}`);
+  lines.push(`- Affected users: ${escapeMarkdown(r.affected_users)}`);
+  lines.push(`- Downtime estimate: ${escapeMarkdown(r.downtime_estimate)}`);
+  if (r.mitigation_steps.length > 0) lines.push("- Mitigation:", ...bullets(r.mitigation_steps).map((l) => `  ${l}`));
+  lines.push(`- Contingency plan: ${escapeMarkdown(r.contingency_plan)}`);
+  lines.push(`- Rollback procedure: ${escapeMarkdown(r.rollback_procedure)}`, "");
+
+  lines.push("### Resolution steps", "", ...checklist(issue.resolution_steps), "");
+  lines.push("### Testing requirements", "", ...checklist(issue.testing_requirements), "");
+  lines.push(
+    "---",
+    "<sub>Opened by Cowabunga Maintainer. Comment `/cowabunga defer <date or reason>`, `/cowabunga ignore`, `/cowabunga rescan` or `/cowabunga update` (write access needed).</sub>",
+  );
+  return { title: issueTitle(issue), body: lines.join("\n"), labels: labelsForIssue(issue, ctx.baseLabels) };
+}
+
+/** Keep the boxes a person ticked: `- [x] step` in the current body stays ticked in the new one. */
+export function keepTickedBoxes(newBody: string, currentBody: string | null | undefined): string {
+  if (!currentBody) return newBody;
+  const ticked = new Set<string>();
+  for (const m of currentBody.matchAll(/^- \[[xX]\] (.*)$/gm)) ticked.add(m[1].trimEnd());
+  if (ticked.size === 0) return newBody;
+  return newBody.replace(/^- \[ \] (.*)$/gm, (line, text: string) => (ticked.has(text.trimEnd()) ? `- [x] ${text}` : line));
+}
+
+/** Bodies compare equal when they differ only by line endings, trailing blanks, or the commit in file links. */
+export function sameBody(a: string | null | undefined, b: string | null | undefined): boolean {
+  const strip = (s: string | null | undefined): string => normaliseBody(s).replace(/\/blob\/[0-9a-f]{7,64}\//g, "/blob/SHA/");
+  return strip(a) === strip(b);
+}
+
+const MANAGED_LABEL = /^(type|severity|priority):/;
+
+/** The labels an issue should carry: ours, plus any a person added that are not ours to manage. */
+export function mergeLabels(current: readonly string[], desired: readonly string[], baseLabels: readonly string[]): string[] {
+  const managed = (l: string): boolean => MANAGED_LABEL.test(l) || baseLabels.includes(l);
+  return [...new Set([...current.filter((l) => !managed(l)), ...desired])];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a.map((s) => s.toLowerCase()));
+  const y = new Set(b.map((s) => s.toLowerCase()));
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync
+
+export interface SyncIssuesOptions {
+  octokit: Pick<GitHubOctokit, "request">;
+  repo: { owner: string; repo: string };
+  issues: readonly MaintenanceIssue[];
+  index: AppIssueIndex;
+  render: IssueRenderContext;
+  labels: LabelManager;
+  codeowners: Codeowners | null;
+  /** New issues opened in this run at most; the rest are returned as `overflow`. */
+  maxNew: number;
+  baseLabels: readonly string[];
+  log: AppLogger;
+}
+
+export interface SyncIssuesResult {
+  /** MaintenanceIssue id → GitHub issue number, for every issue tracked on GitHub. */
+  numbers: Map<string, number>;
+  created: number[];
+  updated: number[];
+  closed: number[];
+  reopened: number[];
+  /** Open issues not opened on GitHub because of max_new_per_run. */
+  overflow: MaintenanceIssue[];
+  errors: string[];
+}
+
+function resolutionReason(issue: MaintenanceIssue): string {
+  const last = [...issue.history].reverse().find((h) => h.to === "resolved");
+  return last?.reason ?? "its cause is no longer found by the scan";
+}
+
+/**
+ * Bring the repository's GitHub issues in line with the maintenance issues: open new ones (up to
+ * maxNew), edit only where title, body or labels differ, close resolved ones with a comment saying
+ * why, reopen ones that came back with a comment. Deferred issues are left as they are on GitHub.
+ * A failed request is logged with the request and the run goes on.
+ */
+export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesResult> {
+  const { octokit, repo, log } = opts;
+  const result: SyncIssuesResult = { numbers: new Map(), created: [], updated: [], closed: [], reopened: [], overflow: [], errors: [] };
+  const fail = (request: string, err: unknown): void => {
+    const message = `${request} failed: ${errorText(err)}`;
+    result.errors.push(message);
+    log.warn({ request, err: errorText(err) }, message);
+  };
+  let newCount = 0;
+  for (const issue of opts.issues) {
+    const gh = opts.index.byId.get(issue.id);
+    if (gh) result.numbers.set(issue.id, gh.number);
+    const open = issue.status === "open" || issue.status === "in_progress";
+
+    if (issue.status === "resolved") {
+      if (gh && gh.state === "open") {
+        const n = gh.number;
+        try {
+          await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+            ...repo,
+            issue_number: n,
+            body: `Resolved: ${escapeMarkdown(resolutionReason(issue))}${opts.render.sha ? ` (scan of ${opts.render.sha.slice(0, 12)})` : ""}. Closing.`,
+          });
+          await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: n, state: "closed", state_reason: "completed" });
+          result.closed.push(n);
+        } catch (err) {
+          fail(`PATCH /repos/${repo.owner}/${repo.repo}/issues/${n} (close)`, err);
+        }
+      }
+      continue;
+    }
+    if (!open) continue; // deferred: a person decided; leave GitHub alone
+
+    const rendered = renderIssue(issue, opts.render);
+    if (!gh) {
+      if (newCount >= opts.maxNew) {
+        result.overflow.push(issue);
+        continue;
+      }
+      newCount++;
+      await opts.labels.ensure(rendered.labels);
+      const assignees = ownersOfFiles(opts.codeowners, issue.files_affected.map((f) => splitFileRef(f).path));
+      try {
+        const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
+          ...repo,
+          title: rendered.title,
+          body: rendered.body,
+          labels: rendered.labels,
+          ...(assignees.length > 0 ? { assignees } : {}),
+        });
+        const n = (res.data as { number: number }).number;
+        result.numbers.set(issue.id, n);
+        result.created.push(n);
+      } catch (err) {
+        fail(`POST /repos/${repo.owner}/${repo.repo}/issues ("${rendered.title}")`, err);
+      }
+      continue;
+    }
+
+    const currentLabels = labelNames(gh);
+    const labels = mergeLabels(currentLabels, rendered.labels, opts.baseLabels);
+    const body = keepTickedBoxes(rendered.body, gh.body);
+    const patch: Record<string, unknown> = {};
+    if (gh.title !== rendered.title) patch.title = rendered.title;
+    if (!sameBody(gh.body, body)) patch.body = body;
+    if (!sameSet(currentLabels, labels)) patch.labels = labels;
+    const reopen = gh.state !== "open";
+    if (reopen) patch.state = "open";
+    if (Object.keys(patch).length === 0) continue;
+    try {
+      if (patch.labels) await opts.labels.ensure(rendered.labels);
+      if (reopen) {
+        await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: gh.number,
+          body: `Detected again${opts.render.sha ? ` in the scan of ${opts.render.sha.slice(0, 12)}` : ""}: the cause is back. Reopening.`,
+        });
+      }
+      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      if (reopen) result.reopened.push(gh.number);
+      else result.updated.push(gh.number);
+    } catch (err) {
+      fail(`PATCH /repos/${repo.owner}/${repo.repo}/issues/${gh.number}`, err);
+    }
+  }
+  return result;
+}

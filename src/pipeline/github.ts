@@ -1,0 +1,429 @@
+/**
+ * One scan of a GitHub repository, end to end: head → (unchanged? stop) → tree + batched blobs →
+ * scan → enrich → assess → store → GitHub issues and dashboard. Never throws: failures are logged
+ * with the request that failed and returned as outcome "failed".
+ */
+import picomatch from "picomatch";
+import type { Assessment, AssessInputs, Clock } from "../assess/types.js";
+import { CONFIG_PATH, parseConfigYaml, type ConfigError, type ConfigLoadResult } from "../config/load.js";
+import { defaultConfig, type CowabungaConfig } from "../config/schema.js";
+import type { Dependency, MaintenanceIssue } from "../model/index.js";
+import { assess } from "../assess/index.js";
+import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
+import { scanRepository } from "../scan/index.js";
+import type { Manager, ScanResult } from "../scan/types.js";
+import { GitHubSource } from "../source/github.js";
+import type { RepoFile, RepoSource, SourceWarning } from "../source/types.js";
+import type { RepoRef, ScanState, Store } from "../store/types.js";
+import { baseUrlOf, countRequests, errorText, webHostOf, type AppLogger, type GitHubOctokit, type RequestCounts } from "../act/github/client.js";
+import { CODEOWNERS_PATHS, pickCodeowners } from "../act/github/codeowners.js";
+import { fetchAddedLines } from "../act/github/compare.js";
+import { syncConfigIssue } from "../act/github/config-issue.js";
+import { renderDashboard, syncDashboard } from "../act/github/dashboard.js";
+import { listAppIssues, syncIssues, type AppIssueIndex } from "../act/github/issues.js";
+import { BASE_LABEL, LabelManager } from "../act/github/labels.js";
+
+/** What started the scan. Fields from the webhook payload save API reads. */
+export interface ScanTrigger {
+  /** "installation", "push", "schedule", "repository_dispatch", "command", "action"... */
+  event: string;
+  deliveryId?: string;
+  /** Default branch, when the payload names it (push, repository events). */
+  defaultBranch?: string;
+  /** Head commit and its tree, when the payload has them (push: after, head_commit.tree_id). */
+  headSha?: string;
+  treeSha?: string;
+  /** Push: the commit before, for the compare request (bug markers on added lines). */
+  before?: string;
+  /** Scan even when the tree is unchanged (`/cowabunga rescan`). */
+  force?: boolean;
+}
+
+/** The enrich and assess stages, injected so tests (and the CLI) can replace them. */
+export interface PipelineStages {
+  enrich(input: { scan: ScanResult; config: CowabungaConfig; clock: Clock; log: AppLogger; octokit?: GitHubOctokit }): Promise<Dependency[] | { dependencies: Dependency[]; yanked?: AssessInputs["yanked"] }>;
+  assess(inputs: AssessInputs, opts: { config: CowabungaConfig; clock: Clock }): Promise<Assessment>;
+}
+
+export interface RunGitHubScanOptions {
+  octokit: GitHubOctokit;
+  owner: string;
+  repo: string;
+  store: Store;
+  /**
+   * The repository's config. Omitted: `.github/cowabunga.yml` is read in the scan's batched read
+   * (no extra request); when it uses `_extends`, `loadConfig` (Probot's context.config) is asked.
+   */
+  config?: ConfigLoadResult;
+  loadConfig?: () => Promise<ConfigLoadResult>;
+  clock?: Clock;
+  log: AppLogger;
+  trigger: ScanTrigger;
+  stages?: PipelineStages;
+  /** COWABUNGA_PUBLIC_URL, linked from the dashboard. */
+  publicUrl?: string | null;
+  /** Managers used to predict the files the scan reads (default: all). */
+  managers?: readonly Manager[];
+}
+
+export type ScanOutcome = "scanned" | "unchanged" | "duplicate" | "failed";
+
+export interface ScanRunResult {
+  outcome: ScanOutcome;
+  repo: string;
+  headSha: string | null;
+  treeSha: string | null;
+  counts: RequestCounts;
+  durationMs: number;
+  assessment?: Assessment;
+  issueNumbers?: Map<string, number>;
+  configErrors?: ConfigError[];
+  error?: string;
+}
+
+/** Delivery ids remembered in scan_state, so a redelivery after a restart is still recognised. */
+export const PERSISTED_DELIVERIES = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Default stages: src/enrich (enrichDependencies) and src/assess (assess).
+
+export function defaultStages(): PipelineStages {
+  return {
+    async enrich({ scan, config, clock, log, octokit }) {
+      const out = await enrichDependencies(scan, { config, clock, log, ...(octokit ? { octokit: octokit as unknown as EnrichOptions["octokit"] } : {}) });
+      return { dependencies: out.dependencies, yanked: out.yanked };
+    },
+    async assess(inputs, { config, clock }) {
+      return assess(inputs, config, clock);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads: predict what the scan will read, and read it with the config and CODEOWNERS in one batch.
+
+/** Same list as the scan's own prefetch (src/scan/index.ts): requirement includes. */
+const PREFETCH = picomatch(
+  ["**/requirements*.txt", "**/requirements*.in", "**/requirements/**/*.txt", "**/requirements/**/*.in", "**/constraints*.txt"],
+  { dot: true },
+);
+
+/** Files the scan will read: every manifest a manager claims, its companions, and likely includes. */
+export function predictScanReads(files: readonly string[], managers: readonly Manager[]): string[] {
+  const set = new Set(files);
+  const out = new Set<string>();
+  for (const f of files) {
+    if (PREFETCH(f)) out.add(f);
+    for (const m of managers) {
+      let claims = false;
+      try {
+        claims = m.matches(f);
+      } catch {
+        claims = false;
+      }
+      if (!claims) continue;
+      out.add(f);
+      try {
+        for (const c of m.companions?.(f) ?? []) if (set.has(c)) out.add(c);
+      } catch {
+        // the scan reports manager failures
+      }
+    }
+  }
+  return [...out];
+}
+
+/** A source that answers from one primed batch and forwards anything else to the real source. */
+export class PrimedSource implements RepoSource {
+  private readonly cache = new Map<string, string>();
+  private readonly primed = new Set<string>();
+  constructor(private readonly inner: RepoSource) {}
+  get description(): string {
+    return this.inner.description;
+  }
+  get warnings(): SourceWarning[] {
+    return this.inner.warnings;
+  }
+  get commitSha(): string | null {
+    return this.inner.commitSha;
+  }
+  listFiles(): Promise<RepoFile[]> {
+    return this.inner.listFiles();
+  }
+  async prime(paths: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(paths)].filter((p) => !this.primed.has(p));
+    if (wanted.length > 0) {
+      const got = await this.inner.readFiles(wanted);
+      for (const p of wanted) this.primed.add(p);
+      for (const [k, v] of got) this.cache.set(k, v);
+    }
+    return this.cache;
+  }
+  async readFiles(paths: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const rest: string[] = [];
+    for (const p of paths) {
+      if (this.primed.has(p)) {
+        const v = this.cache.get(p);
+        if (v !== undefined) out.set(p, v);
+      } else rest.push(p);
+    }
+    if (rest.length > 0) for (const [k, v] of await this.prime(rest)) if (rest.includes(k)) out.set(k, v);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface HeadInfo {
+  sha: string;
+  treeSha: string;
+}
+
+async function readHead(octokit: GitHubOctokit, ref: RepoRef, trigger: ScanTrigger): Promise<HeadInfo> {
+  if (trigger.headSha && trigger.treeSha) return { sha: trigger.headSha, treeSha: trigger.treeSha };
+  // `HEAD` resolves to the default branch, so GET /repos/{o}/{r} is not needed to learn its name.
+  const branch = trigger.defaultBranch ?? "HEAD";
+  try {
+    const res = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...ref, ref: branch });
+    const data = res.data as { sha: string; commit: { tree: { sha: string } } };
+    return { sha: data.sha, treeSha: data.commit.tree.sha };
+  } catch (err) {
+    throw new Error(`GET /repos/${ref.owner}/${ref.repo}/commits/${branch} failed: ${errorText(err)}`, { cause: err });
+  }
+}
+
+function configFromText(text: string | undefined): ConfigLoadResult {
+  if (text === undefined) return { config: defaultConfig(), errors: [] };
+  return parseConfigYaml(text, CONFIG_PATH);
+}
+
+function rememberDelivery(state: ScanState | null, id: string | undefined): string[] {
+  const prev = Array.isArray(state?.deliveries) ? (state.deliveries as unknown[]).filter((x): x is string => typeof x === "string") : [];
+  if (!id) return prev;
+  return [...prev.filter((d) => d !== id), id].slice(-PERSISTED_DELIVERIES);
+}
+
+/** Has this delivery already been processed (persisted across restarts)? */
+export async function isPersistedDelivery(store: Store, ref: RepoRef, id: string): Promise<boolean> {
+  const state = await store.getScanState(ref);
+  return Array.isArray(state?.deliveries) && (state.deliveries as unknown[]).includes(id);
+}
+
+async function storeAssessment(store: Store, ref: RepoRef, a: Assessment, headSha: string, at: string): Promise<void> {
+  await store.updateIssues(ref, () => a.issues);
+  await store.putDependencies(ref, a.dependencies, { scanned_at: at, head_sha: headSha });
+  await store.putSystemHealth(ref, a.system);
+  await store.appendHealthHistory(ref, a.system);
+  const names = new Set(a.components.map((c) => c.name));
+  for (const c of a.components) await store.putComponentHealth(ref, c);
+  for (const old of await store.listComponentHealth(ref)) if (!names.has(old.name)) await store.deleteComponentHealth(ref, old.name);
+}
+
+export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRunResult> {
+  const { octokit, store, log, trigger } = opts;
+  const ref: RepoRef = { owner: opts.owner, repo: opts.repo };
+  const full = `${opts.owner}/${opts.repo}`;
+  const clock = opts.clock ?? (() => new Date());
+  const started = clock();
+  const t0 = performance.now();
+  const counter = countRequests(octokit);
+  const result: ScanRunResult = { outcome: "failed", repo: full, headSha: null, treeSha: null, counts: counter.counts, durationMs: 0 };
+  const finish = (extra: Record<string, unknown> = {}): ScanRunResult => {
+    counter.stop();
+    result.durationMs = Math.round(performance.now() - t0);
+    log.info(
+      {
+        scan: {
+          repo: full,
+          trigger: trigger.event,
+          delivery: trigger.deliveryId ?? null,
+          outcome: result.outcome,
+          head_sha: result.headSha,
+          duration_ms: result.durationMs,
+          reads: counter.counts.reads,
+          writes: counter.counts.writes,
+          ...extra,
+        },
+      },
+      `scan ${full}: ${result.outcome} in ${result.durationMs} ms (${counter.counts.reads} reads, ${counter.counts.writes} writes)`,
+    );
+    return result;
+  };
+
+  try {
+    const state = await store.getScanState(ref);
+    if (trigger.deliveryId && Array.isArray(state?.deliveries) && (state.deliveries as unknown[]).includes(trigger.deliveryId)) {
+      result.outcome = "duplicate";
+      return finish();
+    }
+
+    const head = await readHead(octokit, ref, trigger);
+    result.headSha = head.sha;
+    result.treeSha = head.treeSha;
+    if (!trigger.force && state?.tree_sha === head.treeSha) {
+      result.outcome = "unchanged";
+      await store.putScanState(ref, { ...state, last_checked_at: clock().toISOString(), deliveries: rememberDelivery(state, trigger.deliveryId) });
+      return finish();
+    }
+
+    // Tree, then ONE batched read of manifests, companions, config and CODEOWNERS.
+    const github = new GitHubSource({ octokit, owner: opts.owner, repo: opts.repo, sha: head.sha });
+    const source = new PrimedSource(github);
+    const files = (await source.listFiles()).map((f) => f.path);
+    const fileSet = new Set(files);
+    const managers = opts.managers ?? (await import("../scan/managers/index.js")).ALL_MANAGERS;
+    const extras = [CONFIG_PATH, ...CODEOWNERS_PATHS].filter((p) => fileSet.has(p));
+    const texts = await source.prime([...predictScanReads(files, managers), ...extras]);
+
+    let configResult = opts.config ?? configFromText(texts.get(CONFIG_PATH));
+    if (!opts.config && opts.loadConfig && /^\s*_extends\s*:/m.test(texts.get(CONFIG_PATH) ?? "")) configResult = await opts.loadConfig();
+    const config = configResult.config;
+    result.configErrors = configResult.errors;
+    store.setRetention(ref, config.retention);
+
+    const stages = opts.stages ?? defaultStages();
+    const scan = await scanRepository(source, { config, repoName: opts.repo, managers });
+    const enriched = await stages.enrich({ scan, config, clock, log, octokit });
+    const dependencies = Array.isArray(enriched) ? enriched : enriched.dependencies;
+    const yanked = Array.isArray(enriched) ? undefined : enriched.yanked;
+
+    let diff: Awaited<ReturnType<typeof fetchAddedLines>> = null;
+    if (trigger.before && !/^0+$/.test(trigger.before) && config.issues.bug_markers) {
+      diff = await fetchAddedLines(octokit, ref, trigger.before, head.sha, log);
+    }
+    const previousIssues = await store.getIssues(ref);
+    const assessment = await stages.assess(
+      { scan, dependencies, previousIssues, ...(yanked ? { yanked } : {}), ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}) },
+      { config, clock },
+    );
+    result.assessment = assessment;
+    const at = clock().toISOString();
+    await storeAssessment(store, ref, assessment, head.sha, at);
+
+    let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
+    let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
+    if (!config.maintenance_mode) {
+      const out = await actOnGitHub({ octokit, ref, assessment, config, configErrors: configResult.errors, headSha: head.sha, knownLabels, store, log, publicUrl: opts.publicUrl ?? null, codeownersTexts: texts });
+      knownLabels = out.knownLabels;
+      result.issueNumbers = out.numbers;
+      acted = { ...acted, ...out.summary };
+    }
+
+    await store.putScanState(ref, {
+      ...(state ?? {}),
+      tree_sha: head.treeSha,
+      head_sha: head.sha,
+      ref: trigger.defaultBranch ?? state?.ref ?? null,
+      last_scan_started_at: started.toISOString(),
+      last_scan_finished_at: clock().toISOString(),
+      last_checked_at: clock().toISOString(),
+      last_error: null,
+      deliveries: rememberDelivery(state, trigger.deliveryId),
+      known_labels: knownLabels,
+      schedule: { cron: config.schedule.cron, timezone: config.schedule.timezone, jitter_minutes: config.schedule.jitter_minutes },
+    });
+    result.outcome = "scanned";
+    return finish({
+      manifests: scan.manifests.length,
+      dependencies: dependencies.length,
+      issues_open: assessment.issues.filter((i) => i.status === "open" || i.status === "in_progress").length,
+      config_errors: configResult.errors.length,
+      ...acted,
+    });
+  } catch (err) {
+    result.outcome = "failed";
+    result.error = errorText(err);
+    log.error({ err: result.error, repo: full }, `scan of ${full} failed: ${result.error}`);
+    try {
+      // Remember the attempt, so the scheduler does not retry every minute.
+      const state = await store.getScanState(ref);
+      await store.putScanState(ref, { ...(state ?? {}), last_checked_at: clock().toISOString(), last_error: result.error });
+    } catch {
+      // the store itself is failing; already logged above
+    }
+    return finish({ error: result.error });
+  }
+}
+
+interface ActInput {
+  octokit: GitHubOctokit;
+  ref: RepoRef;
+  assessment: Assessment;
+  config: CowabungaConfig;
+  configErrors: ConfigError[];
+  headSha: string;
+  knownLabels: string[];
+  store: Store;
+  log: AppLogger;
+  publicUrl: string | null;
+  codeownersTexts: ReadonlyMap<string, string>;
+}
+
+/** ONE listing of the app's issues, then writes only where the rendered content differs. */
+async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, number>; knownLabels: string[]; summary: Record<string, unknown> }> {
+  const { octokit, ref, assessment, config, log } = input;
+  const baseLabels = config.issues.labels.length > 0 ? config.issues.labels : [BASE_LABEL];
+  let index: AppIssueIndex;
+  try {
+    index = await listAppIssues(octokit, ref, baseLabels[0]);
+  } catch (err) {
+    throw new Error(`GET /repos/${ref.owner}/${ref.repo}/issues?labels=${baseLabels[0]}&state=all failed: ${errorText(err)}`, { cause: err });
+  }
+  const labels = new LabelManager(octokit, ref, [...input.knownLabels, ...index.labelsSeen], log);
+  const host = webHostOf(baseUrlOf(octokit));
+  const ctx = { host, owner: ref.owner, repo: ref.repo, sha: input.headSha };
+
+  const configIssue = await syncConfigIssue({ octokit, repo: ref, errors: input.configErrors, existing: index.configErrors, ctx, labels, log });
+
+  const numbers = new Map<string, number>();
+  let notOpened: MaintenanceIssue[] = [];
+  let sync: Awaited<ReturnType<typeof syncIssues>> | null = null;
+  if (config.issues.enabled) {
+    sync = await syncIssues({
+      octokit,
+      repo: ref,
+      issues: assessment.issues,
+      index,
+      render: { ...ctx, dependencies: assessment.dependencies, baseLabels },
+      labels,
+      codeowners: pickCodeowners(input.codeownersTexts),
+      maxNew: config.issues.max_new_per_run,
+      baseLabels,
+      log,
+    });
+    for (const [k, v] of sync.numbers) numbers.set(k, v);
+    notOpened = sync.overflow;
+    if (numbers.size > 0) {
+      await input.store.updateIssues(ref, (issues) =>
+        issues.map((i) => (numbers.has(i.id) && i.github_issue_number !== numbers.get(i.id) ? { ...i, github_issue_number: numbers.get(i.id)! } : i)),
+      );
+    }
+  }
+
+  const records = await input.store.getRecords(ref);
+  const body = renderDashboard({
+    assessment,
+    numbers,
+    notOpened,
+    records,
+    headSha: input.headSha,
+    maintenanceMode: config.maintenance_mode,
+    publicUrl: input.publicUrl,
+    configErrorCount: input.configErrors.length,
+  });
+  const dashboard = await syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log });
+  return {
+    numbers,
+    knownLabels: labels.knownLabels(),
+    summary: {
+      issues_created: sync?.created.length ?? 0,
+      issues_updated: sync?.updated.length ?? 0,
+      issues_closed: sync?.closed.length ?? 0,
+      issues_reopened: sync?.reopened.length ?? 0,
+      issues_not_opened: notOpened.length,
+      dashboard: dashboard.action,
+      config_issue: configIssue.action,
+    },
+  };
+}

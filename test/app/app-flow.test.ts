@@ -1,0 +1,368 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerHandlers, type AppServices } from "../../src/app/handlers.js";
+import type { ScanRunResult } from "../../src/pipeline/github.js";
+import type { AssessInputs } from "../../src/assess/types.js";
+import { FileStore } from "../../src/store/index.js";
+import { testPrivateKey } from "../helpers/keys.js";
+import { makeIssue } from "../helpers/factories.js";
+import { fakeStages } from "./helpers/fake-stages.js";
+import { serveContents, serveHead, serveIssueListing, type FakeRepo } from "./helpers/github-repo.js";
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/github");
+const payload = (name: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(fixtures, name), "utf8")) as Record<string, unknown>;
+const API = "https://api.github.com";
+const NOW = new Date("2026-01-15T12:00:00Z");
+
+const baseRepo = (): FakeRepo => ({
+  owner: "acme",
+  repo: "widgets",
+  sha: "1111111111111111111111111111111111111111",
+  treeSha: "tree1111111111111111111111111111111111111",
+  files: {
+    "api/requirements.txt": "flask==2.0.0\nrequests==2.19.0\n",
+    "web/package.json": JSON.stringify({ name: "web", version: "1.0.0", dependencies: { "left-pad": "1.3.0" } }, null, 2),
+    ".github/CODEOWNERS": "* @lead\n/api/ @alice @acme/backend\n",
+    "src/index.ts": "export const x = 1;\n",
+  },
+});
+
+interface Harness {
+  probot: Probot;
+  services: AppServices;
+  store: FileStore;
+  scans: ScanRunResult[];
+  dir: string;
+  calls: { assess: AssessInputs[] };
+}
+
+async function setup(vulnerable = new Set(["requests@2.19.0"])): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), "cowabunga-app-"));
+  const store = new FileStore({ root: dir, clock: () => NOW });
+  const scans: ScanRunResult[] = [];
+  const calls = { assess: [] as AssessInputs[] };
+  const probot = new Probot({
+    appId: 123,
+    privateKey: testPrivateKey(),
+    // The function form re-applies on every instance, including the per-installation ones Probot
+    // builds from the app's options (the object form leaves their throttling on: 1 s per write).
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+    logLevel: "warn",
+  });
+  let services: AppServices | undefined;
+  await probot.load((app, options) => {
+    services = registerHandlers(app, options, { store, stages: fakeStages({ vulnerable, calls }), clock: () => NOW, schedule: false, onScan: (r) => scans.push(r), publicUrl: null });
+  });
+  return { probot, services: services!, store, scans, dir, calls };
+}
+
+function tokenScope(): nock.Scope {
+  return nock(API).persist().post("/app/installations/42/access_tokens").reply(200, { token: "ghs_test", permissions: { issues: "write", contents: "read" } });
+}
+
+async function receive(h: Harness, name: string, body: Record<string, unknown>, id: string): Promise<void> {
+  await h.probot.receive({ id, name, payload: body } as never);
+  await h.services.queue.idle();
+}
+
+/** Body of the first POST /issues whose body contains `marker`. */
+function bodyOf(calls: Array<{ body: Record<string, unknown> }>, marker: string): string {
+  const c = calls.find((x) => String(x.body.body ?? "").includes(marker));
+  return String(c?.body.body ?? "");
+}
+
+describe("the GitHub App at work", () => {
+  let h: Harness;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    tokenScope();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    rmSync(h.dir, { recursive: true, force: true });
+  });
+
+  it("installation → cold scan → labelled issue with CODEOWNERS assignee + dashboard, in exactly 4 reads", async () => {
+    h = await setup();
+    const r = baseRepo();
+    const created: Array<{ body: Record<string, unknown> }> = [];
+    const labels: string[] = [];
+    const scope = nock(API);
+    serveHead(scope, r);
+    serveContents(scope, r, 1);
+    serveIssueListing(scope, r, []);
+    scope
+      .post("/repos/acme/widgets/labels", (b: { name: string }) => (labels.push(b.name), true))
+      .times(5)
+      .reply(201, {})
+      .post("/repos/acme/widgets/issues", (b: Record<string, unknown>) => (created.push({ body: b }), true))
+      .times(2)
+      .reply(201, (_u, b) => ({ number: created.length, ...(b as object) }));
+
+    await receive(h, "installation", payload("installation.created.json"), "d-install");
+
+    scope.done();
+    expect(h.scans).toHaveLength(1);
+    const scan = h.scans[0];
+    expect(scan.outcome).toBe("scanned");
+    // head + tree + ceil(files/50) GraphQL + one issue listing; no GET /repos/{o}/{r}.
+    expect(scan.counts.reads).toBe(4);
+    const reads = scan.counts.requests.filter((q) => q.startsWith("GET") || q.includes("graphql"));
+    expect(reads).toHaveLength(4);
+    expect(reads[0]).toBe("GET /repos/{owner}/{repo}/commits/{ref}");
+    expect(reads[1]).toBe("GET /repos/{owner}/{repo}/git/trees/{tree_sha}");
+    expect(reads[2]).toBe("POST /graphql");
+    expect(reads[3]).toMatch(/^GET \S*\/repos\/acme\/widgets\/issues\?labels=cowabunga&state=all&per_page=100$/);
+    expect(new Set(labels)).toEqual(new Set(["cowabunga", "type:security", "severity:high", "priority:high", "cowabunga:dashboard"]));
+
+    const issue = created.find((c) => String(c.body.body).includes("<!-- cowabunga:issue:sec-pip-requests -->"))!;
+    expect(issue.body.title).toBe("requests 2.19.0 has a known vulnerability");
+    expect(issue.body.labels).toEqual(["cowabunga", "type:security", "severity:high", "priority:high"]);
+    expect(issue.body.assignees).toEqual(["alice"]); // /api/ rule wins over *, team skipped
+    const body = String(issue.body.body);
+    expect(body).toContain(`https://github.com/acme/widgets/blob/${r.sha}/api/requirements.txt#L2`);
+    expect(body).toContain("[GHSA-requests](https://osv.dev/vulnerability/GHSA-requests)");
+    expect(body).toContain("CVSS 7.5");
+    expect(body).not.toContain("<script>");
+    expect(body).toContain("&lt;script&gt;");
+    expect(body).toMatch(/### Resolution steps\n\n- \[ \] bump requests/);
+    expect(bodyOf(created, "<!-- cowabunga:dashboard -->")).toContain("| Component | Type | Status |");
+
+    const stored = await h.store.getIssues({ owner: "acme", repo: "widgets" });
+    expect(stored.find((i) => i.id === "sec-pip-requests")?.github_issue_number).toBe(1);
+    const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
+    expect(state?.tree_sha).toBe(r.treeSha);
+  });
+
+  it("an unchanged repository costs exactly one read (the head) and no writes", async () => {
+    h = await setup();
+    const r = baseRepo();
+    await h.store.putScanState({ owner: "acme", repo: "widgets" }, { tree_sha: r.treeSha, head_sha: r.sha });
+    const scope = serveHead(nock(API), r, "main");
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-dispatch");
+    scope.done();
+    expect(h.scans[0].outcome).toBe("unchanged");
+    expect(h.scans[0].counts).toMatchObject({ reads: 1, writes: 0 });
+  });
+
+  it("a redelivered event is processed once", async () => {
+    h = await setup();
+    const r = baseRepo();
+    await h.store.putScanState({ owner: "acme", repo: "widgets" }, { tree_sha: r.treeSha });
+    const scope = serveHead(nock(API), r, "main");
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "same-id");
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "same-id");
+    scope.done();
+    expect(h.scans).toHaveLength(1);
+  });
+
+  it("a push touching only .ts sources is skipped without any request", async () => {
+    h = await setup();
+    const p = payload("push.json");
+    (p.commits as Array<Record<string, unknown>>)[0].modified = ["src/index.ts", "src/app.ts"];
+    await receive(h, "push", p, "d-push-ts"); // disableNetConnect: any request would fail the scan
+    expect(h.scans).toHaveLength(0);
+  });
+
+  it("a push that fixes the dependency closes its issue with a comment and rewrites the dashboard", async () => {
+    h = await setup();
+    const ref = { owner: "acme", repo: "widgets" };
+    const r = baseRepo();
+    // First: the cold scan state, with issue #7 open on GitHub.
+    const cold = nock(API);
+    serveHead(cold, r);
+    serveContents(cold, r, 1);
+    serveIssueListing(cold, r, []);
+    cold.post("/repos/acme/widgets/labels").times(5).reply(201, {});
+    cold.post("/repos/acme/widgets/issues").reply(201, { number: 7 }).post("/repos/acme/widgets/issues").reply(201, { number: 8 });
+    await receive(h, "installation", payload("installation.created.json"), "d-1");
+    cold.done();
+    const issueBody = (await h.store.getIssues(ref)).find((i) => i.id === "sec-pip-requests");
+    expect(issueBody?.github_issue_number).toBe(7);
+
+    const fixed: FakeRepo = { ...r, sha: "2222222222222222222222222222222222222222", treeSha: "tree2222222222222222222222222222222222222", files: { ...r.files, "api/requirements.txt": "flask==2.0.0\nrequests==2.32.3\n# TODO: pin flask\n" } };
+    const comments: string[] = [];
+    const patches: Array<Record<string, unknown>> = [];
+    const scope = nock(API);
+    serveContents(scope, fixed, 1);
+    scope
+      .get(`/repos/acme/widgets/compare/${"1".repeat(40)}...${"2".repeat(40)}`)
+      .reply(200, { files: [{ filename: "api/requirements.txt", status: "modified", patch: "@@ -1,2 +1,3 @@\n flask==2.0.0\n-requests==2.19.0\n+requests==2.32.3\n+# TODO: pin flask" }] });
+    serveIssueListing(scope, r, [
+      { number: 7, title: "requests 2.19.0 has a known vulnerability", state: "open", body: "<!-- cowabunga:issue:sec-pip-requests -->\nold", labels: [{ name: "cowabunga" }, { name: "type:security" }] },
+      { number: 8, title: "Cowabunga dashboard", state: "open", body: "<!-- cowabunga:dashboard -->\nold", labels: [{ name: "cowabunga" }, { name: "cowabunga:dashboard" }] },
+    ]);
+    scope
+      .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
+      .reply(201, {})
+      .patch("/repos/acme/widgets/issues/7", (b: Record<string, unknown>) => (patches.push(b), true))
+      .reply(200, {})
+      .patch("/repos/acme/widgets/issues/8", (b: Record<string, unknown>) => (patches.push(b), true))
+      .reply(200, {});
+    await receive(h, "push", payload("push.json"), "d-push");
+    scope.done();
+
+    expect(h.scans[1].outcome).toBe("scanned");
+    expect(comments[0]).toMatch(/^Resolved: the vulnerable version is no longer used/);
+    expect(patches[0]).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(String(patches[1].body)).toContain("No open issues");
+    const stored = (await h.store.getIssues(ref)).find((i) => i.id === "sec-pip-requests");
+    expect(stored?.lifecycle_state).toBe("resolved");
+    // Bug markers come from the diff: only added lines, as a sparse text.
+    const inputs = h.calls.assess[1];
+    expect([...(inputs.addedLines?.get("api/requirements.txt") ?? [])]).toEqual([2, 3]);
+    expect(inputs.textFiles?.get("api/requirements.txt")).toBe("\nrequests==2.32.3\n# TODO: pin flask");
+    expect(h.calls.assess[0].addedLines).toBeUndefined();
+  });
+
+  it("maintenance_mode: the scan is recorded, nothing is written to GitHub", async () => {
+    h = await setup();
+    const r = baseRepo();
+    r.files[".github/cowabunga.yml"] = "maintenance_mode: true\n";
+    const scope = nock(API);
+    serveHead(scope, r);
+    serveContents(scope, r, 1);
+    await receive(h, "installation", payload("installation.created.json"), "d-mm");
+    scope.done();
+    expect(h.scans[0].outcome).toBe("scanned");
+    expect(h.scans[0].counts.writes).toBe(0);
+    const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
+    expect(state?.tree_sha).toBe(r.treeSha);
+    expect((await h.store.getIssues({ owner: "acme", repo: "widgets" })).length).toBe(1);
+  });
+
+  it("an invalid config opens one issue naming each error and its line, closed once the config is fixed", async () => {
+    h = await setup(new Set());
+    const r = baseRepo();
+    r.files[".github/cowabunga.yml"] = "issues:\n  max_new_per_run: lots\nschedul:\n  cron: x\n";
+    const created: Array<Record<string, unknown>> = [];
+    const scope = nock(API);
+    serveHead(scope, r);
+    serveContents(scope, r, 1);
+    serveIssueListing(scope, r, []);
+    scope.post("/repos/acme/widgets/labels").times(3).reply(201, {});
+    scope
+      .post("/repos/acme/widgets/issues", (b: Record<string, unknown>) => (created.push(b), true))
+      .times(2)
+      .reply(201, () => ({ number: 20 + created.length }));
+    await receive(h, "installation", payload("installation.created.json"), "d-cfg1");
+    scope.done();
+    const cfg = String(created.find((c) => String(c.body).includes("<!-- cowabunga:config-errors -->"))?.body);
+    expect(cfg).toContain("`issues.max_new_per_run`");
+    expect(cfg).toContain(`[2](https://github.com/acme/widgets/blob/${r.sha}/.github/cowabunga.yml#L2)`);
+    expect(cfg).toContain("`schedul`");
+    expect(cfg).toContain(`#L3)`);
+
+    const fixed: FakeRepo = { ...r, sha: "2".repeat(40), treeSha: "tree2222222222222222222222222222222222222", files: { ...r.files, ".github/cowabunga.yml": "issues:\n  max_new_per_run: 3\n" } };
+    const s2 = nock(API);
+    const closing: Array<Record<string, unknown>> = [];
+    serveContents(s2, fixed, 1);
+    s2.get(/\/compare\//).reply(200, { files: [] });
+    serveIssueListing(s2, r, [
+      { number: 21, title: "Cowabunga: invalid .github/cowabunga.yml", state: "open", body: cfg, labels: ["cowabunga", "cowabunga:config"] },
+      { number: 22, title: "Cowabunga dashboard", state: "open", body: String(created.find((c) => String(c.body).includes("cowabunga:dashboard"))?.body), labels: ["cowabunga", "cowabunga:dashboard"] },
+    ]);
+    s2.post("/repos/acme/widgets/issues/21/comments").reply(201, {});
+    s2.patch("/repos/acme/widgets/issues/21", (b: Record<string, unknown>) => (closing.push(b), true)).reply(200, {});
+    s2.patch("/repos/acme/widgets/issues/22").reply(200, {}); // the dashboard drops its config warning
+    const push = payload("push.json");
+    (push.commits as Array<Record<string, unknown>>)[0].modified = [".github/cowabunga.yml"];
+    await receive(h, "push", push, "d-cfg2");
+    s2.done();
+    expect(closing[0]).toMatchObject({ state: "closed" });
+  });
+
+  describe("commands and lifecycle", () => {
+    const ref = { owner: "acme", repo: "widgets" };
+    async function seed(): Promise<void> {
+      await h.store.updateIssues(ref, () => [makeIssue({ id: "sec-pip-requests", github_issue_number: 7 })]);
+    }
+
+    it("/cowabunga defer by a user with write access defers the issue and closes it", async () => {
+      h = await setup();
+      await seed();
+      const comments: string[] = [];
+      const scope = nock(API)
+        .get("/repos/acme/widgets/collaborators/alice/permission")
+        .reply(200, { permission: "write", role_name: "maintain" })
+        .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
+        .reply(201, {})
+        .patch("/repos/acme/widgets/issues/7", { state: "closed", state_reason: "not_planned" })
+        .reply(200, {});
+      await receive(h, "issue_comment", payload("issue_comment.created.json"), "d-cmd");
+      scope.done();
+      const issue = (await h.store.getIssues(ref))[0];
+      expect(issue.lifecycle_state).toBe("deferred");
+      expect(issue.defer_reason).toBe("deferred until 2026-03-01 by @alice");
+      expect(comments[0]).toContain("Deferred");
+    });
+
+    it("a user without write access gets a polite reply and nothing changes", async () => {
+      h = await setup();
+      await seed();
+      const p = payload("issue_comment.created.json");
+      (p.comment as { user: { login: string } }).user.login = "mallory";
+      (p.sender as { login: string }).login = "mallory";
+      const comments: string[] = [];
+      const scope = nock(API)
+        .get("/repos/acme/widgets/collaborators/mallory/permission")
+        .reply(200, { permission: "read", role_name: "triage" })
+        .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
+        .reply(201, {});
+      await receive(h, "issue_comment", p, "d-cmd-read");
+      scope.done();
+      expect(comments[0]).toMatch(/need write access/);
+      expect((await h.store.getIssues(ref))[0].lifecycle_state).toBe("detected");
+    });
+
+    it("/cowabunga rescan queues a forced scan even when the tree is unchanged", async () => {
+      h = await setup();
+      const r = baseRepo();
+      await h.store.putScanState(ref, { tree_sha: r.treeSha });
+      const p = payload("issue_comment.created.json");
+      (p.comment as { body: string }).body = "please\n/cowabunga rescan";
+      const scope = nock(API)
+        .get("/repos/acme/widgets/collaborators/alice/permission")
+        .reply(200, { permission: "admin", role_name: "admin" })
+        .post("/repos/acme/widgets/issues/7/comments")
+        .reply(201, {});
+      serveHead(scope, r);
+      serveContents(scope, r, 1);
+      serveIssueListing(scope, r, []);
+      scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
+      scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
+      await receive(h, "issue_comment", p, "d-rescan");
+      await h.services.queue.idle();
+      scope.done();
+      expect(h.scans.map((s) => s.outcome)).toEqual(["scanned"]);
+    });
+
+    it("a person closing an issue defers it; reopening reopens it; the app's own closes are ignored", async () => {
+      h = await setup();
+      await seed();
+      const issueEvent = (action: string, login: string, type = "User"): Record<string, unknown> => ({
+        action,
+        issue: { number: 7, state: action === "closed" ? "closed" : "open", body: "<!-- cowabunga:issue:sec-pip-requests -->" },
+        repository: { name: "widgets", owner: { login: "acme" } },
+        installation: { id: 42 },
+        sender: { login, type },
+      });
+      await receive(h, "issues", issueEvent("closed", "cowabunga-maintainer[bot]", "Bot"), "d-c0");
+      expect((await h.store.getIssues(ref))[0].lifecycle_state).toBe("detected");
+      await receive(h, "issues", issueEvent("closed", "bob"), "d-c1");
+      let issue = (await h.store.getIssues(ref))[0];
+      expect(issue.lifecycle_state).toBe("deferred");
+      expect(issue.defer_reason).toBe("closed by @bob");
+      await receive(h, "issues", issueEvent("reopened", "bob"), "d-c2");
+      issue = (await h.store.getIssues(ref))[0];
+      expect(issue.lifecycle_state).toBe("reopened");
+      expect(issue.status).toBe("open");
+    });
+  });
+});
