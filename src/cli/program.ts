@@ -1,12 +1,24 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from "./io.js";
+import type { Clock } from "../assess/types.js";
+import type { AdvisorySource } from "../enrich/advisories/index.js";
+import type { Datasources } from "../enrich/datasources/index.js";
+import type { HttpClient } from "../enrich/http.js";
 import type { Manager } from "../scan/types.js";
 
 export interface ProgramDeps {
   io?: CliIO;
   managers?: readonly Manager[];
+  /** Injected by tests: the pipeline's HttpClient, datasources, advisory source and clock. */
+  http?: HttpClient;
+  datasources?: Partial<Datasources>;
+  advisories?: AdvisorySource | null;
+  clock?: Clock;
+  /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
+  exit?: { code: number };
 }
 
 export function packageVersion(): string {
@@ -23,19 +35,26 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  const sub = scanCommand({ io, managers: deps.managers });
-  sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();
-  program.addCommand(sub);
+  const exit = deps.exit ?? { code: EXIT_OK };
+  const subs = [
+    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit }),
+    reportCommand({ io, clock: deps.clock }),
+  ];
+  for (const sub of subs) {
+    sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();
+    program.addCommand(sub);
+  }
   return program;
 }
 
 /** Run the CLI with full argv (node, script, ...args); resolves to the exit code, never throws. */
 export async function runCli(argv: readonly string[], deps: ProgramDeps = {}): Promise<number> {
   const io = deps.io ?? processIO();
-  const program = buildProgram({ ...deps, io });
+  const exit = { code: EXIT_OK };
+  const program = buildProgram({ ...deps, io, exit });
   try {
     await program.parseAsync([...argv]);
-    return EXIT_OK;
+    return exit.code;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version "errors" are successes; everything else commander rejects is a usage error.

@@ -69,7 +69,7 @@ describe("cowabunga CLI", () => {
   });
 
   it("scan --format json describes components, links and dependencies with the seed's field names", async () => {
-    const r = await cli(["scan", fixture, "--format", "json"]);
+    const r = await cli(["scan", fixture, "--no-enrich", "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const report = JSON.parse(r.stdout);
@@ -98,9 +98,9 @@ describe("cowabunga CLI", () => {
   });
 
   it("scan --format csv writes RFC 4180 records, one per dependency", async () => {
-    const json = JSON.parse((await cli(["scan", fixture, "--format", "json"])).stdout);
+    const json = JSON.parse((await cli(["scan", fixture, "--no-enrich", "--format", "json"])).stdout);
     const total = json.components.reduce((n: number, c: { dependency_list: unknown[] }) => n + c.dependency_list.length, 0);
-    const r = await cli(["scan", fixture, "--format", "csv"]);
+    const r = await cli(["scan", fixture, "--no-enrich", "--format", "csv"]);
     expect(r.code).toBe(0);
     expect(r.stdout.endsWith("\r\n")).toBe(true);
     const records = r.stdout.split("\r\n").slice(0, -1);
@@ -112,7 +112,7 @@ describe("cowabunga CLI", () => {
   });
 
   it("scan (table) prints readable columns and stays quiet on a piped stderr", async () => {
-    const r = await cli(["scan", "test/fixtures/repos/mini-monorepo"]);
+    const r = await cli(["scan", "test/fixtures/repos/mini-monorepo", "--no-enrich"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^NAME\s+TYPE\s+PATH\s+VERSION\s+DEPS\s+DEPENDS ON\s+USED BY$/m);
@@ -123,7 +123,7 @@ describe("cowabunga CLI", () => {
 
   it("--out writes the file instead of stdout", async () => {
     const out = path.join(tmp, "scan.json");
-    const r = await cli(["scan", fixture, "--format", "json", "--out", out]);
+    const r = await cli(["scan", fixture, "--no-enrich", "--format", "json", "--out", out]);
     expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
     const written = JSON.parse(await fs.readFile(out, "utf8"));
     expect(written.components.map((c: { name: string }) => c.name)).toContain("mini-api");
@@ -132,19 +132,23 @@ describe("cowabunga CLI", () => {
   it("reads a config file: ignore_paths and explicit components", async () => {
     const cfg = path.join(tmp, "cowabunga.yml");
     await fs.writeFile(cfg, "ignore_paths: [web]\ncomponents:\n  - name: python-stack\n    paths: ['services/**', 'libs/**']\n    type: backend\n");
-    const r = await cli(["scan", fixture, "--format", "json", "--config", cfg]);
+    const r = await cli(["scan", fixture, "--no-enrich", "--format", "json", "--config", cfg]);
     expect(r.code).toBe(0);
     const names = JSON.parse(r.stdout).components.map((c: { name: string; type: string }) => `${c.name}:${c.type}`);
     expect(names.sort()).toEqual(["mini-monorepo:infrastructure", "python-stack:backend"]);
   });
 
-  it("exits 2 naming the config file and each invalid key", async () => {
+  it("prints each invalid config key with file and line, and goes on with the defaults", async () => {
     const cfg = path.join(tmp, "bad.yml");
-    await fs.writeFile(cfg, "schedule:\n  jitter_minutes: -3\nupdates:\n  grouping: sometimes\n");
-    const r = await cli(["scan", fixture, "--config", cfg]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`config file ${cfg} is invalid`);
-    expect(r.stderr).toMatch(/schedule\.jitter_minutes/);
-    expect(r.stderr).toMatch(/updates\.grouping/);
+    await fs.writeFile(cfg, "schedule:\n  jitter_minutes: -3\nupdates:\n  grouping: sometimes\nignore_paths: [web]\n");
+    const r = await cli(["scan", fixture, "--no-enrich", "--format", "json", "--config", cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${cfg}:2: error: schedule.jitter_minutes`);
+    expect(r.stderr).toContain(`${cfg}:4: error: updates.grouping`);
+    // The valid part of the file is kept.
+    expect(JSON.parse(r.stdout).components.map((c: { name: string }) => c.name)).not.toContain("mini-web");
+    const missing = await cli(["scan", fixture, "--no-enrich", "--config", path.join(tmp, "nope.yml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/config file .*nope\.yml could not be read/);
   });
 });

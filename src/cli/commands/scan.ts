@@ -2,47 +2,128 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
+import type { z } from "zod";
+import type { Clock } from "../../assess/types.js";
+import { renderReport, type ReportFormat } from "../../act/report/index.js";
+import { formatConfigErrors, parseConfigYaml } from "../../config/load.js";
+import { defaultConfig, RegistriesConfig, type CowabungaConfig } from "../../config/schema.js";
+import type { AdvisorySource } from "../../enrich/advisories/index.js";
+import type { Datasources } from "../../enrich/datasources/index.js";
+import { createHttpClient, type HttpClient } from "../../enrich/http.js";
+import { assertSafeUrl } from "../../enrich/url-guard.js";
+import type { Severity } from "../../model/index.js";
+import { localRepoRef, runLocalPipeline } from "../../pipeline/local.js";
 import { scanRepository, type ScanProgress } from "../../scan/index.js";
+import type { Manager } from "../../scan/types.js";
 import { LocalSource } from "../../source/local.js";
-import { loadCliConfig } from "../config.js";
+import { FileStore } from "../../store/file-store.js";
+import type { RepoRef } from "../../store/types.js";
+import { formatAssessmentTable } from "../format/assessment-table.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { UsageError, type CliIO } from "../io.js";
-import type { Manager } from "../../scan/types.js";
+
+type Registries = z.infer<typeof RegistriesConfig>;
+
+export const OUTPUT_FORMATS = ["table", "json", "csv", "csv-issues", "markdown", "html"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const FAIL_ON = ["critical", "high", "medium", "low"] as const;
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export interface ScanCommandOptions {
-  format: ScanFormat;
+  format: OutputFormat;
   out?: string;
   config?: string;
+  offline?: boolean;
+  osvDb?: string;
+  registry?: string[];
+  failOn?: Severity;
+  data?: string;
+  repo?: string;
+  /** commander's --no-enrich sets enrich: false. */
+  enrich?: boolean;
 }
 
 export interface ScanCommandDeps {
   io: CliIO;
   /** Injected by tests; default ALL_MANAGERS. */
   managers?: readonly Manager[];
+  /** Injected by tests: the HttpClient, datasources, advisory source and clock of the pipeline. */
+  http?: HttpClient;
+  datasources?: Partial<Datasources>;
+  advisories?: AdvisorySource | null;
+  clock?: Clock;
+  /** The command's exit code (0, or 1 for --fail-on), read by runCli. */
+  exit: { code: number };
 }
 
-/** `cowabunga scan [dir]`: scan a local directory and print its components and dependencies. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--registry npm=https://mirror/...` → { npm: url }. Usage errors name the bad value. */
+export async function parseRegistryOptions(values: readonly string[]): Promise<Registries> {
+  const out: Record<string, string> = {};
+  const allowed = RegistriesConfig.keyType.options as readonly string[];
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--registry ${JSON.stringify(v)}: expected <ecosystem>=<url>, e.g. npm=https://npm.mirror.example`);
+    const eco = v.slice(0, eq).trim();
+    const url = v.slice(eq + 1).trim();
+    if (!allowed.includes(eco)) throw new UsageError(`--registry ${JSON.stringify(v)}: unknown ecosystem "${eco}" (one of ${allowed.join(", ")})`);
+    try {
+      // The operator chose this mirror: private and loopback hosts are allowed; scheme and credential checks stay.
+      await assertSafeUrl(url, { allowPrivate: true });
+    } catch (err) {
+      throw new UsageError(`--registry ${JSON.stringify(v)}: ${(err as Error).message}`);
+    }
+    out[eco] = url.replace(/\/+$/, "");
+  }
+  const parsed = RegistriesConfig.safeParse(out);
+  if (!parsed.success) throw new UsageError(`--registry: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+
+/** Read the config: an explicit missing file is a usage error; problems are printed with file and line, defaults kept. */
+export async function loadConfigFile(file: string, explicit: boolean, io: CliIO): Promise<CowabungaConfig> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (err) {
+    if (!explicit && (err as NodeJS.ErrnoException).code === "ENOENT") return defaultConfig();
+    throw new UsageError(`config file ${file} could not be read: ${(err as Error).message}`);
+  }
+  const { config, errors } = parseConfigYaml(text, file);
+  if (errors.length) io.stderr(`${formatConfigErrors(errors)}\n`);
+  return config;
+}
+
+export function parseRepoOption(value: string): RepoRef {
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value.trim());
+  if (!m) throw new UsageError(`--repo ${JSON.stringify(value)}: expected owner/repo`);
+  return { owner: m[1].toLowerCase(), repo: m[2].toLowerCase() };
+}
+
+/** `cowabunga scan [dir]`: scan, enrich and assess a local directory. */
 export function scanCommand(deps: ScanCommandDeps): Command {
   return new Command("scan")
-    .description("scan a local repository's manifests and list its components and dependencies")
+    .description("scan a local repository, look up updates and advisories, and assess its health")
     .argument("[dir]", "repository directory", ".")
-    .addOption(new Option("-f, --format <format>", "output format").choices(Object.keys(SCAN_FORMATS)).default("table"))
+    .addOption(new Option("-f, --format <format>", "output format").choices([...OUTPUT_FORMATS]).default("table"))
     .option("-o, --out <file>", "write the output to a file instead of stdout")
     .option("-c, --config <file>", "config file (default: <dir>/.github/cowabunga.yml when present)")
+    .option("--offline", "no network at all: registries are not asked; advisories only from --osv-db")
+    .option("--osv-db <path>", "OSV mirror: a directory of OSV JSON records or all.zip exports")
+    .option("--registry <ecosystem=url>", "registry mirror, repeatable (npm, pypi, crates, go, docker, helm, osv)", collect, [])
+    .addOption(new Option("--fail-on <severity>", "exit 1 when an open issue is at this severity or worse").choices([...FAIL_ON]))
+    .option("--data <dir>", "persist the assessment to a file store in this directory")
+    .option("--repo <owner/repo>", "name to store the assessment under (default: local/<dir name>)")
+    .option("--no-enrich", "scan only: no registry lookups, advisories or assessment")
     .action(async (dir: string, options: ScanCommandOptions) => {
-      await runScan(dir, options, deps);
+      deps.exit.code = await runScan(dir, options, deps);
     });
 }
 
-export async function runScan(dir: string, options: ScanCommandOptions, deps: ScanCommandDeps): Promise<void> {
-  const { io } = deps;
-  const root = path.resolve(io.cwd, dir);
-  const stat = await fs.stat(root).catch(() => null);
-  if (!stat) throw new UsageError(`directory not found: ${dir}`);
-  if (!stat.isDirectory()) throw new UsageError(`not a directory: ${dir}`);
-  const configFile = options.config ? path.resolve(io.cwd, options.config) : path.join(root, ".github", "cowabunga.yml");
-  const config = await loadCliConfig(configFile, Boolean(options.config));
-
+function progressBar(io: CliIO): { onProgress: (p: ScanProgress) => void; stop: () => void } {
   const bar = io.stderrIsTTY
     ? new cliProgress.SingleBar(
         { stream: process.stderr, format: "{phase} [{bar}] {value}/{total}", clearOnComplete: true, hideCursor: true },
@@ -50,40 +131,113 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
       )
     : null;
   let started = false;
-  const onProgress = (p: ScanProgress): void => {
-    if (!bar) return;
-    if (!started) {
-      bar.start(Math.max(p.total, 1), p.done, { phase: p.phase });
-      started = true;
-    }
-    bar.setTotal(Math.max(p.total, 1));
-    bar.update(p.done, { phase: p.phase });
+  return {
+    onProgress: (p) => {
+      if (!bar) return;
+      if (!started) {
+        bar.start(Math.max(p.total, 1), p.done, { phase: p.phase });
+        started = true;
+      }
+      bar.setTotal(Math.max(p.total, 1));
+      bar.update(p.done, { phase: p.phase });
+    },
+    stop: () => {
+      if (started) bar?.stop();
+    },
   };
+}
 
-  const source = new LocalSource(root);
-  let result;
-  try {
-    result = await scanRepository(source, {
-      managers: deps.managers,
-      config,
-      repoName: path.basename(root),
-      onProgress,
-    });
-  } finally {
-    if (started) bar?.stop();
-  }
-
-  const text = SCAN_FORMATS[options.format](result);
-  if (options.out) {
-    const outFile = path.resolve(io.cwd, options.out);
-    await fs.writeFile(outFile, text, "utf8");
-    if (io.stderrIsTTY) {
-      io.stderr(`Wrote ${result.dependencies.length} dependencies of ${result.components.length} components to ${options.out}\n`);
-    }
+async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
+  if (out) {
+    await fs.writeFile(path.resolve(io.cwd, out), text, "utf8");
+    if (io.stderrIsTTY) io.stderr(`${summary} to ${out}\n`);
   } else {
     io.stdout(text);
   }
-  if (io.stderrIsTTY && options.format !== "table" && result.warnings.length) {
-    io.stderr(`${result.warnings.length} warnings (listed in the JSON output and the table format)\n`);
+}
+
+/** Runs the scan; resolves to the exit code (1 when --fail-on matched). Usage problems throw UsageError. */
+export async function runScan(dir: string, options: ScanCommandOptions, deps: ScanCommandDeps): Promise<number> {
+  const { io } = deps;
+  const root = path.resolve(io.cwd, dir);
+  const stat = await fs.stat(root).catch(() => null);
+  if (!stat) throw new UsageError(`directory not found: ${dir}`);
+  if (!stat.isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const enrich = options.enrich !== false;
+  if (!enrich && !(options.format in SCAN_FORMATS)) {
+    throw new UsageError(`--format ${options.format} needs the assessment; with --no-enrich use ${Object.keys(SCAN_FORMATS).join(", ")}`);
   }
+  if (!enrich && options.failOn) throw new UsageError("--fail-on needs the assessment; it cannot be combined with --no-enrich");
+  const registries = await parseRegistryOptions(options.registry ?? []);
+  const repo = options.repo ? parseRepoOption(options.repo) : localRepoRef(root);
+  const osvDb = options.osvDb ? path.resolve(io.cwd, options.osvDb) : null;
+  if (osvDb && !(await fs.stat(osvDb).catch(() => null))) throw new UsageError(`--osv-db: not found: ${options.osvDb}`);
+  const configFile = options.config ? path.resolve(io.cwd, options.config) : path.join(root, ".github", "cowabunga.yml");
+  const config = await loadConfigFile(configFile, Boolean(options.config), io);
+  const progress = progressBar(io);
+
+  if (!enrich) {
+    let result;
+    try {
+      result = await scanRepository(new LocalSource(root), { managers: deps.managers, config, repoName: path.basename(root), onProgress: progress.onProgress });
+    } finally {
+      progress.stop();
+    }
+    const text = SCAN_FORMATS[options.format as ScanFormat](result);
+    await emit(io, text, options.out, `Wrote ${result.dependencies.length} dependencies of ${result.components.length} components`);
+    return 0;
+  }
+
+  // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
+  const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
+  const http =
+    deps.http ??
+    createHttpClient({
+      offline: Boolean(options.offline),
+      urlGuard: async (url) => {
+        if (trustedOrigins.has(url.origin)) return;
+        await assertSafeUrl(url);
+      },
+    });
+  const clock = deps.clock ?? (() => new Date());
+  const store = options.data ? new FileStore({ root: path.resolve(io.cwd, options.data), clock }) : undefined;
+  let result;
+  try {
+    result = await runLocalPipeline({
+      dir: root,
+      config,
+      offline: Boolean(options.offline),
+      osvDb,
+      registries,
+      clock,
+      store,
+      repo,
+      http,
+      datasources: deps.datasources,
+      advisories: deps.advisories,
+      managers: deps.managers,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.stop();
+  }
+  const { assessment } = result;
+  const subject = `${repo.owner}/${repo.repo}`;
+  const text =
+    options.format === "table"
+      ? formatAssessmentTable(assessment, result.scan.source)
+      : renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${path.basename(root)}`, collapse: false });
+  await emit(io, text, options.out, `Wrote the ${options.format} report of ${assessment.dependencies.length} dependencies`);
+  if (store && io.stderrIsTTY) io.stderr(`Stored the assessment as ${subject} in ${store.root}\n`);
+  for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.file}: ${w.message}\n`);
+
+  if (options.failOn) {
+    const limit = SEVERITY_RANK[options.failOn];
+    const hits = assessment.issues.filter((i) => (i.status === "open" || i.status === "in_progress") && SEVERITY_RANK[i.severity] <= limit);
+    if (hits.length > 0) {
+      io.stderr(`cowabunga: ${hits.length} open issue${hits.length === 1 ? "" : "s"} at severity ${options.failOn} or worse\n`);
+      return 1;
+    }
+  }
+  return 0;
 }

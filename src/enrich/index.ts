@@ -1,0 +1,464 @@
+/**
+ * Enrichment: every ExtractedDependency of a scan becomes a full Dependency (src/model/dependency.ts):
+ * registry releases (deduplicated across the scan, bounded concurrency, shared HttpClient cache),
+ * latest version, update type and risk, breaking changes, compatibility, and OSV advisories — for
+ * the direct dependencies and for lockfile-pinned transitive packages that have advisories.
+ * Never throws: failed lookups mark the dependency `lookup.status: "unknown"` with the reason.
+ */
+import pLimit from "p-limit";
+import type { z } from "zod";
+import { defaultConfig, type CowabungaConfig, type RegistriesConfig } from "../config/schema.js";
+import type { Dependency } from "../model/index.js";
+import type { DatasourceName, ExtractedDependency, ScanResult, ScanWarning } from "../scan/types.js";
+import {
+  findVulnerabilities,
+  OsvOfflineIndex,
+  OsvOnlineSource,
+  type AdvisorySource,
+  type DependencyVulnerabilities,
+  type VulnerabilityQuery,
+} from "./advisories/index.js";
+import { breakingChangesFromNotes, majorsCrossed } from "./breaking.js";
+import { checkCompatibility, type RuntimeMeta } from "./compatibility.js";
+import { createDatasources, normalizePypiName, type Datasources, type OctokitLike, type ReleaseNote } from "./datasources/index.js";
+import { parseGithubRepo } from "./datasources/github.js";
+import { createHttpClient, type HttpClient } from "./http.js";
+import type { ReleaseResult, Versioning } from "./types.js";
+import { assertSafeUrl } from "./url-guard.js";
+import {
+  assessUpdateRisk,
+  classifyUpdate,
+  daysBetween,
+  findRelease,
+  isAutoUpdateSafe,
+  isZeroMinor,
+  nextReviewDate,
+  pickLatest,
+  releasesBetween,
+} from "./update.js";
+import { versioningFor } from "./versioning/index.js";
+
+export { pickLatest, classifyUpdate, assessUpdateRisk, isAutoUpdateSafe, nextReviewDate, MANY_RELEASES, MANY_MINORS } from "./update.js";
+export { breakingChangesFromNotes, breakingLinesOf, majorsCrossed, versionFromTag } from "./breaking.js";
+export { checkCompatibility, checkNodeEngines, checkRequiresPython, checkRustVersion } from "./compatibility.js";
+
+type Registries = z.infer<typeof RegistriesConfig>;
+
+export interface EnrichLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+export interface EnrichOptions {
+  /** The process-wide HttpClient. Default: one shared client created on first use. */
+  http?: HttpClient;
+  /** Datasources; default createDatasources({ http, registries, octokit }). */
+  datasources?: Partial<Datasources>;
+  /** Advisory source; null disables advisories. Default: offline index of osvDbPath, else OSV online (not when offline). */
+  advisories?: AdvisorySource | null;
+  config?: CowabungaConfig;
+  clock?: () => Date;
+  /** No network at all: registries are not asked, advisories only from osvDbPath / `advisories`. */
+  offline?: boolean;
+  /** An OSV mirror (directory of JSON records or all.zip exports). */
+  osvDbPath?: string | null;
+  /** Mirrors given by the operator (CLI `--registry`); they override config.registries and are trusted. */
+  registries?: Registries;
+  /** For the github-tags datasource and release notes. */
+  octokit?: OctokitLike;
+  /** Unique registry lookups in flight at once. Default 16 (the HttpClient also limits per host). */
+  concurrency?: number;
+  log?: EnrichLogger;
+}
+
+export interface YankedVersion {
+  package_manager: string;
+  name: string;
+  version: string;
+  reason: string | null;
+}
+
+export interface EnrichStats {
+  /** Dependencies looked up in a registry (before deduplication). */
+  lookups: number;
+  /** Distinct (datasource, registry, name) lookups actually made. */
+  unique_lookups: number;
+  /** Packages checked for advisories. */
+  advisory_queries: number;
+  /** Transitive (lockfile-only) packages reported because advisories affect them. */
+  transitive_vulnerable: number;
+}
+
+export interface EnrichResult {
+  dependencies: Dependency[];
+  warnings: ScanWarning[];
+  /** Current versions the registry marks as yanked (for assess's dependency detector). */
+  yanked: YankedVersion[];
+  stats: EnrichStats;
+}
+
+let sharedHttp: HttpClient | null = null;
+
+/** The process-wide HttpClient used when none is injected (its cache is shared across repositories). */
+export function sharedHttpClient(): HttpClient {
+  sharedHttp ??= createHttpClient();
+  return sharedHttp;
+}
+
+const PACKAGE_MANAGER_OF: Partial<Record<DatasourceName, string>> = { npm: "npm", pypi: "pip", crates: "cargo", go: "go" };
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function nameKey(datasource: DatasourceName, name: string): string {
+  return datasource === "pypi" ? normalizePypiName(name) : name;
+}
+
+function lookupKey(d: ExtractedDependency): string {
+  return `${d.datasource}\u0000${d.registry_url ?? ""}\u0000${nameKey(d.datasource, d.name)}`;
+}
+
+/**
+ * The exact version a dependency is on, for advisory matching: the locked version, else an exact pin
+ * (npm `1.2.3`/`=1.2.3`, pip `==1.2.3`, cargo `=1.2.3`, any go.mod version). A range without a lockfile
+ * is not matched: its lower bound is not what gets installed, and reporting it gives false positives.
+ */
+export function concreteVersion(d: ExtractedDependency, versioning: Versioning): string | null {
+  if (d.locked_version) return d.locked_version;
+  const cv = d.current_value.trim();
+  const same = (v: string): string | null => (versioning.isValid(v) && versioning.isValid(d.version) && versioning.compare(v, d.version) === 0 ? d.version : null);
+  switch (d.datasource) {
+    case "go":
+      return versioning.isValid(d.version) ? d.version : null;
+    case "npm": {
+      const m = /^=?\s*v?(\d[^\s|<>^~*]*)$/.exec(cv);
+      return m && !/[xX]/.test(m[1]) ? same(m[1]) : null;
+    }
+    case "pypi": {
+      const m = /^===?\s*([^\s,;*]+)$/.exec(cv);
+      return m ? same(m[1]) : null;
+    }
+    case "crates": {
+      const m = /^=\s*(\d[^\s,]*)$/.exec(cv);
+      return m ? same(m[1]) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+type LookupOutcome = { ok: true; result: ReleaseResult } | { ok: false; reason: string };
+
+function skipped(reason: string): Dependency["lookup"] {
+  return { status: "skipped", reason };
+}
+
+function toWarning(d: ExtractedDependency | null, message: string): ScanWarning {
+  return { file: d?.file ?? null, line: d?.line ?? null, manager: d?.package_manager ?? "source", message };
+}
+
+async function resolveAdvisorySource(
+  opts: EnrichOptions,
+  registries: Registries,
+  trusted: Registries,
+  warnings: ScanWarning[],
+): Promise<AdvisorySource | null> {
+  if (opts.advisories !== undefined) return opts.advisories;
+  if (opts.osvDbPath) {
+    const index = await OsvOfflineIndex.load(opts.osvDbPath);
+    return index;
+  }
+  if (opts.offline) {
+    warnings.push(toWarning(null, "offline mode without an OSV mirror (--osv-db): advisories were not checked"));
+    return null;
+  }
+  const base = registries.osv;
+  if (base && base !== trusted.osv) {
+    // Config-file mirrors go through the SSRF guard; the OSV client does not use the guarded HttpClient.
+    try {
+      await assertSafeUrl(base);
+    } catch (err) {
+      warnings.push(toWarning(null, `registries.osv ${base} refused: ${errorText(err)}; using https://api.osv.dev`));
+      return new OsvOnlineSource();
+    }
+  }
+  return new OsvOnlineSource(base ? { baseUrl: base } : {});
+}
+
+function componentMeta(scan: ScanResult): Map<string, RuntimeMeta> {
+  const m = new Map<string, RuntimeMeta>();
+  for (const c of scan.components) m.set(c.name, c.meta);
+  return m;
+}
+
+/**
+ * Enrich every dependency of a scan. Lookups of the same (datasource, registry, name) are made once;
+ * at most `concurrency` run at a time. Every dependency comes back, in scan order, followed by
+ * transitive lockfile packages that advisories affect (current_value "(transitive)").
+ */
+export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions = {}): Promise<EnrichResult> {
+  const config = opts.config ?? defaultConfig();
+  const clock = opts.clock ?? (() => new Date());
+  const now = clock();
+  const warnings: ScanWarning[] = [];
+  const trusted: Registries = opts.registries ?? {};
+  const registries: Registries = { ...config.registries, ...trusted };
+  const offline = opts.offline ?? false;
+
+  let datasources: Partial<Datasources> = {};
+  if (!offline) {
+    const http = opts.http ?? sharedHttpClient();
+    datasources = opts.datasources ?? createDatasources({ http, registries, octokit: opts.octokit, now: () => clock().getTime() });
+  } else if (opts.datasources) {
+    datasources = opts.datasources;
+  }
+
+  // 1. Registry lookups, deduplicated.
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 16));
+  const lookups = new Map<string, Promise<LookupOutcome>>();
+  const lookupOf = new Map<ExtractedDependency, Promise<LookupOutcome> | Dependency["lookup"]>();
+  let lookupCount = 0;
+  for (const d of scan.dependencies) {
+    if (d.skip_reason) {
+      lookupOf.set(d, skipped(d.skip_reason));
+      continue;
+    }
+    if (offline) {
+      lookupOf.set(d, { status: "unknown", reason: "offline mode: the registry was not asked" });
+      continue;
+    }
+    const ds = datasources[d.datasource];
+    if (!ds) {
+      lookupOf.set(
+        d,
+        skipped(d.datasource === "github-tags" ? "GitHub releases need a GitHub token or app installation" : `no registry lookup for datasource "${d.datasource}"`),
+      );
+      continue;
+    }
+    lookupCount++;
+    const key = lookupKey(d);
+    let p = lookups.get(key);
+    if (!p) {
+      p = limit(async (): Promise<LookupOutcome> => {
+        try {
+          const result = await ds.getReleases({ datasource: d.datasource, name: d.name, registry_url: d.registry_url, current_value: d.current_value });
+          if (!result) return { ok: false, reason: `${d.name} was not found in the ${d.datasource} registry` };
+          return { ok: true, result };
+        } catch (err) {
+          return { ok: false, reason: errorText(err) };
+        }
+      });
+      lookups.set(key, p);
+    }
+    lookupOf.set(d, p);
+  }
+
+  // 2. Advisories for direct dependencies with a concrete version, and transitive lockfile packages.
+  const advisorySource = await resolveAdvisorySource(opts, registries, trusted, warnings);
+  const directKeys = new Set<string>();
+  const vulnQueries: VulnerabilityQuery[] = [];
+  const vulnIndexOfDep = new Map<ExtractedDependency, number>();
+  for (const d of scan.dependencies) {
+    directKeys.add(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
+    if (d.skip_reason) continue;
+    const version = concreteVersion(d, versioningFor(d.datasource));
+    if (!version) continue;
+    vulnIndexOfDep.set(d, vulnQueries.length);
+    vulnQueries.push({ datasource: d.datasource, name: d.name, version });
+  }
+  const transitive: Array<ScanResult["locked"][number] & { q: number }> = [];
+  const seenLocked = new Set<string>();
+  for (const l of scan.locked) {
+    const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
+    if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
+    seenLocked.add(`${k}\u0000${l.version}`);
+    transitive.push({ ...l, q: vulnQueries.length });
+    vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
+  }
+  let vulns: DependencyVulnerabilities[] = [];
+  if (advisorySource && vulnQueries.length > 0) {
+    const report = await findVulnerabilities(vulnQueries, advisorySource);
+    vulns = report.results;
+    for (const w of report.warnings) {
+      warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.request ? `${w.request}: ${w.message}` : w.message });
+    }
+  }
+
+  // 3. Wait for lookups; fetch release notes for dependencies with updates whose source is on GitHub.
+  const outcomes = new Map<ExtractedDependency, LookupOutcome | Dependency["lookup"]>();
+  await Promise.all(
+    scan.dependencies.map(async (d) => {
+      const v = lookupOf.get(d);
+      outcomes.set(d, v instanceof Promise ? await v : (v as Dependency["lookup"]));
+    }),
+  );
+  const github = datasources["github-tags"];
+  const notesCache = new Map<string, Promise<ReleaseNote[] | null>>();
+  const notesFor = (sourceUrl: string | null): Promise<ReleaseNote[] | null> => {
+    if (!github || !sourceUrl || !/^https:\/\/github\.com\//i.test(sourceUrl)) return Promise.resolve(null);
+    const repo = parseGithubRepo(sourceUrl);
+    if (!repo) return Promise.resolve(null);
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    let p = notesCache.get(key);
+    if (!p) {
+      p = limit(() => github.getReleaseNotes(repo.owner, repo.repo)).catch((err: unknown) => {
+        warnings.push(toWarning(null, `release notes of ${repo.owner}/${repo.repo} could not be read: ${errorText(err)}`));
+        return null;
+      });
+      notesCache.set(key, p);
+    }
+    return p;
+  };
+
+  const meta = componentMeta(scan);
+  const yanked: YankedVersion[] = [];
+  const minAge = config.updates.minimum_release_age_days;
+
+  const dependencies = await Promise.all(
+    scan.dependencies.map(async (d): Promise<Dependency> => {
+      const versioning = versioningFor(d.datasource);
+      const outcome = outcomes.get(d) as LookupOutcome | Dependency["lookup"];
+      const vi = vulnIndexOfDep.get(d);
+      const v = vi !== undefined ? vulns[vi] : undefined;
+      const vulnerable = (v?.advisories.length ?? 0) > 0;
+      const base = baseDependency(d, v);
+      if (!("ok" in outcome)) {
+        if (outcome.status === "unknown" && !offline) warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
+        return { ...base, lookup: outcome, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
+      }
+      if (!outcome.ok) {
+        warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
+        return { ...base, lookup: { status: "unknown", reason: outcome.reason }, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
+      }
+      const result = outcome.result;
+      const current = d.locked_version ?? d.version;
+      const latest = pickLatest(result, current, versioning, d.datasource);
+      const currentRelease = findRelease(result.releases, current, versioning);
+      if (currentRelease?.yanked) {
+        yanked.push({ package_manager: d.package_manager, name: d.name, version: d.version, reason: currentRelease.deprecation_message ?? null });
+      }
+      const updateType = latest ? classifyUpdate(current, latest.version, versioning) : "unknown";
+      const hasUpdate = updateType === "major" || updateType === "minor" || updateType === "patch";
+      const zeroMinor = isZeroMinor(current, latest?.version ?? null, versioning);
+      const crossed = hasUpdate ? releasesBetween(result.releases, current, latest?.version ?? null, versioning).length : 0;
+      const risk = assessUpdateRisk({
+        updateType,
+        current,
+        target: latest?.version ?? null,
+        versioning,
+        targetReleaseDate: latest?.release_date ?? null,
+        releasesCrossed: crossed,
+        targetDeprecated: latest?.deprecated ?? false,
+        minimumReleaseAgeDays: minAge,
+        now,
+      });
+      let breaking: string[] = [];
+      if (hasUpdate && latest) {
+        const notes = await notesFor(result.source_url);
+        if (notes) breaking = breakingChangesFromNotes(notes, current, latest.version, versioning, d.name);
+        if (breaking.length === 0 && (updateType === "major" || zeroMinor)) breaking = majorsCrossed(current, latest.version, versioning);
+      }
+      const compatibility = hasUpdate
+        ? checkCompatibility(d.datasource, latest, meta.get(d.component) ?? null)
+        : { status: "unknown" as const, reasons: [latest ? "no update to check" : "no stable release found"], target_version: latest?.version ?? null };
+      const deprecated = result.deprecated || (currentRelease?.deprecated ?? false);
+      return {
+        ...base,
+        latest_version: latest?.version ?? null,
+        latest_release_date: latest?.release_date ?? null,
+        last_updated: currentRelease?.release_date ?? null,
+        days_behind: updateType === "none" ? 0 : hasUpdate ? daysBetween(currentRelease?.release_date ?? null, latest?.release_date ?? null) : null,
+        update_type: updateType,
+        deprecated,
+        update_risk: risk.risk,
+        breaking_changes: breaking,
+        compatibility,
+        auto_update_safe:
+          hasUpdate &&
+          isAutoUpdateSafe({
+            updateType,
+            zeroMinor,
+            breakingChanges: breaking,
+            deprecated: deprecated || (latest?.deprecated ?? false),
+            tooYoung: risk.tooYoung,
+            incompatible: compatibility.status === "incompatible",
+          }),
+        next_review_date: nextReviewDate(now, vulnerable, updateType),
+        source_url: result.source_url ?? result.homepage ?? null,
+        lookup: { status: "ok", reason: null },
+      };
+    }),
+  );
+
+  // 4. Transitive packages with advisories.
+  let transitiveVulnerable = 0;
+  for (const t of transitive) {
+    const v = vulns[t.q];
+    if (!v || v.advisories.length === 0) continue;
+    transitiveVulnerable++;
+    const pm = PACKAGE_MANAGER_OF[t.datasource] ?? t.datasource;
+    const d: ExtractedDependency = {
+      name: t.name,
+      package_manager: pm as ExtractedDependency["package_manager"],
+      datasource: t.datasource,
+      file: t.file,
+      line: null,
+      dependency_type: "prod",
+      current_value: "(transitive)",
+      version: t.version,
+      locked_version: t.version,
+      registry_url: null,
+      digest: null,
+      skip_reason: null,
+      local_path: null,
+      component: t.component,
+    };
+    dependencies.push({
+      ...baseDependency(d, v),
+      lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
+      next_review_date: nextReviewDate(now, true, "unknown"),
+    });
+  }
+
+  return {
+    dependencies,
+    warnings,
+    yanked,
+    stats: { lookups: lookupCount, unique_lookups: lookups.size, advisory_queries: vulnQueries.length, transitive_vulnerable: transitiveVulnerable },
+  };
+}
+
+/** The scan facts and advisory fields; update fields at their "nothing known" values. */
+function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | undefined): Dependency {
+  return {
+    name: d.name,
+    version: d.version,
+    latest_version: null,
+    package_manager: d.package_manager,
+    component: d.component,
+    cve_ids: v?.cve_ids ?? [],
+    vulnerability_score: v?.vulnerability_score ?? null,
+    patch_available: v?.patch_available ?? false,
+    compatibility: { status: "unknown", reasons: ["not looked up"], target_version: null },
+    breaking_changes: [],
+    deprecated: false,
+    auto_update_safe: false,
+    update_risk: "none",
+    last_updated: null,
+    next_review_date: null,
+    file: d.file,
+    line: d.line,
+    dependency_type: d.dependency_type,
+    current_value: d.current_value,
+    locked_version: d.locked_version,
+    update_type: "unknown",
+    days_behind: null,
+    latest_release_date: null,
+    fixed_version: v?.fixed_version ?? null,
+    vulnerability_score_estimated: v?.vulnerability_score_estimated ?? false,
+    advisories: v?.advisories ?? [],
+    source_url: null,
+    lookup: { status: "skipped", reason: "not looked up" },
+    skip_reason: d.skip_reason,
+  };
+}
