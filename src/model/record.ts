@@ -27,5 +27,14 @@ export const MaintenanceRecord = z.object({
   // Extras
   pull_request: z.number().int().nullable().default(null),
   revert_pull_request: z.number().int().nullable().default(null),
+  /**
+   * Where an update PR's attempt stands (added by the update-PR engineer): pending while the PR is open,
+   * failed when its CI failed, merged once merged (the maintenance was performed), closed when closed
+   * unmerged, reverted after a revert PR was opened. Absent on records not made from an update PR.
+   * Consumers counting performed maintenance should skip pending, failed and closed records.
+   */
+  attempt_status: z.enum(["pending", "failed", "merged", "closed", "reverted"]).optional(),
+  /** The merge commit of the update PR on the default branch, for matching a later CI failure. */
+  merge_commit_sha: z.string().nullable().optional(),
 });
 export type MaintenanceRecord = z.infer<typeof MaintenanceRecord>;

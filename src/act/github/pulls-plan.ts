@@ -1,0 +1,224 @@
+import type { CowabungaConfig } from "../../config/schema.js";
+import type { Dependency, MaintenanceIssue, Priority } from "../../model/index.js";
+import { isTerminalState } from "../../model/lifecycle.js";
+import { isInMaintenanceWindow } from "../../app/schedule.js";
+import { BRANCH_PREFIX, readMarker, refSegment, updateBranchName } from "./pulls-git.js";
+
+/** One dependency as the PR marker records it: enough to redo the edit on a new base. */
+export interface MarkerDep {
+  name: string;
+  component: string;
+  package_manager: string;
+  file: string;
+  line: number | null;
+  current_value: string;
+  from: string;
+  to: string;
+  security: boolean;
+}
+
+/** The hidden `<!-- cowabunga:pr:{...} -->` marker of an update PR. */
+export interface PrMarker {
+  v: 1;
+  group: string;
+  issues: string[];
+  deps: MarkerDep[];
+  base_sha: string;
+}
+
+export function parsePrMarker(body: string | null | undefined): PrMarker | null {
+  const raw = readMarker(body, "pr");
+  if (!raw || typeof raw !== "object") return null;
+  const m = raw as Partial<PrMarker>;
+  if (typeof m.group !== "string" || !Array.isArray(m.deps) || typeof m.base_sha !== "string") return null;
+  return { v: 1, group: m.group, issues: Array.isArray(m.issues) ? m.issues.filter((i) => typeof i === "string") : [], deps: m.deps as MarkerDep[], base_sha: m.base_sha };
+}
+
+export interface PlannedUpdate {
+  dep: Dependency;
+  newVersion: string;
+  security: boolean;
+  /** Open maintenance issues this update resolves. */
+  issues: MaintenanceIssue[];
+}
+
+export interface PlannedGroup {
+  /** Grouping key, also in the marker: `<component>/<package>` (none), `<component>/<kind>` or `all/<kind>`. */
+  key: string;
+  branch: string;
+  title: string;
+  component: string;
+  updates: PlannedUpdate[];
+  security: boolean;
+  /** A critical vulnerability: may open outside maintenance windows. */
+  critical: boolean;
+  /** Open PRs this group replaces (same key, other targets): closed with a comment once this one is open. */
+  supersedes: number[];
+}
+
+export interface OpenPullRequest {
+  number: number;
+  head_ref: string;
+  body: string | null;
+}
+
+export interface PlanSkip {
+  name: string;
+  file: string;
+  reason: string;
+}
+
+export interface UpdatePlan {
+  groups: PlannedGroup[];
+  /** Groups whose identical PR is already open. */
+  unchanged: Array<{ key: string; number: number }>;
+  skipped: PlanSkip[];
+}
+
+export interface PlanOptions {
+  now: Date;
+  /** Whether we are inside a maintenance window; default: `isInMaintenanceWindow(config, now)`. */
+  inWindow?: boolean;
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { immediate: 0, high: 1, medium: 2, low: 3 };
+
+function isSecurity(d: Dependency): boolean {
+  return d.advisories.length > 0 || d.cve_ids.length > 0;
+}
+
+/** The issues an update of `d` resolves: open issues whose subject names this package at this version. */
+export function issuesFor(d: Dependency, issues: readonly MaintenanceIssue[]): MaintenanceIssue[] {
+  return issues.filter((i) => {
+    if (isTerminalState(i.lifecycle_state)) return false;
+    const s = i.subject;
+    if (s !== "" && (s.includes(`:${d.name}@${d.version}`) || s.startsWith(`${d.name}@${d.version}`))) return true;
+    return s === "" && i.files_affected.includes(d.file) && i.affected_components.includes(d.component) && i.title.includes(d.name);
+  });
+}
+
+function bestPriority(issues: readonly MaintenanceIssue[]): number {
+  return Math.min(4, ...issues.map((i) => PRIORITY_RANK[i.priority]));
+}
+
+function groupKey(u: PlannedUpdate, grouping: CowabungaConfig["updates"]["grouping"]): { key: string; component: string; kind: string } {
+  const kind = u.security ? "security" : u.dep.update_type;
+  if (grouping === "none") return { key: `${u.dep.component}/${u.dep.name}`, component: u.dep.component, kind };
+  if (grouping === "component") return { key: `${u.dep.component}/${kind}`, component: u.dep.component, kind };
+  return { key: `all/${kind}`, component: "all", kind };
+}
+
+/**
+ * Decide which update PRs to open. Order: security fixes first, then by the best priority of the linked
+ * issues, then by CVSS score, then by name. Filters: `updates.enabled`, `updates.update_types` (security
+ * fixes always qualify), `minimum_release_age_days` (for the latest version; a security fix to a fixed
+ * version is not held back), maintenance windows (outside one only critical vulnerabilities, CVSS above
+ * `thresholds.critical_cvss` or a critical issue, go ahead). `max_open_prs` counts the app's open PRs;
+ * security fixes do NOT exceed it: they come first, so they take the free slots.
+ */
+export function planUpdates(
+  assessment: { dependencies: readonly Dependency[]; issues: readonly MaintenanceIssue[] },
+  config: Pick<CowabungaConfig, "updates" | "thresholds" | "schedule">,
+  openPrs: readonly OpenPullRequest[],
+  opts: PlanOptions,
+): UpdatePlan {
+  const skipped: PlanSkip[] = [];
+  const skip = (d: Dependency, reason: string): void => {
+    skipped.push({ name: d.name, file: d.file, reason });
+  };
+  if (!config.updates.enabled) return { groups: [], unchanged: [], skipped: [] };
+  const inWindow = opts.inWindow ?? isInMaintenanceWindow(config, opts.now);
+  const candidates: PlannedUpdate[] = [];
+  for (const d of assessment.dependencies) {
+    if (d.skip_reason) {
+      skip(d, `not updatable: ${d.skip_reason}`);
+      continue;
+    }
+    const security = isSecurity(d);
+    const target = security ? (d.fixed_version ?? d.latest_version) : d.latest_version;
+    if (!target || target === d.version) continue;
+    if (!security && !(config.updates.update_types as string[]).includes(d.update_type)) {
+      skip(d, `update type ${d.update_type} is not in updates.update_types`);
+      continue;
+    }
+    const ageDays = d.latest_release_date ? (opts.now.getTime() - Date.parse(d.latest_release_date)) / 86_400_000 : null;
+    if (target === d.latest_version && ageDays != null && ageDays < config.updates.minimum_release_age_days && !(security && d.fixed_version === target)) {
+      skip(d, `${target} was released ${Math.floor(ageDays)} day(s) ago; minimum_release_age_days is ${config.updates.minimum_release_age_days}`);
+      continue;
+    }
+    const issues = issuesFor(d, assessment.issues);
+    const critical = security && ((d.vulnerability_score ?? 0) > config.thresholds.critical_cvss || issues.some((i) => i.severity === "critical"));
+    if (!inWindow && !critical) {
+      skip(d, "outside the maintenance windows (only critical vulnerabilities bypass them)");
+      continue;
+    }
+    candidates.push({ dep: d, newVersion: target, security, issues });
+  }
+  candidates.sort(
+    (a, b) =>
+      Number(b.security) - Number(a.security) ||
+      bestPriority(a.issues) - bestPriority(b.issues) ||
+      (b.dep.vulnerability_score ?? 0) - (a.dep.vulnerability_score ?? 0) ||
+      a.dep.name.localeCompare(b.dep.name),
+  );
+
+  // Group, keeping the order of each group's first member.
+  const groups = new Map<string, PlannedGroup>();
+  for (const u of candidates) {
+    const g = groupKey(u, config.updates.grouping);
+    let group = groups.get(g.key);
+    if (!group) {
+      const branch =
+        config.updates.grouping === "none"
+          ? updateBranchName(u.dep.component, u.dep.name, u.newVersion)
+          : `${BRANCH_PREFIX}${refSegment(g.component || "root", 40)}/${refSegment(`${g.kind}-updates`)}`;
+      group = { key: g.key, branch, title: "", component: g.component, updates: [], security: false, critical: false, supersedes: [] };
+      groups.set(g.key, group);
+    }
+    // One update per declaration (same file and line) per group.
+    if (!group.updates.some((x) => x.dep.file === u.dep.file && x.dep.line === u.dep.line && x.dep.name === u.dep.name)) group.updates.push(u);
+    group.security ||= u.security;
+    group.critical ||= u.security && ((u.dep.vulnerability_score ?? 0) > config.thresholds.critical_cvss || u.issues.some((i) => i.severity === "critical"));
+  }
+
+  const open = openPrs.map((p) => ({ pr: p, marker: parsePrMarker(p.body) })).filter((x) => x.pr.head_ref.startsWith(BRANCH_PREFIX) && !x.pr.head_ref.startsWith(`${BRANCH_PREFIX}revert/`));
+  const unchanged: UpdatePlan["unchanged"] = [];
+  const result: PlannedGroup[] = [];
+  let openCount = open.length;
+  for (const g of groups.values()) {
+    g.title = titleOf(g);
+    const sig = signature(g.updates.map((u) => ({ name: u.dep.name, file: u.dep.file, to: u.newVersion })));
+    const same = open.find((o) => o.marker?.group === g.key && signature(o.marker.deps) === sig);
+    if (same) {
+      unchanged.push({ key: g.key, number: same.pr.number });
+      continue;
+    }
+    g.supersedes = open.filter((o) => o.marker?.group === g.key || o.pr.head_ref === g.branch).map((o) => o.pr.number);
+    // A superseding PR takes the slot of the one it replaces.
+    const freed = g.supersedes.length;
+    if (openCount - freed >= config.updates.max_open_prs) {
+      for (const u of g.updates) skip(u.dep, `updates.max_open_prs (${config.updates.max_open_prs}) reached`);
+      continue;
+    }
+    openCount = openCount - freed + 1;
+    result.push(g);
+  }
+  return { groups: result, unchanged, skipped };
+}
+
+function signature(deps: ReadonlyArray<{ name: string; file: string; to: string }>): string {
+  return deps
+    .map((d) => `${d.file}|${d.name}|${d.to}`)
+    .sort()
+    .join(";");
+}
+
+function titleOf(g: PlannedGroup): string {
+  const first = g.updates[0];
+  const scope = g.component && g.component !== "all" ? `(${g.component})` : "";
+  if (g.updates.length === 1) {
+    return `${g.security ? "fix" : "chore"}(deps${scope ? `, ${g.component}` : ""}): ${g.security ? "security: " : ""}update ${first.dep.name} to ${first.newVersion}`.slice(0, 200);
+  }
+  const kind = g.security ? "security updates" : `${first.dep.update_type} updates`;
+  return `${g.security ? "fix" : "chore"}(deps${scope ? `, ${g.component}` : ""}): ${g.updates.length} ${kind}`.slice(0, 200);
+}

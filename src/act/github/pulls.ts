@@ -1,0 +1,449 @@
+import type { CowabungaConfig } from "../../config/schema.js";
+import { defaultConfig } from "../../config/schema.js";
+import type { Dependency, MaintenanceIssue, MaintenanceRecord, RiskLevel } from "../../model/index.js";
+import { tryTransitionIssue } from "../../model/lifecycle.js";
+import type { LifecycleState } from "../../model/issue.js";
+import { assessUpdateRisk } from "../../assess/risk.js";
+import type { RepoRef, Store } from "../../store/types.js";
+import { regenerateLockfile, type CommandRunner, type LockfileOutcome } from "./lockfile.js";
+import { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
+import {
+  BRANCH_PREFIX,
+  createCommit,
+  describeError,
+  markerJson,
+  readBlobText,
+  readTree,
+  statusOf,
+  upsertBranch,
+  type FileChange,
+  type GitHubClient,
+  type Logger,
+} from "./pulls-git.js";
+import { parsePrMarker, planUpdates, type MarkerDep, type PlannedGroup, type PrMarker } from "./pulls-plan.js";
+import { updateManifest } from "./updaters/index.js";
+
+export { planUpdates, parsePrMarker, issuesFor } from "./pulls-plan.js";
+export type { MarkerDep, OpenPullRequest, PlannedGroup, PlannedUpdate, PrMarker, UpdatePlan } from "./pulls-plan.js";
+export { updateBranchName, refSegment, BRANCH_PREFIX } from "./pulls-git.js";
+export { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
+
+export const APP_ACTOR = "cowabunga";
+
+export interface OpenUpdateArgs {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  /** Head of the default branch: the branch starts here and it is the rollback point. */
+  baseSha: string;
+  group: PlannedGroup;
+  config: CowabungaConfig;
+  store: Store;
+  clock: () => Date;
+  log: Logger;
+  /** Lockfile regeneration runner (tests inject one); npmAvailable skips the `npm --version` probe. */
+  runner?: CommandRunner;
+  npmAvailable?: boolean;
+  /** Override the risk shown in the body; default: the highest assessUpdateRisk of the group's updates. */
+  risk?: RiskLevel;
+}
+
+export interface OpenUpdateResult {
+  number: number;
+  html_url: string;
+  branch: string;
+  commit_sha: string;
+  record_id: string;
+  /** Updates that could not be applied, each naming its file and line. */
+  failures: string[];
+  superseded: number[];
+}
+
+/** What the app's issue command passes (see src/act/github/update-adapter.ts). */
+export interface IssueUpdateRequest {
+  octokit: GitHubClient;
+  repo: RepoRef;
+  owner: string;
+  store: Store;
+  issue: MaintenanceIssue;
+  requestedBy: string;
+  config?: CowabungaConfig;
+  clock: () => Date;
+  log: Logger;
+  runner?: CommandRunner;
+}
+
+export function recordIdForPr(number: number): string {
+  return `pr-${number}`;
+}
+
+function riskOf(group: PlannedGroup, config: CowabungaConfig, now: Date): RiskLevel {
+  const risks = group.updates.map((u) =>
+    assessUpdateRisk(u.dep, null, { targetVersion: u.newVersion, now, minimumReleaseAgeDays: config.updates.minimum_release_age_days, tests: u.issues.flatMap((i) => i.testing_requirements) }),
+  );
+  return risks.sort((a, b) => b.score - a.score)[0];
+}
+
+export function markerOf(group: PlannedGroup, baseSha: string): PrMarker {
+  return {
+    v: 1,
+    group: group.key,
+    issues: [...new Set(group.updates.flatMap((u) => u.issues.map((i) => i.id)))],
+    deps: group.updates.map((u) => ({
+      name: u.dep.name,
+      component: u.dep.component,
+      package_manager: u.dep.package_manager,
+      file: u.dep.file,
+      line: u.dep.line,
+      current_value: u.dep.current_value,
+      from: u.dep.version,
+      to: u.newVersion,
+      security: u.security,
+    })),
+    base_sha: baseSha,
+  };
+}
+
+interface BuiltCommit {
+  commitSha: string;
+  files: FileChange[];
+  lockfiles: Array<{ manifest: string; outcome: LockfileOutcome }>;
+  failures: string[];
+  applied: MarkerDep[];
+}
+
+/**
+ * Apply the marker's updates to the files of `baseSha` and make ONE commit on it. Updates that fail are
+ * reported (file and line) and left out; null when none applied.
+ */
+async function buildUpdateCommit(
+  octokit: GitHubClient,
+  args: { owner: string; repo: string; baseSha: string; deps: readonly MarkerDep[]; message: string; runner?: CommandRunner; npmAvailable?: boolean },
+): Promise<BuiltCommit | { failures: string[] }> {
+  const { owner, repo } = args;
+  const { treeSha, entries } = await readTree(octokit, owner, repo, args.baseSha);
+  const contents = new Map<string, string>();
+  const failures: string[] = [];
+  const applied: MarkerDep[] = [];
+  for (const d of args.deps) {
+    const entry = entries.get(d.file);
+    if (!entry) {
+      failures.push(`${d.file}: not in the tree of ${args.baseSha.slice(0, 12)}; ${d.name} not updated`);
+      continue;
+    }
+    const before = contents.get(d.file) ?? (await readBlobText(octokit, owner, repo, entry.sha));
+    const r = updateManifest(d.file, before, { name: d.name, line: d.line, current_value: d.current_value, version: d.from, package_manager: d.package_manager, file: d.file }, d.to);
+    if ("error" in r) {
+      failures.push(r.error);
+      continue;
+    }
+    contents.set(d.file, r.content);
+    applied.push(d);
+  }
+  if (contents.size === 0) return { failures };
+  const files: FileChange[] = [];
+  const lockfiles: BuiltCommit["lockfiles"] = [];
+  const allPaths = [...entries.keys()];
+  for (const [path, content] of contents) {
+    files.push({ path, content, mode: entries.get(path)?.mode === "100755" ? "100755" : "100644" });
+    const d = applied.find((x) => x.file === path)!;
+    const outcome = await regenerateLockfile({
+      manifestPath: path,
+      manifestContent: content,
+      packageManager: d.package_manager,
+      depName: applied.filter((x) => x.file === path).map((x) => x.name).join(" "),
+      newVersion: d.to,
+      files: allPaths,
+      readRepoFile: async (p) => {
+        const e = entries.get(p);
+        return e ? readBlobText(octokit, owner, repo, e.sha) : null;
+      },
+      runner: args.runner,
+      npmAvailable: args.npmAvailable,
+    });
+    if (outcome.kind !== "none") lockfiles.push({ manifest: path, outcome });
+    if (outcome.kind === "regenerated") {
+      for (const f of outcome.files) files.push({ path: f.path, content: f.content, mode: entries.get(f.path)?.mode === "100755" ? "100755" : "100644" });
+    }
+  }
+  const commitSha = await createCommit(octokit, { owner, repo, parentSha: args.baseSha, baseTreeSha: treeSha, files, message: args.message });
+  return { commitSha, files, lockfiles, failures, applied };
+}
+
+/** Walk an open issue to in_progress along legal lifecycle moves (a PR now works on it). */
+function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): MaintenanceIssue {
+  const path: LifecycleState[] = ["assessed", "prioritized", "scheduled", "in_progress"];
+  let cur = issue;
+  for (const step of path.slice(Math.max(0, path.indexOf(cur.lifecycle_state) + 1))) {
+    if (cur.lifecycle_state === "in_progress") break;
+    const r = tryTransitionIssue(cur, step, { at, reason, actor: APP_ACTOR });
+    if (!r.ok) return cur;
+    cur = r.issue;
+  }
+  return cur;
+}
+
+function isIssueRequest(a: OpenUpdateArgs | IssueUpdateRequest): a is IssueUpdateRequest {
+  return "issue" in a && typeof (a as IssueUpdateRequest).repo === "object";
+}
+
+/**
+ * Open (or refresh) the update PR of one planned group: branch `cowabunga/<component>/<package>-<version>`
+ * from the default branch head, ONE commit through the Git Data API (blobs → tree on base_tree with the
+ * original file modes → commit with the base as parent → ref created, or force-moved when it exists),
+ * the PR with its body and marker, labels and reviewers from config, superseded PRs closed with a comment,
+ * a "pending" MaintenanceRecord in the store and the linked issues moved to in_progress.
+ * Also accepts the app's issue-command request (`{ issue, repo: RepoRef, ... }`) and plans that issue's
+ * update itself; then returns `{ message }` when nothing can be opened.
+ */
+export async function openUpdatePullRequest(args: OpenUpdateArgs): Promise<OpenUpdateResult | { message: string }>;
+export async function openUpdatePullRequest(args: IssueUpdateRequest): Promise<OpenUpdateResult | { message: string }>;
+export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRequest): Promise<OpenUpdateResult | { message: string }> {
+  if (isIssueRequest(args)) return openUpdateForIssue(args);
+  const { octokit, owner, repo, group, config, store, clock, log } = args;
+  const now = clock();
+  const marker = markerOf(group, args.baseSha);
+  const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable });
+  if (!("commitSha" in built)) {
+    log.warn({ group: group.key, failures: built.failures }, "no update could be applied");
+    return { message: `No update could be applied: ${built.failures.join("; ")}` };
+  }
+  const appliedKeys = new Set(built.applied.map((d) => `${d.file}|${d.line}|${d.name}`));
+  const appliedGroup: PlannedGroup = { ...group, updates: group.updates.filter((u) => appliedKeys.has(`${u.dep.file}|${u.dep.line}|${u.dep.name}`)) };
+  const finalMarker = markerOf(appliedGroup, args.baseSha);
+  const body = renderUpdateBody({
+    group: appliedGroup,
+    baseSha: args.baseSha,
+    defaultBranch: args.defaultBranch,
+    risk: args.risk ?? riskOf(appliedGroup, config, now),
+    lockfiles: built.lockfiles,
+    failures: built.failures,
+    marker: finalMarker,
+  });
+  await upsertBranch(octokit, owner, repo, group.branch, built.commitSha);
+
+  let number: number;
+  let htmlUrl: string;
+  try {
+    const pr = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, title: group.title, head: group.branch, base: args.defaultBranch, body, maintainer_can_modify: true });
+    number = pr.data.number;
+    htmlUrl = pr.data.html_url;
+  } catch (e) {
+    if (statusOf(e) !== 422) throw e;
+    // A PR for this branch is already open (the branch was recreated): refresh its title and body.
+    const list = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", head: `${owner}:${group.branch}`, per_page: 1 });
+    const existing = list.data[0];
+    if (!existing) throw e;
+    await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: existing.number, title: group.title, body });
+    number = existing.number;
+    htmlUrl = existing.html_url;
+  }
+
+  if (config.updates.labels.length > 0) {
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: number, labels: config.updates.labels }).catch((e: unknown) => {
+      log.warn({ pr: number, err: describeError(e) }, "could not add labels");
+    });
+  }
+  const users = config.updates.reviewers.filter((r) => !r.includes("/"));
+  const teams = config.updates.reviewers.filter((r) => r.includes("/")).map((r) => r.slice(r.indexOf("/") + 1));
+  if (users.length + teams.length > 0) {
+    await octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { owner, repo, pull_number: number, reviewers: users, team_reviewers: teams }).catch((e: unknown) => {
+      log.warn({ pr: number, err: describeError(e) }, "could not request reviewers");
+    });
+  }
+
+  const superseded: number[] = [];
+  for (const old of group.supersedes) {
+    if (old === number) continue;
+    try {
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: old, body: `Superseded by #${number}, which updates to a newer version.` });
+      await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: old, state: "closed" });
+      superseded.push(old);
+      await store.updateRecords({ owner, repo }, (records) => records.map((r) => (r.pull_request === old && r.attempt_status === "pending" ? { ...r, attempt_status: "closed" as const } : r)));
+    } catch (e) {
+      log.warn({ pr: old, err: describeError(e) }, "could not close the superseded PR");
+    }
+  }
+
+  const recordId = recordIdForPr(number);
+  const record = pendingRecord(recordId, appliedGroup, finalMarker, built.files.map((f) => f.path), number, args.baseSha, args.defaultBranch, now);
+  await store.updateRecords({ owner, repo }, (records) => [...records.filter((r) => r.id !== recordId), record]);
+  const ids = new Set(finalMarker.issues);
+  if (ids.size > 0) {
+    await store.updateIssues({ owner, repo }, (issues) => issues.map((i) => (ids.has(i.id) ? toInProgress(i, now, `update PR #${number} opened`) : i)));
+  }
+  log.info({ pr: number, branch: group.branch, commit: built.commitSha }, "update pull request opened");
+  return { number, html_url: htmlUrl, branch: group.branch, commit_sha: built.commitSha, record_id: recordId, failures: built.failures, superseded };
+}
+
+function pendingRecord(id: string, group: PlannedGroup, marker: PrMarker, files: string[], pr: number, baseSha: string, defaultBranch: string, now: Date): MaintenanceRecord {
+  return {
+    id,
+    title: group.title,
+    type: group.security ? "security_patch" : "update",
+    description: `Update PR #${pr}: ${marker.deps.map((d) => `${d.name} ${d.from} → ${d.to}`).join(", ")}`,
+    performed_by: APP_ACTOR,
+    performed_at: now.toISOString(),
+    duration_minutes: 0,
+    rollback_available: true,
+    files_modified: files,
+    dependencies_updated: marker.deps.map((d) => `${d.name}@${d.from}→${d.to}`),
+    tests_run: [],
+    success: false,
+    issues_resolved: [],
+    issues_introduced: [],
+    test_results: null,
+    rollback_strategy: rollbackStrategy(baseSha, defaultBranch),
+    rollback_before_commit: baseSha,
+    pull_request: pr,
+    revert_pull_request: null,
+    attempt_status: "pending",
+    merge_commit_sha: null,
+  };
+}
+
+/** The issue-command path: plan the update that resolves one issue and open it now. */
+async function openUpdateForIssue(req: IssueUpdateRequest): Promise<OpenUpdateResult | { message: string }> {
+  const { octokit, owner, store, issue, clock, log } = req;
+  const repo = req.repo.repo;
+  const config = req.config ?? defaultConfig();
+  const deps = (await store.getDependencies(req.repo)).filter((d: Dependency) => issuesForOne(d, issue));
+  if (deps.length === 0) return { message: `No dependency in the last scan is linked to issue ${issue.id}; run a scan first.` };
+  const meta = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
+  const defaultBranch = meta.data.default_branch;
+  const head = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${defaultBranch}` });
+  const open = await listAppPullRequests(octokit, owner, repo);
+  // An explicit request bypasses windows, update types and release age, but not max_open_prs.
+  const plan = planUpdates(
+    { dependencies: deps, issues: [issue] },
+    { ...config, updates: { ...config.updates, update_types: ["major", "minor", "patch", "digest"], minimum_release_age_days: 0 } },
+    open.map((p) => ({ number: p.number, head_ref: p.head.ref, body: p.body })),
+    { now: clock(), inWindow: true },
+  );
+  const group = plan.groups[0];
+  if (!group) {
+    if (plan.unchanged[0]) return { message: `Update pull request #${plan.unchanged[0].number} is already open.` };
+    return { message: `Nothing to update: ${plan.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ") || "no newer version known"}` };
+  }
+  return openUpdatePullRequest({ octokit, owner, repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, runner: req.runner });
+}
+
+function issuesForOne(d: Dependency, issue: MaintenanceIssue): boolean {
+  return issue.subject.includes(`:${d.name}@${d.version}`) || issue.subject.startsWith(`${d.name}@${d.version}`) || (issue.files_affected.includes(d.file) && issue.title.includes(d.name));
+}
+
+interface ListedPr {
+  number: number;
+  body: string | null;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  html_url: string;
+}
+
+/** The app's open update PRs (head branch under `cowabunga/`, revert PRs excluded). */
+export async function listAppPullRequests(octokit: GitHubClient, owner: string, repo: string): Promise<ListedPr[]> {
+  const out: ListedPr[] = [];
+  for (let page = 1; page <= 10; page++) {
+    const res = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", per_page: 100, page });
+    for (const p of res.data) {
+      if (p.head.ref.startsWith(BRANCH_PREFIX) && !p.head.ref.startsWith(`${BRANCH_PREFIX}revert/`)) out.push({ number: p.number, body: p.body, head: { ref: p.head.ref, sha: p.head.sha }, base: { ref: p.base.ref, sha: p.base.sha }, html_url: p.html_url });
+    }
+    if (res.data.length < 100) break;
+  }
+  return out;
+}
+
+export interface MaintainArgs {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  config: CowabungaConfig;
+  store: Store;
+  clock: () => Date;
+  log: Logger;
+  /** Logins whose commits count as the app's own (e.g. "cowabunga[bot]"). */
+  appLogins: readonly string[];
+  runner?: CommandRunner;
+  npmAvailable?: boolean;
+}
+
+export interface MaintainResult {
+  recreated: number[];
+  /** PRs left alone because a human pushed to them. */
+  humanEdited: number[];
+  closed: number[];
+}
+
+/**
+ * Upkeep of the app's open update PRs:
+ * - recreate (force-update the branch to one fresh commit on the current default-branch head) when
+ *   `updates.rebase` says so: `conflicts` (default) only when GitHub reports `mergeable === false`,
+ *   `behind` also when the base moved, `never` not at all. Never when a commit on the branch was not made
+ *   by the app (a human pushed): the PR is left to them. The body (rollback SHA) is refreshed.
+ * - close the newest non-security PRs beyond `updates.max_open_prs`, with a comment.
+ */
+export async function maintainOpenPullRequests(args: MaintainArgs): Promise<MaintainResult> {
+  const { octokit, owner, repo, config, log } = args;
+  const result: MaintainResult = { recreated: [], humanEdited: [], closed: [] };
+  const prs = await listAppPullRequests(octokit, owner, repo);
+  const head = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${args.defaultBranch}` });
+  const headSha = head.data.object.sha;
+
+  // Surplus over max_open_prs: close the newest non-security ones.
+  const byAge = [...prs].sort((a, b) => a.number - b.number);
+  let surplus = byAge.length - config.updates.max_open_prs;
+  const closed = new Set<number>();
+  for (const pr of [...byAge].reverse()) {
+    if (surplus <= 0) break;
+    const m = parsePrMarker(pr.body);
+    if (m?.deps.some((d) => d.security)) continue;
+    try {
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: pr.number, body: `Closed: more than updates.max_open_prs (${config.updates.max_open_prs}) update PRs are open. It will be reopened when a slot frees up.` });
+      await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, state: "closed" });
+      closed.add(pr.number);
+      result.closed.push(pr.number);
+      surplus--;
+    } catch (e) {
+      log.warn({ pr: pr.number, err: describeError(e) }, "could not close a surplus PR");
+    }
+  }
+
+  if (config.updates.rebase === "never") return result;
+  for (const pr of prs) {
+    if (closed.has(pr.number)) continue;
+    const marker = parsePrMarker(pr.body);
+    if (!marker) continue;
+    const detail = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number });
+    const conflicts = detail.data.mergeable === false;
+    const behind = detail.data.base.sha !== headSha && marker.base_sha !== headSha;
+    const wanted = conflicts || (config.updates.rebase === "behind" && behind);
+    if (!wanted) continue;
+    const commits = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { owner, repo, pull_number: pr.number, per_page: 100 });
+    const human = commits.data.some((c) => !args.appLogins.includes(c.author?.login ?? "") || !args.appLogins.includes(c.committer?.login ?? c.author?.login ?? ""));
+    if (human) {
+      result.humanEdited.push(pr.number);
+      log.info({ pr: pr.number }, "not recreating: the branch has commits not made by the app");
+      continue;
+    }
+    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps: marker.deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable });
+    if (!("commitSha" in built)) {
+      log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");
+      continue;
+    }
+    await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${pr.head.ref}`, sha: built.commitSha, force: true });
+    const newMarker: PrMarker = { ...marker, deps: built.applied, base_sha: headSha };
+    const body = (pr.body ?? "")
+      .split(marker.base_sha)
+      .join(headSha)
+      .replace(/<!-- cowabunga:pr:[^\n]*? -->/, "")
+      .trimEnd();
+    await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, body: `${body}\n\n<!-- cowabunga:pr:${markerJson(newMarker)} -->` });
+    await args.store.updateRecords({ owner, repo }, (records) =>
+      records.map((r) => (r.pull_request === pr.number && r.attempt_status === "pending" ? { ...r, rollback_before_commit: headSha, rollback_strategy: rollbackStrategy(headSha, args.defaultBranch) } : r)),
+    );
+    result.recreated.push(pr.number);
+  }
+  return result;
+}

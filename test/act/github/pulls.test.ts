@@ -1,0 +1,330 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
+import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, updateBranchName } from "../../../src/act/github/pulls.js";
+import type { Dependency } from "../../../src/model/index.js";
+import { makeDependency, makeIssue } from "../../helpers/factories.js";
+import { b64, clock, log, makeOctokit, NOW, tempStore, unb64 } from "./pulls-helpers.js";
+
+const API = "https://api.github.com";
+const BASE = "a".repeat(40);
+const TREE = "b".repeat(40);
+
+function config(over: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig {
+  const c = defaultConfig();
+  return { ...c, updates: { ...c.updates, ...over } };
+}
+
+const secDep = (over: Partial<Dependency> = {}): Dependency =>
+  makeDependency({
+    advisories: [
+      {
+        id: "GHSA-x5c5-g3f3-abcd",
+        aliases: ["CVE-2018-18074"],
+        summary: "Leak <img src=x onerror=alert(1)> @admin see #12",
+        url: "https://github.com/advisories/GHSA-x5c5-g3f3-abcd",
+        score: 7.5,
+        score_estimated: false,
+        cvss_vector: null,
+        fixed_version: "2.20.0",
+        published: null,
+      },
+    ],
+    breaking_changes: ["Drops Python 2 --> <script>alert(1)</script>"],
+    source_url: "https://github.com/psf/requests/releases",
+    ...over,
+  });
+
+const minorDep = (name: string, over: Partial<Dependency> = {}): Dependency =>
+  makeDependency({ name, version: "1.0.0", latest_version: "1.1.0", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, update_type: "minor", current_value: "==1.0.0", line: 5, ...over });
+
+describe("planUpdates", () => {
+  it("puts security fixes first, filters update types, release age and windows", () => {
+    const deps = [
+      minorDep("aaa"),
+      minorDep("majorpkg", { update_type: "major", latest_version: "2.0.0" }),
+      minorDep("fresh", { latest_release_date: "2026-01-19T00:00:00Z" }),
+      secDep(),
+      minorDep("skipme", { skip_reason: "local-path" }),
+    ];
+    const plan = planUpdates({ dependencies: deps, issues: [makeIssue()] }, config(), [], { now: NOW, inWindow: true });
+    expect(plan.groups.map((g) => g.updates[0].dep.name)).toEqual(["requests", "aaa"]);
+    expect(plan.groups[0].updates[0].newVersion).toBe("2.20.0");
+    expect(plan.groups[0].updates[0].issues.map((i) => i.id)).toEqual(["issue-1"]);
+    expect(plan.groups[0].branch).toBe("cowabunga/api/requests-2.20.0");
+    expect(plan.skipped.map((s) => s.name).sort()).toEqual(["fresh", "majorpkg", "skipme"]);
+
+    const outside = planUpdates({ dependencies: [minorDep("aaa"), secDep({ vulnerability_score: 9.8 })], issues: [] }, config(), [], { now: NOW, inWindow: false });
+    expect(outside.groups.map((g) => g.updates[0].dep.name)).toEqual(["requests"]);
+    expect(outside.groups[0].critical).toBe(true);
+    expect(outside.skipped[0].reason).toMatch(/maintenance windows/);
+  });
+
+  it("groups per component or all", () => {
+    const deps = [minorDep("a1", { component: "api" }), minorDep("a2", { component: "api", line: 6 }), minorDep("u1", { component: "ui", file: "ui/requirements.txt" })];
+    const none = planUpdates({ dependencies: deps, issues: [] }, config(), [], { now: NOW, inWindow: true });
+    expect(none.groups).toHaveLength(3);
+    const comp = planUpdates({ dependencies: deps, issues: [] }, config({ grouping: "component" }), [], { now: NOW, inWindow: true });
+    expect(comp.groups.map((g) => [g.key, g.branch, g.updates.length])).toEqual([
+      ["api/minor", "cowabunga/api/minor-updates", 2],
+      ["ui/minor", "cowabunga/ui/minor-updates", 1],
+    ]);
+    const all = planUpdates({ dependencies: deps, issues: [] }, config({ grouping: "all" }), [], { now: NOW, inWindow: true });
+    expect(all.groups.map((g) => [g.key, g.updates.length, g.title])).toEqual([["all/minor", 3, "chore(deps): 3 minor updates"]]);
+  });
+
+  it("respects max_open_prs, skips identical open PRs and supersedes older targets", () => {
+    const marker = (to: string): string => `<!-- cowabunga:pr:${JSON.stringify({ v: 1, group: "api/aaa", issues: [], deps: [{ name: "aaa", file: "api/requirements.txt", to }], base_sha: BASE })} -->`;
+    const open = [
+      { number: 7, head_ref: "cowabunga/api/aaa-1.0.5", body: marker("1.0.5") },
+      { number: 8, head_ref: "cowabunga/api/zzz-9", body: null },
+    ];
+    const plan = planUpdates({ dependencies: [minorDep("aaa"), minorDep("bbb")], issues: [] }, config({ max_open_prs: 2 }), open, { now: NOW, inWindow: true });
+    expect(plan.groups.map((g) => [g.updates[0].dep.name, g.supersedes])).toEqual([["aaa", [7]]]);
+    expect(plan.skipped).toEqual([{ name: "bbb", file: "api/requirements.txt", reason: "updates.max_open_prs (2) reached" }]);
+    const same = planUpdates({ dependencies: [minorDep("aaa", { latest_version: "1.0.5" })], issues: [] }, config(), open, { now: NOW, inWindow: true });
+    expect(same.groups).toEqual([]);
+    expect(same.unchanged).toEqual([{ key: "api/aaa", number: 7 }]);
+  });
+
+  it("sanitises branch names to git ref rules", () => {
+    expect(updateBranchName("My Comp", "@scope/pkg..name", "1.0.0.lock")).toBe("cowabunga/my-comp/scope-pkg.name-1.0.0-lock");
+    expect(updateBranchName("", "a b~^:?*[\\", "v1")).toBe("cowabunga/root/a-b-v1");
+  });
+});
+
+describe("openUpdatePullRequest", () => {
+  let cleanup: () => void = () => undefined;
+  beforeEach(() => {
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    cleanup();
+  });
+
+  it("makes one commit with the Git Data API, opens the PR, labels, reviewers, closes the superseded PR, records a pending attempt", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const repoRef = { owner: "acme", repo: "widgets" };
+    await t.store.updateIssues(repoRef, () => [makeIssue({ github_issue_number: 31 })]);
+    const requirements = "flask==2.0\n# pinned\nrequests==2.19.0\n";
+    const order: string[] = [];
+    const seen: Record<string, unknown> = {};
+    const rec = (name: string, reply: unknown) => (_uri: string, body: unknown) => {
+      order.push(name);
+      seen[name] = body;
+      return [name.startsWith("POST") ? 201 : 200, reply] as [number, unknown];
+    };
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE }, parents: [] })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query({ recursive: "1" })
+      .reply(200, { sha: TREE, truncated: false, tree: [{ path: "api/requirements.txt", mode: "100755", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64(requirements), encoding: "base64", sha: "c".repeat(40) })
+      .post("/repos/acme/widgets/git/blobs")
+      .reply(rec("POST blobs", { sha: "d".repeat(40) }))
+      .post("/repos/acme/widgets/git/trees")
+      .reply(rec("POST trees", { sha: "e".repeat(40) }))
+      .post("/repos/acme/widgets/git/commits")
+      .reply(rec("POST commits", { sha: "f".repeat(40) }))
+      .post("/repos/acme/widgets/git/refs")
+      .reply(rec("POST refs", { ref: "refs/heads/x" }))
+      .post("/repos/acme/widgets/pulls")
+      .reply(rec("POST pulls", { number: 42, html_url: "https://github.com/acme/widgets/pull/42" }))
+      .post("/repos/acme/widgets/issues/42/labels")
+      .reply(rec("POST labels", []))
+      .post("/repos/acme/widgets/pulls/42/requested_reviewers")
+      .reply(rec("POST reviewers", {}))
+      .post("/repos/acme/widgets/issues/7/comments")
+      .reply(rec("POST comment 7", {}))
+      .patch("/repos/acme/widgets/pulls/7")
+      .reply(rec("PATCH pulls 7", {}));
+
+    const cfg = config({ reviewers: ["alice", "acme/platform"] });
+    const plan = planUpdates({ dependencies: [secDep()], issues: await t.store.getIssues(repoRef) }, cfg, [], { now: NOW, inWindow: true });
+    const group = { ...plan.groups[0], supersedes: [7] };
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group, config: cfg, store: t.store, clock, log });
+    scope.done();
+
+    expect(order).toEqual(["POST blobs", "POST trees", "POST commits", "POST refs", "POST pulls", "POST labels", "POST reviewers", "POST comment 7", "PATCH pulls 7"]);
+    expect(unb64((seen["POST blobs"] as { content: string }).content)).toBe("flask==2.0\n# pinned\nrequests==2.20.0\n");
+    expect(seen["POST trees"]).toEqual({ base_tree: TREE, tree: [{ path: "api/requirements.txt", mode: "100755", type: "blob", sha: "d".repeat(40) }] });
+    expect(seen["POST commits"]).toMatchObject({ tree: "e".repeat(40), parents: [BASE] });
+    expect(seen["POST refs"]).toEqual({ ref: "refs/heads/cowabunga/api/requests-2.20.0", sha: "f".repeat(40) });
+    expect(seen["POST reviewers"]).toEqual({ reviewers: ["alice"], team_reviewers: ["platform"] });
+    expect(seen["POST labels"]).toEqual({ labels: ["dependencies", "cowabunga"] });
+    expect(seen["PATCH pulls 7"]).toEqual({ state: "closed" });
+
+    const body = (seen["POST pulls"] as { body: string; head: string; base: string }).body;
+    expect((seen["POST pulls"] as { head: string }).head).toBe("cowabunga/api/requests-2.20.0");
+    expect(body).toContain(`rollback_before_commit: \`${BASE}\``);
+    expect(body).toContain("git revert -m 1 <merge commit>");
+    expect(body).toContain(`git checkout -b rollback ${BASE}`);
+    expect(body).toContain("[GHSA-x5c5-g3f3-abcd](https://github.com/advisories/GHSA-x5c5-g3f3-abcd)");
+    expect(body).toContain("CVSS 7.5");
+    expect(body).toContain("Resolves #31");
+    expect(body).toContain("- [ ] run api tests");
+    expect(body).toMatch(/### Risk: (none|low|medium|high|critical)/);
+    // Hostile text is escaped: no raw HTML, no live mention, no early end of the marker comment.
+    expect(body).not.toContain("<img");
+    expect(body).not.toContain("<script>");
+    expect(body).toContain("&lt;img src=x onerror=alert\\(1\\)&gt;");
+    expect(body).not.toMatch(/@admin/);
+    expect(body.match(/-->/g)).toHaveLength(1);
+    const marker = parsePrMarker(body);
+    expect(marker).toMatchObject({ group: "api/requests", issues: ["issue-1"], base_sha: BASE, deps: [{ name: "requests", from: "2.19.0", to: "2.20.0", file: "api/requirements.txt", line: 3 }] });
+
+    expect(out).toMatchObject({ number: 42, branch: "cowabunga/api/requests-2.20.0", commit_sha: "f".repeat(40), superseded: [7] });
+    const records = await t.store.getRecords(repoRef);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ id: "pr-42", attempt_status: "pending", pull_request: 42, rollback_before_commit: BASE, dependencies_updated: ["requests@2.19.0→2.20.0"], type: "security_patch" });
+    const issues = await t.store.getIssues(repoRef);
+    expect(issues[0].lifecycle_state).toBe("in_progress");
+    expect(issues[0].status).toBe("in_progress");
+  });
+
+  it("force-moves an existing branch and refreshes the open PR when recreating", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE } })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query(true)
+      .reply(200, { tree: [{ path: "api/requirements.txt", mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64("requests==2.19.0\n"), encoding: "base64" })
+      .post("/repos/acme/widgets/git/blobs")
+      .reply(201, { sha: "d".repeat(40) })
+      .post("/repos/acme/widgets/git/trees", (b: { tree: Array<{ mode: string }> }) => b.tree[0].mode === "100644")
+      .reply(201, { sha: "e".repeat(40) })
+      .post("/repos/acme/widgets/git/commits")
+      .reply(201, { sha: "f".repeat(40) })
+      .post("/repos/acme/widgets/git/refs")
+      .reply(422, { message: "Reference already exists" })
+      .patch("/repos/acme/widgets/git/refs/heads%2Fcowabunga%2Fapi%2Frequests-2.20.0", { sha: "f".repeat(40), force: true })
+      .reply(200, {})
+      .post("/repos/acme/widgets/pulls")
+      .reply(422, { message: "A pull request already exists" })
+      .get("/repos/acme/widgets/pulls")
+      .query({ state: "open", head: "acme:cowabunga/api/requests-2.20.0", per_page: "1" })
+      .reply(200, [{ number: 9, html_url: "https://github.com/acme/widgets/pull/9" }])
+      .patch("/repos/acme/widgets/pulls/9")
+      .reply(200, {})
+      .post("/repos/acme/widgets/issues/9/labels")
+      .reply(200, []);
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [secDep({ line: 1 })], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(out).toMatchObject({ number: 9 });
+  });
+
+  it("returns a message naming the file and line when no update applies, without writing", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE } })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query(true)
+      .reply(200, { tree: [{ path: "api/requirements.txt", mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64("flask==1.0\n"), encoding: "base64" });
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [secDep({ line: 1 })], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(out).toEqual({ message: expect.stringContaining("api/requirements.txt:1: declaration of \"requests\" not found") });
+    expect(await t.store.getRecords({ owner: "acme", repo: "widgets" })).toEqual([]);
+  });
+});
+
+describe("maintainOpenPullRequests", () => {
+  let cleanup: () => void = () => undefined;
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    cleanup();
+  });
+
+  const HEAD = "9".repeat(40);
+  const prBody = (name: string, line: number): string =>
+    `old body ${BASE}\n<!-- cowabunga:pr:${JSON.stringify({ v: 1, group: `api/${name}`, issues: [], deps: [{ name, component: "api", package_manager: "pip", file: "api/requirements.txt", line, current_value: "==1.0.0", from: "1.0.0", to: "1.1.0", security: false }], base_sha: BASE })} -->`;
+  const pr = (number: number, name: string, line: number) => ({ number, body: prBody(name, line), head: { ref: `cowabunga/api/${name}-1.1.0`, sha: "1".repeat(40) }, base: { ref: "main", sha: BASE }, html_url: "u" });
+
+  it("recreates a conflicting PR with only app commits, leaves human-edited and merely-behind PRs alone", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const newTree = "7".repeat(40);
+    let patchedBody = "";
+    const scope = nock(API)
+      .get("/repos/acme/widgets/pulls")
+      .query(true)
+      .reply(200, [pr(1, "aaa", 1), pr(2, "bbb", 2), pr(3, "ccc", 3), { ...pr(4, "x", 1), head: { ref: "feature/human", sha: "2".repeat(40) } }])
+      .get("/repos/acme/widgets/git/ref/heads%2Fmain")
+      .reply(200, { object: { sha: HEAD } })
+      .get("/repos/acme/widgets/pulls/1")
+      .reply(200, { number: 1, mergeable: false, title: "chore(deps): update aaa to 1.1.0", base: { sha: BASE } })
+      .get("/repos/acme/widgets/pulls/1/commits")
+      .query(true)
+      .reply(200, [{ author: { login: "cowabunga[bot]" }, committer: { login: "cowabunga[bot]" } }])
+      .get(`/repos/acme/widgets/git/commits/${HEAD}`)
+      .reply(200, { tree: { sha: newTree } })
+      .get(`/repos/acme/widgets/git/trees/${newTree}`)
+      .query(true)
+      .reply(200, { tree: [{ path: "api/requirements.txt", mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64("aaa==1.0.0\nbbb==1.0.0\nccc==1.0.0\nnew==1\n"), encoding: "base64" })
+      .post("/repos/acme/widgets/git/blobs", (b: { content: string }) => unb64(b.content) === "aaa==1.1.0\nbbb==1.0.0\nccc==1.0.0\nnew==1\n")
+      .reply(201, { sha: "d".repeat(40) })
+      .post("/repos/acme/widgets/git/trees", { base_tree: newTree, tree: [{ path: "api/requirements.txt", mode: "100644", type: "blob", sha: "d".repeat(40) }] })
+      .reply(201, { sha: "e".repeat(40) })
+      .post("/repos/acme/widgets/git/commits", { message: "chore(deps): update aaa to 1.1.0", tree: "e".repeat(40), parents: [HEAD] })
+      .reply(201, { sha: "f".repeat(40) })
+      .patch("/repos/acme/widgets/git/refs/heads%2Fcowabunga%2Fapi%2Faaa-1.1.0", { sha: "f".repeat(40), force: true })
+      .reply(200, {})
+      .patch("/repos/acme/widgets/pulls/1", (b: { body: string }) => {
+        patchedBody = b.body;
+        return true;
+      })
+      .reply(200, {})
+      .get("/repos/acme/widgets/pulls/2")
+      .reply(200, { number: 2, mergeable: false, title: "t", base: { sha: BASE } })
+      .get("/repos/acme/widgets/pulls/2/commits")
+      .query(true)
+      .reply(200, [{ author: { login: "cowabunga[bot]" }, committer: { login: "cowabunga[bot]" } }, { author: { login: "alice" }, committer: { login: "alice" } }])
+      .get("/repos/acme/widgets/pulls/3")
+      .reply(200, { number: 3, mergeable: true, title: "t", base: { sha: BASE } });
+
+    const out = await maintainOpenPullRequests({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", config: config(), store: t.store, clock, log, appLogins: ["cowabunga[bot]"] });
+    scope.done();
+    expect(out).toEqual({ recreated: [1], humanEdited: [2], closed: [] });
+    expect(parsePrMarker(patchedBody)?.base_sha).toBe(HEAD);
+    expect(patchedBody).toContain(`old body ${HEAD}`);
+    expect(patchedBody.match(/cowabunga:pr:/g)).toHaveLength(1);
+  });
+
+  it("closes the newest non-security PRs over max_open_prs", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const scope = nock(API)
+      .get("/repos/acme/widgets/pulls")
+      .query(true)
+      .reply(200, [pr(1, "aaa", 1), pr(2, "bbb", 2), pr(3, "ccc", 3)])
+      .get("/repos/acme/widgets/git/ref/heads%2Fmain")
+      .reply(200, { object: { sha: HEAD } })
+      .post("/repos/acme/widgets/issues/3/comments")
+      .reply(201, {})
+      .patch("/repos/acme/widgets/pulls/3", { state: "closed" })
+      .reply(200, {});
+    const out = await maintainOpenPullRequests({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", config: config({ max_open_prs: 2, rebase: "never" }), store: t.store, clock, log, appLogins: ["cowabunga[bot]"] });
+    scope.done();
+    expect(out.closed).toEqual([3]);
+  });
+});
