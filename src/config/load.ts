@@ -149,6 +149,40 @@ export interface ConfigProblem {
  */
 export function validateConfigObject(raw: unknown): { config: CowabungaConfig; problems: ConfigProblem[] } {
   if (raw === null || raw === undefined) return { config: defaultConfig(), problems: [] };
+  const tooBig = shapeProblem(raw);
+  if (tooBig) return { config: defaultConfig(), problems: [{ segments: [], severity: "error", message: `${tooBig}; using all defaults` }] };
+  try {
+    return validateBoundedConfig(raw);
+  } catch (e) {
+    // Defence in depth: a bug or an exotic value must not take the scan down.
+    return { config: defaultConfig(), problems: [{ segments: [], severity: "error", message: `cannot validate the config: ${(e as Error).message}; using all defaults` }] };
+  }
+}
+
+/** Limits on a parsed config: real ones are a few levels deep and a few hundred values. */
+export const MAX_CONFIG_DEPTH = 32;
+export const MAX_CONFIG_VALUES = 50_000;
+export const MAX_CONFIG_BYTES = 512 * 1024;
+
+/**
+ * Why a parsed value is too deep or too big to validate, or null. Counts every visit, so shared
+ * references (YAML aliases that a parser kept as one object) count each time they are reached:
+ * a "billion laughs" config stops here instead of in the recursive walks below.
+ */
+function shapeProblem(raw: unknown): string | null {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: raw, depth: 0 }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (++count > MAX_CONFIG_VALUES) return `the config has over ${MAX_CONFIG_VALUES} values (YAML aliases expanding?)`;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= MAX_CONFIG_DEPTH) return `the config is nested over ${MAX_CONFIG_DEPTH} levels deep`;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return null;
+}
+
+function validateBoundedConfig(raw: unknown): { config: CowabungaConfig; problems: ConfigProblem[] } {
   if (typeof raw !== "object" || Array.isArray(raw)) {
     return {
       config: defaultConfig(),
@@ -217,6 +251,9 @@ function lineOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: Se
  * Schema errors: reported with path and line; only the invalid parts fall back to defaults.
  */
 export function parseConfigYaml(text: string, fileName: string = CONFIG_PATH): ConfigLoadResult {
+  if (text.length > MAX_CONFIG_BYTES) {
+    return { config: defaultConfig(), errors: [{ path: "(root)", line: null, severity: "error", message: `the file is ${text.length} characters, over the ${MAX_CONFIG_BYTES} limit; using all defaults`, file: fileName }] };
+  }
   const lc = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
@@ -314,7 +351,7 @@ export async function loadRepoConfig(ctx: ConfigContext): Promise<ConfigLoadResu
   if (problems.length === 0) return { config, errors: [] };
   const text = await fetchRawConfig(ctx);
   const lines = new Map<string, number>();
-  if (text !== null) {
+  if (text !== null && text.length <= MAX_CONFIG_BYTES) {
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc });
     if (doc.errors.length === 0) {

@@ -72,6 +72,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Debug log of retries and cache revalidations. */
   log?: (message: string) => void;
+  /** Largest response body read, in bytes; larger answers fail without being buffered. Default 128 MiB. */
+  maxBodyBytes?: number;
 }
 
 export interface RequestOptions {
@@ -91,6 +93,8 @@ export interface RequestOptions {
   acceptStatus?: readonly number[];
   timeoutMs?: number;
   retries?: number;
+  /** Largest response body for this request (default: the client's maxBodyBytes). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -123,6 +127,34 @@ interface CacheEntry {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
+
+/** A body over the limit: not retried (the next attempt would be as large). */
+class BodyTooLargeError extends Error {}
+
+/** The body as text, refusing (and cancelling) bodies over `max` bytes, declared or streamed. */
+async function readBodyLimited(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new BodyTooLargeError(`response body of ${declared} bytes is over the ${max}-byte limit`);
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(`response body is over the ${max}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 export class HttpClient {
   readonly userAgent: string;
@@ -150,6 +182,7 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly log: (message: string) => void;
+  private readonly maxBodyBytes: number;
   private cacheHits = 0;
   private notModified = 0;
   private retryCount = 0;
@@ -183,6 +216,7 @@ export class HttpClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
   get offline(): boolean {
@@ -358,6 +392,7 @@ export class HttpClient {
     const retries = options.retries ?? this.opts.retries;
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
     const accept = new Set(options.acceptStatus ?? []);
+    const maxBody = options.maxBodyBytes ?? this.maxBodyBytes;
     const headers: Record<string, string> = {
       "user-agent": this.userAgent,
       ...lowerKeys(options.headers ?? {}),
@@ -400,7 +435,7 @@ export class HttpClient {
             redirect: "manual",
             signal: AbortSignal.timeout(timeoutMs),
           });
-          const body = method === "HEAD" ? "" : await res.text();
+          const body = method === "HEAD" ? "" : await readBodyLimited(res, maxBody);
           const h: Record<string, string> = {};
           res.headers.forEach((v, k) => {
             h[k.toLowerCase()] = v;
@@ -434,6 +469,7 @@ export class HttpClient {
         retryAfterMs = parseRetryAfter(res.headers["retry-after"], this.now());
       } else {
         const e = outcome.error;
+        if (e instanceof BodyTooLargeError) throw new DatasourceError(`${req}: ${e.message}`, req, null);
         failure =
           e.name === "TimeoutError" || e.name === "AbortError"
             ? `timed out after ${timeoutMs} ms`
@@ -488,7 +524,7 @@ function lowerKeys(h: Record<string, string>): Record<string, string> {
 }
 
 function snippet(body: string): string {
-  const s = body.replace(/\s+/g, " ").trim().slice(0, 120);
+  const s = body.slice(0, 2000).replace(/\s+/g, " ").trim().slice(0, 120);
   return s ? `: ${s}` : "";
 }
 

@@ -83,9 +83,48 @@ export function blockedAddressReason(address: string): string | null {
       const lo = parseInt(hexMapped[2], 16);
       return blockedAddressReason(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
     }
-    return BLOCKED.check(addr, "ipv6") ? `${addr} is a loopback, private, link-local or reserved IPv6 address` : null;
+    if (BLOCKED.check(addr, "ipv6")) return `${addr} is a loopback, private, link-local or reserved IPv6 address`;
+    // Forms that carry an IPv4 address inside: IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96)
+    // and 6to4 (2002:AABB:CCDD::/48). Refused when the IPv4 inside is.
+    const embedded = embeddedIpv4(addr);
+    if (embedded) {
+      const inner = blockedAddressReason(embedded);
+      if (inner) return `${addr} embeds ${inner}`;
+    }
+    return null;
   }
   return BLOCKED.check(addr, "ipv4") ? `${addr} is a loopback, private, link-local, metadata or reserved IPv4 address` : null;
+}
+
+/** The 8 groups of an IPv6 address (valid per isIP), or null. */
+function ipv6Groups(addr: string): number[] | null {
+  let a = addr;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (v4) {
+    const [b0, b1, b2, b3] = v4.slice(1).map(Number);
+    a = `${a.slice(0, v4.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const halves = a.split("::");
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(":") : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array<string>(Math.max(0, fill)).fill("0"), ...tail].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+function ipv4Of(hi: number, lo: number): string {
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+/** The IPv4 address inside an IPv4-compatible, NAT64 or 6to4 IPv6 address, or null. */
+function embeddedIpv4(addr: string): string | null {
+  const g = ipv6Groups(addr);
+  if (!g) return null;
+  if (g.slice(0, 6).every((x) => x === 0) && (g[6] !== 0 || g[7] > 1)) return ipv4Of(g[6], g[7]);
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return ipv4Of(g[6], g[7]);
+  if (g[0] === 0x2002) return ipv4Of(g[1], g[2]);
+  return null;
 }
 
 function privateAllowed(opts: UrlGuardOptions): boolean {

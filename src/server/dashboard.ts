@@ -3,7 +3,7 @@ import { assessmentFromStore } from "./api.js";
 import { DASHBOARD_PAGE_CSP, renderDashboardHtml, renderMessagePage } from "./dashboard-html.js";
 import type { GitHubAccessChecker } from "./github-access.js";
 import { appendSetCookie, HttpError, parseCookies, serializeCookie, type RequestContext, type Router } from "./http.js";
-import { SESSION_COOKIE, SESSION_TTL_SECONDS, STATE_COOKIE, type SessionCodec } from "./session.js";
+import { safeEqual, SESSION_COOKIE, SESSION_TTL_SECONDS, STATE_COOKIE, type SessionCodec } from "./session.js";
 import type { ServerDeps } from "./types.js";
 import { checkRepoRef } from "../store/paths.js";
 
@@ -82,7 +82,7 @@ export function registerDashboardRoutes(router: Router, deps: ServerDeps, access
       sendPage(ctx, 400, renderMessagePage("Sign-in failed", `GitHub said: ${(q.get("error_description") ?? q.get("error") ?? "").slice(0, 300)}`, again));
       return;
     }
-    if (!saved || typeof saved.state !== "string" || typeof saved.exp !== "number" || saved.exp < clock().getTime() || !state || state !== saved.state) {
+    if (!saved || typeof saved.state !== "string" || typeof saved.exp !== "number" || saved.exp < clock().getTime() || !state || !safeEqual(state, saved.state)) {
       appendSetCookie(ctx.res, clearState);
       sendPage(ctx, 400, renderMessagePage("Sign-in failed", "The sign-in state is missing, expired or does not match; this can happen when sign-in takes over 10 minutes or was not started here.", again));
       return;

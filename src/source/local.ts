@@ -9,6 +9,9 @@ const READ_CONCURRENCY = 16;
 /** Files larger than this are listed but never read. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/** .gitignore and .git/info/exclude files larger than this are not applied. */
+export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
 /**
  * Directory names skipped wherever they appear, in local directories and GitHub trees alike:
  * installed or vendored third-party code and tool caches. Their manifests are not ours.
@@ -145,7 +148,7 @@ export class LocalSource implements RepoSource {
     this.realRoot = await fs.realpath(this.root);
     this._commitSha = await readGitHead(this.root);
     const layers: IgnoreLayer[] = [];
-    const exclude = await fs.readFile(path.join(this.root, ".git", "info", "exclude"), "utf8").catch(() => null);
+    const exclude = await this.readIgnoreFile(".git/info/exclude", true);
     if (exclude) layers.push({ base: "", ig: ignore().add(exclude) });
     const files: RepoFile[] = [];
     await this.walk("", layers, files);
@@ -164,12 +167,8 @@ export class LocalSource implements RepoSource {
     }
     let layers = parentLayers;
     if (entries.some((e) => e.name === ".gitignore" && (e.isFile() || e.isSymbolicLink()))) {
-      try {
-        const text = await fs.readFile(path.join(abs, ".gitignore"), "utf8");
-        layers = [...parentLayers, { base: rel, ig: ignore().add(text) }];
-      } catch (err) {
-        this.warn(join(rel, ".gitignore"), `could not be read, its rules are not applied: ${errorMessage(err)}`);
-      }
+      const text = await this.readIgnoreFile(join(rel, ".gitignore"), false);
+      if (text !== null) layers = [...parentLayers, { base: rel, ig: ignore().add(text) }];
     }
     const fileNames = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
     // Every entry of this directory is examined in parallel (stat, links, subdirectories): the
@@ -209,6 +208,41 @@ export class LocalSource implements RepoSource {
       }),
     );
     await Promise.all(subdirs.map((d) => this.walk(d, layers, out)));
+  }
+
+  /**
+   * Text of an ignore file, or null (with a warning unless `quietIfMissing` and it is absent). It must
+   * be a regular file of at most MAX_IGNORE_FILE_BYTES whose real path stays inside the root: a
+   * hostile repository's `.gitignore -> /dev/zero` or `-> /etc/shadow` symlink is refused.
+   */
+  private async readIgnoreFile(rel: string, quietIfMissing: boolean): Promise<string | null> {
+    const abs = path.join(this.root, ...rel.split("/"));
+    const skip = (why: string): null => {
+      this.warn(rel, `${why}; its rules are not applied`);
+      return null;
+    };
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch (err) {
+      if (quietIfMissing && (err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      return skip(`could not be read: ${errorMessage(err)}`);
+    }
+    const root = this.realRoot ?? this.root;
+    if (!real.startsWith(root + path.sep)) return skip("symbolic link leads outside the repository");
+    let st: import("node:fs").Stats;
+    try {
+      st = await fs.stat(real);
+    } catch (err) {
+      return skip(`could not be examined: ${errorMessage(err)}`);
+    }
+    if (!st.isFile()) return skip("not a regular file");
+    if (st.size > MAX_IGNORE_FILE_BYTES) return skip(`${st.size} bytes is over the ${MAX_IGNORE_FILE_BYTES}-byte limit`);
+    try {
+      return await fs.readFile(real, "utf8");
+    } catch (err) {
+      return skip(`could not be read: ${errorMessage(err)}`);
+    }
   }
 
   /** Stat of a symlink's target when it stays inside the root; otherwise null (with a warning). */

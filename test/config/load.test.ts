@@ -237,3 +237,44 @@ describe("loadRepoConfig", () => {
 // Type-level check: a real Probot Context satisfies ConfigContext (compile error otherwise).
 import type { Context } from "probot";
 export const _probotContextFits = (c: Context<"push">): ConfigContext => c;
+
+describe("hostile config shapes (review fix)", () => {
+  it("a deeply nested value (e.g. from a JSON _extends base) gives defaults and an error, not a stack overflow", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const { ctx } = fakeContext({ merged: { components: deep }, raw: null });
+    const r = await loadRepoConfig(ctx);
+    expect(r.config).toEqual(defaultConfig());
+    expect(r.errors).toEqual([
+      expect.objectContaining({ path: "(root)", severity: "error", message: "the config is nested over 32 levels deep; using all defaults" }),
+    ]);
+  });
+
+  it("shared references (aliases kept as one object) are counted per visit: a billion-laughs shape stops early", async () => {
+    let lvl: unknown = { name: "x", paths: ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] };
+    for (let i = 0; i < 8; i++) lvl = Array(10).fill(lvl);
+    const { ctx } = fakeContext({ merged: { ignore: lvl }, raw: null });
+    const r = await loadRepoConfig(ctx);
+    expect(r.config).toEqual(defaultConfig());
+    expect(r.errors[0].message).toMatch(/over 50000 values \(YAML aliases expanding\?\); using all defaults/);
+  });
+
+  it("a YAML alias bomb in the file is refused by the parser's alias limit, with a line", () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(",")}]`);
+    const r = parseConfigYaml(lines.join("\n"));
+    expect(r.config).toEqual(defaultConfig());
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].severity).toBe("error");
+  });
+
+  it("a file over the size limit is not parsed", () => {
+    const r = parseConfigYaml(`# ${"x".repeat(600 * 1024)}\nmaintenance_mode: true\n`);
+    expect(r.config.maintenance_mode).toBe(false);
+    expect(r.errors[0].message).toMatch(/over the 524288 limit; using all defaults/);
+  });
+
+  it("an ordinary config is still accepted", () => {
+    expect(parseConfigYaml("maintenance_mode: true\ncomponents:\n  - name: api\n    paths: [services/api]\n").errors).toEqual([]);
+  });
+});

@@ -81,3 +81,26 @@ describe("assertSafeUrl", () => {
     expect(redactUrl("https://u:p@h.example/x?token=s&name=ok")).toBe("https://h.example/x?token=***&name=ok");
   });
 });
+
+describe("blockedAddressReason: IPv6 forms that embed an IPv4 address (review fix)", () => {
+  it.each([
+    ["::127.0.0.1", "127.0.0.1"],
+    ["::7f00:1", "127.0.0.1"],
+    ["64:ff9b::169.254.169.254", "169.254.169.254"],
+    ["64:ff9b::a9fe:a9fe", "169.254.169.254"],
+    ["2002:a9fe:a9fe::1", "169.254.169.254"],
+    ["2002:0a00:0001::", "10.0.0.1"],
+  ])("refuses %s (it embeds %s)", (addr, inner) => {
+    expect(blockedAddressReason(addr)).toContain(`embeds ${inner}`);
+  });
+
+  it.each(["64:ff9b::8.8.8.8", "2002:0808:0808::1", "2606:4700:4700::1111"])("allows the public %s", (addr) => {
+    expect(blockedAddressReason(addr)).toBeNull();
+  });
+
+  it("refuses a URL whose host resolves to a NAT64 form of the metadata address", async () => {
+    await expect(assertSafeUrl("https://sneaky.example/", { resolve: async () => [{ address: "64:ff9b::a9fe:a9fe", family: 6 }] })).rejects.toThrow(
+      /sneaky\.example resolves to 64:ff9b::a9fe:a9fe embeds 169\.254\.169\.254/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import nock from "nock";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createHttpClient, parseRetryAfter, USER_AGENT, type HttpClientOptions } from "../../src/enrich/http.js";
@@ -261,6 +262,35 @@ describe("HttpClient", () => {
     expect(await http.postJson(`${BASE}/query`, { q: 1 })).toEqual({ r: 2 });
     expect(await http.postJson(`${BASE}/query`, { q: 1 })).toEqual({ r: 2 });
     expect(http.requestCount()).toBe(2);
+    scope.done();
+  });
+});
+
+describe("HttpClient response size limit (review fix)", () => {
+  it("refuses a body whose Content-Length is over the limit, without retrying", async () => {
+    const scope = nock(BASE).get("/huge").once().reply(200, "x".repeat(2048), { "content-length": "2048" });
+    const { http } = client({ maxBodyBytes: 1024 });
+    const err = await http.getText(`${BASE}/huge`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasourceError);
+    expect((err as Error).message).toMatch(/GET https:\/\/registry\.example\.org\/huge: response body of 2048 bytes is over the 1024-byte limit/);
+    scope.done();
+  });
+
+  it("stops reading a streamed body (no Content-Length) once it passes the limit", async () => {
+    const scope = nock(BASE)
+      .get("/stream")
+      .once()
+      // A chunked body: a stream, so no content-length.
+      .reply(200, () => Readable.from(Array.from({ length: 64 }, () => Buffer.alloc(1024, 0x61))));
+    const { http } = client({ maxBodyBytes: 4096 });
+    await expect(http.getText(`${BASE}/stream`)).rejects.toThrow(/over the 4096-byte limit/);
+    scope.done();
+  });
+
+  it("a per-request maxBodyBytes overrides the client's, and bodies under the limit are read whole", async () => {
+    const scope = nock(BASE).get("/ok").reply(200, "y".repeat(3000));
+    const { http } = client({ maxBodyBytes: 1024 });
+    expect(await http.getText(`${BASE}/ok`, { maxBodyBytes: 4096 })).toHaveLength(3000);
     scope.done();
   });
 });

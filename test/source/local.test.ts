@@ -126,3 +126,51 @@ describe("LocalSource", () => {
     await expect(src.listFiles()).rejects.toThrow(/nope is not a readable directory/);
   });
 });
+
+describe("LocalSource ignore files from a hostile repository (review fix)", () => {
+  it("refuses a .gitignore symlinked to /dev/zero (would read forever) and goes on", async () => {
+    await write("package.json", "{}");
+    await fs.symlink("/dev/zero", path.join(dir, ".gitignore"));
+    const src = new LocalSource(dir);
+    const files = (await src.listFiles()).map((f) => f.path);
+    expect(files).toContain("package.json");
+    expect(src.warnings).toContainEqual({ file: ".gitignore", message: "symbolic link leads outside the repository; its rules are not applied" });
+  });
+
+  it("refuses a .gitignore symlinked outside the root, and a FIFO .gitignore", async () => {
+    await write("a/keep.txt");
+    await write("b/keep.txt");
+    await fs.writeFile(path.join(outside, "rules"), "keep.txt\n");
+    await fs.symlink(path.join(outside, "rules"), path.join(dir, "a", ".gitignore"));
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("mkfifo", [path.join(dir, "b", ".gitignore")]);
+    const src = new LocalSource(dir);
+    const files = (await src.listFiles()).map((f) => f.path);
+    // Neither file's rules applied: both keep.txt files are listed; the scan did not hang on the FIFO.
+    expect(files).toEqual(expect.arrayContaining(["a/keep.txt", "b/keep.txt"]));
+    expect(src.warnings.map((w) => `${w.file}: ${w.message}`)).toContain("a/.gitignore: symbolic link leads outside the repository; its rules are not applied");
+  });
+
+  it("applies a .gitignore symlinked inside the root, and skips one over the size limit", async () => {
+    await write("shared-rules", "*.log\n");
+    await fs.symlink(path.join(dir, "shared-rules"), path.join(dir, ".gitignore"));
+    await write("x.log");
+    await write("big/.gitignore", `${"#".repeat(1024 * 1024)}\nkeep.txt\n`);
+    await write("big/keep.txt");
+    const src = new LocalSource(dir);
+    const files = (await src.listFiles()).map((f) => f.path);
+    expect(files).not.toContain("x.log");
+    expect(files).toContain("big/keep.txt");
+    expect(src.warnings.some((w) => w.file === "big/.gitignore" && /over the 1048576-byte limit/.test(w.message))).toBe(true);
+  });
+
+  it("refuses .git/info/exclude symlinked outside the root", async () => {
+    await write("keep.txt");
+    await fs.mkdir(path.join(dir, ".git", "info"), { recursive: true });
+    await fs.writeFile(path.join(outside, "exclude"), "keep.txt\n");
+    await fs.symlink(path.join(outside, "exclude"), path.join(dir, ".git", "info", "exclude"));
+    const src = new LocalSource(dir);
+    expect((await src.listFiles()).map((f) => f.path)).toContain("keep.txt");
+    expect(src.warnings).toContainEqual({ file: ".git/info/exclude", message: "symbolic link leads outside the repository; its rules are not applied" });
+  });
+});

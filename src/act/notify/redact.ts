@@ -1,3 +1,5 @@
+import { collapseLineBreaks } from "../report/escape.js";
+
 /** Keep secrets (webhook URLs, SMTP passwords) out of logs and stored errors. */
 
 /** Only the host of a URL, for logs: `https://hooks.slack.com/services/T/B/secret` → `hooks.slack.com`. */
@@ -61,5 +63,5 @@ export function errorMessage(err: unknown, secrets: readonly (string | null | un
       cur = null;
     }
   }
-  return redactSecrets(parts.join(": ").replace(/\s*[\r\n]+\s*/g, " "), secrets);
+  return redactSecrets(collapseLineBreaks(parts.join(": ")), secrets);
 }

@@ -101,7 +101,7 @@ export interface MarkdownEscapeOptions {
 export function escapeMarkdown(value: unknown, opts: MarkdownEscapeOptions = {}): string {
   const inline = opts.inline ?? true;
   let text = textOf(value).replace(CONTROL_CHARS, "");
-  text = inline ? text.replace(/\s*[\r\n]+\s*/g, " ").trim() : text.replace(/\r\n?/g, "\n");
+  text = inline ? collapseLineBreaks(text) : text.replace(/\r\n?/g, "\n");
   if (opts.mentions ?? true) text = neutraliseAutolinks(neutraliseMentions(text));
   const lines = text.split("\n").map(escapeMarkdownLine);
   return lines.join("\n");
@@ -121,6 +121,19 @@ function escapeMarkdownLine(line: string): string {
 /** Escape for a GFM table cell: inline (newlines collapsed), `|` escaped, never empty-looking. */
 export function escapeMarkdownCell(value: unknown): string {
   return escapeMarkdown(value, { inline: true });
+}
+
+/**
+ * Every line break, with the whitespace around it, becomes one space; the ends are trimmed.
+ * Done by splitting rather than with a regex of whitespace around line breaks: that regex is
+ * quadratic on long runs of spaces (an advisory summary of 100k spaces took seconds).
+ */
+export function collapseLineBreaks(text: string): string {
+  return text
+    .split(/[\r\n]+/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .join(" ");
 }
 
 function textOf(value: unknown): string {

@@ -73,7 +73,7 @@ function wrap(lines: string[], summary: string, count: number, collapse: boolean
 
 function more(omitted: number, noun: string, reportUrl: string | null): string[] {
   if (omitted <= 0) return [];
-  const where = reportUrl ? ` (see the [full report](${reportUrl}))` : " (see the full report)";
+  const where = reportUrl ? ` (see the ${markdownLink("full report", reportUrl)})` : " (see the full report)";
   return ["", `_…and ${omitted} more ${noun}${where}._`];
 }
 
@@ -200,7 +200,7 @@ function build(a: Assessment, opts: MarkdownReportOptions, lim: Limits): string 
       out.push(...more(outdated.length - shown.length, "outdated dependencies", reportUrl));
     }
   }
-  if (reportUrl) out.push("", `[Full report](${reportUrl})`);
+  if (reportUrl) out.push("", markdownLink("Full report", reportUrl));
   return `${out.join("\n")}\n`;
 }
 

@@ -13,8 +13,25 @@ export interface Marker {
 /** Files we never look for markers in: prose, data, lockfiles, minified or generated output. */
 const NOT_SOURCE = /(\.(md|markdown|mdx|rst|txt|adoc|json|lock|svg|csv|tsv|map|min\.js|min\.css|snap)$)|(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|uv\.lock|Cargo\.lock|go\.sum|CHANGELOG[^/]*)$|(^|\/)(node_modules|vendor|dist|build)\//i;
 
-/** A marker only counts inside a comment: a comment token somewhere before it on the line. */
-const MARKER = /(?:\/\/|#|\/\*|^\s*\*|<!--|--|;|\{\/\*|%)[^\n]*?\b(TODO|FIXME|BUG|HACK)\b(?:\([^)]{0,80}\))?:?\s*(.*)$/;
+/**
+ * A marker only counts inside a comment: a comment token somewhere before it on the line. Found in
+ * two linear steps (first comment token, then the first marker word after it): one regex with a
+ * lazy gap between the two was quadratic on lines of many `#` or `;` characters.
+ */
+const COMMENT_TOKEN = /\/\/|#|\/\*|^\s*\*|<!--|--|;|%/;
+const MARKER_WORD = /\b(TODO|FIXME|BUG|HACK)\b/g;
+const MARKER_TAIL = /^(?:\([^)]{0,80}\))?:?\s*/;
+
+function matchMarker(line: string): { kind: string; rest: string } | null {
+  const token = COMMENT_TOKEN.exec(line);
+  if (!token) return null;
+  MARKER_WORD.lastIndex = token.index + token[0].length;
+  const word = MARKER_WORD.exec(line);
+  if (!word) return null;
+  const after = line.slice(word.index + word[0].length);
+  const tail = MARKER_TAIL.exec(after);
+  return { kind: word[1], rest: after.slice(tail ? tail[0].length : 0) };
+}
 
 const MAX_LINE = 2000;
 const MAX_LISTED = 50;
@@ -32,10 +49,10 @@ export function findMarkers(text: string, onlyLines?: ReadonlySet<number>): Mark
     if (onlyLines && !onlyLines.has(lineNo)) continue;
     const line = lines[i];
     if (line.length > MAX_LINE) continue;
-    const m = MARKER.exec(line);
+    const m = matchMarker(line);
     if (!m) continue;
-    const rest = m[2].replace(/\s*(\*\/|-->|\*\/\}).*$/, "").trim();
-    out.push({ kind: m[1] as MarkerKind, line: lineNo, text: rest.slice(0, 200) });
+    const rest = m.rest.replace(/\s*(\*\/|-->|\*\/\}).*$/, "").trim();
+    out.push({ kind: m.kind as MarkerKind, line: lineNo, text: rest.slice(0, 200) });
   }
   return out;
 }

@@ -9,6 +9,8 @@ export interface MarkdownLink {
 
 const MARKDOWN = /\.(md|markdown|mdx)$/i;
 const README = /^readme(\.[a-z0-9]+)?$/i;
+/** Longer lines are not searched for links or anchors: bounds regex work on hostile Markdown. */
+const MAX_LINE = 5000;
 
 /** Remove inline code spans so links shown as code are not checked. */
 function stripCode(line: string): string {
@@ -31,10 +33,20 @@ export function extractLinks(text: string): MarkdownLink[] {
       else if (f[1][0] === fence) fence = null;
       continue;
     }
-    if (fence !== null || raw.length > 5000) continue;
+    if (fence !== null || raw.length > MAX_LINE) continue;
     const line = stripCode(raw);
-    const inline = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
-    for (let m = inline.exec(line); m; m = inline.exec(line)) out.push({ target: m[1].replace(/^<|>$/g, ""), line: i + 1 });
+    // Link text and destination allow one level of nested brackets / parens, and every character
+    // has exactly one way to match: hostile lines ("[[[[", "[a]([a](") cannot make it backtrack.
+    const inline = /!?\[(?:[^[\]\\]|\\.|\[[^[\]]*\])*\]\(\s*(<[^>]*>|(?:[^\s()]|\([^\s()]*\))+)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+    for (let m = inline.exec(line); m; m = inline.exec(line)) {
+      out.push({ target: m[1].replace(/^<|>$/g, ""), line: i + 1 });
+      // A link inside the link text (a badge: [![alt](img)](href)) is a link too.
+      if (m[0].indexOf("](") < m[0].lastIndexOf("](")) {
+        const nested = new RegExp(inline.source, "g");
+        const text = m[0].slice(m[0].startsWith("!") ? 2 : 1);
+        for (let n = nested.exec(text); n; n = nested.exec(text)) out.push({ target: n[1].replace(/^<|>$/g, ""), line: i + 1 });
+      }
+    }
     const ref = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line);
     if (ref) out.push({ target: ref[1].replace(/^<|>$/g, ""), line: i + 1 });
     const html = /<(?:a|img)\b[^>]*?\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
@@ -52,10 +64,18 @@ export function githubSlug(heading: string): string {
     .replace(/ /g, "-");
 }
 
+/** An ATX heading's optional closing sequence (` ##`) removed, without a backtracking regex. */
+function stripClosingHashes(raw: string): string {
+  const t = raw.trimEnd();
+  let i = t.length;
+  while (i > 0 && t[i - 1] === "#") i--;
+  if (i === t.length || i === 0) return raw;
+  return /\s/.test(t[i - 1]) ? t.slice(0, i) : raw;
+}
+
 /** Plain text of a heading: inline links → their text, emphasis and code markers removed. */
 function headingText(raw: string): string {
-  return raw
-    .replace(/\s+#+\s*$/, "")
+  return stripClosingHashes(raw)
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/<[^>]+>/g, "")
     .replace(/[*_`~]/g, (c) => (c === "_" ? "_" : ""))
@@ -86,7 +106,7 @@ export function anchorsOf(text: string): Set<string> {
       else if (f[1][0] === fence) fence = null;
       continue;
     }
-    if (fence !== null) continue;
+    if (fence !== null || line.length > MAX_LINE) continue;
     const atx = /^\s{0,3}#{1,6}\s+(.*)$/.exec(line);
     if (atx) add(githubSlug(headingText(atx[1])));
     else if (i + 1 < lines.length && /^\s{0,3}(=+|-+)\s*$/.test(lines[i + 1]) && line.trim() !== "" && !/^\s{0,3}([-*+]|\d+\.)\s/.test(line)) {

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import pLimit from "p-limit";
+import { assertSafeUrl, redactUrl } from "../url-guard.js";
 import {
   advisoryQueryKey,
   normalisePackageName,
@@ -27,16 +28,85 @@ export interface OsvHttp {
   getJson(url: string): Promise<unknown>;
 }
 
-/** An OsvHttp over a fetch function (global fetch by default). Non-2xx answers reject. */
-export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 30_000): OsvHttp {
-  async function call(url: string, init: RequestInit): Promise<unknown> {
-    const res = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) {
-      // Drain the body so the connection is released.
-      await res.text().catch(() => "");
-      throw new Error(`HTTP ${res.status}`);
+export interface FetchHttpOptions {
+  /**
+   * Check of every redirect target before it is followed (SSRF: a config-file mirror, checked by
+   * the caller, must not bounce us to an internal address). Default: assertSafeUrl, which honours
+   * COWABUNGA_ALLOW_PRIVATE_URLS. Pass null to follow without checks.
+   */
+  redirectGuard?: ((url: URL) => Promise<void>) | null;
+  /** Largest response body read, in bytes (default 64 MiB). */
+  maxBodyBytes?: number;
+}
+
+const MAX_REDIRECTS = 5;
+export const OSV_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+async function readJsonLimited(res: Response, max: number, request: string): Promise<unknown> {
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new Error(`${request}: response body of ${declared} bytes is over the ${max}-byte limit`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw new Error(`${request}: response body is over the ${max}-byte limit`);
+      }
+      chunks.push(value);
     }
-    return (await res.json()) as unknown;
+  }
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+}
+
+/**
+ * An OsvHttp over a fetch function (global fetch by default). Non-2xx answers reject. Redirects are
+ * followed by hand (at most 5), each target checked by the redirect guard; bodies are size-capped.
+ */
+export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 30_000, opts: FetchHttpOptions = {}): OsvHttp {
+  const guard =
+    opts.redirectGuard === undefined
+      ? async (u: URL) => {
+          await assertSafeUrl(u);
+        }
+      : opts.redirectGuard;
+  const maxBody = opts.maxBodyBytes ?? OSV_MAX_BODY_BYTES;
+  async function call(url: string, init: RequestInit): Promise<unknown> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let current = url;
+    let req = init;
+    for (let hop = 0; ; hop++) {
+      const res = await fetchFn(current, { ...req, redirect: "manual", signal });
+      const location = res.headers.get("location");
+      if (res.status >= 300 && res.status < 400 && location) {
+        await res.body?.cancel().catch(() => undefined);
+        const request = `${req.method ?? "GET"} ${redactUrl(current)}`;
+        if (hop >= MAX_REDIRECTS) throw new Error(`${request}: more than ${MAX_REDIRECTS} redirects`);
+        const next = new URL(location, current);
+        if (guard) await guard(next);
+        // 303 (and 301/302 after a POST, as browsers do) continue as GET without a body.
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && req.method === "POST")) {
+          const { body: _body, ...rest } = req;
+          void _body;
+          req = { ...rest, method: "GET" };
+        }
+        current = next.toString();
+        continue;
+      }
+      if (!res.ok) {
+        // Drain the body so the connection is released.
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`HTTP ${res.status}`);
+      }
+      return readJsonLimited(res, maxBody, `${req.method ?? "GET"} ${redactUrl(current)}`);
+    }
   }
   return {
     postJson: (url, body) =>

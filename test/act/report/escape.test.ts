@@ -1,6 +1,6 @@
 import { marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { escapeAttr, escapeHtml, escapeMarkdown, escapeMarkdownCell, jsonForScript, neutraliseAutolinks, neutraliseMentions, safeHttpUrl } from "../../../src/act/report/escape.js";
+import { collapseLineBreaks, escapeAttr, escapeHtml, escapeMarkdown, escapeMarkdownCell, jsonForScript, neutraliseAutolinks, neutraliseMentions, safeHttpUrl } from "../../../src/act/report/escape.js";
 
 const ZWJ = "\u200D";
 
@@ -146,5 +146,20 @@ describe("escapeMarkdown (checked by rendering with marked, GFM)", () => {
 
   it("can leave mentions alone when asked", () => {
     expect(escapeMarkdown("@octocat", { mentions: false })).toBe("@octocat");
+  });
+});
+
+describe("escapeMarkdown on hostile sizes (review fix)", () => {
+  // The old /\s*[\r\n]+\s*/ collapse was quadratic: 300k spaces took about 40 s. Now linear.
+  it("collapses line breaks in linear time on long runs of spaces", () => {
+    const text = `a${" ".repeat(300_000)}b`;
+    expect(escapeMarkdown(text)).toBe(text);
+    expect(escapeMarkdown(`x ${" ".repeat(300_000)}\n \n  y`)).toBe("x y");
+  });
+
+  it("collapses every line break with its surrounding whitespace to one space", () => {
+    expect(collapseLineBreaks("  a \r\n\r\n  b\t\n\nc  ")).toBe("a b c");
+    expect(collapseLineBreaks("\n\n")).toBe("");
+    expect(escapeMarkdown("one\n   \ntwo")).toBe("one two");
   });
 });

@@ -115,3 +115,13 @@ describe("renderMarkdown", () => {
     expect(tiny.endsWith("…")).toBe(true);
   });
 });
+
+describe("report URL links (review fix)", () => {
+  it("percent-encodes parens in the report URL so it cannot end the link and inject Markdown", () => {
+    const reportUrl = "https://example.com/r)![x](https://tracker.example/p.png)";
+    const out = renderMarkdown(big(2), { reportUrl });
+    const html = marked.parse(out, { async: false }) as string;
+    expect(html).not.toContain("<img");
+    expect(out).toContain("[Full report](https://example.com/r%29![x]%28https://tracker.example/p.png%29)");
+  });
+});

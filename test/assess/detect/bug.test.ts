@@ -84,3 +84,19 @@ describe("detectBug", () => {
     expect(r.covers({ subject: FAILING_CHECKS_SUBJECT } as never)).toBe(false);
   });
 });
+
+describe("findMarkers on hostile lines (review fix)", () => {
+  it("scans a file of comment-token-only lines in linear time (the old regex was quadratic)", () => {
+    // 2,500 lines of 1,999 '#': about 7 s with the old lazy-gap regex.
+    const text = `${"#".repeat(1999)}\n`.repeat(2500);
+    expect(findMarkers(text)).toEqual([]);
+  });
+
+  it("keeps the comment rule: the marker must come after a comment token", () => {
+    expect(findMarkers("x = 'TODO' # FIXME(bob): later")).toEqual([{ kind: "FIXME", line: 1, text: "later" }]);
+    expect(findMarkers("TODO = 1 // nothing here")).toEqual([]);
+    expect(findMarkers("  * BUG: in a block comment */")).toEqual([{ kind: "BUG", line: 1, text: "in a block comment" }]);
+    expect(findMarkers("<!-- HACK fix the layout -->")).toEqual([{ kind: "HACK", line: 1, text: "fix the layout" }]);
+    expect(findMarkers("{/* TODO: jsx comment */}")).toEqual([{ kind: "TODO", line: 1, text: "jsx comment" }]);
+  });
+});

@@ -73,3 +73,22 @@ describe("detectDocumentation", () => {
     expect(d.description).not.toContain("old.md");
   });
 });
+
+describe("links and anchors on hostile Markdown (review fix)", () => {
+  it("extracts links from lines built to make the old regex backtrack, quickly", () => {
+    // 200 lines of "[a](" repeated took about 280 s with the old link regex.
+    const text = `${"[a](".repeat(1249)}\n`.repeat(200) + `${"[".repeat(4900)}\n`.repeat(200);
+    expect(extractLinks(text)).toEqual([]);
+  });
+
+  it("still finds badges, nested brackets and parens in destinations", () => {
+    const targets = extractLinks('[![badge](./ci.svg)](https://ci.example/x) [a [b] c](./x.md) [f](./y_(1).md "t")').map((l) => l.target);
+    expect(targets).toEqual(["https://ci.example/x", "./ci.svg", "./x.md", "./y_(1).md"]);
+  });
+
+  it("strips closing hashes of headings without a backtracking regex", () => {
+    expect(anchorsOf("## Install ##\n# Usage #   \n# C#\n# ##")).toEqual(new Set(["install", "usage", "c", ""]));
+    const long = `# a${" ".repeat(4000)}b`;
+    expect(anchorsOf(long).size).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findVulnerabilities } from "../../../src/enrich/advisories/index.js";
-import { OsvOnlineSource } from "../../../src/enrich/advisories/osv-online.js";
+import { fetchHttp, OsvOnlineSource } from "../../../src/enrich/advisories/osv-online.js";
 import { advisoryQueryKey, type OsvVulnerability } from "../../../src/enrich/advisories/types.js";
 
 const BASE = "http://osv.test";
@@ -203,5 +203,42 @@ describe("OsvOnlineSource pagination and errors", () => {
       { url: "https://mirror.example/osv/v1/querybatch", body: { queries: [{ package: { ecosystem: "Go", name: "golang.org/x/net" }, version: "0.22.0" }] } },
     ]);
     expect(report.results[0]).toMatchObject({ fixed_version: "v0.23.0", vulnerability_score: 7.5, vulnerability_score_estimated: true });
+  });
+});
+
+describe("fetchHttp redirect guard and size cap (review fix)", () => {
+  const refuseInternal = async (u: URL): Promise<void> => {
+    if (u.hostname === "169.254.169.254") throw new Error(`refusing ${u.href}: link-local metadata address`);
+  };
+
+  it("checks a redirect target before following it: a mirror cannot bounce us to the metadata address", async () => {
+    const scope = nock(BASE).post("/v1/querybatch").reply(307, "", { location: "http://169.254.169.254/latest/meta-data/" });
+    const http = fetchHttp(globalThis.fetch, 5_000, { redirectGuard: refuseInternal });
+    await expect(http.postJson(`${BASE}/v1/querybatch`, { queries: [] })).rejects.toThrow(/refusing http:\/\/169\.254\.169\.254\/latest\/meta-data\/: link-local/);
+    scope.done();
+  });
+
+  it("the default guard refuses a redirect to a loopback address", async () => {
+    const scope = nock(BASE).get("/v1/vulns/X").reply(302, "", { location: "http://127.0.0.1:8080/admin" });
+    await expect(fetchHttp().getJson(`${BASE}/v1/vulns/X`)).rejects.toThrow(/127\.0\.0\.1 is a loopback/);
+    scope.done();
+  });
+
+  it("follows an allowed redirect (307 keeps POST and its body) and returns the JSON", async () => {
+    const scope = nock(BASE)
+      .post("/v1/querybatch", { queries: [] })
+      .reply(307, "", { location: "http://osv-mirror.test/v1/querybatch" });
+    const mirror = nock("http://osv-mirror.test").post("/v1/querybatch", { queries: [] }).reply(200, { results: [] });
+    const http = fetchHttp(globalThis.fetch, 5_000, { redirectGuard: refuseInternal });
+    expect(await http.postJson(`${BASE}/v1/querybatch`, { queries: [] })).toEqual({ results: [] });
+    scope.done();
+    mirror.done();
+  });
+
+  it("refuses a body over the size limit", async () => {
+    const scope = nock(BASE).get("/v1/vulns/BIG").reply(200, JSON.stringify({ id: "BIG", details: "x".repeat(5000) }));
+    const http = fetchHttp(globalThis.fetch, 5_000, { redirectGuard: null, maxBodyBytes: 1000 });
+    await expect(http.getJson(`${BASE}/v1/vulns/BIG`)).rejects.toThrow(/GET http:\/\/osv\.test\/v1\/vulns\/BIG: response body .*over the 1000-byte limit/);
+    scope.done();
   });
 });
