@@ -1,5 +1,6 @@
 import type { Dependency, MaintenanceIssue } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
+import { markdownLink } from "../report/markdown.js";
 import { advisoriesForIssue } from "../report/summary.js";
 import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
 import { ownersOfFiles, type Codeowners } from "./codeowners.js";
@@ -152,8 +153,8 @@ export function renderIssue(issue: MaintenanceIssue, ctx: IssueRenderContext): R
     for (const ref of issue.files_affected.slice(0, 50)) {
       const { path, line } = fileLine(issue, ref, ctx.dependencies);
       const url = fileUrl(ctx, path, line);
-      const label = escapeMarkdown(line ? `${path}:${line}` : path);
-      lines.push(url ? `  - [${label}](${url})` : `  - ${label}`);
+      // markdownLink percent-encodes ")" and spaces in the URL, so a path cannot break out of the link.
+      lines.push(url ? `  - ${markdownLink(line ? `${path}:${line}` : path, url)}` : `  - ${escapeMarkdown(line ? `${path}:${line}` : path)}`);
     }
     if (issue.files_affected.length > 50) lines.push(`  - …and ${issue.files_affected.length - 50} more`);
   }
@@ -168,7 +169,7 @@ export function renderIssue(issue: MaintenanceIssue, ctx: IssueRenderContext): R
       const score = a.score === null ? "CVSS n/a" : `CVSS ${a.score.toFixed(1)}${a.score_estimated ? " (estimated)" : ""}`;
       const fix = a.fixed_version ? `, fixed in ${escapeMarkdown(a.fixed_version)}` : ", no fix released";
       const aliases = a.aliases.length > 0 ? ` (${a.aliases.slice(0, 5).map((x) => escapeMarkdown(x)).join(", ")})` : "";
-      lines.push(`- ${href ? `[${id}](${href})` : id}${aliases}: ${score}${fix}. ${escapeMarkdown(a.summary)}`);
+      lines.push(`- ${href ? markdownLink(a.id, href) : id}${aliases}: ${score}${fix}. ${escapeMarkdown(a.summary)}`);
     }
     if (advisories.length > 30) lines.push(`- …and ${advisories.length - 30} more`);
     lines.push("");

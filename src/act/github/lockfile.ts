@@ -10,9 +10,28 @@ export type CommandRunner = (
   opts: { cwd: string; timeoutMs: number },
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
+/**
+ * The child's environment: only what npm needs. The app's own environment holds secrets (PRIVATE_KEY,
+ * WEBHOOK_SECRET, SMTP and Slack URLs) that a package manager and its registry must never see.
+ */
+export function lockfileEnv(env: NodeJS.ProcessEnv = process.env, home: string = tmpdir()): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {
+    PATH: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: home,
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    // The operator's npm mirror, for air-gapped installs; never a repository's .npmrc.
+    npm_config_userconfig: path.join(home, ".npmrc-none"),
+  };
+  if (env.COWABUNGA_REGISTRY_NPM) out.npm_config_registry = env.COWABUNGA_REGISTRY_NPM;
+  for (const k of ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy"]) if (env[k]) out[k] = env[k];
+  return out;
+}
+
 export const execRunner: CommandRunner = (command, args, opts) =>
   new Promise((resolve) => {
-    execFile(command, [...args], { cwd: opts.cwd, timeout: opts.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } }, (err, stdout, stderr) => {
+    execFile(command, [...args], { cwd: opts.cwd, timeout: opts.timeoutMs, maxBuffer: 16 * 1024 * 1024, env: lockfileEnv(process.env, opts.cwd) }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === "number" ? Number((err as { code?: unknown }).code) : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr || (err ? err.message : "")) });
     });

@@ -83,3 +83,19 @@ describe("regenerateLockfile", () => {
     expect(out).toMatchObject({ kind: "manual", lockfile: "package-lock.json", reason: expect.stringContaining("workspace root") });
   });
 });
+
+describe("lockfileEnv", () => {
+  it("passes npm only PATH, a temporary HOME and the operator's npm mirror, never the app's secrets", async () => {
+    const { lockfileEnv } = await import("../../../src/act/github/lockfile.js");
+    const env = lockfileEnv(
+      { PATH: "/usr/bin", PRIVATE_KEY: "-----BEGIN", WEBHOOK_SECRET: "s", COWABUNGA_SMTP_URL: "smtp://u:p@h", COWABUNGA_REGISTRY_NPM: "https://npm.mirror.local/" },
+      "/tmp/x",
+    );
+    expect(env.PATH).toBe("/usr/bin");
+    expect(env.HOME).toBe("/tmp/x");
+    expect(env.npm_config_registry).toBe("https://npm.mirror.local/");
+    expect(Object.values(env).join("\n")).not.toMatch(/BEGIN|smtp:\/\/|^s$/m);
+    expect(env.PRIVATE_KEY).toBeUndefined();
+    expect(env.WEBHOOK_SECRET).toBeUndefined();
+  });
+});
