@@ -13,6 +13,12 @@ import { routePrEvent } from "./pr-routes.js";
 import { decidePush, type PushPayloadLike } from "./push.js";
 import { DeliveryDeduper, RepoQueue } from "./queue.js";
 import { Scheduler, type ScheduledRepo } from "./schedule.js";
+import { sharedEnrichment } from "./enrichment.js";
+import { NotificationHub } from "./notifications.js";
+import { InstallationFinder, newJobId, openRequestedUpdates, readRepoConfig } from "./updates.js";
+import { registerHttpRoutes } from "../server/index.js";
+import type { UpdateRequestBody } from "../server/types.js";
+import { FileRuntimeMetricsStore, HealthPoller, MemoryRuntimeMetricsStore, type PollTarget, type RuntimeMetricsStore } from "../act/runtime/index.js";
 
 /** Events the app subscribes to; kept in step with app.yml's default_events. */
 export const SUBSCRIBED_EVENTS = [
@@ -50,6 +56,19 @@ export interface AppDeps {
   managers?: readonly Manager[];
   /** Called with every scan result (tests, metrics). */
   onScan?: (result: ScanRunResult) => void;
+  /** Runtime samples (health polls, pushed metrics). Default: a file store beside the FileStore. */
+  runtime?: RuntimeMetricsStore;
+  /** Serve the REST API and dashboard on Probot's server (default: when Probot gives `addHandler`). */
+  http?: boolean;
+  /** Poll `components[].health_url` (default: on, except under tests). */
+  healthPoller?: boolean;
+  healthIntervalMs?: number;
+  /** Send notifications after assess (default: on). */
+  notifications?: boolean;
+  /** Start the outbox retry timers (default: on, except under tests). */
+  notificationTimers?: boolean;
+  /** Environment for channel secrets (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface AppServices {
@@ -59,6 +78,16 @@ export interface AppServices {
   store: Store;
   /** Queue a scan; returns false when coalesced into one already waiting. */
   enqueueScan(req: { octokit: GitHubOctokit; repo: RepoRef; trigger: ScanTrigger; log: AppLogger; loadConfig?: ConfigContext }): boolean;
+  runtime: RuntimeMetricsStore;
+  notifications: NotificationHub | null;
+  healthPoller: HealthPoller;
+  installations: InstallationFinder;
+  /** What the REST API's `POST dependencies/update` does: queue update PRs for the repository. */
+  requestUpdate(owner: string, repo: string, body: UpdateRequestBody): Promise<{ job_id: string }>;
+  /** What the REST API's `POST dependencies/audit` does: queue a forced scan. */
+  requestScan(owner: string, repo: string): Promise<{ job_id: string }>;
+  /** Stop timers (schedule, health poller, outbox retries). */
+  stop(): void;
 }
 
 function underTest(): boolean {
@@ -107,6 +136,12 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   const queue = new RepoQueue(deps.concurrency ?? 2, app.log);
   const deduper = new DeliveryDeduper();
   const publicUrl = deps.publicUrl ?? process.env.COWABUNGA_PUBLIC_URL ?? null;
+  const stages = deps.stages ?? sharedEnrichment(app.log).stages();
+  const runtime: RuntimeMetricsStore =
+    deps.runtime ?? (store instanceof FileStore ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log }) : new MemoryRuntimeMetricsStore());
+  const notifications =
+    deps.notifications === false ? null : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, startTimers: deps.notificationTimers ?? !underTest() });
+  const installations = new InstallationFinder(app);
 
   const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log, loadConfig }) =>
     queue.enqueue(
@@ -120,7 +155,9 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
           clock,
           log,
           trigger,
-          ...(deps.stages ? { stages: deps.stages } : {}),
+          stages,
+          runtime,
+          ...(notifications ? { notify: (input) => notifications.afterAssess(input) } : {}),
           ...(deps.managers ? { managers: deps.managers } : {}),
           publicUrl,
           ...(loadConfig ? { loadConfig: () => loadRepoConfig(loadConfig) } : {}),
@@ -149,6 +186,56 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     ...(deps.scheduleIntervalMs ? { intervalMs: deps.scheduleIntervalMs } : {}),
   });
   if (deps.schedule ?? !underTest()) scheduler.start();
+
+  // Health polling: targets are the components with a health_url that each repository's last scan
+  // remembered in scan_state (no GitHub request per poll).
+  const healthPoller = new HealthPoller({
+    store,
+    runtime,
+    clock,
+    logger: app.log,
+    ...(deps.healthIntervalMs ? { intervalMs: deps.healthIntervalMs } : {}),
+    targets: async () => {
+      const out: PollTarget[] = [];
+      for (const repo of await store.listRepos()) {
+        const state = await store.getScanState(repo);
+        const list = Array.isArray(state?.health_targets) ? (state.health_targets as Array<{ name?: unknown; health_url?: unknown }>) : [];
+        const components = list
+          .filter((c) => typeof c.name === "string" && typeof c.health_url === "string")
+          .map((c) => ({ name: c.name as string, health_url: c.health_url as string }));
+        if (components.length > 0) out.push({ repo, components });
+      }
+      return out;
+    },
+  });
+  if (deps.healthPoller ?? !underTest()) healthPoller.start();
+
+  const requestScan: AppServices["requestScan"] = async (owner, repoName) => {
+    const repo = { owner, repo: repoName };
+    const octokit = await installations.octokit(repo);
+    const job_id = newJobId("scan");
+    const log = app.log.child({ job_id });
+    enqueueScan({ octokit, repo, trigger: { event: "api", force: true }, log });
+    return { job_id };
+  };
+  const requestUpdate: AppServices["requestUpdate"] = async (owner, repoName, body) => {
+    const repo = { owner, repo: repoName };
+    const octokit = await installations.octokit(repo);
+    const job_id = newJobId("update");
+    queue.enqueue(`${owner}/${repoName}`, async () => {
+      await openRequestedUpdates({ octokit, ref: repo, body, store, clock, log: app.log });
+    });
+    return { job_id };
+  };
+  const serveHttp = deps.http ?? typeof _options?.addHandler === "function";
+  if (serveHttp && _options?.addHandler) {
+    try {
+      registerHttpRoutes(_options.addHandler, { store, runtime, logger: app.log, clock, enqueueScan: requestScan, requestUpdate });
+    } catch (err) {
+      // Probot without its HTTP server (probot.load in tests, the Action adapter) has no addHandler to give.
+      app.log.debug({ err: err instanceof Error ? err.message : String(err) }, "REST API and dashboard not served: no HTTP server");
+    }
+  }
 
   /** Ack fast: drop redeliveries, log, and hand the rest to `work`. */
   const fresh = (context: Context): boolean => {
@@ -256,7 +343,9 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
         clock,
         log: context.log,
         rescan: () => scanFromContext(context, repo, { event: "command", force: true }),
-        openUpdate: (issue) => openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log }),
+        // The repository's own updates settings (labels, reviewers, grouping) apply: one contents read.
+        openUpdate: async (issue) =>
+          openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log, config: await readRepoConfig(octokit, repo, context.log) }),
       });
       context.log.info({ repo: `${repo.owner}/${repo.repo}`, command: cmd.verb, user, issue: payload.issue.number }, `command ${cmd.verb} by ${user}: ${outcome.reply ?? ""}`);
     });
@@ -273,5 +362,22 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     });
   });
 
-  return { queue, deduper, scheduler, store, enqueueScan };
+  return {
+    queue,
+    deduper,
+    scheduler,
+    store,
+    enqueueScan,
+    runtime,
+    notifications,
+    healthPoller,
+    installations,
+    requestUpdate,
+    requestScan,
+    stop() {
+      scheduler.stop();
+      healthPoller.stop();
+      notifications?.stop();
+    },
+  };
 }

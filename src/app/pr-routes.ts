@@ -6,9 +6,16 @@
 import type { GitHubOctokit, AppLogger } from "../act/github/client.js";
 import { handlePullRequestClosed, type PullRequestClosedArgs } from "../act/github/records.js";
 import { handleCiCompleted } from "../act/github/validation.js";
+import { handleDefaultBranchFailure } from "../act/github/revert.js";
 import type { Store } from "../store/types.js";
 
-export type PrRoute = { handler: "records"; fn: "handlePullRequestClosed" } | { handler: "validation"; fn: "handleCiCompleted" };
+export type PrRoute =
+  | { handler: "records"; fn: "handlePullRequestClosed" }
+  | { handler: "validation"; fn: "handleCiCompleted" }
+  | { handler: "revert"; fn: "handleDefaultBranchFailure" };
+
+/** Conclusions that count as a failed default-branch build (as in src/act/github/revert.ts). */
+const FAILING = new Set(["failure", "timed_out", "startup_failure"]);
 
 /** Which handler an event goes to, or null. Pure, for tests. */
 export function routeOfPrEvent(name: string, action: string | undefined): PrRoute | null {
@@ -18,12 +25,32 @@ export function routeOfPrEvent(name: string, action: string | undefined): PrRout
   return null;
 }
 
+interface CiSubject {
+  head_sha: string;
+  head_branch?: string | null;
+  conclusion?: string | null;
+  pull_requests?: Array<{ number: number }>;
+}
+
 interface CiPayload {
   sha?: string;
   state?: string;
-  check_suite?: { head_sha: string; pull_requests?: Array<{ number: number }> };
-  check_run?: { head_sha: string; pull_requests?: Array<{ number: number }> };
-  workflow_run?: { head_sha: string; pull_requests?: Array<{ number: number }> };
+  check_suite?: CiSubject;
+  check_run?: CiSubject & { check_suite?: { head_branch?: string | null } };
+  workflow_run?: CiSubject;
+  repository?: { default_branch?: string };
+}
+
+/**
+ * A failed check_suite / workflow_run on the default branch itself (not on a PR): the revert handler
+ * looks for an app update merged as that commit. Returns the arguments, or null.
+ */
+export function defaultBranchFailure(name: string, payload: CiPayload): { headSha: string; headBranch: string; conclusion: string; defaultBranch: string } | null {
+  const src = name === "check_suite" ? payload.check_suite : name === "workflow_run" ? payload.workflow_run : null;
+  const defaultBranch = payload.repository?.default_branch;
+  if (!src || !defaultBranch || !src.head_branch || src.head_branch !== defaultBranch) return null;
+  if (!src.conclusion || !FAILING.has(src.conclusion)) return null;
+  return { headSha: src.head_sha, headBranch: src.head_branch, conclusion: src.conclusion, defaultBranch };
 }
 
 /** Head commit and PR number of a CI event. */
@@ -50,6 +77,10 @@ export async function routePrEvent(name: string, payload: Record<string, unknown
   const { octokit, owner, repo, store, clock, log } = deps;
   if (route.handler === "records") {
     return handlePullRequestClosed({ octokit, owner, repo, payload: payload as unknown as PullRequestClosedArgs["payload"], store, clock, log });
+  }
+  const failure = defaultBranchFailure(name, payload as CiPayload);
+  if (failure) {
+    return handleDefaultBranchFailure({ octokit, owner, repo, defaultBranch: failure.defaultBranch, headBranch: failure.headBranch, headSha: failure.headSha, conclusion: failure.conclusion, store, clock, log });
   }
   const target = ciTarget(name, payload as CiPayload);
   if (!target) return null;

@@ -9,7 +9,8 @@ import { CONFIG_PATH, parseConfigYaml, type ConfigError, type ConfigLoadResult }
 import { defaultConfig, type CowabungaConfig } from "../config/schema.js";
 import type { Dependency, MaintenanceIssue } from "../model/index.js";
 import { assess } from "../assess/index.js";
-import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
+import { sharedEnrichment } from "../app/enrichment.js";
+import { runtimeInputs, type RuntimeMetricsStore } from "../act/runtime/metrics-store.js";
 import { scanRepository } from "../scan/index.js";
 import type { Manager, ScanResult } from "../scan/types.js";
 import { GitHubSource } from "../source/github.js";
@@ -64,7 +65,21 @@ export interface RunGitHubScanOptions {
   publicUrl?: string | null;
   /** Managers used to predict the files the scan reads (default: all). */
   managers?: readonly Manager[];
+  /** Runtime samples (health polls, pushed metrics): read into `AssessInputs.runtime`. */
+  runtime?: RuntimeMetricsStore;
+  /** Notifications after assess (alerts, digest). Failures are logged; they never fail the scan. */
+  notify?: ScanNotifier;
 }
+
+/** Sends the assessment's alerts; gets and returns the quiet-period log kept in scan_state.alerts_sent. */
+export type ScanNotifier = (input: {
+  octokit: GitHubOctokit;
+  ref: RepoRef;
+  assessment: Assessment;
+  config: CowabungaConfig;
+  sentLog: Readonly<Record<string, string>>;
+  log: AppLogger;
+}) => Promise<{ sentLog: Record<string, string>; sent?: number; suppressed?: number; errors?: string[] }>;
 
 export type ScanOutcome = "scanned" | "unchanged" | "duplicate" | "failed";
 
@@ -79,25 +94,25 @@ export interface ScanRunResult {
   issueNumbers?: Map<string, number>;
   configErrors?: ConfigError[];
   error?: string;
+  /** Manifests the scan parsed, and files read in the batched contents query. */
+  manifests?: number;
+  batchedFiles?: number;
 }
 
 /** Delivery ids remembered in scan_state, so a redelivery after a restart is still recognised. */
 export const PERSISTED_DELIVERIES = 50;
 
 // ---------------------------------------------------------------------------------------------
-// Default stages: src/enrich (enrichDependencies) and src/assess (assess).
+// Default stages: src/enrich (enrichDependencies) and src/assess (assess), with the process-wide
+// enrichment from the environment (COWABUNGA_OFFLINE, COWABUNGA_OSV_DB, COWABUNGA_REGISTRY_<ECOSYSTEM>):
+// one HttpClient and one OSV mirror index shared by every repository (src/app/enrichment.ts).
 
-export function defaultStages(): PipelineStages {
-  return {
-    async enrich({ scan, config, clock, log, octokit }) {
-      const out = await enrichDependencies(scan, { config, clock, log, ...(octokit ? { octokit: octokit as unknown as EnrichOptions["octokit"] } : {}) });
-      return { dependencies: out.dependencies, yanked: out.yanked };
-    },
-    async assess(inputs, { config, clock }) {
-      return assess(inputs, config, clock);
-    },
-  };
+export function defaultStages(log?: AppLogger): PipelineStages {
+  return sharedEnrichment(log).stages();
 }
+
+/** Kept for callers that want the assess stage alone. */
+export const assessStage: PipelineStages["assess"] = async (inputs, { config, clock }) => assess(inputs, config, clock);
 
 // ---------------------------------------------------------------------------------------------
 // Reads: predict what the scan will read, and read it with the config and CODEOWNERS in one batch.
@@ -274,7 +289,9 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     const fileSet = new Set(files);
     const managers = opts.managers ?? (await import("../scan/managers/index.js")).ALL_MANAGERS;
     const extras = [CONFIG_PATH, ...CODEOWNERS_PATHS].filter((p) => fileSet.has(p));
-    const texts = await source.prime([...predictScanReads(files, managers), ...extras]);
+    const batch = [...new Set([...predictScanReads(files, managers), ...extras])];
+    result.batchedFiles = batch.length;
+    const texts = await source.prime(batch);
 
     let configResult = opts.config ?? configFromText(texts.get(CONFIG_PATH));
     if (!opts.config && opts.loadConfig && /^\s*_extends\s*:/m.test(texts.get(CONFIG_PATH) ?? "")) configResult = await opts.loadConfig();
@@ -282,8 +299,9 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     result.configErrors = configResult.errors;
     store.setRetention(ref, config.retention);
 
-    const stages = opts.stages ?? defaultStages();
+    const stages = opts.stages ?? defaultStages(log);
     const scan = await scanRepository(source, { config, repoName: opts.repo, managers });
+    result.manifests = scan.manifests.length;
     const enriched = await stages.enrich({ scan, config, clock, log, octokit });
     const dependencies = Array.isArray(enriched) ? enriched : enriched.dependencies;
     const yanked = Array.isArray(enriched) ? undefined : enriched.yanked;
@@ -293,8 +311,26 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       diff = await fetchAddedLines(octokit, ref, trigger.before, head.sha, log);
     }
     const previousIssues = await store.getIssues(ref);
+    let runtime: AssessInputs["runtime"];
+    if (opts.runtime) {
+      try {
+        runtime = await runtimeInputs(opts.runtime, ref, clock());
+      } catch (err) {
+        log.warn({ repo: full, err: errorText(err) }, `runtime metrics of ${full} could not be read: ${errorText(err)}`);
+      }
+    }
     const assessment = await stages.assess(
-      { scan, dependencies, previousIssues, ...(yanked ? { yanked } : {}), ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}) },
+      {
+        scan,
+        dependencies,
+        previousIssues,
+        // The tree listing we already have: the documentation detector needs every path (READMEs), or a
+        // push's sparse textFiles would look like a repository without a README.
+        allFiles: files,
+        ...(yanked ? { yanked } : {}),
+        ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
+        ...(runtime && Object.keys(runtime).length > 0 ? { runtime } : {}),
+      },
       { config, clock },
     );
     result.assessment = assessment;
@@ -310,6 +346,18 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       acted = { ...acted, ...out.summary };
     }
 
+    let alertsSent: Record<string, string> | undefined;
+    if (opts.notify) {
+      try {
+        const prev = state?.alerts_sent && typeof state.alerts_sent === "object" ? (state.alerts_sent as Record<string, string>) : {};
+        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log });
+        alertsSent = n.sentLog;
+        acted = { ...acted, alerts_sent: n.sent ?? null, alerts_suppressed: n.suppressed ?? null, notify_errors: n.errors?.length ?? 0 };
+      } catch (err) {
+        log.warn({ repo: full, err: errorText(err) }, `notifications for ${full} failed: ${errorText(err)}`);
+      }
+    }
+
     await store.putScanState(ref, {
       ...(state ?? {}),
       tree_sha: head.treeSha,
@@ -322,6 +370,9 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       deliveries: rememberDelivery(state, trigger.deliveryId),
       known_labels: knownLabels,
       schedule: { cron: config.schedule.cron, timezone: config.schedule.timezone, jitter_minutes: config.schedule.jitter_minutes },
+      ...(alertsSent ? { alerts_sent: alertsSent } : {}),
+      // For the health poller: no GitHub read is needed to know what to poll.
+      health_targets: config.components.filter((c) => c.health_url).map((c) => ({ name: c.name, health_url: c.health_url })),
     });
     result.outcome = "scanned";
     return finish({

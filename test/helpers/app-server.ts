@@ -101,3 +101,22 @@ export async function startAppServer(opts: { gheHost: string; dataDir: string; e
     },
   };
 }
+
+/**
+ * Poll `check` until it is truthy or the deadline passes (the app works asynchronously after acking).
+ * The interval only paces the polling; the assertion is the condition, never the elapsed time.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, context: () => string = () => "", timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}${context()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

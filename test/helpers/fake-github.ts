@@ -302,6 +302,13 @@ export class FakeGitHub {
       return send(res, 201, { token: `ghs_fake_${m[1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {}, repository_selection: "all" });
     }
     if (path === "/app" && method === "GET") return send(res, 200, { id: 1, slug: "cowabunga-maintainer", name: "Cowabunga Maintainer", owner: { login: "acme" } });
+    if (path === "/app/installations" && method === "GET") {
+      return send(res, 200, paginate([this.installationJson()], q));
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/installation$/.exec(path)) && method === "GET") {
+      if (!this.repos.has(`${m[1]}/${m[2]}`.toLowerCase())) return send(res, 404, { message: "Not Found" });
+      return send(res, 200, this.installationJson());
+    }
     if (path === "/installation/repositories" && method === "GET") {
       const repositories = [...this.repos.values()].map((r) => this.repoJson(r));
       return send(res, 200, { total_count: repositories.length, repositories });
@@ -324,6 +331,11 @@ export class FakeGitHub {
       const sha = this.resolveRef(repo, m[1]!) ?? m[1]!;
       const runs = repo.checkRuns.get(sha) ?? [];
       return send(res, 200, { total_count: runs.length, check_runs: runs.map((r) => ({ ...r, head_sha: sha })) });
+    }
+    if ((m = /^GET \/commits\/([^/]+)\/pulls$/.exec(route))) {
+      const sha = this.resolveRef(repo, m[1]!) ?? m[1]!;
+      const list = this.pulls(repo).filter((p) => p.head.sha === sha || p.merge_commit_sha === sha);
+      return send(res, 200, list.map((p) => this.pullJson(repo, p)));
     }
     if ((m = /^GET \/commits\/([^/]+)\/check-suites$/.exec(route))) return send(res, 200, { total_count: 0, check_suites: [] });
     if ((m = /^GET \/commits\/([^/]+)\/status$/.exec(route))) return send(res, 200, { state: "success", statuses: [], total_count: 0, sha: m[1] });
@@ -487,6 +499,14 @@ export class FakeGitHub {
       if (pull) pull.labels = issue.labels;
       return send(res, 200, issue.labels.map((l) => ({ id: 1, name: l.name, color: "ededed" })));
     }
+    if ((m = /^DELETE \/issues\/(\d+)\/labels\/(.+)$/.exec(route))) {
+      const issue = repo.issues.find((i) => i.number === Number(m![1]));
+      if (!issue || !issue.labels.some((l) => l.name === m![2])) return send(res, 404, { message: "Label does not exist" });
+      issue.labels = issue.labels.filter((l) => l.name !== m![2]);
+      const pull = this.pulls(repo).find((p) => p.number === issue.number);
+      if (pull) pull.labels = issue.labels;
+      return send(res, 200, issue.labels.map((l) => ({ id: 1, name: l.name, color: "ededed" })));
+    }
     if ((m = /^GET \/issues\/(\d+)\/comments$/.exec(route))) {
       return send(res, 200, paginate(repo.comments.filter((c) => c.issue_number === Number(m![1])), q));
     }
@@ -558,7 +578,7 @@ export class FakeGitHub {
     if ((m = /^GET \/pulls\/(\d+)\/(commits|files)$/.exec(route))) {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
       if (!pull) return send(res, 404, { message: "Not Found" });
-      if (m[2] === "files") return send(res, 200, []);
+      if (m[2] === "files") return send(res, 200, paginate(this.changedFiles(repo, pull.base.sha, pull.head.sha), q));
       const c = repo.commits.get(pull.head.sha);
       return send(res, 200, c ? [{ ...this.commitJson(repo, c) }] : []);
     }
@@ -593,6 +613,74 @@ export class FakeGitHub {
     return merge;
   }
 
+  /** Files that differ between two commits (GitHub's pull-request files shape, without patches). */
+  private changedFiles(repo: FakeRepo, base: string, head: string): Array<Record<string, unknown>> {
+    const b = repo.commits.get(base);
+    const h = repo.commits.get(head);
+    if (!b || !h) return [];
+    const before = new Map(this.flatTree(repo, b.tree).map((e) => [e.path, e.sha]));
+    const after = new Map(this.flatTree(repo, h.tree).map((e) => [e.path, e.sha]));
+    const out: Array<Record<string, unknown>> = [];
+    for (const [path, sha] of after) {
+      if (before.get(path) === sha) continue;
+      out.push({ sha, filename: path, status: before.has(path) ? "modified" : "added", additions: 1, deletions: before.has(path) ? 1 : 0, changes: before.has(path) ? 2 : 1 });
+    }
+    for (const [path, sha] of before) if (!after.has(path)) out.push({ sha, filename: path, status: "removed", additions: 0, deletions: 1, changes: 1 });
+    return out;
+  }
+
+  /** The one installation of the app (id `installationId`), covering every fake repository. */
+  readonly installationId = 42;
+
+  installationJson(): Record<string, unknown> {
+    return {
+      id: this.installationId,
+      account: { login: [...this.repos.values()][0]?.owner ?? "acme", id: 1, type: "Organization" },
+      app_id: 1,
+      app_slug: "cowabunga-maintainer",
+      target_type: "Organization",
+      repository_selection: "all",
+      permissions: { contents: "write", issues: "write", pull_requests: "write", checks: "read", actions: "read" },
+      events: [],
+      suspended_at: null,
+      access_tokens_url: `http://${this.host}/api/v3/app/installations/${this.installationId}/access_tokens`,
+      repositories_url: `http://${this.host}/api/v3/installation/repositories`,
+      html_url: `http://${this.host}/settings/installations/${this.installationId}`,
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
+    };
+  }
+
+  /** The `repository` object of a webhook payload. */
+  webhookRepository(fullName: string): Record<string, unknown> {
+    const repo = this.repo(fullName);
+    return { ...this.repoJson(repo), owner: { login: repo.owner, name: repo.owner, id: 1, type: "Organization" } };
+  }
+
+  /** The `head_commit` / commits part of a push payload between two commits of the default branch. */
+  pushPayload(fullName: string, before: string, after: string): Record<string, unknown> {
+    const repo = this.repo(fullName);
+    const b = repo.commits.get(before);
+    const a = repo.commits.get(after);
+    if (!a) throw new Error(`no commit ${after}`);
+    const changes = b ? this.changedFiles(repo, before, after) : [];
+    const pick = (status: string): string[] => changes.filter((c) => c.status === status).map((c) => String(c.filename));
+    const commit = { id: a.sha, tree_id: a.tree, message: a.message, timestamp: a.author.date, added: pick("added"), modified: pick("modified"), removed: pick("removed"), author: { name: "t", email: "t@example.com" } };
+    return {
+      ref: `refs/heads/${repo.default_branch}`,
+      before,
+      after,
+      created: false,
+      deleted: false,
+      forced: false,
+      commits: [commit],
+      head_commit: commit,
+      repository: this.webhookRepository(fullName),
+      installation: { id: this.installationId },
+      sender: { login: "alice", type: "User" },
+    };
+  }
+
   pulls(repo: FakeRepo): FakePull[] {
     return (repo as FakeRepo & { pullList?: FakePull[] }).pullList ?? [];
   }
@@ -616,6 +704,8 @@ export class FakeGitHub {
 
   private resolveRef(repo: FakeRepo, ref: string): string | undefined {
     if (repo.commits.has(ref)) return ref;
+    // As on GitHub, HEAD names the default branch's head.
+    if (ref === "HEAD") return repo.refs.get(`heads/${repo.default_branch}`);
     return repo.refs.get(`heads/${ref}`) ?? repo.refs.get(ref.replace(/^refs\//, "")) ?? repo.refs.get(`tags/${ref}`);
   }
 
