@@ -2,8 +2,6 @@
  * Docker manager: base images of Dockerfiles / Containerfiles (`FROM`, `COPY --from=`) and the
  * `services.*.image` of docker-compose files.
  */
-import { isAlias, isScalar } from "yaml";
-import type { Document } from "yaml";
 import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ScanWarning } from "../types.js";
 import {
   baseName,
@@ -12,6 +10,7 @@ import {
   getNode,
   getPair,
   imageDependency,
+  isYScalar,
   kindOf,
   lineOf,
   mapEntries,
@@ -341,12 +340,8 @@ export function parseDotEnv(content: string): VariableScope {
   return vars;
 }
 
-function resolveAlias(node: unknown, doc: Document.Parsed): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
 function extractCompose(file: string, content: string, ctx: ExtractContext | undefined): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "docker");
+  const { docs, warnings } = parseYaml(file, content, "docker");
   const deps: ExtractedDependency[] = [];
   const imagesBuilt: string[] = [];
   const envPath = dirOf(file) === "." ? ".env" : `${dirOf(file)}/.env`;
@@ -356,21 +351,22 @@ function extractCompose(file: string, content: string, ctx: ExtractContext | und
     if (doc.contents === null) continue;
     const servicesPair = getPair(doc.contents, "services");
     const services = servicesPair?.value;
-    if (services === undefined || services === null || (isScalar(services) && services.value === null)) continue;
+    if (services === undefined || services === null || (isYScalar(services) && services.value === null)) continue;
     const entries = mapEntries(services);
     if (entries.length === 0 && kindOf(services) !== "a map") {
       warnings.push({
         file,
-        line: lineOf(servicesPair?.key, lines),
+        line: lineOf(servicesPair?.key),
         manager: "docker",
         message: `"services" should be a map of service definitions, found ${kindOf(services)}`,
       });
       continue;
     }
     for (const { key, value } of entries) {
-      const imageNode = resolveAlias(getNode(value, "image"), doc);
+      // Aliases are resolved by the YAML tree: `image: *img` gives the anchored scalar.
+      const imageNode = getNode(value, "image");
       if (imageNode === undefined) continue;
-      const line = lineOf(imageNode, lines);
+      const line = lineOf(imageNode);
       const raw = scalarText(imageNode);
       if (raw === null) {
         warnings.push({ file, line, manager: "docker", message: `services.${clip(key)}.image should be a string, found ${kindOf(imageNode)}` });

@@ -5,7 +5,6 @@
  * dependency_type is "build" for everything: actions and CI images run the pipeline, they are not
  * shipped (Renovate calls them depType "action" / "docker"; our enum has no such value).
  */
-import { isScalar, isSeq } from "yaml";
 import type { ExtractedDependency, Manager, ManagerResult } from "../types.js";
 import {
   GHA_EXPRESSION,
@@ -16,6 +15,8 @@ import {
   getNode,
   getPair,
   imageDependency,
+  isYScalar,
+  isYSeq,
   kindOf,
   lineOf,
   mapEntries,
@@ -97,7 +98,7 @@ export function parseUses(value: string, ctx: UsesContext): { dep: ExtractedDepe
 }
 
 function extractWorkflowOrAction(file: string, content: string): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "github-actions");
+  const { docs, warnings } = parseYaml(file, content, "github-actions");
   const deps: ExtractedDependency[] = [];
   const warn = (line: number | null, message: string): void => {
     warnings.push({ file, line, manager: "github-actions", message });
@@ -105,20 +106,20 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
   const isAction = ACTION.test(baseName(file));
 
   const addUses = (node: unknown, where: string): void => {
-    const line = lineOf(node, lines);
+    const line = lineOf(node);
     const text = scalarText(node);
     if (text === null) {
       warn(line, `${where}.uses should be a string, found ${kindOf(node)}`);
       return;
     }
-    const comment = isScalar(node) && typeof node.comment === "string" ? node.comment : null;
+    const comment = isYScalar(node) ? node.comment : null;
     const { dep, warning } = parseUses(text, { file, line, comment });
     if (warning) warn(line, `${where}: ${warning}`);
     if (dep) deps.push(dep);
   };
 
   const addImage = (node: unknown, where: string): void => {
-    const line = lineOf(node, lines);
+    const line = lineOf(node);
     const text = scalarText(node);
     if (text === null) {
       warn(line, `${where} should be a string, found ${kindOf(node)}`);
@@ -133,7 +134,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
   };
 
   const addSteps = (stepsNode: unknown, where: string, stepsLine: number | null): void => {
-    if (stepsNode === undefined || (isScalar(stepsNode) && stepsNode.value === null)) return;
+    if (stepsNode === undefined || (isYScalar(stepsNode) && stepsNode.value === null)) return;
     const steps = asSeq(stepsNode);
     if (!steps) {
       warn(stepsLine, `${where}.steps should be a list, found ${kindOf(stepsNode)}`);
@@ -164,14 +165,14 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
     const valueNodes = new Map<string, unknown>();
     for (const e of entries) {
       // Renovate keeps string and number inputs only.
-      if (!isScalar(e.value) || (typeof e.value.value !== "string" && typeof e.value.value !== "number")) continue;
+      if (!isYScalar(e.value) || (typeof e.value.value !== "string" && typeof e.value.value !== "number")) continue;
       const text = scalarText(e.value);
       if (text === null) continue;
       values.set(e.key, text.trim());
       valueNodes.set(e.key, e.value);
     }
     const action = usesText.trim().replace(/@.*$/, "");
-    const usesLine = lineOf(usesNode, lines);
+    const usesLine = lineOf(usesNode);
     for (const k of known) {
       let name = k.name;
       if (k.nameFrom !== undefined) {
@@ -181,7 +182,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       }
       const value = values.get(k.input) ?? "";
       if (value === "" && k.optional) continue;
-      const line = value !== "" ? lineOf(valueNodes.get(k.input), lines) : usesLine;
+      const line = value !== "" ? lineOf(valueNodes.get(k.input)) : usesLine;
       const base = { file, line, package_manager: "github-actions" as const, dependency_type: "build" as const };
       const notes = [`\`${k.input}\` input of ${action}${k.tool ? ` (${k.tool})` : ""}`];
       if (k.image && value !== "") {
@@ -215,16 +216,16 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
 
   /** `runs-on:` labels naming GitHub-hosted runner images (`ubuntu-22.04`), Renovate's github-runners deps. */
   const addRunners = (node: unknown): void => {
-    const labels = isScalar(node) ? [node] : isSeq(node) ? node.items : [];
+    const labels = isYScalar(node) ? [node] : isYSeq(node) ? node.items : [];
     for (const label of labels) {
-      if (!isScalar(label) || typeof label.value !== "string") continue;
+      if (!isYScalar(label) || typeof label.value !== "string") continue;
       const runner = parseRunnerLabel(label.value);
       if (!runner) continue;
       const notes = ["GitHub-hosted runner image (runs-on); no datasource, listed only"];
       if (runner.deprecated) notes.push(`${runner.os}-${runner.version} is deprecated by GitHub`);
       deps.push(
         baseDependency(
-          { file, line: lineOf(label, lines), package_manager: "github-actions", dependency_type: "build" },
+          { file, line: lineOf(label), package_manager: "github-actions", dependency_type: "build" },
           { name: runner.os, datasource: "none", current_value: runner.version, skip_reason: "github-hosted runner", notes },
         ),
       );
@@ -239,11 +240,11 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       if (!runsPair) continue;
       const runs = runsPair.value;
       if (mapEntries(runs).length === 0 && kindOf(runs) !== "a map") {
-        warn(pairLine(runsPair, lines), `runs should be a map, found ${kindOf(runs)}`);
+        warn(pairLine(runsPair), `runs should be a map, found ${kindOf(runs)}`);
         continue;
       }
       const stepsPair = getPair(runs, "steps");
-      addSteps(stepsPair?.value, "runs", pairLine(stepsPair, lines));
+      addSteps(stepsPair?.value, "runs", pairLine(stepsPair));
       const image = getNode(runs, "image");
       const imageText = scalarText(image);
       // `image: Dockerfile` builds a local Dockerfile, scanned by the docker manager.
@@ -255,13 +256,13 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
     const jobs = jobsPair.value;
     const jobEntries = mapEntries(jobs);
     if (jobEntries.length === 0 && kindOf(jobs) !== "a map") {
-      warn(pairLine(jobsPair, lines), `jobs should be a map, found ${kindOf(jobs)}`);
+      warn(pairLine(jobsPair), `jobs should be a map, found ${kindOf(jobs)}`);
       continue;
     }
     for (const { key, value: job, keyNode } of jobEntries) {
       const where = `jobs.${clip(key, 40)}`;
       if (mapEntries(job).length === 0 && kindOf(job) !== "a map") {
-        warn(lineOf(keyNode, lines), `${where} should be a map, found ${kindOf(job)}`);
+        warn(lineOf(keyNode), `${where} should be a map, found ${kindOf(job)}`);
         continue;
       }
       const runsOn = getNode(job, "runs-on");
@@ -269,10 +270,10 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       const uses = getNode(job, "uses");
       if (uses !== undefined) addUses(uses, where);
       const stepsPair = getPair(job, "steps");
-      addSteps(stepsPair?.value, where, pairLine(stepsPair, lines));
+      addSteps(stepsPair?.value, where, pairLine(stepsPair));
       const container = getNode(job, "container");
       if (container !== undefined) {
-        if (isScalar(container)) addImage(container, `${where}.container`);
+        if (isYScalar(container)) addImage(container, `${where}.container`);
         else {
           const image = getNode(container, "image");
           if (image !== undefined) addImage(image, `${where}.container.image`);
@@ -282,10 +283,10 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       if (servicesPair) {
         const services = mapEntries(servicesPair.value);
         if (services.length === 0 && kindOf(servicesPair.value) !== "a map") {
-          warn(pairLine(servicesPair, lines), `${where}.services should be a map, found ${kindOf(servicesPair.value)}`);
+          warn(pairLine(servicesPair), `${where}.services should be a map, found ${kindOf(servicesPair.value)}`);
         }
         for (const svc of services) {
-          const image = isScalar(svc.value) ? svc.value : getNode(svc.value, "image");
+          const image = isYScalar(svc.value) ? svc.value : getNode(svc.value, "image");
           if (image !== undefined) addImage(image, `${where}.services.${clip(svc.key, 40)}.image`);
         }
       }

@@ -4,8 +4,6 @@
  * `image: repo:tag` strings, the same heuristic as Renovate's helm-values manager).
  */
 import semver from "semver";
-import { isMap, isPair, isScalar, isSeq } from "yaml";
-import type { LineCounter } from "yaml";
 import type { ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
 import {
   asSeq,
@@ -16,6 +14,9 @@ import {
   getNode,
   getPair,
   imageDependency,
+  isYMap,
+  isYScalar,
+  isYSeq,
   kindOf,
   lineOf,
   pairLine,
@@ -48,20 +49,19 @@ export function helmVersionOf(constraint: string): string {
 function chartDependencies(
   file: string,
   depsNode: unknown,
-  lines: LineCounter,
   keyLine: number | null,
   warnings: ScanWarning[],
 ): ExtractedDependency[] {
   const out: ExtractedDependency[] = [];
-  if (depsNode === undefined || (isScalar(depsNode) && depsNode.value === null)) return out;
+  if (depsNode === undefined || (isYScalar(depsNode) && depsNode.value === null)) return out;
   const seq = asSeq(depsNode);
   if (!seq) {
     warnings.push({ file, line: keyLine, manager: "helm", message: `"dependencies" should be a list, found ${kindOf(depsNode)}` });
     return out;
   }
   seq.items.forEach((item, i) => {
-    const line = lineOf(item, lines);
-    if (!isMap(item)) {
+    const line = lineOf(item);
+    if (!isYMap(item)) {
       warnings.push({ file, line, manager: "helm", message: `dependencies[${i}] should be a map, found ${kindOf(item)}` });
       return;
     }
@@ -72,7 +72,7 @@ function chartDependencies(
     }
     const version = scalarText(getNode(item, "version")) ?? "";
     const repository = (scalarText(getNode(item, "repository")) ?? "").trim();
-    const base = { file, line: lineOf(getPair(item, "name")?.key, lines) ?? line, package_manager: "helm" as const, dependency_type: "prod" as const };
+    const base = { file, line: lineOf(getPair(item, "name")?.key) ?? line, package_manager: "helm" as const, dependency_type: "prod" as const };
     const fields = { name, datasource: "helm" as const, current_value: version, version: helmVersionOf(version) };
     if (repository === "") {
       out.push(baseDependency(base, { ...fields, skip_reason: "no repository" }));
@@ -110,17 +110,17 @@ function chartDependencies(
 }
 
 function extractChart(file: string, content: string, primary: boolean): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "helm");
+  const { docs, warnings } = parseYaml(file, content, "helm");
   const deps: ExtractedDependency[] = [];
   const meta: ManifestMeta = { primary };
   const doc = docs[0];
   const root = doc?.contents ?? null;
-  if (root === null || (isScalar(root) && root.value === null)) {
+  if (root === null || (isYScalar(root) && root.value === null)) {
     if (primary && warnings.length === 0) warnings.push({ file, line: 1, manager: "helm", message: "empty chart file" });
     return { deps, warnings, meta };
   }
-  if (!isMap(root)) {
-    warnings.push({ file, line: lineOf(root, lines), manager: "helm", message: `expected a map at the top level, found ${kindOf(root)}` });
+  if (!isYMap(root)) {
+    warnings.push({ file, line: lineOf(root), manager: "helm", message: `expected a map at the top level, found ${kindOf(root)}` });
     return { deps, warnings, meta };
   }
   if (primary) {
@@ -132,7 +132,7 @@ function extractChart(file: string, content: string, primary: boolean): ManagerR
     if (description) meta.description = description;
   }
   const depsPair = getPair(root, "dependencies");
-  deps.push(...chartDependencies(file, depsPair?.value, lines, pairLine(depsPair, lines), warnings));
+  deps.push(...chartDependencies(file, depsPair?.value, pairLine(depsPair), warnings));
   return { deps, warnings, meta };
 }
 
@@ -144,29 +144,28 @@ const IMAGE_KEY = /image$/i;
 
 function stringValue(node: unknown): string | null {
   // Only real strings (and numbers for tags): `image: true` is not an image.
-  if (!isScalar(node)) return null;
+  if (!isYScalar(node)) return null;
   if (typeof node.value === "string") return node.value;
   if (typeof node.value === "number") return scalarText(node);
   return null;
 }
 
 function extractValues(file: string, content: string): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "helm");
+  const { docs, warnings } = parseYaml(file, content, "helm");
   const deps: ExtractedDependency[] = [];
   const base = (line: number | null) => ({ file, line, package_manager: "helm" as const, dependency_type: "prod" as const });
 
   const visit = (node: unknown, depth: number): void => {
     if (depth > 64) return;
-    if (isSeq(node)) {
+    if (isYSeq(node)) {
       for (const item of node.items) visit(item, depth + 1);
       return;
     }
-    if (!isMap(node)) return;
+    if (!isYMap(node)) return;
     for (const pair of node.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       const value = pair.value;
-      if (IMAGE_KEY.test(key) && isMap(value) && getNode(value, "repository") !== undefined) {
+      if (IMAGE_KEY.test(key) && isYMap(value) && getNode(value, "repository") !== undefined) {
         const repository = stringValue(getNode(value, "repository"));
         const registry = stringValue(getNode(value, "registry"));
         const tagNode = getNode(value, "tag") ?? getNode(value, "version");
@@ -176,7 +175,7 @@ function extractValues(file: string, content: string): ManagerResult {
           visit(value, depth + 1);
           continue;
         }
-        const line = lineOf(getNode(value, "repository"), lines);
+        const line = lineOf(getNode(value, "repository"));
         const name = registry && registry.trim() !== "" ? `${registry.replace(/\/+$/, "")}/${repository}` : repository;
         if (TEMPLATE.test(name) || (tag !== null && TEMPLATE.test(tag))) {
           deps.push(imageDependency(name, base(line), "template variable").dep);
@@ -192,9 +191,9 @@ function extractValues(file: string, content: string): ManagerResult {
         deps.push(dep);
         continue;
       }
-      if (IMAGE_KEY.test(key) && isScalar(value) && typeof value.value === "string") {
+      if (IMAGE_KEY.test(key) && isYScalar(value) && typeof value.value === "string") {
         const text = value.value.trim();
-        const line = lineOf(value, lines);
+        const line = lineOf(value);
         if (TEMPLATE.test(text)) {
           if (/[:@]/.test(text)) deps.push(imageDependency(text, base(line), "template variable").dep);
           continue;

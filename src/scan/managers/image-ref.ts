@@ -1,12 +1,12 @@
 /**
  * Shared helpers of the infrastructure managers (docker, github-actions, helm, zarf, uds):
  * - container image references (`registry/repo:tag@sha256:...`) and their ExtractedDependency;
- * - small YAML AST helpers (line numbers, typed access, parse warnings) built on the `yaml` package.
+ * - small YAML tree helpers (line numbers, typed access) over ./yaml-ast.ts (js-yaml fast path, `yaml` fallback).
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
-import type { Document, Node as YamlNode, Pair, YAMLMap, YAMLSeq } from "yaml";
+import { isYMap, isYScalar, isYSeq } from "./yaml-ast.js";
+import type { YMap, YNode, YPair, YScalar, YSeq } from "./yaml-ast.js";
 import type { DependencyType } from "../../model/index.js";
-import type { ExtractedDependency, PackageManager, ScanWarning } from "../types.js";
+import type { ExtractedDependency, PackageManager } from "../types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Image references
@@ -210,54 +210,29 @@ export function baseName(path: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// YAML helpers (the `yaml` package AST; never regex over a document)
+// YAML helpers over the line-annotated tree of ./yaml-ast.ts (js-yaml fast path, `yaml` fallback;
+// never regex over a document)
 // ---------------------------------------------------------------------------------------------
 
-export interface ParsedYaml {
-  docs: Document.Parsed[];
-  lines: LineCounter;
-  warnings: ScanWarning[];
-}
+export { parseYaml, isYMap, isYScalar, isYSeq } from "./yaml-ast.js";
+export type { ParsedYaml, YDoc, YMap, YNode, YPair, YScalar, YSeq } from "./yaml-ast.js";
 
-/** Parse every document of a YAML stream; syntax errors become warnings with their line. */
-export function parseYaml(file: string, content: string, manager: PackageManager): ParsedYaml {
-  const lines = new LineCounter();
-  const warnings: ScanWarning[] = [];
-  let docs: Document.Parsed[] = [];
-  try {
-    docs = parseAllDocuments(content, { lineCounter: lines, uniqueKeys: true }) as Document.Parsed[];
-  } catch (err) {
-    warnings.push({ file, line: null, manager, message: `cannot parse YAML: ${String(err)}` });
-    return { docs: [], lines, warnings };
-  }
-  if (!Array.isArray(docs)) docs = [];
-  for (const doc of docs) {
-    for (const e of doc.errors) {
-      const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
-      warnings.push({ file, line, manager, message: `invalid YAML: ${e.message.split("\n")[0]}` });
-    }
-  }
-  return { docs, lines, warnings };
-}
-
-export function lineOf(node: unknown, lines: LineCounter): number | null {
-  if (node && typeof node === "object" && "range" in node) {
-    const range = (node as YamlNode).range;
-    if (range) return lines.linePos(range[0]).line;
-  }
+/** 1-based line where a node starts; null for anything that is not a node. */
+export function lineOf(node: unknown): number | null {
+  if (isYScalar(node) || isYMap(node) || isYSeq(node)) return node.line;
   return null;
 }
 
-/** A key/value pair of a map by string key. */
-export function getPair(map: unknown, key: string): Pair<unknown, unknown> | undefined {
-  if (!isMap(map)) return undefined;
+/** A key/value pair of a map by string key (the first one). */
+export function getPair(map: unknown, key: string): YPair | undefined {
+  if (!isYMap(map)) return undefined;
   for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item;
+    if (String(item.key.value) === key) return item;
   }
   return undefined;
 }
 
-export function getNode(map: unknown, key: string): unknown {
+export function getNode(map: unknown, key: string): YNode | undefined {
   return getPair(map, key)?.value ?? undefined;
 }
 
@@ -266,42 +241,38 @@ export function getNode(map: unknown, key: string): unknown {
  * not 1.1). Null for non-scalars and null values.
  */
 export function scalarText(node: unknown): string | null {
-  if (!isScalar(node)) return null;
-  if (node.value === null || node.value === undefined) return null;
+  if (!isYScalar(node)) return null;
+  if (node.value === null) return null;
   if (typeof node.value === "string") return node.value;
-  if (typeof node.source === "string" && node.source !== "") return node.source;
+  if (node.source !== null && node.source !== "") return node.source;
   return String(node.value);
 }
 
-export function asMap(node: unknown): YAMLMap<unknown, unknown> | null {
-  return isMap(node) ? (node as YAMLMap<unknown, unknown>) : null;
+export function asMap(node: unknown): YMap | null {
+  return isYMap(node) ? node : null;
 }
 
-export function asSeq(node: unknown): YAMLSeq<unknown> | null {
-  return isSeq(node) ? (node as YAMLSeq<unknown>) : null;
+export function asSeq(node: unknown): YSeq | null {
+  return isYSeq(node) ? node : null;
 }
 
 /** Map entries with string keys, in order. */
-export function mapEntries(map: unknown): Array<{ key: string; keyNode: unknown; value: unknown }> {
-  if (!isMap(map)) return [];
-  const out: Array<{ key: string; keyNode: unknown; value: unknown }> = [];
-  for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key)) out.push({ key: String(item.key.value), keyNode: item.key, value: item.value });
-  }
-  return out;
+export function mapEntries(map: unknown): Array<{ key: string; keyNode: YScalar; value: YNode }> {
+  if (!isYMap(map)) return [];
+  return map.items.map((item) => ({ key: String(item.key.value), keyNode: item.key, value: item.value }));
 }
 
 /** Human name of a node's kind for shape warnings. */
 export function kindOf(node: unknown): string {
   if (node === undefined) return "missing";
-  if (isMap(node)) return "a map";
-  if (isSeq(node)) return "a list";
-  if (isScalar(node)) return node.value === null ? "null" : `a ${typeof node.value}`;
+  if (isYMap(node)) return "a map";
+  if (isYSeq(node)) return "a list";
+  if (isYScalar(node)) return node.value === null ? "null" : `a ${typeof node.value}`;
   return "an unsupported node";
 }
 
 /** Line of a map key, falling back to the value's line. */
-export function pairLine(pair: Pair<unknown, unknown> | undefined, lines: LineCounter): number | null {
+export function pairLine(pair: YPair | undefined): number | null {
   if (!pair) return null;
-  return lineOf(pair.key, lines) ?? lineOf(pair.value, lines);
+  return lineOf(pair.key) ?? lineOf(pair.value);
 }

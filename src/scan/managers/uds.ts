@@ -2,7 +2,6 @@
  * UDS manager: `uds-bundle.yaml`. Each `packages[*]` is a Zarf package pulled from an OCI
  * `repository` at `ref` (datasource docker), or built from a local `path`.
  */
-import { isMap, isScalar } from "yaml";
 import type { ExtractedDependency, Manager, ManagerResult, ManifestMeta } from "../types.js";
 import {
   ZARF_TEMPLATE,
@@ -13,6 +12,8 @@ import {
   dirOf,
   getNode,
   getPair,
+  isYMap,
+  isYScalar,
   kindOf,
   lineOf,
   pairLine,
@@ -27,7 +28,7 @@ const UDS_BUNDLE = /^uds-bundle\.ya?ml$/;
 const VARIABLE = /\$\{|\{\{/;
 
 function extractBundle(file: string, content: string): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "uds");
+  const { docs, warnings } = parseYaml(file, content, "uds");
   const deps: ExtractedDependency[] = [];
   // A bundle assembles components; it is not a component root itself (bundles/dev/cpu, bundles/latest/gpu...).
   const meta: ManifestMeta = { primary: false };
@@ -35,12 +36,12 @@ function extractBundle(file: string, content: string): ManagerResult {
     warnings.push({ file, line, manager: "uds", message });
   };
   const root = docs[0]?.contents ?? null;
-  if (root === null || (isScalar(root) && root.value === null)) {
+  if (root === null || (isYScalar(root) && root.value === null)) {
     if (warnings.length === 0) warn(1, "empty uds-bundle.yaml");
     return { deps, warnings, meta };
   }
-  if (!isMap(root)) {
-    warn(lineOf(root, lines), `expected a map at the top level, found ${kindOf(root)}`);
+  if (!isYMap(root)) {
+    warn(lineOf(root), `expected a map at the top level, found ${kindOf(root)}`);
     return { deps, warnings, meta };
   }
   const metadata = getNode(root, "metadata");
@@ -55,12 +56,12 @@ function extractBundle(file: string, content: string): ManagerResult {
   if (!packagesPair) return { deps, warnings, meta };
   const packages = asSeq(packagesPair.value);
   if (!packages) {
-    warn(pairLine(packagesPair, lines), `packages should be a list, found ${kindOf(packagesPair.value)}`);
+    warn(pairLine(packagesPair), `packages should be a list, found ${kindOf(packagesPair.value)}`);
     return { deps, warnings, meta };
   }
   packages.items.forEach((pkg, i) => {
-    const line = lineOf(pkg, lines);
-    if (!isMap(pkg)) {
+    const line = lineOf(pkg);
+    if (!isYMap(pkg)) {
       warn(line, `packages[${i}] should be a map, found ${kindOf(pkg)}`);
       return;
     }

@@ -3,8 +3,6 @@
  * `components[*].charts[*]` (helm repo, OCI, git or local chart), `components[*].repos[]` (git
  * repositories) and `components[*].import.url` (OCI skeleton packages).
  */
-import { isMap, isScalar } from "yaml";
-import type { LineCounter } from "yaml";
 import type { DatasourceName, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
 import {
   ZARF_TEMPLATE,
@@ -16,6 +14,8 @@ import {
   getNode,
   getPair,
   imageDependency,
+  isYMap,
+  isYScalar,
   kindOf,
   lineOf,
   mapEntries,
@@ -89,7 +89,6 @@ function extractCharts(
   chartsNode: unknown,
   where: string,
   keyLine: number | null,
-  lines: LineCounter,
   warnings: ScanWarning[],
   imported: boolean,
 ): ExtractedDependency[] {
@@ -100,9 +99,9 @@ function extractCharts(
     return out;
   }
   seq.items.forEach((chart, i) => {
-    const line = lineOf(chart, lines);
+    const line = lineOf(chart);
     const w = `${where}.charts[${i}]`;
-    if (!isMap(chart)) {
+    if (!isYMap(chart)) {
       warnings.push({ file, line, manager: "zarf", message: `${w} should be a map, found ${kindOf(chart)}` });
       return;
     }
@@ -180,19 +179,19 @@ function extractCharts(
 }
 
 function extractZarf(file: string, content: string): ManagerResult {
-  const { docs, lines, warnings } = parseYaml(file, content, "zarf");
+  const { docs, warnings } = parseYaml(file, content, "zarf");
   const deps: ExtractedDependency[] = [];
   const meta: ManifestMeta = { primary: true };
   const warn = (line: number | null, message: string): void => {
     warnings.push({ file, line, manager: "zarf", message });
   };
   const root = docs[0]?.contents ?? null;
-  if (root === null || (isScalar(root) && root.value === null)) {
+  if (root === null || (isYScalar(root) && root.value === null)) {
     if (warnings.length === 0) warn(1, "empty zarf.yaml");
     return { deps, warnings, meta };
   }
-  if (!isMap(root)) {
-    warn(lineOf(root, lines), `expected a map at the top level, found ${kindOf(root)}`);
+  if (!isYMap(root)) {
+    warn(lineOf(root), `expected a map at the top level, found ${kindOf(root)}`);
     return { deps, warnings, meta };
   }
   const metadata = getNode(root, "metadata");
@@ -208,19 +207,19 @@ function extractZarf(file: string, content: string): ManagerResult {
   if (!componentsPair) return { deps, warnings, meta };
   const components = asSeq(componentsPair.value);
   if (!components) {
-    warn(pairLine(componentsPair, lines), `components should be a list, found ${kindOf(componentsPair.value)}`);
+    warn(pairLine(componentsPair), `components should be a list, found ${kindOf(componentsPair.value)}`);
     return { deps, warnings, meta };
   }
   components.items.forEach((component, ci) => {
     const cname = scalarText(getNode(component, "name"));
     const where = `components[${ci}]${cname ? ` (${clip(cname, 40)})` : ""}`;
-    if (!isMap(component)) {
-      warn(lineOf(component, lines), `${where} should be a map, found ${kindOf(component)}`);
+    if (!isYMap(component)) {
+      warn(lineOf(component), `${where} should be a map, found ${kindOf(component)}`);
       return;
     }
     for (const { key, value, keyNode } of mapEntries(component)) {
-      const keyLine = lineOf(keyNode, lines);
-      if (value === null || (isScalar(value) && value.value === null)) continue;
+      const keyLine = lineOf(keyNode);
+      if (value === null || (isYScalar(value) && value.value === null)) continue;
       if (key === "images") {
         const images = asSeq(value);
         if (!images) {
@@ -228,9 +227,9 @@ function extractZarf(file: string, content: string): ManagerResult {
           continue;
         }
         for (const img of images.items) {
-          const line = lineOf(img, lines);
+          const line = lineOf(img);
           const text = scalarText(img);
-          if (text === null || !isScalar(img)) {
+          if (text === null || !isYScalar(img)) {
             warn(line, `${where}.images entry should be a string, found ${kindOf(img)}`);
             continue;
           }
@@ -240,7 +239,7 @@ function extractZarf(file: string, content: string): ManagerResult {
           deps.push(dep);
         }
       } else if (key === "charts") {
-        deps.push(...extractCharts(file, value, where, keyLine, lines, warnings, getNode(component, "import") !== undefined));
+        deps.push(...extractCharts(file, value, where, keyLine, warnings, getNode(component, "import") !== undefined));
       } else if (key === "repos") {
         const repos = asSeq(value);
         if (!repos) {
@@ -248,7 +247,7 @@ function extractZarf(file: string, content: string): ManagerResult {
           continue;
         }
         for (const repo of repos.items) {
-          const line = lineOf(repo, lines);
+          const line = lineOf(repo);
           const text = scalarText(repo);
           if (text === null) {
             warn(line, `${where}.repos entry should be a string, found ${kindOf(repo)}`);
@@ -261,7 +260,7 @@ function extractZarf(file: string, content: string): ManagerResult {
       } else if (key === "import") {
         const url = scalarText(getNode(value, "url"));
         if (url !== null && url.startsWith("oci://")) {
-          const line = lineOf(getNode(value, "url"), lines);
+          const line = lineOf(getNode(value, "url"));
           const skip = ZARF_TEMPLATE.test(url) ? ZARF_SKIP : null;
           const { dep, warning } = imageDependency(url.slice("oci://".length), { file, line, package_manager: "zarf", dependency_type: "prod" }, skip);
           if (warning) warn(line, `${where}.import.url: ${warning}`);

@@ -1,12 +1,12 @@
 import semver from "semver";
-import { parse as parseYaml } from "yaml";
+import { parseYamlData } from "../yaml-ast.js";
 import { dedupePackages, isRecord, type LockedPackage, type LockfileParse } from "./types.js";
 
 /** pnpm-lock.yaml: lockfileVersion 5.x (`/name/1.0.0_peer`), 6.x/7.x (`/name@1.0.0(peer)`), 9.x (`name@1.0.0`). */
 export function parsePnpmLock(file: string, content: string): LockfileParse {
   let doc: unknown;
   try {
-    doc = parseYaml(content, { maxAliasCount: 1000 });
+    doc = parseYamlData(content, { maxAliasCount: 1000 });
   } catch (e) {
     return { ok: false, message: `invalid YAML: ${(e as Error).message.split("\n")[0]}`, line: yamlErrorLine(e) };
   }
@@ -113,7 +113,7 @@ export type PnpmWorkspaceParse = { ok: true; workspace: PnpmWorkspace } | { ok: 
 export function parsePnpmWorkspace(content: string): PnpmWorkspaceParse {
   let doc: unknown;
   try {
-    doc = parseYaml(content, { maxAliasCount: 1000 });
+    doc = parseYamlData(content, { maxAliasCount: 1000 });
   } catch (e) {
     return { ok: false, message: `invalid YAML: ${(e as Error).message.split("\n")[0]}`, line: yamlErrorLine(e) };
   }

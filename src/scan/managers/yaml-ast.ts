@@ -1,0 +1,473 @@
+/**
+ * A small, line-annotated YAML tree for the infrastructure managers (docker compose, github-actions,
+ * helm, zarf, uds), with a fast front-end and a faithful fallback.
+ *
+ * Fast path: js-yaml's loader (`loadAll` with a `listener`). Every node of the stream passes through
+ * js-yaml's composeNode, which calls the listener on open and on close. On close we:
+ * - replace each scalar result by a unique token string ("\0<n>") whose table entry is a YScalar with
+ *   its value (YAML 1.2 core schema types), its source text, its 1-based line and the comment that
+ *   follows it on the same line (`uses: org/a@<sha> # v4.1.0`);
+ * - turn each mapping / sequence result into a YMap / YSeq (cached per object, so an alias shares its
+ *   anchor's node and nothing is expanded).
+ * Mapping keys are tokens too, so js-yaml does not see duplicate keys itself: we detect them, and any
+ * duplicate, any js-yaml error or anything unexpected sends the file to the fallback.
+ *
+ * Fallback: the `yaml` package (parseAllDocuments + LineCounter + uniqueKeys), the parser this module
+ * used before, converted to the same tree. It gives the same warnings (message and line) as before for
+ * broken files and tolerates what js-yaml rejects (unknown tags such as `!reference`).
+ *
+ * Why: cold (before the JIT has warmed up) the `yaml` package costs ~5× more CPU than js-yaml for the
+ * same files; for the scan of a repository the YAML parse was about half of the whole run.
+ */
+import { CORE_SCHEMA, Type, load, loadAll } from "js-yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments } from "yaml";
+import type { Document, Node as YamlNode } from "yaml";
+import type { PackageManager, ScanWarning } from "../types.js";
+
+export type ScalarValue = string | number | boolean | null;
+
+export interface YScalar {
+  readonly kind: "scalar";
+  /** Value under the YAML 1.2 core schema: "1.10" → 1.1, "true" → true, "" / "~" / "null" → null. */
+  value: ScalarValue;
+  /** Source text of a plain scalar that is not a string ("1.10"); otherwise null. */
+  source: string | null;
+  /** 1-based line where the scalar starts. */
+  line: number;
+  /** Text after `#` on the scalar's own line (without the `#`), for single-line scalars. */
+  comment: string | null;
+}
+
+export interface YPair {
+  key: YScalar;
+  value: YNode;
+}
+
+export interface YMap {
+  readonly kind: "map";
+  items: YPair[];
+  /** 1-based line where the map starts (its first key, or `{`). */
+  line: number;
+}
+
+export interface YSeq {
+  readonly kind: "seq";
+  items: YNode[];
+  /** 1-based line where the sequence starts (its first `-`, or `[`). */
+  line: number;
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+export interface YDoc {
+  /** Root node; null for an empty document. */
+  contents: YNode | null;
+}
+
+export interface ParsedYaml {
+  docs: YDoc[];
+  warnings: ScanWarning[];
+  /** Which parser produced the tree: "fast" (js-yaml) or "fallback" (`yaml` package). */
+  parser: "fast" | "fallback";
+}
+
+export function isYScalar(node: unknown): node is YScalar {
+  return typeof node === "object" && node !== null && (node as { kind?: unknown }).kind === "scalar";
+}
+export function isYMap(node: unknown): node is YMap {
+  return typeof node === "object" && node !== null && (node as { kind?: unknown }).kind === "map";
+}
+export function isYSeq(node: unknown): node is YSeq {
+  return typeof node === "object" && node !== null && (node as { kind?: unknown }).kind === "seq";
+}
+
+/** Parse every document of a YAML stream; syntax errors become warnings with their line. */
+export function parseYaml(file: string, content: string, manager: PackageManager): ParsedYaml {
+  const fast = parseFast(content);
+  if (fast !== null) return { docs: fast, warnings: [], parser: "fast" };
+  return parseFallback(file, content, manager);
+}
+
+/** Parse with js-yaml only; null when the fallback is needed (syntax error, duplicate key, ...). */
+export function parseFast(content: string): YDoc[] | null {
+  const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+  const builder = new FastBuilder(text);
+  try {
+    const results = loadAll(text, null, {
+      schema: SCHEMA,
+      listener: function (this: unknown, event: "open" | "close", state: unknown) {
+        builder.event(event, state as LoaderState);
+      },
+    });
+    const docs: YDoc[] = [];
+    for (const r of results) {
+      if (r === null || r === undefined) {
+        docs.push({ contents: null });
+        continue;
+      }
+      const node = builder.nodeOf(r, 1);
+      if (node === null) return null;
+      docs.push({ contents: node });
+    }
+    return docs;
+  } catch {
+    // A YAMLException (syntax error, unknown tag, nesting limit), a FallbackSignal (duplicate key,
+    // empty list entry, ...) or a bug of ours: the faithful parser decides.
+    return null;
+  }
+}
+
+/**
+ * Plain data of a single-document YAML file (lockfiles), fast: js-yaml (YAML 1.2 core schema + merge
+ * keys; aliases are shared, never expanded). On any js-yaml error the `yaml` package decides, so a
+ * broken file throws the same error as before (with `linePos`) and what `yaml` tolerates still loads.
+ */
+export function parseYamlData(content: string, options: { maxAliasCount?: number } = {}): unknown {
+  try {
+    return load(content, { schema: SCHEMA });
+  } catch {
+    // logLevel "error": `yaml` would print its warnings (unknown tags) on stderr.
+    return parse(content, { maxAliasCount: options.maxAliasCount ?? 1000, logLevel: "error" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path (js-yaml + listener)
+// ---------------------------------------------------------------------------------------------
+
+/** js-yaml's merge key type (`<<`), added to the core schema: YAML 1.2 core + merge keys. */
+const MERGE = new Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" });
+const SCHEMA = CORE_SCHEMA.extend({ implicit: [MERGE] });
+
+/** The parts of js-yaml's loader state the listener reads (js-yaml 4 `lib/loader.js` State). */
+interface LoaderState {
+  input: string;
+  position: number;
+  line: number;
+  kind: string | null;
+  result: unknown;
+  tag: string | null;
+  anchor: string | null;
+  anchorMap: Record<string, unknown>;
+}
+
+class FallbackSignal extends Error {}
+
+const TOKEN_MARK = "\u0000";
+
+class FastBuilder {
+  private readonly input: string;
+  // Open nodes, as parallel stacks: frame id, position and 0-based line when opened (the position
+  // may precede spaces, comments and node properties).
+  private readonly stackId: number[] = [];
+  private readonly stackPos: number[] = [];
+  private readonly stackLine: number[] = [];
+  private nextFrame = 0;
+  /** token string → index into scalars / tokenFrame. */
+  private readonly tokens = new Map<string, number>();
+  private readonly scalars: YScalar[] = [];
+  /** Frame that composed each token (to tell a map's own keys from merged ones). */
+  private readonly tokenFrame: number[] = [];
+  private lastToken: string | null = null;
+  private readonly collections = new WeakMap<object, YMap | YSeq>();
+
+  constructor(input: string) {
+    this.input = input;
+  }
+
+  event(event: "open" | "close", state: LoaderState): void {
+    if (event === "open") {
+      this.stackId.push(this.nextFrame++);
+      this.stackPos.push(state.position);
+      this.stackLine.push(state.line);
+      return;
+    }
+    const id = this.stackId.pop();
+    const pos = this.stackPos.pop();
+    const line0 = this.stackLine.pop();
+    if (id === undefined || pos === undefined || line0 === undefined) throw new FallbackSignal("unbalanced listener events");
+    const depth = this.stackId.length;
+    const parent = depth > 0 ? this.stackId[depth - 1] : -1;
+    const result = state.result;
+    if (state.kind === "scalar") {
+      // A block mapping that turned out to be a lone scalar keeps the token its child just made.
+      // (A raw string equal to a token, from a hostile "\u0000..." escape, fails this test.)
+      if (result === this.lastToken && this.tokenFrame[this.scalars.length - 1] === id) return;
+      const token = this.scalarToken(pos, line0, state, result, parent);
+      state.result = token;
+      // An alias of this anchor must give the token, not the raw value stored before this event.
+      if (state.anchor !== null && Object.prototype.hasOwnProperty.call(state.anchorMap, state.anchor)) {
+        state.anchorMap[state.anchor] = token;
+      }
+      return;
+    }
+    // An alias (js-yaml leaves kind null): its result is the anchored token or collection.
+    if (typeof result === "string") return;
+    if (result !== null && typeof result === "object" && !this.collections.has(result)) {
+      const line = this.contentStart(pos, line0).line;
+      if (state.kind === "mapping" && !Array.isArray(result)) this.buildMap(result as Record<string, unknown>, id, line);
+      else if (state.kind === "sequence" && Array.isArray(result)) this.buildSeq(result, line);
+    }
+  }
+
+  /** The YNode for a js-yaml result (token, collection or null). Null when it cannot be mapped. */
+  nodeOf(value: unknown, fallbackLine: number): YNode | null {
+    if (value === null || value === undefined) return nullScalar(fallbackLine);
+    if (typeof value === "string") {
+      const i = this.tokens.get(value);
+      return i === undefined ? null : this.scalars[i];
+    }
+    if (typeof value === "object") {
+      const known = this.collections.get(value);
+      if (known) return known;
+      // A collection js-yaml made without a close event (a pair inside a flow sequence: `[a: 1]`).
+      if (Array.isArray(value)) return this.buildSeq(value, fallbackLine);
+      return this.buildMap(value as Record<string, unknown>, -1, fallbackLine);
+    }
+    return null;
+  }
+
+  private buildSeq(arr: unknown[], line: number): YSeq {
+    const seq: YSeq = { kind: "seq", items: [], line };
+    this.collections.set(arr, seq);
+    for (const item of arr) {
+      // An empty entry (`-` alone) has no event to give its line: let the `yaml` package place it.
+      if (item === null) throw new FallbackSignal("empty sequence entry");
+      const node = this.nodeOf(item, line);
+      if (node === null) throw new FallbackSignal("unmapped sequence item");
+      seq.items.push(node);
+    }
+    if (seq.items.length > 0 && seq.items[0].line < line) seq.line = seq.items[0].line;
+    return seq;
+  }
+
+  private buildMap(obj: Record<string, unknown>, frameId: number, line: number): YMap {
+    const map: YMap = { kind: "map", items: [], line };
+    this.collections.set(obj, map);
+    const pairs: Array<{ pair: YPair; own: boolean }> = [];
+    const explicit = new Set<string>();
+    let mergedCount = 0;
+    for (const k of Object.keys(obj)) {
+      const ki = this.tokens.get(k);
+      // Non-scalar keys (js-yaml stringifies them): skipped, as the managers only read string keys.
+      if (ki === undefined) continue;
+      const key = this.scalars[ki];
+      const value = this.nodeOf(obj[k], key.line);
+      if (value === null) throw new FallbackSignal("unmapped map value");
+      const own = frameId < 0 || this.tokenFrame[ki] === frameId;
+      if (own) {
+        const name = keyString(key);
+        // Duplicate keys: the `yaml` package reports them with their line; let it.
+        if (explicit.has(name)) throw new FallbackSignal("duplicate key");
+        explicit.add(name);
+      } else mergedCount++;
+      pairs.push({ pair: { key, value }, own });
+    }
+    map.items = mergedCount === 0 ? pairs.map((p) => p.pair) : applyMerge(pairs, explicit);
+    return map;
+  }
+
+  private scalarToken(pos: number, line0: number, state: LoaderState, value: unknown, parent: number): string {
+    const { pos: start, line } = this.contentStart(pos, line0);
+    const end = state.position;
+    let v: ScalarValue;
+    if (value === null || typeof value === "string" || typeof value === "boolean") v = value;
+    else if (typeof value === "number") v = value;
+    else throw new FallbackSignal("unexpected scalar type");
+    const input = this.input;
+    let source: string | null = null;
+    if (typeof v !== "string") {
+      const raw = input.slice(start, end).trimEnd();
+      source = raw.includes("\n") ? null : raw;
+    }
+    // Trailing comment: same line only, and only when the scalar ended on its starting line.
+    let comment: string | null = null;
+    if (state.line + 1 === line) {
+      let i = end;
+      let ch = input.charCodeAt(i);
+      while (ch === 0x20 || ch === 0x09) ch = input.charCodeAt(++i);
+      if (ch === 0x23 /* # */ && i > start) {
+        const prev = input.charCodeAt(i - 1);
+        if (prev === 0x20 || prev === 0x09) {
+          let j = i + 1;
+          while (j < input.length) {
+            const c = input.charCodeAt(j);
+            if (c === 0x0a || c === 0x0d) break;
+            j++;
+          }
+          comment = input.slice(i + 1, j);
+        }
+      }
+    }
+    const index = this.scalars.length;
+    const token = `${TOKEN_MARK}${index}`;
+    this.tokens.set(token, index);
+    this.scalars.push({ kind: "scalar", value: v, source, line, comment });
+    this.tokenFrame.push(parent);
+    this.lastToken = token;
+    return token;
+  }
+
+  /**
+   * Where the node's content starts: skip spaces, line breaks, comments and node properties
+   * (`&anchor`, `!tag`) from the position the node was opened at. Returns a 1-based line.
+   */
+  private contentStart(pos: number, line0: number): { pos: number; line: number } {
+    const input = this.input;
+    let i = pos;
+    let line = line0 + 1;
+    let atSpace = true;
+    for (;;) {
+      const ch = input.charCodeAt(i);
+      if (ch === 0x20 || ch === 0x09) {
+        i++;
+        atSpace = true;
+      } else if (ch === 0x0a) {
+        i++;
+        line++;
+        atSpace = true;
+      } else if (ch === 0x0d) {
+        i++;
+        if (input.charCodeAt(i) === 0x0a) i++;
+        line++;
+        atSpace = true;
+      } else if (ch === 0x23 && atSpace) {
+        while (i < input.length && input.charCodeAt(i) !== 0x0a && input.charCodeAt(i) !== 0x0d) i++;
+      } else if ((ch === 0x26 || ch === 0x21) && atSpace) {
+        // Anchor or tag: skip to the next white space.
+        while (i < input.length) {
+          const c = input.charCodeAt(i);
+          if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+          i++;
+        }
+        atSpace = false;
+      } else {
+        return { pos: i, line };
+      }
+    }
+  }
+}
+
+/**
+ * Pairs of a map holding merged entries (`<<: *base`), in document order (merged entries sit where
+ * the `<<` key was): explicit keys win, then the first merged source that has the key.
+ */
+function applyMerge(pairs: ReadonlyArray<{ pair: YPair; own: boolean }>, explicit: ReadonlySet<string>): YPair[] {
+  const out: YPair[] = [];
+  const seen = new Set<string>();
+  for (const p of pairs) {
+    const name = keyString(p.pair.key);
+    if (!p.own && (explicit.has(name) || seen.has(name))) continue;
+    seen.add(name);
+    out.push(p.pair);
+  }
+  return out;
+}
+
+function keyString(key: YScalar): string {
+  return key.value === null ? "" : typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
+}
+
+function nullScalar(line: number): YScalar {
+  return { kind: "scalar", value: null, source: null, line, comment: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallback (`yaml` package)
+// ---------------------------------------------------------------------------------------------
+
+export function parseFallback(file: string, content: string, manager: PackageManager): ParsedYaml {
+  const lines = new LineCounter();
+  const warnings: ScanWarning[] = [];
+  let parsed: Document.Parsed[] = [];
+  try {
+    parsed = parseAllDocuments(content, { lineCounter: lines, uniqueKeys: true }) as Document.Parsed[];
+  } catch (err) {
+    warnings.push({ file, line: null, manager, message: `cannot parse YAML: ${String(err)}` });
+    return { docs: [], warnings, parser: "fallback" };
+  }
+  if (!Array.isArray(parsed)) parsed = [];
+  const docs: YDoc[] = [];
+  for (const doc of parsed) {
+    for (const e of doc.errors) {
+      const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
+      warnings.push({ file, line, manager, message: `invalid YAML: ${e.message.split("\n")[0]}` });
+    }
+    const conv = new FallbackConverter(doc, lines);
+    docs.push({ contents: doc.contents === null ? null : conv.convert(doc.contents, 1, 0) });
+  }
+  return { docs, warnings, parser: "fallback" };
+}
+
+class FallbackConverter {
+  private readonly cache = new Map<unknown, YNode>();
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private lineOf(node: unknown, dflt: number): number {
+    const range = (node as YamlNode | null)?.range;
+    return range ? this.lines.linePos(range[0]).line : dflt;
+  }
+
+  convert(node: unknown, dfltLine: number, depth: number): YNode {
+    if (depth > 200) return nullScalar(dfltLine);
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      return target === undefined ? nullScalar(this.lineOf(node, dfltLine)) : this.convert(target, dfltLine, depth + 1);
+    }
+    const cached = this.cache.get(node);
+    if (cached) return cached;
+    if (isScalar(node)) {
+      const v = node.value;
+      const value: ScalarValue =
+        v === undefined || v === null
+          ? null
+          : typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+            ? v
+            : String(v);
+      const out: YScalar = {
+        kind: "scalar",
+        value,
+        source: typeof value !== "string" && typeof node.source === "string" && node.source !== "" ? node.source : null,
+        line: this.lineOf(node, dfltLine),
+        comment: typeof node.comment === "string" ? node.comment : null,
+      };
+      this.cache.set(node, out);
+      return out;
+    }
+    if (isSeq(node)) {
+      const out: YSeq = { kind: "seq", items: [], line: this.lineOf(node, dfltLine) };
+      this.cache.set(node, out);
+      for (const item of node.items) out.items.push(this.convert(item, out.line, depth + 1));
+      return out;
+    }
+    if (isMap(node)) {
+      const out: YMap = { kind: "map", items: [], line: this.lineOf(node, dfltLine) };
+      this.cache.set(node, out);
+      const pairs: Array<{ pair: YPair; own: boolean }> = [];
+      const explicit = new Set<string>();
+      let merged = false;
+      for (const item of node.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = this.convert(item.key, out.line, depth + 1) as YScalar;
+        if (item.key.source === "<<" && item.key.type === "PLAIN") {
+          // Merge key: `<<: *base` or `<<: [*a, *b]`.
+          const v = this.convert(item.value, key.line, depth + 1);
+          for (const src of isYSeq(v) ? v.items : [v]) {
+            if (isYMap(src)) for (const pair of src.items) pairs.push({ pair, own: false });
+          }
+          merged = true;
+          continue;
+        }
+        explicit.add(keyString(key));
+        const value = item.value === null ? nullScalar(key.line) : this.convert(item.value, key.line, depth + 1);
+        pairs.push({ pair: { key, value }, own: true });
+      }
+      out.items = merged ? applyMerge(pairs, explicit) : pairs.map((p) => p.pair);
+      return out;
+    }
+    return nullScalar(this.lineOf(node, dfltLine));
+  }
+}
