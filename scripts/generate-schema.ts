@@ -1,12 +1,14 @@
 /**
  * Writes schema/<entity>.schema.json (JSON Schema draft 2020-12) for every model entity, from the zod
- * schemas in src/model, plus the config file's schema. Run `npm run schema` after changing a schema;
+ * schemas in src/model, plus the config file's schema and the JSON report document's
+ * (src/act/report/json.ts). Run `npm run schema` after changing a schema;
  * test/schema/schema-files.test.ts fails while the committed files are stale.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
+import { ReportDocument } from "../src/act/report/json.js";
 import { CowabungaConfig } from "../src/config/schema.js";
 import {
   ComponentHealth,
@@ -28,6 +30,7 @@ const ENTITIES: Record<string, [string, z.ZodType, "input" | "output"]> = {
   test_result: ["TestResult", TestResult, "output"],
   risk_level: ["RiskLevel", RiskLevel, "output"],
   cowabunga_config: ["CowabungaConfig (.github/cowabunga.yml)", CowabungaConfig, "input"],
+  report: ["ReportDocument (cowabunga report --format json; GET /api/v1/repos/{owner}/{repo}/reports/json)", ReportDocument, "output"],
 };
 
 /** The generated files, name → exact text (2-space JSON, trailing newline). */

@@ -79,8 +79,12 @@ export function healthSignals(comp: ScannedComponent, deps: readonly Dependency[
   const s: Partial<Record<HealthSignal, number>> = {};
   const open = ctx.issues.filter((i) => isOpenIssue(i) && i.affected_components.includes(comp.name));
   const checked = deps.filter((d) => !d.skip_reason);
-  if (checked.length > 0) {
-    const penalty = open.filter((i) => i.type === "security").reduce((sum, i) => sum + SECURITY_PENALTY[i.severity], 0);
+  // Only dependencies whose advisories were actually checked are evidence of "no known vulnerability";
+  // offline without a mirror, a range without a lockfile or a failed query gives no security signal.
+  // An open security issue is evidence too (of the opposite), so it keeps the signal present.
+  const openSecurity = open.filter((i) => i.type === "security");
+  if (checked.some((d) => d.advisories_checked) || openSecurity.length > 0) {
+    const penalty = openSecurity.reduce((sum, i) => sum + SECURITY_PENALTY[i.severity], 0);
     s.security = clamp01(1 - penalty);
   }
   const looked = checked.filter((d) => d.lookup.status === "ok");
@@ -130,13 +134,19 @@ export function healthScore(signals: Partial<Record<HealthSignal, number>>): num
 
 /**
  * unknown: no signal at all; critical: an open critical issue or score < 0.5; warning: score below
- * thresholds.component_health or an open high issue; healthy otherwise.
+ * thresholds.component_health or an open high issue; healthy otherwise, but only with `evidence`
+ * (a signal other than "issues"): "no open issue found" alone is missing data, so it stays unknown.
  */
-export function componentStatus(score: number | null, open: readonly MaintenanceIssue[], threshold: number): HealthStatus {
+export function componentStatus(score: number | null, open: readonly MaintenanceIssue[], threshold: number, evidence = true): HealthStatus {
   if (score === null) return "unknown";
   if (open.some((i) => i.severity === "critical") || score < CRITICAL_SCORE) return "critical";
   if (score < threshold || open.some((i) => i.severity === "high")) return "warning";
-  return "healthy";
+  return evidence ? "healthy" : "unknown";
+}
+
+/** Whether the signals hold evidence beyond the issue count (see componentStatus). */
+export function hasHealthEvidence(signals: Partial<Record<HealthSignal, number>>): boolean {
+  return (Object.keys(signals) as HealthSignal[]).some((k) => k !== "issues");
 }
 
 export function assessComponentHealth(comp: ScannedComponent, ctx: HealthContext): ComponentHealth {
@@ -155,7 +165,7 @@ export function assessComponentHealth(comp: ScannedComponent, ctx: HealthContext
     name: comp.name,
     version: comp.version || "unknown",
     type: comp.type,
-    status: componentStatus(score, open, ctx.config.thresholds.component_health),
+    status: componentStatus(score, open, ctx.config.thresholds.component_health, hasHealthEvidence(signals)),
     health_score: score ?? 0,
     last_health_check: ctx.now.toISOString(),
     uptime_percentage: pct(rt.uptime_percentage, "", comp.name, quiet),

@@ -11,6 +11,7 @@ import { defaultConfig, type CowabungaConfig, type RegistriesConfig } from "../c
 import type { Dependency } from "../model/index.js";
 import type { DatasourceName, ExtractedDependency, ScanResult, ScanWarning } from "../scan/types.js";
 import {
+  ecosystemForDatasource,
   findVulnerabilities,
   OsvOfflineIndex,
   OsvOnlineSource,
@@ -18,7 +19,7 @@ import {
   type DependencyVulnerabilities,
   type VulnerabilityQuery,
 } from "./advisories/index.js";
-import { breakingChangesFromNotes, majorsCrossed } from "./breaking.js";
+import { breakingChangesFromChangelog, breakingChangesFromNotes, fetchChangelog, majorsCrossed, notesCoverRange, type ChangelogFile } from "./breaking.js";
 import { checkCompatibility, type RuntimeMeta } from "./compatibility.js";
 import { createDatasources, normalizePypiName, type Datasources, type OctokitLike, type ReleaseNote } from "./datasources/index.js";
 import { parseGithubRepo } from "./datasources/github.js";
@@ -39,7 +40,15 @@ import {
 import { versioningFor } from "./versioning/index.js";
 
 export { pickLatest, classifyUpdate, assessUpdateRisk, isAutoUpdateSafe, nextReviewDate, MANY_RELEASES, MANY_MINORS } from "./update.js";
-export { breakingChangesFromNotes, breakingLinesOf, majorsCrossed, versionFromTag } from "./breaking.js";
+export {
+  breakingChangesFromChangelog,
+  breakingChangesFromNotes,
+  breakingLinesOf,
+  changelogSections,
+  fetchChangelog,
+  majorsCrossed,
+  versionFromTag,
+} from "./breaking.js";
 export { checkCompatibility, checkNodeEngines, checkRequiresPython, checkRustVersion } from "./compatibility.js";
 
 type Registries = z.infer<typeof RegistriesConfig>;
@@ -255,6 +264,15 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   // 2. Advisories for direct dependencies with a concrete version, and transitive lockfile packages.
   const advisorySource = await resolveAdvisorySource(opts, registries, trusted, warnings);
+  // An offline mirror without any record of an ecosystem cannot vouch for that ecosystem's packages.
+  const uncovered = new Map<string, number>();
+  const covered = (datasource: DatasourceName): boolean => {
+    if (!(advisorySource instanceof OsvOfflineIndex)) return true;
+    const eco = ecosystemForDatasource(datasource);
+    if (!eco || advisorySource.hasEcosystem(eco)) return true;
+    uncovered.set(eco, (uncovered.get(eco) ?? 0) + 1);
+    return false;
+  };
   const directKeys = new Set<string>();
   const vulnQueries: VulnerabilityQuery[] = [];
   const vulnIndexOfDep = new Map<ExtractedDependency, number>();
@@ -262,7 +280,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     directKeys.add(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
     if (d.skip_reason) continue;
     const version = concreteVersion(d, versioningFor(d.datasource));
-    if (!version) continue;
+    if (!version || !covered(d.datasource)) continue;
     vulnIndexOfDep.set(d, vulnQueries.length);
     vulnQueries.push({ datasource: d.datasource, name: d.name, version });
   }
@@ -272,8 +290,12 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
     if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
     seenLocked.add(`${k}\u0000${l.version}`);
+    if (!covered(l.datasource)) continue;
     transitive.push({ ...l, q: vulnQueries.length });
     vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
+  }
+  for (const [eco, n] of uncovered) {
+    warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${n} ${eco} package(s) were not checked`));
   }
   let vulns: DependencyVulnerabilities[] = [];
   if (advisorySource && vulnQueries.length > 0) {
@@ -306,6 +328,26 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
         return null;
       });
       notesCache.set(key, p);
+    }
+    return p;
+  };
+
+  // CHANGELOG fallback: read once per repository per run, through the injected Octokit (the same
+  // installation's access; not cached across runs or installations, as the repository may be private).
+  const changelogCache = new Map<string, Promise<ChangelogFile | null>>();
+  const changelogFor = (sourceUrl: string | null): Promise<ChangelogFile | null> => {
+    const octokit = opts.octokit;
+    if (offline || !octokit || !sourceUrl || !/^https:\/\/github\.com\//i.test(sourceUrl)) return Promise.resolve(null);
+    const repo = parseGithubRepo(sourceUrl);
+    if (!repo) return Promise.resolve(null);
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    let p = changelogCache.get(key);
+    if (!p) {
+      p = limit(() => fetchChangelog(octokit, repo.owner, repo.repo)).catch((err: unknown) => {
+        warnings.push(toWarning(null, `changelog of ${repo.owner}/${repo.repo} could not be read: ${errorText(err)}`));
+        return null;
+      });
+      changelogCache.set(key, p);
     }
     return p;
   };
@@ -356,6 +398,10 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       if (hasUpdate && latest) {
         const notes = await notesFor(result.source_url);
         if (notes) breaking = breakingChangesFromNotes(notes, current, latest.version, versioning, d.name);
+        if (breaking.length === 0 && !notesCoverRange(notes, current, latest.version, versioning, d.name)) {
+          const changelog = await changelogFor(result.source_url);
+          if (changelog) breaking = breakingChangesFromChangelog(changelog.text, current, latest.version, versioning).map((l) => `${changelog.path} ${l}`);
+        }
         if (breaking.length === 0 && (updateType === "major" || zeroMinor)) breaking = majorsCrossed(current, latest.version, versioning);
       }
       const compatibility = hasUpdate
@@ -460,5 +506,6 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     source_url: null,
     lookup: { status: "skipped", reason: "not looked up" },
     skip_reason: d.skip_reason,
+    advisories_checked: v?.checked ?? false,
   };
 }

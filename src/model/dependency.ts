@@ -79,6 +79,12 @@ export const Dependency = z.object({
   advisories: z.array(AdvisoryRef).default([]),
   source_url: z.string().nullable().default(null),
   lookup: LookupStatus.default({ status: "skipped", reason: "not looked up" }),
+  /**
+   * True when an advisory source answered for this exact version (zero advisories then means "none
+   * known"); false when advisories were not checked (offline without a mirror for the ecosystem, a range
+   * without a lockfile, a failed query). Health counts only checked dependencies as evidence of safety.
+   */
+  advisories_checked: z.boolean().default(false),
   /** Why this dependency cannot be looked up or updated (local path, git URL, variable). */
   skip_reason: z.string().nullable().default(null),
 });

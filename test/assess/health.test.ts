@@ -86,6 +86,86 @@ describe("component health", () => {
   });
 });
 
+describe("component health when advisories were not checked", () => {
+  // Offline without a mirror: the registry was not asked and OSV was not asked either.
+  const unchecked = { ...ok, lookup: { status: "unknown" as const, reason: "offline mode: the registry was not asked" }, update_type: "unknown" as const, cve_ids: [], advisories_checked: false };
+  const readme = new Map([["src/api/README.md", "# api\n\nThe API service.\n"]]);
+
+  it("gives no security signal when no dependency was checked, so the component is not healthy", () => {
+    const deps = [makeDependency({ ...unchecked, name: "a" }), makeDependency({ ...unchecked, name: "b" })];
+    const a = assess(makeInputs({ dependencies: deps }), config(), () => NOW);
+    const c = a.components[0];
+    expect(c.score_breakdown.security).toBeUndefined();
+    expect(c.status).toBe("unknown");
+    expect(c.health_score).toBe(0);
+    expect(a.system.overall_status).toBe("warning"); // no component with known health
+  });
+
+  it("keeps 'no open issue' alone from making a component healthy", () => {
+    const deps = [makeDependency({ ...unchecked, name: "a" })];
+    const a = assess(makeInputs({ dependencies: deps, textFiles: readme, allFiles: ["src/api/README.md", "src/api/pyproject.toml"] }), config(), () => NOW);
+    const c = a.components[0];
+    // The README was read, so the issues signal exists (nothing wrong found), but it is the only one.
+    expect(c.score_breakdown).toEqual({ issues: 1 });
+    expect(c.health_score).toBe(1);
+    expect(c.status).toBe("unknown");
+  });
+
+  it("still reports problems found when the only signal is the issue count", () => {
+    expect(componentStatus(0.6, [], 0.7, false)).toBe("warning");
+    expect(componentStatus(0.95, [makeIssue({ severity: "high" })], 0.7, false)).toBe("warning");
+    expect(componentStatus(0.95, [makeIssue({ severity: "critical" })], 0.7, false)).toBe("critical");
+    expect(componentStatus(0.95, [], 0.7, false)).toBe("unknown");
+  });
+
+  it("counts only the checked dependencies when some were checked (mixed)", () => {
+    const deps = [
+      makeDependency({ ...ok, name: "checked", cve_ids: [], advisories_checked: true }),
+      makeDependency({ ...ok, name: "range-without-lockfile", cve_ids: [], advisories_checked: false }),
+    ];
+    const a = assess(makeInputs({ dependencies: deps }), config(), () => NOW);
+    const c = a.components[0];
+    expect(c.score_breakdown).toEqual({ security: 1, issues: 1, freshness: 1 });
+    expect(c.status).toBe("healthy");
+  });
+
+  it("uses freshness, not security, when lookups worked but advisories were not checked", () => {
+    const deps = [makeDependency({ ...ok, name: "a", cve_ids: [], advisories_checked: false, update_type: "major" })];
+    const a = assess(makeInputs({ dependencies: deps }), config(), () => NOW);
+    const c = a.components[0];
+    expect(c.score_breakdown.security).toBeUndefined();
+    expect(c.score_breakdown.freshness).toBe(0);
+    expect(c.status).not.toBe("healthy");
+  });
+
+  it("keeps the security signal while a security issue is open, even when nothing was checked this run", () => {
+    const previous = assess(
+      makeInputs({ dependencies: [makeDependency({ ...ok, name: "requests", advisories: [makeAdvisory({ score: 7.5 })] })] }),
+      config(),
+      () => NOW,
+    );
+    const open = previous.issues.filter((i) => i.type === "security");
+    expect(open).toHaveLength(1);
+    // Offline run later: the dependency is there but unchecked; the open issue carries over.
+    const later = assess(
+      makeInputs({ dependencies: [makeDependency({ ...unchecked, name: "requests" })], previousIssues: previous.issues }),
+      config(),
+      () => NOW,
+    );
+    const c = later.components[0];
+    expect(later.issues.filter((i) => i.type === "security" && i.status === "open")).toHaveLength(1);
+    expect(c.score_breakdown.security).toBe(1 - 0.35);
+    expect(c.status).toBe("warning");
+    // A later run that did check (upgraded, no advisory) resolves it.
+    const fixed = assess(
+      makeInputs({ dependencies: [makeDependency({ ...ok, name: "requests", version: "2.32.3", cve_ids: [], advisories_checked: true })], previousIssues: later.issues }),
+      config(),
+      () => NOW,
+    );
+    expect(fixed.issues.find((i) => i.type === "security")?.status).toBe("resolved");
+  });
+});
+
 describe("system health", () => {
   it("takes the root component's version, config maintenance facts and the last record", () => {
     const scan = makeScan([makeComponent({ name: "root", path: ".", version: "0.14.0", type: "infrastructure", manifests: ["zarf.yaml"] }), makeComponent()]);

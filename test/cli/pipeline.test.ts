@@ -86,6 +86,53 @@ describe("cowabunga scan --offline", () => {
   });
 });
 
+describe("table order with registry data", () => {
+  it("lists vulnerable first, then outdated (major before minor), then up-to-date, not by name", async () => {
+    nock.disableNetConnect();
+    const npmDoc = (name: string, versions: string[]) => ({
+      name,
+      "dist-tags": { latest: versions.at(-1) },
+      versions: Object.fromEntries(versions.map((v) => [v, {}])),
+      time: Object.fromEntries(versions.map((v, i) => [v, `202${3 + i}-01-01T00:00:00Z`])),
+    });
+    const npm = nock("http://127.0.0.1:4873")
+      .get("/aaa-current")
+      .reply(200, npmDoc("aaa-current", ["1.0.0"]))
+      .get("/mmm-minor")
+      .reply(200, npmDoc("mmm-minor", ["1.0.0", "1.1.0"]))
+      .get("/zzz-major")
+      .reply(200, npmDoc("zzz-major", ["1.0.0", "2.0.0"]));
+    const pypi = nock("http://127.0.0.1:4874")
+      .get("/pypi/example-pkg/json")
+      .reply(200, { info: { name: "example-pkg", version: "2.3.0" }, releases: { "2.3.0": [{ upload_time_iso_8601: "2024-01-01T00:00:00Z", yanked: false }] } });
+    try {
+      const repo = path.join(tmp, "ordering");
+      await fs.mkdir(repo, { recursive: true });
+      await fs.writeFile(path.join(repo, "package.json"), JSON.stringify({ name: "ordering", dependencies: { "aaa-current": "1.0.0", "mmm-minor": "1.0.0", "zzz-major": "1.0.0" } }));
+      await fs.writeFile(path.join(repo, "requirements.txt"), "example-pkg==2.3.0\n");
+      const io = memoryIO();
+      const code = await runCli(
+        ["node", "cowabunga", "scan", repo, "--registry", "npm=http://127.0.0.1:4873", "--registry", "pypi=http://127.0.0.1:4874", "--osv-db", mirror],
+        { io, clock },
+      );
+      expect(code, io.err).toBe(0);
+      npm.done();
+      pypi.done();
+      const rows = io.out.split("\n");
+      const header = rows.findIndex((l) => l.startsWith("COMPONENT  PACKAGE"));
+      expect(header).toBeGreaterThan(-1);
+      const order = rows
+        .slice(header + 2)
+        .filter((l) => l.trim() !== "")
+        .map((l) => l.split(/\s+/)[1]);
+      expect(order.slice(0, 4)).toEqual(["example-pkg", "zzz-major", "mmm-minor", "aaa-current"]);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  });
+});
+
 describe("--fail-on", () => {
   it("exits 1 when an open issue is at the severity or worse, 0 otherwise", async () => {
     const base = ["node", "cowabunga", "scan", vulnRepo, "--offline", "--osv-db", mirror, "--format", "json"];

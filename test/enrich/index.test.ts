@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { enrichDependencies, concreteVersion } from "../../src/enrich/index.js";
 import { advisoryQueryKey, type AdvisorySource, type OsvVulnerability, type PackageQuery } from "../../src/enrich/advisories/index.js";
@@ -196,11 +199,59 @@ describe("enrichDependencies", () => {
     expect(lodash.lookup).toEqual({ status: "unknown", reason: "offline mode: the registry was not asked" });
     expect(adv.queried.map((q) => `${q.name}@${q.version}`).sort()).toEqual(["clean@1.0.0", "jinja2@2.7.1", "lodash@4.17.20", "minimist@1.2.5"]);
     expect(out.stats.transitive_vulnerable).toBe(1);
+    // Checked: the lockfile version, the exact pin, the transitive package. Not checked: the range.
+    expect(out.dependencies.map((d) => d.advisories_checked)).toEqual([true, true, false, true]);
   });
 
   it("offline without an OSV mirror warns that advisories were not checked", async () => {
     const out = await enrichDependencies(scanOf([dep("a", "1.0.0")]), { offline: true, clock });
     expect(out.warnings.map((w) => w.message).join()).toMatch(/advisories were not checked/);
+    expect(out.dependencies[0].advisories_checked).toBe(false);
+    expect(out.dependencies[0].advisories).toEqual([]);
+  });
+
+  it("marks a package unchecked when the advisory source gave no answer for it", async () => {
+    const adv = memoryAdvisories([]);
+    const failing: AdvisorySource = {
+      name: "flaky",
+      warnings: [{ message: "OSV querybatch failed: HTTP 503", request: "POST https://osv.test/v1/querybatch" }],
+      // Answers for npm only: the PyPI package "could not be queried".
+      query: async (pkgs) => adv.query(pkgs.filter((p) => p.ecosystem === "npm")),
+    };
+    const scan = scanOf([dep("a", "1.0.0"), dep("b", "2.0", { datasource: "pypi", current_value: "==2.0", file: "requirements.txt" })]);
+    const out = await enrichDependencies(scan, { advisories: failing, offline: true, clock });
+    expect(out.dependencies.map((d) => [d.name, d.advisories_checked])).toEqual([
+      ["a", true],
+      ["b", false],
+    ]);
+    expect(out.warnings.map((w) => w.message)).toContain("POST https://osv.test/v1/querybatch: OSV querybatch failed: HTTP 503");
+  });
+
+  it("does not count packages of an ecosystem the offline mirror lacks as checked", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cowabunga-mirror-"));
+    try {
+      const rec = {
+        id: "PYSEC-TEST-1",
+        modified: "2025-01-01T00:00:00Z",
+        summary: "test record",
+        affected: [{ package: { ecosystem: "PyPI", name: "jinja2" }, versions: ["2.7.1"] }],
+      };
+      writeFileSync(path.join(dir, "PYSEC-TEST-1.json"), JSON.stringify(rec));
+      const scan = scanOf([
+        dep("jinja2", "2.7.1", { datasource: "pypi", current_value: "==2.7.1", file: "requirements.txt" }),
+        dep("requests", "2.32.3", { datasource: "pypi", current_value: "==2.32.3", file: "requirements.txt" }),
+        dep("lodash", "4.17.20"),
+      ]);
+      const out = await enrichDependencies(scan, { osvDbPath: dir, offline: true, clock });
+      const [jinja, requests, lodash] = out.dependencies;
+      expect(jinja.advisories.map((a) => a.id)).toEqual(["PYSEC-TEST-1"]);
+      expect(jinja.advisories_checked).toBe(true);
+      expect(requests.advisories_checked).toBe(true); // PyPI is in the mirror: no record means no advisory
+      expect(lodash.advisories_checked).toBe(false); // npm is not in the mirror at all
+      expect(out.warnings.map((w) => w.message)).toContain("the OSV mirror (--osv-db) has no npm records: advisories of 1 npm package(s) were not checked");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

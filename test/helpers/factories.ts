@@ -88,6 +88,7 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     source_url: null,
     lookup: { status: "ok", reason: null },
     skip_reason: null,
+    advisories_checked: true,
     ...over,
   };
 }

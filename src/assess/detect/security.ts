@@ -148,9 +148,26 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
     });
   }
   drafts.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  // An advisory is "no longer detected" only where this run checked: the package itself was checked,
+  // or it is gone and some package of its ecosystem was checked (the source answered for it).
+  // Offline without a mirror, or a failed query, leaves the issue open (not resolved).
+  const checkedPackages = new Set<string>();
+  const checkedEcosystems = new Set<string>();
+  const present = new Set<string>();
+  for (const dep of ctx.inputs.dependencies) {
+    const key = `${ecosystemOf(dep.package_manager)}:${dep.name}`;
+    present.add(key);
+    if (!dep.advisories_checked) continue;
+    checkedPackages.add(key);
+    checkedEcosystems.add(ecosystemOf(dep.package_manager));
+  }
   return {
     drafts,
-    covers: () => true,
+    covers: (prev) => {
+      const parts = prev.subject.split(":");
+      const key = `${parts[1]}:${parts[2]}`;
+      return present.has(key) ? checkedPackages.has(key) : checkedEcosystems.has(parts[1] ?? "");
+    },
     goneReason: (prev) => {
       const parts = prev.subject.split(":");
       const advId = parts.slice(3).join(":");

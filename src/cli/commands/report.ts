@@ -5,6 +5,7 @@ import type { Assessment, Clock } from "../../assess/types.js";
 import { renderReport, type ReportFormat } from "../../act/report/index.js";
 import { FileStore } from "../../store/file-store.js";
 import { UsageError, type CliIO } from "../io.js";
+import { createProgressBar } from "../progress.js";
 import { parseRepoOption } from "./scan.js";
 
 export const STORED_REPORT_FORMATS = ["json", "csv", "csv-issues", "markdown", "html"] as const;
@@ -34,6 +35,9 @@ export function reportCommand(deps: ReportCommandDeps): Command {
     });
 }
 
+/** Store reads of `report`, in order: one progress unit each. */
+const LOAD_STEPS = 5;
+
 export async function runReport(options: ReportCommandOptions, deps: ReportCommandDeps): Promise<void> {
   const { io } = deps;
   const ref = parseRepoOption(options.repo);
@@ -41,21 +45,40 @@ export async function runReport(options: ReportCommandOptions, deps: ReportComma
   if (!(await fs.stat(root).catch(() => null))) throw new UsageError(`--data: directory not found: ${options.data}`);
   const clock = deps.clock ?? (() => new Date());
   const store = new FileStore({ root, clock });
-  const system = await store.getSystemHealth(ref);
-  if (!system) throw new UsageError(`no stored assessment for ${ref.owner}/${ref.repo} in ${options.data} (stored: ${(await store.listRepos()).map((r) => `${r.owner}/${r.repo}`).join(", ") || "none"})`);
-  const assessment: Assessment = {
-    system,
-    components: await store.listComponentHealth(ref),
-    issues: await store.getIssues(ref),
-    dependencies: await store.getDependencies(ref),
-    alerts: [],
-    warnings: [],
-  };
-  const history = (await store.getHealthHistory(ref)).filter((h) => h.timestamp !== system.timestamp);
+  // Phases: load the store (one unit per read), render, write. Drawn only on a terminal.
+  const progress = createProgressBar(io);
+  let text: string;
+  try {
+    let loaded = 0;
+    const step = <T>(value: T): T => {
+      progress.onProgress({ phase: "load store", done: ++loaded, total: LOAD_STEPS });
+      return value;
+    };
+    progress.onProgress({ phase: "load store", done: 0, total: LOAD_STEPS });
+    const system = step(await store.getSystemHealth(ref));
+    if (!system) throw new UsageError(`no stored assessment for ${ref.owner}/${ref.repo} in ${options.data} (stored: ${(await store.listRepos()).map((r) => `${r.owner}/${r.repo}`).join(", ") || "none"})`);
+    const assessment: Assessment = {
+      system,
+      components: step(await store.listComponentHealth(ref)),
+      issues: step(await store.getIssues(ref)),
+      dependencies: step(await store.getDependencies(ref)),
+      alerts: [],
+      warnings: [],
+    };
+    const history = step(await store.getHealthHistory(ref)).filter((h) => h.timestamp !== system.timestamp);
+    progress.onProgress({ phase: "render", done: 0, total: 1 });
+    text = renderReport(options.format as ReportFormat, assessment, { clock, history, subject: `${ref.owner}/${ref.repo}`, collapse: false });
+    progress.onProgress({ phase: "render", done: 1, total: 1 });
+    if (options.out) {
+      progress.onProgress({ phase: "write", done: 0, total: 1 });
+      await fs.writeFile(path.resolve(io.cwd, options.out), text, "utf8");
+      progress.onProgress({ phase: "write", done: 1, total: 1 });
+    }
+  } finally {
+    progress.stop();
+  }
   for (const w of store.takeWarnings()) io.stderr(`store: ${w.file}: ${w.message}\n`);
-  const text = renderReport(options.format as ReportFormat, assessment, { clock, history, subject: `${ref.owner}/${ref.repo}`, collapse: false });
   if (options.out) {
-    await fs.writeFile(path.resolve(io.cwd, options.out), text, "utf8");
     if (io.stderrIsTTY) io.stderr(`Wrote the ${options.format} report of ${ref.owner}/${ref.repo} to ${options.out}\n`);
   } else {
     io.stdout(text);

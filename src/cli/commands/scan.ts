@@ -1,7 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
-import cliProgress from "cli-progress";
 import type { z } from "zod";
 import type { Clock } from "../../assess/types.js";
 import { renderReport, type ReportFormat } from "../../act/report/index.js";
@@ -13,7 +12,7 @@ import { createHttpClient, type HttpClient } from "../../enrich/http.js";
 import { assertSafeUrl } from "../../enrich/url-guard.js";
 import type { Severity } from "../../model/index.js";
 import { localRepoRef, runLocalPipeline } from "../../pipeline/local.js";
-import { scanRepository, type ScanProgress } from "../../scan/index.js";
+import { scanRepository } from "../../scan/index.js";
 import type { Manager } from "../../scan/types.js";
 import { LocalSource } from "../../source/local.js";
 import { FileStore } from "../../store/file-store.js";
@@ -21,6 +20,7 @@ import type { RepoRef } from "../../store/types.js";
 import { formatAssessmentTable } from "../format/assessment-table.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { UsageError, type CliIO } from "../io.js";
+import { createProgressBar } from "../progress.js";
 
 type Registries = z.infer<typeof RegistriesConfig>;
 
@@ -123,30 +123,6 @@ export function scanCommand(deps: ScanCommandDeps): Command {
     });
 }
 
-function progressBar(io: CliIO): { onProgress: (p: ScanProgress) => void; stop: () => void } {
-  const bar = io.stderrIsTTY
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: "{phase} [{bar}] {value}/{total}", clearOnComplete: true, hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  let started = false;
-  return {
-    onProgress: (p) => {
-      if (!bar) return;
-      if (!started) {
-        bar.start(Math.max(p.total, 1), p.done, { phase: p.phase });
-        started = true;
-      }
-      bar.setTotal(Math.max(p.total, 1));
-      bar.update(p.done, { phase: p.phase });
-    },
-    stop: () => {
-      if (started) bar?.stop();
-    },
-  };
-}
-
 async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
   if (out) {
     await fs.writeFile(path.resolve(io.cwd, out), text, "utf8");
@@ -174,7 +150,7 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
   if (osvDb && !(await fs.stat(osvDb).catch(() => null))) throw new UsageError(`--osv-db: not found: ${options.osvDb}`);
   const configFile = options.config ? path.resolve(io.cwd, options.config) : path.join(root, ".github", "cowabunga.yml");
   const config = await loadConfigFile(configFile, Boolean(options.config), io);
-  const progress = progressBar(io);
+  const progress = createProgressBar(io);
 
   if (!enrich) {
     let result;

@@ -463,6 +463,20 @@ export class OsvOfflineIndex implements AdvisorySource {
     return this.byPackage.size;
   }
 
+  private present: Set<string> | null = null;
+
+  /**
+   * Whether the mirror holds any record of this OSV ecosystem. A package of an ecosystem the mirror
+   * does not cover was not checked: "no record" there does not mean "no advisory".
+   */
+  hasEcosystem(ecosystem: string): boolean {
+    if (!this.present) {
+      this.present = new Set();
+      for (const key of this.byPackage.keys()) this.present.add(key.slice(0, key.indexOf("\u0000")));
+    }
+    return this.present.has(ecosystem);
+  }
+
   /** Every record that names this package, rebuilt as OSV records restricted to it. */
   lookup(ecosystem: string, name: string): OsvVulnerability[] {
     const list = this.byPackage.get(`${ecosystem}\u0000${normalisePackageName(ecosystem, name)}`);

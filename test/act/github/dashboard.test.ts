@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ISSUE_BODY_LIMIT, renderDashboard, type DashboardInput } from "../../../src/act/github/dashboard.js";
 import { DASHBOARD_MARKER } from "../../../src/act/github/markers.js";
 import type { Priority } from "../../../src/model/index.js";
-import { makeComponentHealth, makeIssue, makeRecord, makeSystemHealth } from "../../helpers/factories.js";
+import { assess } from "../../../src/assess/index.js";
+import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../../helpers/factories.js";
+import { config as assessConfig, makeAdvisory, makeComponent, makeInputs, makeScan, NOW as ASSESS_NOW } from "../../assess/helpers.js";
 
 /** Every GFM table: header, delimiter with the same number of cells, rows with that many cells. */
 function assertTablesValid(md: string): number {
@@ -60,6 +62,57 @@ describe("renderDashboard", () => {
     expect(body.split("<details").length).toBe(body.split("</details>").length);
     // It degrades rather than dropping everything: the status table is always there.
     expect(body).toContain("| Overall | Components | Open issues |");
+  });
+
+  it("a repository with 2,000 dependencies: ≤ 65,536 characters, valid tables, and the not-yet-opened section", () => {
+    // Assess a real 2,000-dependency repository (40 components × 50 dependencies): every third
+    // dependency a major version behind, every seventh with an advisory.
+    const components = Array.from({ length: 40 }, (_, c) =>
+      makeComponent({ name: `service-${c}`, path: `services/service-${c}`, manifests: [`services/service-${c}/package.json`] }),
+    );
+    const deps = Array.from({ length: 2000 }, (_, i) => {
+      const c = i % 40;
+      const major = i % 3 === 0;
+      return makeDependency({
+        name: `package-${i}-${"n".repeat(20)}`,
+        package_manager: "npm",
+        version: "1.0.0",
+        current_value: "1.0.0",
+        latest_version: major ? "2.0.0" : "1.0.0",
+        update_type: major ? "major" : "none",
+        component: `service-${c}`,
+        file: `services/service-${c}/package.json`,
+        line: 5 + Math.floor(i / 40),
+        cve_ids: [],
+        fixed_version: null,
+        advisories: i % 7 === 0 ? [makeAdvisory({ id: `GHSA-test-${i}`, aliases: [`CVE-2025-${10000 + i}`], fixed_version: "1.0.1", score: 5 + (i % 5) })] : [],
+      });
+    });
+    const a = assess(makeInputs({ scan: makeScan(components), dependencies: deps }), assessConfig(), () => ASSESS_NOW);
+    const open = a.issues.filter((i) => i.status === "open");
+    // One security issue per (advisory, package): 286 of the 2,000 dependencies have one.
+    expect(a.system.metrics.security_issues).toBe(286);
+    expect(open.length).toBeGreaterThan(286 + 600); // plus the major-behind dependency issues
+    // max_new_per_run = 10: ten issues are on GitHub, the rest wait.
+    const opened = open.slice(0, 10);
+    const input: DashboardInput = {
+      assessment: { system: a.system, components: a.components, issues: a.issues },
+      numbers: new Map(opened.map((x, n) => [x.id, 100 + n])),
+      notOpened: open.slice(10),
+      records: [makeRecord({ success: false })],
+      headSha: "d".repeat(40),
+      maintenanceMode: false,
+      publicUrl: "https://cowabunga.example.com/dashboard/acme/big",
+    };
+    const body = renderDashboard(input);
+    expect(body.length).toBeLessThanOrEqual(ISSUE_BODY_LIMIT);
+    expect(assertTablesValid(body)).toBeGreaterThanOrEqual(2); // system status + component health
+    expect(body.split("<details").length).toBe(body.split("</details>").length);
+    expect(body).toContain("### Not yet opened as issues");
+    expect(body).toContain(`${open.length - 10} issue(s) wait for the next runs`);
+    expect(body).toContain("#100 ");
+    expect(body).toContain(`| ${a.system.overall_status === "critical" ? "🔴" : a.system.overall_status === "warning" ? "🟡" : "🟢"} ${a.system.overall_status} | 40 | ${open.length} |`);
+    expect(body).toContain("https://cowabunga.example.com/dashboard/acme/big");
   });
 
   it("a tiny limit still gives a marker and counts", () => {

@@ -5,7 +5,7 @@ import nock from "nock";
 import yazl from "yazl";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handleCiCompleted, TEST_RESULTS_MARKER } from "../../../src/act/github/validation.js";
-import { makeRecord } from "../../helpers/factories.js";
+import { makeIssue, makeRecord } from "../../helpers/factories.js";
 import { log, makeOctokit, tempStore } from "./pulls-helpers.js";
 
 const API = "https://api.github.com";
@@ -84,6 +84,45 @@ describe("handleCiCompleted", () => {
     const rec = (await t.store.getRecords(ref))[0];
     expect(rec).toMatchObject({ attempt_status: "failed", success: false });
     expect(rec.test_results?.tests_failed).toBe(2);
+  });
+
+  it("keeps the linked maintenance issue open (store and GitHub) when the PR's tests fail", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const ref = { owner: "acme", repo: "widgets" };
+    const issue = makeIssue({ id: "sec-requests", status: "in_progress", lifecycle_state: "in_progress", github_issue_number: 7 });
+    await t.store.updateIssues(ref, () => [issue]);
+    await t.store.updateRecords(ref, () => [makeRecord({ id: "pr-42", pull_request: 42, issues_resolved: ["sec-requests"], test_results: null, success: false, attempt_status: "pending", tests_run: [] })]);
+    const unexpected: string[] = [];
+    const onNoMatch = (req: { method?: string; path?: string }) => unexpected.push(`${req.method} ${req.path}`);
+    nock.emitter.on("no match", onNoMatch);
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/commits/${SHA}/check-runs`)
+      .query(true)
+      .reply(200, { check_runs: [check("test", "failure")] })
+      .get("/repos/acme/widgets/actions/runs")
+      .query(true)
+      .reply(200, { workflow_runs: [] })
+      .get("/repos/acme/widgets/issues/42/comments")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/widgets/issues/42/comments")
+      .reply(201, {})
+      .post("/repos/acme/widgets/issues/42/labels", { labels: ["cowabunga:tests-failed"] })
+      .reply(200, []);
+    try {
+      const out = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
+      expect(out).toMatchObject({ status: "reported", failed: true });
+    } finally {
+      nock.emitter.removeListener("no match", onNoMatch);
+    }
+    scope.done();
+    // No other GitHub call: in particular, issue #7 was neither closed nor commented on.
+    expect(unexpected).toEqual([]);
+    const [stored] = await t.store.getIssues(ref);
+    expect(stored).toMatchObject({ id: "sec-requests", status: "in_progress", lifecycle_state: "in_progress", resolved_at: null, github_issue_number: 7 });
+    expect(stored.history).toEqual(issue.history);
+    expect((await t.store.getRecords(ref))[0]).toMatchObject({ attempt_status: "failed", success: false, issues_resolved: ["sec-requests"] });
   });
 
   it("updates the same comment on a later run, and does not edit it when unchanged", async () => {

@@ -61,11 +61,23 @@ describe("renderJson", () => {
     }
   });
 
-  it("validates as a whole against the JSON Schema of ReportDocument", () => {
-    const schema = z.toJSONSchema(ReportDocument, { io: "output", target: "draft-2020-12", unrepresentable: "any" });
+  it("validates as a whole against the committed schema/report.schema.json", () => {
+    const file = path.join(SCHEMA_DIR, "report.schema.json");
+    expect(existsSync(file), `${file} is missing: run \`npm run schema\``).toBe(true);
+    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    // The committed file is the zod schema's export (test/schema/schema-files.test.ts checks staleness).
+    expect(schema.title).toMatch(/^ReportDocument/);
+    expect(Object.keys(schema.properties as object)).toEqual(Object.keys(ReportDocument.shape));
     const validate = ajv().compile(schema);
-    expect(validate(doc)).toBe(true);
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
     expect(validate({ ...doc, report_version: 2 })).toBe(false);
+    expect(validate({ ...doc, unexpected_field: 1 })).toBe(false);
+    const { alerts: _alerts, ...withoutAlerts } = doc;
+    expect(validate(withoutAlerts)).toBe(false);
+    const deps = doc.dependencies as Array<Record<string, unknown>>;
+    expect(validate({ ...doc, dependencies: [{ ...deps[0], advisories_checked: "yes" }] })).toBe(false);
   });
 
   it("throws ReportValidationError naming the field path when the assessment is invalid", () => {

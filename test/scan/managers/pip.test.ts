@@ -189,6 +189,30 @@ describe("pyproject.toml", () => {
   });
 });
 
+describe("malformed Python lockfiles", () => {
+  const pyproject = '[project]\nname = "svc"\nversion = "1.0.0"\ndependencies = ["requests>=2"]\n';
+  const extractWith = (lockPath: string, lockText: string) =>
+    pipManager.extract("svc/pyproject.toml", pyproject, {
+      readFile: (p: string) => (p === lockPath ? lockText : p === "svc/pyproject.toml" ? pyproject : undefined),
+      allFiles: ["svc/pyproject.toml", lockPath],
+    });
+
+  it("warns on a malformed poetry.lock naming the file and line, and still reports pyproject's dependencies", () => {
+    const r = extractWith("svc/poetry.lock", '[[package]]\nname = "requests"\nversion = "2.31.0"\n\n[[package]]\nname = "broken\nversion = "1.0"\n');
+    expect(r.warnings).toEqual([expect.objectContaining({ file: "svc/poetry.lock", line: 6, manager: "pip" })]);
+    expect(r.warnings[0].message).toMatch(/invalid TOML at line 6/);
+    expect(r.deps.map((d) => [d.name, d.locked_version])).toEqual([["requests", null]]);
+  });
+
+  it("warns on a malformed uv.lock at the workspace root naming the file and line", () => {
+    const r = extractWith("uv.lock", 'version = 1\n\n[[package]]\nname = "requests"\nversion = = "2.32.0"\n');
+    expect(r.warnings).toEqual([expect.objectContaining({ file: "uv.lock", line: 5, manager: "pip" })]);
+    expect(r.warnings[0].message).toMatch(/invalid TOML at line 5/);
+    expect(r.deps.map((d) => d.name)).toEqual(["requests"]);
+    expect(r.locked ?? []).toEqual([]);
+  });
+});
+
 describe("Pipfile", () => {
   it("extracts packages and dev-packages with Pipfile.lock versions", () => {
     const r = run("pipenv/Pipfile");
