@@ -30,6 +30,11 @@ interface CiSubject {
   head_branch?: string | null;
   conclusion?: string | null;
   pull_requests?: Array<{ number: number }>;
+  /** check_run / workflow_run: the check's or workflow's name. */
+  name?: string | null;
+  html_url?: string | null;
+  /** check_suite: the app that ran it. */
+  app?: { slug?: string | null; name?: string | null } | null;
 }
 
 interface CiPayload {
@@ -41,16 +46,81 @@ interface CiPayload {
   repository?: { default_branch?: string };
 }
 
+/** Branch of a CI event's commit: check_run carries it on its check_suite. */
+function headBranchOf(name: string, payload: CiPayload): string | null {
+  if (name === "check_suite") return payload.check_suite?.head_branch ?? null;
+  if (name === "workflow_run") return payload.workflow_run?.head_branch ?? null;
+  if (name === "check_run") return payload.check_run?.check_suite?.head_branch ?? payload.check_run?.head_branch ?? null;
+  return null;
+}
+
+function ciSubject(name: string, payload: CiPayload): CiSubject | null {
+  return name === "check_suite" ? (payload.check_suite ?? null) : name === "workflow_run" ? (payload.workflow_run ?? null) : name === "check_run" ? (payload.check_run ?? null) : null;
+}
+
 /**
- * A failed check_suite / workflow_run on the default branch itself (not on a PR): the revert handler
- * looks for an app update merged as that commit. Returns the arguments, or null.
+ * A failed check_suite / workflow_run / check_run on the default branch itself (not on a PR): the revert
+ * handler looks for an app update merged as that commit. Returns the arguments, or null. check_run and
+ * check_suite for the same failure both route here; the revert handler is idempotent (a record with a
+ * revert PR makes no request), and both run on the repository's serial queue.
  */
 export function defaultBranchFailure(name: string, payload: CiPayload): { headSha: string; headBranch: string; conclusion: string; defaultBranch: string } | null {
-  const src = name === "check_suite" ? payload.check_suite : name === "workflow_run" ? payload.workflow_run : null;
+  const src = ciSubject(name, payload);
   const defaultBranch = payload.repository?.default_branch;
-  if (!src || !defaultBranch || !src.head_branch || src.head_branch !== defaultBranch) return null;
+  const branch = headBranchOf(name, payload);
+  if (!src || !defaultBranch || !branch || branch !== defaultBranch) return null;
   if (!src.conclusion || !FAILING.has(src.conclusion)) return null;
-  return { headSha: src.head_sha, headBranch: src.head_branch, conclusion: src.conclusion, defaultBranch };
+  return { headSha: src.head_sha, headBranch: branch, conclusion: src.conclusion, defaultBranch };
+}
+
+/** One completed CI run on the default branch, as remembered in scan_state.default_branch_ci. */
+export interface DefaultBranchCiRun {
+  sha: string;
+  /** `check_run:<name>`, `workflow_run:<name>` or `check_suite:<app>`. */
+  name: string;
+  conclusion: string;
+  url: string | null;
+  at: string;
+}
+
+/** Runs kept (newest last) and their age limit: the CI error rate is over this window. */
+export const CI_RUNS_KEPT = 200;
+export const CI_WINDOW_DAYS = 30;
+
+/** A completed CI event on the default branch, or null (other branches, not completed, no conclusion). */
+export function defaultBranchCiRun(name: string, payload: CiPayload & { action?: string }, at: Date): DefaultBranchCiRun | null {
+  if (payload.action !== "completed") return null;
+  const src = ciSubject(name, payload);
+  const defaultBranch = payload.repository?.default_branch;
+  const branch = headBranchOf(name, payload);
+  if (!src || !defaultBranch || branch !== defaultBranch || !src.conclusion || !src.head_sha) return null;
+  const label = name === "check_suite" ? (src.app?.slug ?? src.app?.name ?? "checks") : (src.name ?? name);
+  return { sha: src.head_sha, name: `${name}:${String(label).slice(0, 200)}`, conclusion: src.conclusion, url: typeof src.html_url === "string" ? src.html_url : null, at: at.toISOString() };
+}
+
+/** Read scan_state.default_branch_ci, tolerating anything malformed. */
+export function storedCiRuns(state: Record<string, unknown> | null | undefined): DefaultBranchCiRun[] {
+  const raw = state?.default_branch_ci;
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (r): r is DefaultBranchCiRun =>
+      !!r && typeof r === "object" && typeof (r as DefaultBranchCiRun).sha === "string" && typeof (r as DefaultBranchCiRun).name === "string" && typeof (r as DefaultBranchCiRun).conclusion === "string" && typeof (r as DefaultBranchCiRun).at === "string",
+  );
+}
+
+/**
+ * Remember a default-branch CI completion in scan_state (a re-run of the same check on the same commit
+ * replaces the earlier one; at most CI_RUNS_KEPT, none older than CI_WINDOW_DAYS). The scan reads it
+ * back for failing checks and the CI error rate: no GitHub request.
+ */
+export async function recordDefaultBranchCi(store: Store, ref: { owner: string; repo: string }, run: DefaultBranchCiRun, now: Date): Promise<void> {
+  const state = await store.getScanState(ref);
+  const cutoff = now.getTime() - CI_WINDOW_DAYS * 86_400_000;
+  const runs = storedCiRuns(state)
+    .filter((r) => !(r.sha === run.sha && r.name === run.name))
+    .filter((r) => Date.parse(r.at) >= cutoff);
+  runs.push(run);
+  await store.putScanState(ref, { ...(state ?? {}), default_branch_ci: runs.slice(-CI_RUNS_KEPT) });
 }
 
 /** Head commit and PR number of a CI event. */
@@ -77,6 +147,14 @@ export async function routePrEvent(name: string, payload: Record<string, unknown
   const { octokit, owner, repo, store, clock, log } = deps;
   if (route.handler === "records") {
     return handlePullRequestClosed({ octokit, owner, repo, payload: payload as unknown as PullRequestClosedArgs["payload"], store, clock, log });
+  }
+  const ci = defaultBranchCiRun(name, payload as CiPayload & { action?: string }, clock());
+  if (ci) {
+    try {
+      await recordDefaultBranchCi(store, { owner, repo }, ci, clock());
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, `could not record the default branch's CI result of ${owner}/${repo}`);
+    }
   }
   const failure = defaultBranchFailure(name, payload as CiPayload);
   if (failure) {

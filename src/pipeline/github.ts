@@ -23,6 +23,11 @@ import { syncConfigIssue } from "../act/github/config-issue.js";
 import { renderDashboard, syncDashboard } from "../act/github/dashboard.js";
 import { listAppIssues, syncIssues, type AppIssueIndex } from "../act/github/issues.js";
 import { BASE_LABEL, LabelManager } from "../act/github/labels.js";
+import { markerJson } from "../act/github/pulls-git.js";
+import { maintainOpenPullRequests, markerOf, openUpdatePullRequest, parsePrMarker, planUpdates, BRANCH_PREFIX, type OpenPullRequest } from "../act/github/pulls.js";
+import type { CommandRunner } from "../act/github/lockfile.js";
+import { isInMaintenanceWindow } from "../app/schedule.js";
+import { pickTextFiles, storedAssessInputs } from "../app/assess-inputs.js";
 
 /** What started the scan. Fields from the webhook payload save API reads. */
 export interface ScanTrigger {
@@ -69,6 +74,13 @@ export interface RunGitHubScanOptions {
   runtime?: RuntimeMetricsStore;
   /** Notifications after assess (alerts, digest). Failures are logged; they never fail the scan. */
   notify?: ScanNotifier;
+  /** Update PRs after the scan (per the `updates` config). Default: on. */
+  updates?: boolean;
+  /** Logins whose commits count as the app's own, for recreating conflicting PRs (default: any `[bot]` of this app). */
+  appLogins?: readonly string[];
+  /** Lockfile regeneration runner for update PRs (tests inject one). */
+  runner?: CommandRunner;
+  npmAvailable?: boolean;
 }
 
 /** Sends the assessment's alerts; gets and returns the quiet-period log kept in scan_state.alerts_sent. */
@@ -97,6 +109,10 @@ export interface ScanRunResult {
   /** Manifests the scan parsed, and files read in the batched contents query. */
   manifests?: number;
   batchedFiles?: number;
+  /** Markdown and source files added to the batch for the detectors (full scans). */
+  textFiles?: number;
+  /** Update PRs opened, recreated and closed by this scan. */
+  pulls?: { opened: number[]; recreated: number[]; closed: number[]; messages: string[] };
 }
 
 /** Delivery ids remembered in scan_state, so a redelivery after a restart is still recognised. */
@@ -285,11 +301,17 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     // Tree, then ONE batched read of manifests, companions, config and CODEOWNERS.
     const github = new GitHubSource({ octokit, owner: opts.owner, repo: opts.repo, sha: head.sha });
     const source = new PrimedSource(github);
-    const files = (await source.listFiles()).map((f) => f.path);
+    const listing = await source.listFiles();
+    const files = listing.map((f) => f.path);
     const fileSet = new Set(files);
     const managers = opts.managers ?? (await import("../scan/managers/index.js")).ALL_MANAGERS;
     const extras = [CONFIG_PATH, ...CODEOWNERS_PATHS].filter((p) => fileSet.has(p));
-    const batch = [...new Set([...predictScanReads(files, managers), ...extras])];
+    // A full scan (not a push with a diff) also reads Markdown and source files for the documentation and
+    // bug-marker detectors, in the SAME batch (capped: src/app/assess-inputs.ts). The config is in that
+    // batch too, so the choice assumes both detectors on; the config then drops what it disables.
+    const pushDiff = !!trigger.before && !/^0+$/.test(trigger.before);
+    const textPick = pushDiff ? { paths: [], skipped: 0 } : pickTextFiles(listing, { issues: { ...defaultConfig().issues, bug_markers: true, documentation: true } });
+    const batch = [...new Set([...predictScanReads(files, managers), ...extras, ...textPick.paths])];
     result.batchedFiles = batch.length;
     const texts = await source.prime(batch);
 
@@ -307,10 +329,25 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     const yanked = Array.isArray(enriched) ? undefined : enriched.yanked;
 
     let diff: Awaited<ReturnType<typeof fetchAddedLines>> = null;
-    if (trigger.before && !/^0+$/.test(trigger.before) && config.issues.bug_markers) {
-      diff = await fetchAddedLines(octokit, ref, trigger.before, head.sha, log);
+    if (pushDiff && config.issues.bug_markers) {
+      diff = await fetchAddedLines(octokit, ref, trigger.before!, head.sha, log);
+    }
+    let fullTexts: Map<string, string> | undefined;
+    if (!pushDiff && textPick.paths.length > 0) {
+      const wanted = pickTextFiles(listing, config).paths;
+      fullTexts = new Map();
+      for (const p of wanted) {
+        const t = texts.get(p);
+        if (t !== undefined) fullTexts.set(p, t);
+      }
+      result.textFiles = fullTexts.size;
+      if (textPick.skipped > 0) {
+        scan.warnings.push({ file: null, line: null, manager: "source", message: `${textPick.skipped} Markdown/source files beyond the first ${textPick.paths.length} were not checked for bug markers and links` });
+      }
     }
     const previousIssues = await store.getIssues(ref);
+    const records = await store.getRecords(ref);
+    const stored = storedAssessInputs({ state: state ?? null, records, headSha: head.sha, components: scan.components, now: clock() });
     let runtime: AssessInputs["runtime"];
     if (opts.runtime) {
       try {
@@ -329,7 +366,9 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         allFiles: files,
         ...(yanked ? { yanked } : {}),
         ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
+        ...(fullTexts ? { textFiles: fullTexts } : {}),
         ...(runtime && Object.keys(runtime).length > 0 ? { runtime } : {}),
+        ...stored,
       },
       { config, clock },
     );
@@ -339,11 +378,33 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
 
     let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
     let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
+    let defaultBranch: string | null = trigger.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
     if (!config.maintenance_mode) {
       const out = await actOnGitHub({ octokit, ref, assessment, config, configErrors: configResult.errors, headSha: head.sha, knownLabels, store, log, publicUrl: opts.publicUrl ?? null, codeownersTexts: texts });
       knownLabels = out.knownLabels;
       result.issueNumbers = out.numbers;
       acted = { ...acted, ...out.summary };
+      if (opts.updates !== false && config.updates.enabled) {
+        const upd = await actOnUpdates({
+          octokit,
+          ref,
+          assessment,
+          numbers: out.numbers,
+          openPulls: out.openPulls,
+          config,
+          headSha: head.sha,
+          defaultBranch,
+          store,
+          clock,
+          log,
+          appLogins: opts.appLogins,
+          runner: opts.runner,
+          npmAvailable: opts.npmAvailable,
+        });
+        defaultBranch = upd.defaultBranch;
+        result.pulls = upd.pulls;
+        acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
+      }
     }
 
     let alertsSent: Record<string, string> | undefined;
@@ -363,6 +424,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       tree_sha: head.treeSha,
       head_sha: head.sha,
       ref: trigger.defaultBranch ?? state?.ref ?? null,
+      ...(defaultBranch ? { default_branch: defaultBranch } : {}),
       last_scan_started_at: started.toISOString(),
       last_scan_finished_at: clock().toISOString(),
       last_checked_at: clock().toISOString(),
@@ -412,7 +474,7 @@ interface ActInput {
 }
 
 /** ONE listing of the app's issues, then writes only where the rendered content differs. */
-async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, number>; knownLabels: string[]; summary: Record<string, unknown> }> {
+async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, number>; knownLabels: string[]; summary: Record<string, unknown>; openPulls: Array<OpenPullRequest & { author?: string }> }> {
   const { octokit, ref, assessment, config, log } = input;
   const baseLabels = config.issues.labels.length > 0 ? config.issues.labels : [BASE_LABEL];
   let index: AppIssueIndex;
@@ -467,6 +529,10 @@ async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, numb
   return {
     numbers,
     knownLabels: labels.knownLabels(),
+    openPulls: (index.pulls ?? []).map((p) => {
+      const marker = parsePrMarker(p.body);
+      return { number: p.number, body: p.body ?? null, head_ref: marker?.branch ?? `${BRANCH_PREFIX}${marker?.group ?? ""}`, ...(p.user?.login ? { author: p.user.login } : {}) };
+    }),
     summary: {
       issues_created: sync?.created.length ?? 0,
       issues_updated: sync?.updated.length ?? 0,
@@ -477,4 +543,102 @@ async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, numb
       config_issue: configIssue.action,
     },
   };
+}
+
+interface UpdatesInput {
+  octokit: GitHubOctokit;
+  ref: RepoRef;
+  assessment: Assessment;
+  numbers: ReadonlyMap<string, number>;
+  /** The app's open update PRs, from the issue listing (no `GET /pulls`). */
+  openPulls: Array<OpenPullRequest & { author?: string }>;
+  config: CowabungaConfig;
+  headSha: string;
+  defaultBranch: string | null;
+  store: Store;
+  clock: Clock;
+  log: AppLogger;
+  appLogins?: readonly string[];
+  runner?: CommandRunner;
+  npmAvailable?: boolean;
+}
+
+/**
+ * Update PRs after a scan: `planUpdates` over the assessment (security fixes first, then priority;
+ * update_types, minimum release age, grouping, max_open_prs; outside maintenance windows only critical
+ * vulnerabilities), `openUpdatePullRequest` per planned group, then `maintainOpenPullRequests` on the open
+ * ones (recreate on conflict when only the app pushed, close surplus). Reads: none when nothing is planned
+ * and no app PR is open; the default branch name (`GET /repos/{o}/{r}`) once per repository when a PR is
+ * to be opened and no payload named it; one `GET /pulls/{n}` per open app PR whose base moved. Never
+ * throws: failures are logged and listed in `messages`.
+ */
+async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]> }> {
+  const { octokit, ref, assessment, config, store, clock, log } = input;
+  const pulls: NonNullable<ScanRunResult["pulls"]> = { opened: [], recreated: [], closed: [], messages: [] };
+  let defaultBranch = input.defaultBranch;
+  const now = clock();
+  // Issues as stored after the act step: with their GitHub numbers, so bodies say "Resolves #n".
+  const issues = assessment.issues.map((i) => (input.numbers.has(i.id) ? { ...i, github_issue_number: input.numbers.get(i.id)! } : i));
+  const plan = planUpdates({ dependencies: assessment.dependencies, issues }, config, input.openPulls, { now, inWindow: isInMaintenanceWindow(config, now) });
+  for (const s of plan.skipped) if (!s.reason.startsWith("not updatable")) log.debug?.({ repo: `${ref.owner}/${ref.repo}`, dependency: s.name, file: s.file }, `update skipped: ${s.reason}`);
+  const open = new Map(input.openPulls.map((p) => [p.number, p] as const));
+
+  if (plan.groups.length > 0 && !defaultBranch) {
+    try {
+      const meta = await octokit.request("GET /repos/{owner}/{repo}", { ...ref });
+      defaultBranch = meta.data.default_branch;
+    } catch (err) {
+      const msg = `GET /repos/${ref.owner}/${ref.repo} failed: ${errorText(err)}; no update PR opened`;
+      log.warn({ repo: `${ref.owner}/${ref.repo}` }, msg);
+      pulls.messages.push(msg);
+      return { defaultBranch, pulls };
+    }
+  }
+  const base = defaultBranch;
+  for (const group of base ? plan.groups : []) {
+    try {
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable });
+      if ("number" in r) {
+        pulls.opened.push(r.number);
+        for (const n of r.superseded) open.delete(n);
+        open.set(r.number, { number: r.number, head_ref: r.branch, body: `<!-- cowabunga:pr:${markerJson(markerOf(group, input.headSha))} -->` });
+      } else pulls.messages.push(`${group.key}: ${r.message}`);
+    } catch (err) {
+      const msg = `${group.key}: update PR could not be opened: ${errorText(err)}`;
+      log.warn({ repo: `${ref.owner}/${ref.repo}`, group: group.key, err: errorText(err) }, msg);
+      pulls.messages.push(msg);
+    }
+  }
+
+  if (open.size > 0) {
+    try {
+      const m = await maintainOpenPullRequests({
+        octokit,
+        owner: ref.owner,
+        repo: ref.repo,
+        // Unknown branch name: the rollback text uses the PR's own base branch.
+        defaultBranch: defaultBranch ?? "",
+        config,
+        store,
+        clock,
+        log,
+        // The app's own commits: by default the login that opened the listed app PRs (the app's bot).
+        appLogins: input.appLogins ?? [...new Set(input.openPulls.map((p) => p.author).filter((a): a is string => !!a))],
+        prs: [...open.values()],
+        headSha: input.headSha,
+        runner: input.runner,
+        npmAvailable: input.npmAvailable,
+      });
+      pulls.recreated.push(...m.recreated);
+      pulls.closed.push(...m.closed);
+    } catch (err) {
+      const msg = `upkeep of open update PRs failed: ${errorText(err)}`;
+      log.warn({ repo: `${ref.owner}/${ref.repo}`, err: errorText(err) }, msg);
+      pulls.messages.push(msg);
+    }
+  }
+  if (pulls.opened.length + pulls.recreated.length + pulls.closed.length > 0 || pulls.messages.length > 0) {
+    log.info({ repo: `${ref.owner}/${ref.repo}`, pulls }, `update PRs of ${ref.owner}/${ref.repo}: ${pulls.opened.length} opened, ${pulls.recreated.length} recreated, ${pulls.closed.length} closed`);
+  }
+  return { defaultBranch, pulls };
 }

@@ -5,12 +5,14 @@ import { fileURLToPath } from "node:url";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { registerHandlers, type AppServices } from "../../src/app/handlers.js";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { registerHandlers, type AppDeps, type AppServices } from "../../src/app/handlers.js";
 import type { ScanRunResult } from "../../src/pipeline/github.js";
 import type { AssessInputs } from "../../src/assess/types.js";
 import { FileStore } from "../../src/store/index.js";
 import { testPrivateKey } from "../helpers/keys.js";
-import { makeIssue } from "../helpers/factories.js";
+import { makeDependency, makeIssue } from "../helpers/factories.js";
 import { fakeStages } from "./helpers/fake-stages.js";
 import { serveContents, serveHead, serveIssueListing, type FakeRepo } from "./helpers/github-repo.js";
 
@@ -41,7 +43,7 @@ interface Harness {
   calls: { assess: AssessInputs[] };
 }
 
-async function setup(vulnerable = new Set(["requests@2.19.0"])): Promise<Harness> {
+async function setup(vulnerable = new Set(["requests@2.19.0"]), extra: AppDeps & { scores?: Record<string, number> } = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), "cowabunga-app-"));
   const store = new FileStore({ root: dir, clock: () => NOW });
   const scans: ScanRunResult[] = [];
@@ -56,7 +58,15 @@ async function setup(vulnerable = new Set(["requests@2.19.0"])): Promise<Harness
   });
   let services: AppServices | undefined;
   await probot.load((app, options) => {
-    services = registerHandlers(app, options, { store, stages: fakeStages({ vulnerable, calls }), clock: () => NOW, schedule: false, onScan: (r) => scans.push(r), publicUrl: null });
+    services = registerHandlers(app, options, {
+      store,
+      stages: fakeStages({ vulnerable, calls, ...(extra.scores ? { scores: extra.scores } : {}) }),
+      clock: () => NOW,
+      schedule: false,
+      onScan: (r) => scans.push(r),
+      publicUrl: null,
+      ...extra,
+    });
   });
   return { probot, services: services!, store, scans, dir, calls };
 }
@@ -83,6 +93,7 @@ describe("the GitHub App at work", () => {
     tokenScope();
   });
   afterEach(() => {
+    h.services.stop();
     nock.cleanAll();
     nock.enableNetConnect();
     rmSync(h.dir, { recursive: true, force: true });
@@ -363,6 +374,207 @@ describe("the GitHub App at work", () => {
       issue = (await h.store.getIssues(ref))[0];
       expect(issue.lifecycle_state).toBe("reopened");
       expect(issue.status).toBe("open");
+    });
+
+    it("/cowabunga ignore defers the stored issue (reason names the user) and closes the GitHub issue as not planned", async () => {
+      h = await setup();
+      await seed();
+      const p = payload("issue_comment.created.json");
+      (p.comment as { body: string }).body = "/cowabunga ignore";
+      const comments: string[] = [];
+      const scope = nock(API)
+        .get("/repos/acme/widgets/collaborators/alice/permission")
+        .reply(200, { permission: "write", role_name: "write" })
+        .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
+        .reply(201, {})
+        .patch("/repos/acme/widgets/issues/7", { state: "closed", state_reason: "not_planned" })
+        .reply(200, {});
+      await receive(h, "issue_comment", p, "d-ignore");
+      scope.done();
+      const issue = (await h.store.getIssues(ref))[0];
+      expect(issue.lifecycle_state).toBe("deferred");
+      expect(issue.defer_reason).toBe("ignored by @alice");
+      expect(issue.history.at(-1)).toMatchObject({ to: "deferred", actor: "alice" });
+      // The mention in the reply is neutralised (no notification ping from the bot's own text).
+      expect(comments[0]).toMatch(/^Ignored: ignored by @\u200dalice\. Closing/);
+    });
+
+    it("/cowabunga update asks the update-PR module and replies with the PR number", async () => {
+      h = await setup();
+      await seed();
+      await h.store.putDependencies(ref, [makeDependency()], { scanned_at: NOW.toISOString(), head_sha: "1".repeat(40) });
+      const p = payload("issue_comment.created.json");
+      (p.comment as { body: string }).body = "/cowabunga update";
+      // The update for this issue (requests 2.19.0 → 2.20.0) is already open as #12: the module finds it
+      // with the same group and targets and says so.
+      const marker = { v: 1, group: "api/requests", issues: ["sec-pip-requests"], deps: [{ name: "requests", component: "api", package_manager: "pip", file: "api/requirements.txt", line: 3, current_value: "==2.19.0", from: "2.19.0", to: "2.20.0", security: true }], base_sha: "1".repeat(40) };
+      const comments: string[] = [];
+      const scope = nock(API)
+        .get("/repos/acme/widgets/collaborators/alice/permission")
+        .reply(200, { permission: "admin", role_name: "admin" })
+        .get("/repos/acme/widgets/contents/.github%2Fcowabunga.yml")
+        .reply(404, { message: "Not Found" })
+        .get("/repos/acme/widgets")
+        .reply(200, { default_branch: "main" })
+        .get("/repos/acme/widgets/git/ref/heads%2Fmain")
+        .reply(200, { object: { sha: "1".repeat(40) } })
+        .get("/repos/acme/widgets/pulls")
+        .query(true)
+        .reply(200, [{ number: 12, body: `<!-- cowabunga:pr:${JSON.stringify(marker)} -->`, head: { ref: "cowabunga/api/requests-2.20.0", sha: "2".repeat(40) }, base: { ref: "main", sha: "1".repeat(40) }, html_url: "https://github.com/acme/widgets/pull/12" }])
+        .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
+        .reply(201, {});
+      await receive(h, "issue_comment", p, "d-update");
+      scope.done();
+      expect(comments).toEqual(["Update pull request #12 is already open."]);
+    });
+  });
+
+  describe("repository_dispatch", () => {
+    it("`cowabunga-scan` with client_payload.force scans an unchanged tree; other event types are ignored", async () => {
+      h = await setup();
+      const r = baseRepo();
+      await h.store.putScanState({ owner: "acme", repo: "widgets" }, { tree_sha: r.treeSha, head_sha: r.sha });
+      const other = payload("repository_dispatch.json");
+      other.action = "deploy";
+      await receive(h, "repository_dispatch", other, "d-other"); // disableNetConnect: a request would fail
+      expect(h.scans).toHaveLength(0);
+
+      const forced = payload("repository_dispatch.json");
+      forced.client_payload = { force: true };
+      const scope = serveHead(nock(API), r, "main");
+      serveContents(scope, r, 1);
+      serveIssueListing(scope, r, []);
+      scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
+      scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
+      await receive(h, "repository_dispatch", forced, "d-forced");
+      scope.done();
+      expect(h.scans.map((x) => [x.outcome, x.counts.reads])).toEqual([["scanned", 4]]);
+    });
+  });
+
+  describe("after the scan: notifications, health polling, stored CI facts", () => {
+    let server: Server | undefined;
+    const received: Array<{ url: string; body: string }> = [];
+    const savedAllow = process.env.COWABUNGA_ALLOW_PRIVATE_URLS;
+    async function listen(handler: (req: IncomingMessage, body: string) => [number, string]): Promise<string> {
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          received.push({ url: req.url ?? "", body });
+          const [status, text] = handler(req, body);
+          res.writeHead(status, { "content-type": "application/json" }).end(text);
+        });
+      });
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    }
+    beforeEach(() => {
+      received.length = 0;
+      process.env.COWABUNGA_ALLOW_PRIVATE_URLS = "true";
+      nock.enableNetConnect("127.0.0.1");
+    });
+    afterEach(async () => {
+      if (savedAllow === undefined) delete process.env.COWABUNGA_ALLOW_PRIVATE_URLS;
+      else process.env.COWABUNGA_ALLOW_PRIVATE_URLS = savedAllow;
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server = undefined;
+    });
+
+    function coldScan(r: FakeRepo, issues: number): nock.Scope {
+      const scope = nock(API);
+      serveHead(scope, r);
+      serveContents(scope, r, 1);
+      serveIssueListing(scope, r, []);
+      scope.post("/repos/acme/widgets/labels").times(5).optionally().reply(201, {});
+      scope.post("/repos/acme/widgets/issues").times(issues).reply(201, () => ({ number: 30 }));
+      return scope;
+    }
+
+    it("a critical alert after a scan reaches the Slack webhook (a local peer)", async () => {
+      const base = await listen(() => [200, "ok"]);
+      h = await setup(new Set(["requests@2.19.0"]), {
+        scores: { "requests@2.19.0": 9.8 },
+        env: { COWABUNGA_SLACK_WEBHOOK_URL: `${base}/hooks/T000/B000/XXX`, COWABUNGA_ALLOW_PRIVATE_URLS: "true" },
+      });
+      const r = baseRepo();
+      r.files[".github/cowabunga.yml"] = "notifications:\n  slack:\n    enabled: true\n  github:\n    enabled: false\n";
+      const scope = coldScan(r, 2);
+      await receive(h, "installation", payload("installation.created.json"), "d-slack");
+      scope.done();
+      expect(h.scans[0].outcome).toBe("scanned");
+      expect(received.map((x) => x.url)).toEqual(["/hooks/T000/B000/XXX"]);
+      const msg = JSON.parse(received[0].body) as { text?: string; blocks?: unknown[] };
+      expect(JSON.stringify(msg)).toContain("Critical vulnerability in requests 2.19.0");
+      // Remembered for the quiet period.
+      const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
+      expect(Object.keys((state?.alerts_sent as Record<string, string>) ?? {}).some((k) => k.includes("critical_cvss:requests"))).toBe(true);
+    });
+
+    it("the app's health poller hits each configured health_url on its timer and stores the sample", async () => {
+      const base = await listen(() => [200, JSON.stringify({ status: "ok", response_time_ms: 12 })]);
+      h = await setup(new Set(), { healthPoller: true, healthIntervalMs: 40 });
+      const r = baseRepo();
+      r.files[".github/cowabunga.yml"] = `components:\n  - name: api\n    paths: ["api/**"]\n    health_url: ${base}/healthz\n`;
+      const scope = coldScan(r, 1);
+      await receive(h, "installation", payload("installation.created.json"), "d-poll");
+      scope.done();
+      const ref = { owner: "acme", repo: "widgets" };
+      const deadline = Date.now() + 5000;
+      let samples = await h.services.runtime.samples(ref, "api");
+      while (samples.length === 0 && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 20));
+        samples = await h.services.runtime.samples(ref, "api");
+      }
+      expect(received.some((x) => x.url === "/healthz")).toBe(true);
+      expect(samples[0]).toMatchObject({ source: "poll", up: true });
+    });
+
+    it("default-branch CI events are remembered and the next full scan gets failing checks, CI error rate, test results, last maintenance and Markdown/source texts", async () => {
+      h = await setup(new Set());
+      const ref = { owner: "acme", repo: "widgets" };
+      const r = baseRepo();
+      r.files["README.md"] = "# widgets\n\nSee [the guide](docs/guide.md).\n";
+      r.files["src/index.ts"] = "// TODO: remove the shim\nexport const x = 1;\n";
+      const repository = { name: "widgets", full_name: "acme/widgets", owner: { login: "acme" }, default_branch: "main" };
+      const checkRun = (id: number, name: string, conclusion: string, sha: string) => ({
+        action: "completed",
+        check_run: { id, name, head_sha: sha, conclusion, status: "completed", html_url: `https://github.com/acme/widgets/runs/${id}`, check_suite: { head_branch: "main" }, pull_requests: [] },
+        repository,
+        installation: { id: 42 },
+        sender: { login: "github-actions[bot]", type: "Bot" },
+      });
+      // A failure on the head being scanned, a success on it, and an older failure: 2 of 3 failed.
+      await receive(h, "check_run", checkRun(1, "api-tests", "failure", r.sha), "d-cr1");
+      await receive(h, "check_run", checkRun(2, "lint", "success", r.sha), "d-cr2");
+      await receive(h, "check_run", checkRun(3, "api-tests", "failure", "9".repeat(40)), "d-cr3");
+      const stored = await h.store.getScanState(ref);
+      expect((stored?.default_branch_ci as unknown[]).length).toBe(3);
+      // A merged update PR with test results (as validation + records leave it), and a pending one.
+      const { makeRecord, makeTestResult } = await import("../helpers/factories.js");
+      const merged = makeRecord({ id: "pr-5", pull_request: 5, attempt_status: "merged", performed_at: "2026-01-10T00:00:00.000Z", files_modified: ["api/requirements.txt"], test_results: makeTestResult() });
+      const pending = makeRecord({ id: "pr-6", pull_request: 6, attempt_status: "pending", performed_at: "2026-01-14T00:00:00.000Z", files_modified: [] });
+      await h.store.updateRecords(ref, () => [merged, pending]);
+
+      const scope = nock(API);
+      serveHead(scope, r);
+      serveContents(scope, r, 1);
+      serveIssueListing(scope, r, []);
+      scope.post("/repos/acme/widgets/labels").times(5).optionally().reply(201, {});
+      scope.post("/repos/acme/widgets/issues").reply(201, { number: 40 });
+      await receive(h, "installation", payload("installation.created.json"), "d-ci-scan");
+      scope.done();
+      expect(h.scans[0].counts.reads).toBe(4); // still head + tree + 1 batch + listing
+      const inputs = h.calls.assess[0];
+      expect(inputs.failingChecks).toEqual([{ name: "api-tests", url: "https://github.com/acme/widgets/runs/1", conclusion: "failure" }]);
+      expect(Object.values(inputs.ciErrorRate ?? {}).length).toBeGreaterThan(0);
+      for (const rate of Object.values(inputs.ciErrorRate ?? {})) expect([66.67, 100]).toContain(rate);
+      expect(inputs.lastMaintenance?.id).toBe("pr-5");
+      expect(Object.values(inputs.testResults ?? {}).flat()).toHaveLength(1);
+      expect(inputs.textFiles?.get("README.md")).toContain("the guide");
+      expect(inputs.textFiles?.get("src/index.ts")).toContain("TODO");
+      expect(h.scans[0].textFiles).toBe(2);
     });
   });
 });

@@ -70,7 +70,10 @@ describe("routing a failed default-branch build to the revert handler", () => {
     expect(defaultBranchFailure("workflow_run", { workflow_run: { head_sha: "abc", head_branch: "main", conclusion: "timed_out" }, repository })?.conclusion).toBe("timed_out");
     expect(defaultBranchFailure("check_suite", { check_suite: { head_sha: "abc", head_branch: "main", conclusion: "success" }, repository })).toBeNull();
     expect(defaultBranchFailure("check_suite", { check_suite: { head_sha: "abc", head_branch: "cowabunga/x", conclusion: "failure" }, repository })).toBeNull();
-    expect(defaultBranchFailure("check_run", { check_run: { head_sha: "abc", head_branch: "main", conclusion: "failure" }, repository })).toBeNull();
+    // check_run carries the branch on its check_suite; a failing one routes like check_suite (the revert is idempotent).
+    expect(defaultBranchFailure("check_run", { check_run: { head_sha: "abc", conclusion: "failure", check_suite: { head_branch: "main" } }, repository })?.headSha).toBe("abc");
+    expect(defaultBranchFailure("check_run", { check_run: { head_sha: "abc", conclusion: "failure", check_suite: { head_branch: "feature" } }, repository })).toBeNull();
+    expect(defaultBranchFailure("check_run", { check_run: { head_sha: "abc", conclusion: "success", check_suite: { head_branch: "main" } }, repository })).toBeNull();
     expect(defaultBranchFailure("check_suite", { check_suite: { head_sha: "abc", head_branch: "main", conclusion: "failure" } })).toBeNull();
   });
 });

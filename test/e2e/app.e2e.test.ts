@@ -18,10 +18,24 @@ const OSV_MIRROR = path.resolve(here, "../fixtures/e2e/osv");
 const REPO = "acme/platform";
 const ref = { owner: "acme", repo: "platform" };
 
+/**
+ * A one-minute maintenance window twelve hours from now: closed for the whole run, so only the critical
+ * fix (beta-lib, CVSS 9.8) may open its update PR automatically; the medium one (alpha-lib) waits.
+ */
+function closedWindowConfig(now = new Date()): string {
+  const at = new Date(now.getTime() + 12 * 3_600_000);
+  const day = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][at.getUTCDay()];
+  const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  const start = at.getUTCHours() * 60 + at.getUTCMinutes();
+  return `schedule:\n  timezone: UTC\n  maintenance_windows:\n    - days: [${day}]\n      start: "${hhmm(start)}"\n      end: "${hhmm(start + 1)}"\n`;
+}
+const CONFIG = closedWindowConfig();
+
 const files = (alpha: string): Record<string, string> => ({
   "api/requirements.txt": `alpha-lib==${alpha}\nbeta-lib==2.0.0\n`,
   "api/main.py": "print('platform api')\n",
   "README.md": "# platform\n\nThe platform monorepo.\n",
+  ".github/cowabunga.yml": CONFIG,
 });
 
 describe("the GitHub App at work, end to end (real server, fake GHES, offline OSV mirror)", () => {
@@ -91,6 +105,28 @@ describe("the GitHub App at work, end to end (real server, fake GHES, offline OS
     const store = new FileStore({ root: dataDir });
     const stored = await store.getIssues(ref);
     expect(stored.filter((i) => i.type === "security").map((i) => i.github_issue_number).sort()).toEqual([alpha.number, beta.number].sort());
+
+    // The scan opened ONE update PR by itself: the critical beta-lib fix (critical fixes bypass the closed
+    // maintenance window); alpha-lib's medium fix waits for a window. One branch, one commit through the
+    // Git Data API on the scanned head, the rollback SHA in the body, the base label (found again in the
+    // issue listing, no GET /pulls).
+    await waitFor(() => pulls().length === 1, "automatic update PR", context);
+    updatePr = pulls()[0]!;
+    baseSha = initialHead;
+    expect(updatePr.head.ref).toMatch(/^cowabunga\/[a-z0-9._-]+\/beta-lib-2\.0\.1$/);
+    expect(updatePr.base.ref).toBe("main");
+    expect(updatePr.body).toContain(initialHead);
+    expect(updatePr.body).toContain(`#${beta.number}`);
+    const repo = gh.repo(REPO);
+    const head = repo.commits.get(repo.refs.get(`heads/${updatePr.head.ref}`)!)!;
+    expect(head.parents).toEqual([initialHead]);
+    expect(gh.filesAt(REPO, head.sha)["api/requirements.txt"]).toBe("alpha-lib==1.4.0\nbeta-lib==2.0.1\n");
+    const gitWrites = gh.requests.filter((r) => r.method === "POST" && /\/git\/(blobs|trees|commits|refs)$/.test(r.path)).map((r) => r.path.replace(/^.*\/git\//, ""));
+    expect(gitWrites).toEqual(["blobs", "trees", "commits", "refs"]);
+    await waitFor(() => updatePr.labels.some((l) => l.name === "cowabunga"), "PR labelled", context);
+    expect(gh.requests.some((r) => r.method === "GET" && /\/pulls$/.test(r.path))).toBe(false);
+    const records = await store.getRecords(ref);
+    expect(records.find((r) => r.pull_request === updatePr.number)?.attempt_status).toBe("pending");
   }, 60_000);
 
   it("a push that fixes a dependency closes its issue with a comment", async () => {
@@ -105,11 +141,15 @@ describe("the GitHub App at work, end to end (real server, fake GHES, offline OS
     expect(issueFor("beta-lib")!.state).toBe("open");
     // Nothing else was opened by the push (its scan sees the whole tree, not only the changed files).
     expect(issues().filter((i) => i.state === "open").map((i) => i.number).sort()).toEqual([issueFor("beta-lib")!.number, issues().find((i) => i.body.includes("<!-- cowabunga:dashboard -->"))!.number].sort());
+    // The open update PR was seen in the issue listing (same plan → no new PR); the base moved, so its
+    // mergeability was read once (GET pulls/{n}); it is mergeable, so it was left alone.
+    expect(pulls()).toHaveLength(1);
+    await waitFor(() => gh.requests.some((r) => r.method === "GET" && r.path === `/repos/acme/platform/pulls/${updatePr.number}`), "mergeability read", context);
+    expect(gh.requests.some((r) => r.method === "GET" && /\/pulls$/.test(r.path))).toBe(false);
   }, 60_000);
 
-  it("`/cowabunga update` opens an update PR: a branch, one commit through the Git Data API, the rollback SHA in the body", async () => {
+  it("`/cowabunga update` on an issue whose PR is already open replies with that PR", async () => {
     const beta = issueFor("beta-lib")!;
-    baseSha = gh.repo(REPO).refs.get("heads/main")!;
     commentDelivery = {
       id: "delivery-comment-update-1",
       payload: {
@@ -123,17 +163,8 @@ describe("the GitHub App at work, end to end (real server, fake GHES, offline OS
     };
     const res = await app.deliver("issue_comment", commentDelivery.payload, commentDelivery.id);
     expect(res.status).toBe(200);
-    await waitFor(() => pulls().length === 1 && comments(beta.number).some((c) => c.body.includes(`#${pulls()[0]!.number}`)), "update PR and reply", context);
-    updatePr = pulls()[0]!;
-    expect(updatePr.head.ref).toMatch(/^cowabunga\//);
-    expect(updatePr.base.ref).toBe("main");
-    expect(updatePr.body).toContain(baseSha);
-    const repo = gh.repo(REPO);
-    const head = repo.commits.get(repo.refs.get(`heads/${updatePr.head.ref}`)!)!;
-    expect(head.parents).toEqual([baseSha]);
-    expect(gh.filesAt(REPO, head.sha)["api/requirements.txt"]).toBe("alpha-lib==1.4.2\nbeta-lib==2.0.1\n");
-    const gitWrites = gh.requests.filter((r) => r.method === "POST" && /\/git\/(blobs|trees|commits|refs)$/.test(r.path)).map((r) => r.path.replace(/^.*\/git\//, ""));
-    expect(gitWrites).toEqual(["blobs", "trees", "commits", "refs"]);
+    await waitFor(() => comments(beta.number).some((c) => c.body.includes(`#${updatePr.number}`) && /already open/.test(c.body)), "reply naming the open PR", context);
+    expect(pulls()).toHaveLength(1);
   }, 60_000);
 
   it("CI completing on the app's PR → the test-result comment", async () => {

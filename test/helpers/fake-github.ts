@@ -34,7 +34,7 @@ export interface FakeIssue {
   labels: Array<{ name: string }>;
   assignees: Array<{ login: string }>;
   user: { login: string; type: string };
-  pull_request?: { url: string };
+  pull_request?: { url: string; html_url?: string; diff_url?: string; patch_url?: string; merged_at?: string | null };
   created_at: string;
   updated_at: string;
   closed_at: string | null;
@@ -557,7 +557,14 @@ export class FakeGitHub {
       };
       repo.issues.push({
         id: pull.id, number, title: pull.title, body: pull.body, state: "open", state_reason: null, labels: pull.labels, assignees: [], user: BOT,
-        pull_request: { url: "" }, created_at: pull.created_at, updated_at: pull.updated_at, closed_at: null,
+        pull_request: {
+          url: `http://${this.host}/api/v3/repos/${repo.owner}/${repo.name}/pulls/${number}`,
+          html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}`,
+          diff_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}.diff`,
+          patch_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}.patch`,
+          merged_at: null,
+        },
+        created_at: pull.created_at, updated_at: pull.updated_at, closed_at: null,
       });
       (repo as FakeRepo & { pullList?: FakePull[] }).pullList = [...this.pulls(repo), pull];
       return send(res, 201, this.pullJson(repo, pull));
@@ -571,6 +578,15 @@ export class FakeGitHub {
         if (body?.state === "open" || body?.state === "closed") {
           pull.state = body.state;
           pull.closed_at = body.state === "closed" ? this.now() : null;
+        }
+        // As on GitHub, a pull request is also an issue: the issue listing shows the same title, body and state.
+        const issue = repo.issues.find((i) => i.number === pull.number);
+        if (issue) {
+          issue.title = pull.title;
+          issue.body = pull.body;
+          issue.state = pull.state;
+          issue.closed_at = pull.closed_at;
+          issue.updated_at = this.now();
         }
       }
       return send(res, 200, this.pullJson(repo, pull));
@@ -601,7 +617,14 @@ export class FakeGitHub {
     if (!pull) throw new Error(`no PR #${number}`);
     const head = repo.commits.get(pull.head.sha)!;
     const baseSha = repo.refs.get(`heads/${pull.base.ref}`)!;
-    const merge = this.storeCommit(repo, head.tree, [baseSha, head.sha], `Merge pull request #${number}`);
+    // The PR's own changes (its base → head) applied onto the branch as it is now, as a clean merge does.
+    const current = new Map(this.flatTree(repo, repo.commits.get(baseSha)!.tree).map((e) => [e.path, e] as const));
+    const before = new Map(this.flatTree(repo, repo.commits.get(pull.base.sha)?.tree ?? "").map((e) => [e.path, e] as const));
+    const after = this.flatTree(repo, head.tree);
+    for (const e of after) if (before.get(e.path)?.sha !== e.sha) current.set(e.path, e);
+    for (const path of before.keys()) if (!after.some((e) => e.path === path)) current.delete(path);
+    const tree = this.storeTree(repo, [...current.values()]);
+    const merge = this.storeCommit(repo, tree, [baseSha, head.sha], `Merge pull request #${number}`);
     repo.refs.set(`heads/${pull.base.ref}`, merge);
     pull.state = "closed";
     pull.merged = true;
@@ -609,7 +632,11 @@ export class FakeGitHub {
     pull.closed_at = pull.merged_at;
     pull.merge_commit_sha = merge;
     const issue = repo.issues.find((i) => i.number === number);
-    if (issue) issue.state = "closed";
+    if (issue) {
+      issue.state = "closed";
+      issue.closed_at = pull.closed_at;
+      if (issue.pull_request) issue.pull_request.merged_at = pull.merged_at;
+    }
     return merge;
   }
 

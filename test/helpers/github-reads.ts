@@ -33,12 +33,14 @@ export function readTreeFiles(dir: string): Record<string, string> {
 export interface ReadCosts {
   files: number;
   manifests: number;
-  /** Files in the batched contents query (manifests, companions, config, CODEOWNERS). */
+  /** Files in the batched contents query (manifests, companions, config, CODEOWNERS, Markdown/source). */
   batchedFiles: number;
+  /** Markdown and source files of the batch (full scans read them for the bug-marker and docs detectors). */
+  textFiles: number;
   dependencies: number;
   cold: { reads: number; writes: number; graphql: number; requests: string[]; outcome: string };
   unchanged: { reads: number; writes: number; requests: string[]; outcome: string };
-  /** 1 (head) + 1 (tree) + ceil(manifests / 50) (batched contents) + 1 (existing issues). */
+  /** 1 (head) + 1 (tree) + ceil((manifests + text files) / 50) (batched contents) + 1 (existing issues). */
   coldBudget: number;
 }
 
@@ -77,10 +79,11 @@ export async function measureReadCosts(dir: string, fullName = "defenseunicorns/
       files: Object.keys(files).length,
       manifests,
       batchedFiles: cold.batchedFiles ?? 0,
+      textFiles: cold.textFiles ?? 0,
       dependencies: cold.assessment?.dependencies.length ?? 0,
       cold: { ...coldCounts, outcome: cold.outcome },
       unchanged: { reads: unchangedCounts.reads, writes: unchangedCounts.writes, requests: unchangedCounts.requests, outcome: again.outcome },
-      coldBudget: 1 + 1 + Math.ceil(manifests / 50) + 1,
+      coldBudget: 1 + 1 + Math.ceil((manifests + (cold.textFiles ?? 0)) / 50) + 1,
       violations: [...gh.violations],
     };
   } finally {

@@ -17,6 +17,8 @@ export interface GitHubIssue {
   assignees?: Array<{ login: string }> | null;
   pull_request?: unknown;
   html_url?: string;
+  /** Who opened it (for the app's PRs: the app's bot login). */
+  user?: { login?: string } | null;
 }
 
 export interface AppIssueIndex {
@@ -26,6 +28,12 @@ export interface AppIssueIndex {
   configErrors: GitHubIssue | null;
   /** Every label name seen on the listed issues (they exist in the repository). */
   labelsSeen: Set<string>;
+  /**
+   * The app's OPEN update pull requests: GitHub's issue listing returns pull requests too (items with a
+   * `pull_request` key), and the app's PRs carry the base label, so the same listing replaces a
+   * `GET /pulls` (items whose body has the `<!-- cowabunga:pr:... -->` marker).
+   */
+  pulls?: GitHubIssue[];
 }
 
 export function labelNames(issue: Pick<GitHubIssue, "labels">): string[] {
@@ -51,11 +59,14 @@ export async function listAppIssues(
 }
 
 export function indexAppIssues(all: readonly GitHubIssue[]): AppIssueIndex {
-  const index: AppIssueIndex = { byId: new Map(), dashboard: null, configErrors: null, labelsSeen: new Set() };
+  const index: AppIssueIndex = { byId: new Map(), dashboard: null, configErrors: null, labelsSeen: new Set(), pulls: [] };
   const better = (a: GitHubIssue | null | undefined, b: GitHubIssue): boolean =>
     !a || (a.state !== "open" && b.state === "open") || (a.state === b.state && b.number > a.number);
   for (const issue of all) {
-    if (issue.pull_request) continue;
+    if (issue.pull_request) {
+      if (issue.state === "open" && (issue.body ?? "").includes("<!-- cowabunga:pr:")) index.pulls!.push(issue);
+      continue;
+    }
     for (const l of labelNames(issue)) index.labelsSeen.add(l);
     const body = issue.body ?? "";
     if (body.includes(DASHBOARD_MARKER)) {

@@ -24,6 +24,8 @@ export interface PrMarker {
   issues: string[];
   deps: MarkerDep[];
   base_sha: string;
+  /** Head branch of the PR (recorded so the issue listing, which has no head ref, can tell it). */
+  branch?: string;
 }
 
 export function parsePrMarker(body: string | null | undefined): PrMarker | null {
@@ -31,7 +33,14 @@ export function parsePrMarker(body: string | null | undefined): PrMarker | null 
   if (!raw || typeof raw !== "object") return null;
   const m = raw as Partial<PrMarker>;
   if (typeof m.group !== "string" || !Array.isArray(m.deps) || typeof m.base_sha !== "string") return null;
-  return { v: 1, group: m.group, issues: Array.isArray(m.issues) ? m.issues.filter((i) => typeof i === "string") : [], deps: m.deps as MarkerDep[], base_sha: m.base_sha };
+  return {
+    v: 1,
+    group: m.group,
+    issues: Array.isArray(m.issues) ? m.issues.filter((i) => typeof i === "string") : [],
+    deps: m.deps as MarkerDep[],
+    base_sha: m.base_sha,
+    ...(typeof m.branch === "string" ? { branch: m.branch } : {}),
+  };
 }
 
 export interface PlannedUpdate {
@@ -93,8 +102,22 @@ export function issuesFor(d: Dependency, issues: readonly MaintenanceIssue[]): M
     if (isTerminalState(i.lifecycle_state)) return false;
     const s = i.subject;
     if (s !== "" && (s.includes(`:${d.name}@${d.version}`) || s.startsWith(`${d.name}@${d.version}`))) return true;
+    if (subjectNames(i, d)) return true;
     return s === "" && i.files_affected.includes(d.file) && i.affected_components.includes(d.component) && i.title.includes(d.name);
   });
+}
+
+/**
+ * The assess module's subjects: `security:<ecosystem>:<name>:<advisory id>` (one issue per advisory and
+ * package, over every file that declares it) and `dependency:<ecosystem>:<name>`. They name the package
+ * but not the version, so the declaration must also be one the issue covers (its file or component).
+ */
+export function subjectNames(i: Pick<MaintenanceIssue, "subject" | "files_affected" | "affected_components">, d: Pick<Dependency, "name" | "file" | "component" | "advisories">): boolean {
+  const s = i.subject;
+  const covers = i.files_affected.includes(d.file) || i.affected_components.includes(d.component);
+  if (s.startsWith("security:")) return covers && d.advisories.some((a) => s.endsWith(`:${d.name}:${a.id}`));
+  if (s.startsWith("dependency:")) return covers && s.endsWith(`:${d.name}`);
+  return false;
 }
 
 function bestPriority(issues: readonly MaintenanceIssue[]): number {

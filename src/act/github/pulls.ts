@@ -20,7 +20,7 @@ import {
   type GitHubClient,
   type Logger,
 } from "./pulls-git.js";
-import { parsePrMarker, planUpdates, type MarkerDep, type PlannedGroup, type PrMarker } from "./pulls-plan.js";
+import { parsePrMarker, planUpdates, subjectNames, type MarkerDep, type PlannedGroup, type PrMarker } from "./pulls-plan.js";
 import { updateManifest } from "./updaters/index.js";
 
 export { planUpdates, parsePrMarker, issuesFor } from "./pulls-plan.js";
@@ -29,6 +29,8 @@ export { updateBranchName, refSegment, BRANCH_PREFIX } from "./pulls-git.js";
 export { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
 
 export const APP_ACTOR = "cowabunga";
+/** Default base label of the app's issues and PRs (as src/act/github/labels.ts BASE_LABEL). */
+const BASE_PR_LABEL = "cowabunga";
 
 export interface OpenUpdateArgs {
   octokit: GitHubClient;
@@ -102,6 +104,7 @@ export function markerOf(group: PlannedGroup, baseSha: string): PrMarker {
       security: u.security,
     })),
     base_sha: baseSha,
+    branch: group.branch,
   };
 }
 
@@ -240,8 +243,11 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
     htmlUrl = existing.html_url;
   }
 
-  if (config.updates.labels.length > 0) {
-    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: number, labels: config.updates.labels }).catch((e: unknown) => {
+  // The base label (issues.labels[0], default `cowabunga`) is always added: the app finds its open PRs in
+  // its one issue listing (`?labels=<base>&state=all`), which returns pull requests too.
+  const prLabels = [...new Set([...config.updates.labels, config.issues.labels[0] ?? BASE_PR_LABEL])];
+  if (prLabels.length > 0) {
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: number, labels: prLabels }).catch((e: unknown) => {
       log.warn({ pr: number, err: describeError(e) }, "could not add labels");
     });
   }
@@ -330,7 +336,12 @@ async function openUpdateForIssue(req: IssueUpdateRequest): Promise<OpenUpdateRe
 }
 
 function issuesForOne(d: Dependency, issue: MaintenanceIssue): boolean {
-  return issue.subject.includes(`:${d.name}@${d.version}`) || issue.subject.startsWith(`${d.name}@${d.version}`) || (issue.files_affected.includes(d.file) && issue.title.includes(d.name));
+  return (
+    issue.subject.includes(`:${d.name}@${d.version}`) ||
+    issue.subject.startsWith(`${d.name}@${d.version}`) ||
+    subjectNames(issue, d) ||
+    (issue.files_affected.includes(d.file) && issue.title.includes(d.name))
+  );
 }
 
 interface ListedPr {
@@ -367,6 +378,13 @@ export interface MaintainArgs {
   appLogins: readonly string[];
   runner?: CommandRunner;
   npmAvailable?: boolean;
+  /**
+   * The app's open update PRs when the caller already has them (the scan takes them from its issue
+   * listing): no `GET /pulls`. Default: listed with listAppPullRequests.
+   */
+  prs?: ReadonlyArray<{ number: number; body: string | null | undefined }>;
+  /** Head of the default branch when the caller knows it (the scan does): no `GET git/ref`. */
+  headSha?: string;
 }
 
 export interface MaintainResult {
@@ -387,9 +405,10 @@ export interface MaintainResult {
 export async function maintainOpenPullRequests(args: MaintainArgs): Promise<MaintainResult> {
   const { octokit, owner, repo, config, log } = args;
   const result: MaintainResult = { recreated: [], humanEdited: [], closed: [] };
-  const prs = await listAppPullRequests(octokit, owner, repo);
-  const head = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${args.defaultBranch}` });
-  const headSha = head.data.object.sha;
+  const prs: ReadonlyArray<{ number: number; body: string | null | undefined }> = args.prs ?? (await listAppPullRequests(octokit, owner, repo));
+  if (prs.length === 0) return result;
+  const headSha =
+    args.headSha ?? (await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${args.defaultBranch}` })).data.object.sha;
 
   // Surplus over max_open_prs: close the newest non-security ones.
   const byAge = [...prs].sort((a, b) => a.number - b.number);
@@ -415,7 +434,15 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     if (closed.has(pr.number)) continue;
     const marker = parsePrMarker(pr.body);
     if (!marker) continue;
+    // Built on the current head: neither behind nor in conflict. Only PRs whose base moved cost a read.
+    if (marker.base_sha === headSha) continue;
     const detail = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number });
+    if (detail.data.state === "closed") continue;
+    const headRef = (pr as { head?: { ref?: string } }).head?.ref ?? (detail.data.head as { ref?: string } | undefined)?.ref ?? marker.branch;
+    if (!headRef) {
+      log.warn({ pr: pr.number }, "not recreating: the PR's head branch is unknown");
+      continue;
+    }
     const conflicts = detail.data.mergeable === false;
     const behind = detail.data.base.sha !== headSha && marker.base_sha !== headSha;
     const wanted = conflicts || (config.updates.rebase === "behind" && behind);
@@ -432,8 +459,8 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");
       continue;
     }
-    await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${pr.head.ref}`, sha: built.commitSha, force: true });
-    const newMarker: PrMarker = { ...marker, deps: built.applied, base_sha: headSha };
+    await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${headRef}`, sha: built.commitSha, force: true });
+    const newMarker: PrMarker = { ...marker, deps: built.applied, base_sha: headSha, branch: headRef };
     const body = (pr.body ?? "")
       .split(marker.base_sha)
       .join(headSha)
@@ -441,7 +468,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       .trimEnd();
     await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, body: `${body}\n\n<!-- cowabunga:pr:${markerJson(newMarker)} -->` });
     await args.store.updateRecords({ owner, repo }, (records) =>
-      records.map((r) => (r.pull_request === pr.number && r.attempt_status === "pending" ? { ...r, rollback_before_commit: headSha, rollback_strategy: rollbackStrategy(headSha, args.defaultBranch) } : r)),
+      records.map((r) => (r.pull_request === pr.number && r.attempt_status === "pending" ? { ...r, rollback_before_commit: headSha, rollback_strategy: rollbackStrategy(headSha, args.defaultBranch || detail.data.base.ref) } : r)),
     );
     result.recreated.push(pr.number);
   }

@@ -13,14 +13,23 @@ export interface FakeStagesOptions {
   vulnerable: Set<string>;
   /** Records of calls, for assertions. */
   calls?: { assess: AssessInputs[] };
+  /** name@version → the version that fixes it (a fixable vulnerability). Others have no known fix. */
+  fixes?: Record<string, string>;
+  /** name@version → CVSS score of its advisory (default 7.5). */
+  scores?: Record<string, number>;
 }
 
 export function fakeStages(opts: FakeStagesOptions): PipelineStages {
   return {
     async enrich({ scan }) {
       return scan.dependencies.map(
-        (d): Dependency =>
-          makeDependency({
+        (d): Dependency => {
+          const key = `${d.name}@${d.version}`;
+          const vulnerable = opts.vulnerable.has(key);
+          const fix = opts.fixes?.[key] ?? null;
+          const score = opts.scores?.[key] ?? 7.5;
+          // Up to date unless a fix is known: no update PR is planned for the other dependencies.
+          return makeDependency({
             name: d.name,
             version: d.version,
             package_manager: d.package_manager,
@@ -30,24 +39,29 @@ export function fakeStages(opts: FakeStagesOptions): PipelineStages {
             current_value: d.current_value,
             locked_version: d.locked_version,
             dependency_type: d.dependency_type,
-            cve_ids: opts.vulnerable.has(`${d.name}@${d.version}`) ? [`CVE-2018-${d.name.length}`] : [],
-            vulnerability_score: opts.vulnerable.has(`${d.name}@${d.version}`) ? 7.5 : null,
-            advisories: opts.vulnerable.has(`${d.name}@${d.version}`)
+            latest_version: fix ?? d.version,
+            fixed_version: vulnerable ? fix : null,
+            update_type: fix ? "patch" : "none",
+            latest_release_date: "2025-01-01T00:00:00.000Z",
+            cve_ids: vulnerable ? [`CVE-2018-${d.name.length}`] : [],
+            vulnerability_score: vulnerable ? score : null,
+            advisories: vulnerable
               ? [
                   {
                     id: `GHSA-${d.name}`,
                     aliases: [`CVE-2018-${d.name.length}`],
                     summary: `${d.name} <script>alert(1)</script> leaks @everyone credentials`,
                     url: `https://osv.dev/vulnerability/GHSA-${d.name}`,
-                    score: 7.5,
+                    score,
                     score_estimated: false,
                     cvss_vector: null,
-                    fixed_version: "99.0.0",
+                    fixed_version: fix ?? "99.0.0",
                     published: null,
                   },
                 ]
               : [],
-          }),
+          });
+        },
       );
     },
     async assess(inputs, { clock }) {
@@ -69,6 +83,7 @@ export function fakeStages(opts: FakeStagesOptions): PipelineStages {
             affected_components: [d.component],
             files_affected: [d.file],
             subject: `${d.package_manager}:${d.name}@${d.version}:GHSA-${d.name}`,
+            severity: (d.vulnerability_score ?? 0) >= 9 ? "critical" : "high",
             created_at: now,
             updated_at: now,
           });
@@ -89,7 +104,20 @@ export function fakeStages(opts: FakeStagesOptions): PipelineStages {
         components,
         issues,
         dependencies: inputs.dependencies,
-        alerts: [],
+        // The seed's critical alert: an advisory above thresholds.critical_cvss (default 8.0).
+        alerts: inputs.dependencies
+          .filter((d) => (d.vulnerability_score ?? 0) > 8)
+          .map((d) => ({
+            key: `critical_cvss:${d.name}`,
+            condition: "critical_cvss" as const,
+            level: "critical" as const,
+            title: `Critical vulnerability in ${d.name} ${d.version}`,
+            message: `CVSS ${d.vulnerability_score} advisory GHSA-${d.name} affects ${d.name} ${d.version}`,
+            component: d.component,
+            issue_ids: [`sec-${d.package_manager}-${d.name}`],
+            created_at: now,
+            links: [],
+          })),
         warnings: inputs.scan.warnings,
       };
       return assessment;
