@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import {
   parseDotEnv,
   substituteVariables,
 } from "../../../src/scan/managers/docker.js";
+import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -194,22 +195,13 @@ describe("docker-compose extraction", () => {
   });
 });
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`docker corpus acceptance skipped: ${path.join(CORPUS, "repos")} is missing`);
+const corpusExists = corpusReposAvailable("docker");
 
 describe.skipIf(!corpusExists)("docker manager over the corpus", () => {
   it("extracts every external FROM of every Dockerfile without warnings", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = walk(repos).map((f) => path.relative(repos, f).split(path.sep).join("/")).filter((f) => dockerManager.matches(f));
+    const files = corpusFiles((f) => dockerManager.matches(f));
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const content = readFileSync(path.join(repos, f), "utf8");

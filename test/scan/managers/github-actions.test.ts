@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { githubActionsManager, parseUses } from "../../../src/scan/managers/github-actions.js";
+import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -166,14 +167,6 @@ describe("malformed workflows", () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
 /** Independent count: every `uses` (and `image` / string `container`) value anywhere in the document, with its line. */
 function usesLines(content: string): number[] {
@@ -195,13 +188,12 @@ function usesLines(content: string): number[] {
   return lines.sort((a, b) => a - b);
 }
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`github-actions corpus acceptance skipped: ${path.join(CORPUS, "repos")} is missing`);
+const corpusExists = corpusReposAvailable("github-actions");
 
 describe.skipIf(!corpusExists)("github-actions manager over the corpus", () => {
   it("extracts every uses: of every workflow without warnings", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = walk(repos).map((f) => path.relative(repos, f).split(path.sep).join("/")).filter((f) => githubActionsManager.matches(f));
+    const files = corpusFiles((f) => githubActionsManager.matches(f));
     expect(files.length).toBeGreaterThanOrEqual(26);
     let total = 0;
     for (const f of files) {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { helmManager, helmVersionOf } from "../../../src/scan/managers/helm.js";
+import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -138,22 +139,13 @@ describe("helmVersionOf", () => {
   });
 });
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`helm corpus acceptance skipped: ${path.join(CORPUS, "repos")} is missing`);
+const corpusExists = corpusReposAvailable("helm");
 
 describe.skipIf(!corpusExists)("helm manager over the corpus", () => {
   it("reads every Chart.yaml without warnings, with name and version", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = walk(repos).map((f) => path.relative(repos, f).split(path.sep).join("/")).filter((f) => f.endsWith("/Chart.yaml"));
+    const files = corpusFiles((f) => f.endsWith("/Chart.yaml"));
     expect(files.length).toBeGreaterThanOrEqual(11);
     for (const f of files) {
       const r = helmManager.extract(f, readFileSync(path.join(repos, f), "utf8"), ctx);

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { udsManager } from "../../../src/scan/managers/uds.js";
+import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -84,22 +85,13 @@ describe("udsManager", () => {
   });
 });
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`uds corpus acceptance skipped: ${path.join(CORPUS, "repos")} is missing`);
+const corpusExists = corpusReposAvailable("uds");
 
 describe.skipIf(!corpusExists)("uds manager over the corpus", () => {
   it("extracts every package of every bundle without warnings", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = walk(repos).map((f) => path.relative(repos, f).split(path.sep).join("/")).filter((f) => udsManager.matches(f));
+    const files = corpusFiles((f) => udsManager.matches(f));
     expect(files.length).toBeGreaterThanOrEqual(8);
     let total = 0;
     for (const f of files) {

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { parseGitUrl, zarfManager } from "../../../src/scan/managers/zarf.js";
+import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -125,22 +126,13 @@ describe("parseGitUrl", () => {
   });
 });
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`zarf corpus acceptance skipped: ${path.join(CORPUS, "repos")} is missing`);
+const corpusExists = corpusReposAvailable("zarf");
 
 describe.skipIf(!corpusExists)("zarf manager over the corpus", () => {
   it("extracts every image of every zarf.yaml without warnings", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = walk(repos).map((f) => path.relative(repos, f).split(path.sep).join("/")).filter((f) => zarfManager.matches(f));
+    const files = corpusFiles((f) => zarfManager.matches(f));
     expect(files.length).toBeGreaterThanOrEqual(10);
     let total = 0;
     for (const f of files) {
