@@ -77,10 +77,16 @@ export function webHostOf(baseUrl: string | undefined): string {
   try {
     const u = new URL(baseUrl);
     if (u.hostname === "api.github.com") return "github.com";
-    return u.host;
+    // A GHES served over plain http (GHE_PROTOCOL=http) keeps its scheme; https is implied otherwise.
+    return u.protocol === "http:" ? `http://${u.host}` : u.host;
   } catch {
     return "github.com";
   }
+}
+
+/** The web origin for links: `host` from webHostOf, https unless it names its scheme. */
+export function webOrigin(host: string): string {
+  return /^https?:\/\//.test(host) ? host : `https://${host}`;
 }
 
 /** The API base URL an Octokit instance was built with. */

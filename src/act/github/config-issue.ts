@@ -1,6 +1,6 @@
 import type { ConfigError } from "../../config/load.js";
 import { escapeMarkdownCell } from "../report/escape.js";
-import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
+import { errorText, webOrigin, type AppLogger, type GitHubOctokit } from "./client.js";
 import { sameBody, type GitHubIssue } from "./issues.js";
 import { BASE_LABEL, CONFIG_LABEL, type LabelManager } from "./labels.js";
 import { CONFIG_ERRORS_MARKER } from "./markers.js";
@@ -29,7 +29,7 @@ export function renderConfigIssue(errors: readonly ConfigError[], ctx: ConfigIss
     const path = e.file.includes(":") ? e.file.slice(e.file.lastIndexOf(":") + 1) : e.file;
     const link =
       ctx.sha && e.line !== null
-        ? `[${e.line}](https://${ctx.host}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}/blob/${encodeURIComponent(ctx.sha)}/${path.split("/").map(encodeURIComponent).join("/")}#L${e.line})`
+        ? `[${e.line}](${webOrigin(ctx.host)}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}/blob/${encodeURIComponent(ctx.sha)}/${path.split("/").map(encodeURIComponent).join("/")}#L${e.line})`
         : e.line === null
           ? "n/a"
           : String(e.line);

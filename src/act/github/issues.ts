@@ -2,7 +2,7 @@ import type { Dependency, MaintenanceIssue } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
 import { markdownLink } from "../report/markdown.js";
 import { advisoriesForIssue } from "../report/summary.js";
-import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
+import { errorText, webOrigin, type AppLogger, type GitHubOctokit } from "./client.js";
 import { ownersOfFiles, type Codeowners } from "./codeowners.js";
 import { BASE_LABEL, labelsForIssue, type LabelManager } from "./labels.js";
 import { CONFIG_ERRORS_MARKER, DASHBOARD_MARKER, issueIdFromBody, issueMarker, normaliseBody } from "./markers.js";
@@ -125,7 +125,7 @@ function encodePath(p: string): string {
 
 export function fileUrl(ctx: Pick<IssueRenderContext, "host" | "owner" | "repo" | "sha">, path: string, line: number | null): string | null {
   if (!ctx.sha) return null;
-  const url = `https://${ctx.host}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}/blob/${encodeURIComponent(ctx.sha)}/${encodePath(path)}${line ? `#L${line}` : ""}`;
+  const url = `${webOrigin(ctx.host)}/${encodeURIComponent(ctx.owner)}/${encodeURIComponent(ctx.repo)}/blob/${encodeURIComponent(ctx.sha)}/${encodePath(path)}${line ? `#L${line}` : ""}`;
   return safeHttpUrl(url);
 }
 

@@ -1,9 +1,9 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger, type GitHubOctokit } from "../../../src/act/github/client.js";
+import { silentLogger, webHostOf, type GitHubOctokit } from "../../../src/act/github/client.js";
 import { parseCodeowners } from "../../../src/act/github/codeowners.js";
-import { indexAppIssues, keepTickedBoxes, renderIssue, sameBody, syncIssues, type GitHubIssue } from "../../../src/act/github/issues.js";
+import { fileUrl, indexAppIssues, keepTickedBoxes, renderIssue, sameBody, syncIssues, type GitHubIssue } from "../../../src/act/github/issues.js";
 import { LabelManager } from "../../../src/act/github/labels.js";
 import { issueIdFromBody, issueMarker } from "../../../src/act/github/markers.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
@@ -176,5 +176,16 @@ describe("syncIssues", () => {
     scope.done();
     expect(res.errors[0]).toMatch(/^POST \/repos\/acme\/widgets\/issues \("one"\) failed/);
     expect(res.created).toEqual([9]);
+  });
+});
+
+describe("links on a GitHub Enterprise Server served over http", () => {
+  it("keep the server's scheme", () => {
+    const host = webHostOf("http://ghe.internal:8080/api/v3");
+    expect(fileUrl({ host, owner: "acme", repo: "w", sha: "a".repeat(40) }, "api/x.txt", 3)).toBe(
+      `http://ghe.internal:8080/acme/w/blob/${"a".repeat(40)}/api/x.txt#L3`,
+    );
+    expect(webHostOf("https://ghe.example.com/api/v3")).toBe("ghe.example.com");
+    expect(webHostOf("https://api.github.com")).toBe("github.com");
   });
 });
