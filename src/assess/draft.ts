@@ -40,6 +40,21 @@ export interface IssueDraft {
   packages: Array<{ package_manager: string; name: string; version: string }>;
 }
 
+/** Facts of an issue that is not about a dependency (code markers, docs, CI, tests): only the change kind varies. */
+export function nonDependencyFacts(change_kind: DraftFacts["change_kind"]): DraftFacts {
+  return {
+    dependency_types: [],
+    update_type: null,
+    breaking_changes: 0,
+    cvss: null,
+    cvss_estimated: false,
+    fix_available: null,
+    deprecated_target: false,
+    release_age_days: null,
+    change_kind,
+  };
+}
+
 export const SEVERITY_ORDER: readonly Severity[] = ["low", "medium", "high", "critical"];
 
 export function maxSeverity(list: readonly Severity[]): Severity {

@@ -1,4 +1,3 @@
-import cliProgress from "cli-progress";
 import type { CliIO } from "./io.js";
 
 /** One progress step: the phase's name and its units done out of total. */
@@ -17,9 +16,11 @@ export interface ProgressBar {
 /**
  * A single progress bar on stderr, drawn only when stderr is a terminal (`io.stderrIsTTY`); when
  * piped it draws nothing, so scripted output stays clean. The bar clears itself when stopped.
+ * cli-progress is imported only for a terminal, so piped runs never load it.
  */
-export function createProgressBar(io: CliIO, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-  const bar = io.stderrIsTTY
+export async function createProgressBar(io: CliIO, stream: NodeJS.WriteStream = process.stderr): Promise<ProgressBar> {
+  const cliProgress = io.stderrIsTTY ? (await import("cli-progress")).default : null;
+  const bar = cliProgress
     ? new cliProgress.SingleBar(
         { stream, format: "{phase} [{bar}] {value}/{total}", clearOnComplete: true, hideCursor: true },
         cliProgress.Presets.shades_classic,

@@ -130,10 +130,10 @@ const MAX_REDIRECTS = 5;
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 /** A body over the limit: not retried (the next attempt would be as large). */
-class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {}
 
 /** The body as text, refusing (and cancelling) bodies over `max` bytes, declared or streamed. */
-async function readBodyLimited(res: Response, max: number): Promise<string> {
+export async function readBodyLimited(res: Response, max: number): Promise<string> {
   const declared = Number(res.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel().catch(() => undefined);

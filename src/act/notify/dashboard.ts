@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import type { PendingNotification, RepoRef, Store } from "../../store/types.js";
+import { ReportAlert } from "../report/json.js";
 import type { Alert, AlertChannel, Clock } from "./types.js";
 
 /**
@@ -10,21 +10,10 @@ import type { Alert, AlertChannel, Clock } from "./types.js";
  */
 export const DASHBOARD_ALERT_KIND = "dashboard_alert";
 
-const AlertSchema = z.object({
-  key: z.string(),
-  condition: z.enum(["critical_cvss", "low_component_health", "outdated_dependency", "low_coverage"]),
-  level: z.enum(["critical", "high", "medium", "low"]),
-  title: z.string(),
-  message: z.string(),
-  component: z.string().nullable(),
-  issue_ids: z.array(z.string()),
-  created_at: z.string(),
-  links: z.array(z.object({ label: z.string(), url: z.string() })),
-});
-
 /** Validates an alert read back from the store (the file may have been edited by hand). */
 export function parseStoredAlert(value: unknown): Alert | null {
-  const r = AlertSchema.safeParse(value);
+  // The same shape as an alert in the report document: one schema for both.
+  const r = ReportAlert.safeParse(value);
   return r.success ? r.data : null;
 }
 

@@ -1,5 +1,5 @@
 import type { Severity } from "../../model/index.js";
-import { componentForPath, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
+import { componentForPath, maxSeverity, nonDependencyFacts, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
 export type MarkerKind = "TODO" | "FIXME" | "BUG" | "HACK";
@@ -111,17 +111,7 @@ export function detectBug(ctx: DetectContext): DetectorResult {
           ...markers.slice(0, MAX_LISTED).map((m) => `Resolve the ${m.kind} at ${path}:${m.line}${m.text ? ` (${m.text})` : ""}, or move it to a tracked issue and delete the marker`),
         ],
         testing_requirements: components.length > 0 ? testSuitesFor(components[0], ctx.components, ctx.suitesByComponent[components[0]]) : ["the repository's test suite"],
-        facts: {
-          dependency_types: [],
-          update_type: null,
-          breaking_changes: 0,
-          cvss: null,
-          cvss_estimated: false,
-          fix_available: null,
-          deprecated_target: false,
-          release_age_days: null,
-          change_kind: "code",
-        },
+        facts: nonDependencyFacts("code"),
         packages: [],
       });
     }
@@ -156,17 +146,7 @@ export function detectBug(ctx: DetectContext): DetectorResult {
         "Re-run the checks and confirm the default branch is green",
       ],
       testing_requirements: uniqSorted([...sorted.map((c) => `re-run check "${c.name}"`), ...uniqSorted(components).flatMap((c) => testSuitesFor(c, ctx.components, ctx.suitesByComponent[c]))]),
-      facts: {
-        dependency_types: [],
-        update_type: null,
-        breaking_changes: 0,
-        cvss: null,
-        cvss_estimated: false,
-        fix_available: null,
-        deprecated_target: false,
-        release_age_days: null,
-        change_kind: "ci",
-      },
+      facts: nonDependencyFacts("ci"),
       packages: [],
     });
   }

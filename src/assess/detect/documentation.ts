@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { componentForPath, type IssueDraft } from "../draft.js";
+import { componentForPath, nonDependencyFacts, type IssueDraft } from "../draft.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
 export interface MarkdownLink {
@@ -11,6 +11,21 @@ const MARKDOWN = /\.(md|markdown|mdx)$/i;
 const README = /^readme(\.[a-z0-9]+)?$/i;
 /** Longer lines are not searched for links or anchors: bounds regex work on hostile Markdown. */
 const MAX_LINE = 5000;
+
+/** Indexes of the Markdown lines outside fenced code blocks (``` or ~~~), skipping over-long lines. */
+function* proseLineIndexes(lines: readonly string[]): Generator<number> {
+  let fence: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(lines[i]);
+    if (f) {
+      if (fence === null) fence = f[1][0];
+      else if (f[1][0] === fence) fence = null;
+      continue;
+    }
+    if (fence !== null || lines[i].length > MAX_LINE) continue;
+    yield i;
+  }
+}
 
 /** Remove inline code spans so links shown as code are not checked. */
 function stripCode(line: string): string {
@@ -24,16 +39,8 @@ function stripCode(line: string): string {
 export function extractLinks(text: string): MarkdownLink[] {
   const out: MarkdownLink[] = [];
   const lines = text.split(/\r?\n/);
-  let fence: string | null = null;
-  for (let i = 0; i < lines.length; i++) {
+  for (const i of proseLineIndexes(lines)) {
     const raw = lines[i];
-    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(raw);
-    if (f) {
-      if (fence === null) fence = f[1][0];
-      else if (f[1][0] === fence) fence = null;
-      continue;
-    }
-    if (fence !== null || raw.length > MAX_LINE) continue;
     const line = stripCode(raw);
     // Link text and destination allow one level of nested brackets / parens, and every character
     // has exactly one way to match: hostile lines ("[[[[", "[a]([a](") cannot make it backtrack.
@@ -97,16 +104,8 @@ export function anchorsOf(text: string): Set<string> {
     }
   };
   const lines = text.split(/\r?\n/);
-  let fence: string | null = null;
-  for (let i = 0; i < lines.length; i++) {
+  for (const i of proseLineIndexes(lines)) {
     const line = lines[i];
-    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (f) {
-      if (fence === null) fence = f[1][0];
-      else if (f[1][0] === fence) fence = null;
-      continue;
-    }
-    if (fence !== null || line.length > MAX_LINE) continue;
     const atx = /^\s{0,3}#{1,6}\s+(.*)$/.exec(line);
     if (atx) add(githubSlug(headingText(atx[1])));
     else if (i + 1 < lines.length && /^\s{0,3}(=+|-+)\s*$/.test(lines[i + 1]) && line.trim() !== "" && !/^\s{0,3}([-*+]|\d+\.)\s/.test(line)) {
@@ -216,17 +215,7 @@ export function detectDocumentation(ctx: DetectContext): DetectorResult {
         estimated_effort: broken.length > 10 ? "2 hours" : "30 minutes",
         resolution_steps: broken.map((b) => `Fix the link at ${path}:${b.line} (${b.target}): ${b.why}; point it at the moved file or heading, or remove it`),
         testing_requirements: [`Render ${path} on GitHub and follow every changed link`, "Re-run the Cowabunga scan and confirm this issue resolves"],
-        facts: {
-          dependency_types: [],
-          update_type: null,
-          breaking_changes: 0,
-          cvss: null,
-          cvss_estimated: false,
-          fix_available: null,
-          deprecated_target: false,
-          release_age_days: null,
-          change_kind: "documentation",
-        },
+        facts: nonDependencyFacts("documentation"),
         packages: [],
       });
     }
@@ -254,17 +243,7 @@ export function detectDocumentation(ctx: DetectContext): DetectorResult {
           `Link ${readme} from the repository's root README`,
         ],
         testing_requirements: [`Render ${readme} on GitHub and check its links`],
-        facts: {
-          dependency_types: [],
-          update_type: null,
-          breaking_changes: 0,
-          cvss: null,
-          cvss_estimated: false,
-          fix_available: null,
-          deprecated_target: false,
-          release_age_days: null,
-          change_kind: "documentation",
-        },
+        facts: nonDependencyFacts("documentation"),
         packages: [],
       });
     }

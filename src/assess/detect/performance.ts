@@ -1,5 +1,5 @@
 import type { TestInfo, TestResult } from "../../model/index.js";
-import { testSuitesFor, type IssueDraft } from "../draft.js";
+import { nonDependencyFacts, testSuitesFor, type IssueDraft } from "../draft.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
 /** A regression is latest > median of previous × (1 + REGRESSION_RATIO) and more than REGRESSION_SECONDS slower. */
@@ -30,20 +30,6 @@ export function suitesOf(results: readonly TestResult[]): Map<string, TestResult
 /** Test files named by the runner (a suite like "tests/test_api.py"), when they look like paths. */
 function testFilesOf(tests: readonly TestInfo[]): string[] {
   return [...new Set(tests.map((t) => t.suite).filter((s): s is string => !!s && /\/|\.[a-z]{1,4}$/i.test(s)))].sort();
-}
-
-function facts(): IssueDraft["facts"] {
-  return {
-    dependency_types: [],
-    update_type: null,
-    breaking_changes: 0,
-    cvss: null,
-    cvss_estimated: false,
-    fix_available: null,
-    deprecated_target: false,
-    release_age_days: null,
-    change_kind: "tests",
-  };
 }
 
 /**
@@ -87,7 +73,7 @@ export function detectPerformance(ctx: DetectContext): DetectorResult {
               "Fix the slow path, or mark genuinely slow tests and run them separately",
             ],
             testing_requirements: testing,
-            facts: facts(),
+            facts: nonDependencyFacts("tests"),
             packages: [],
           });
         }
@@ -108,7 +94,7 @@ export function detectPerformance(ctx: DetectContext): DetectorResult {
           estimated_effort: "2 hours",
           resolution_steps: slow.slice(0, 10).map((t) => `Profile ${t.name} (${t.duration_seconds.toFixed(1)} s): replace sleeps and network calls with fakes, share expensive fixtures`),
           testing_requirements: testing,
-          facts: facts(),
+          facts: nonDependencyFacts("tests"),
           packages: [],
         });
       }

@@ -2,8 +2,7 @@ import path from "node:path";
 import { promises as fs } from "node:fs";
 import { Command, Option } from "commander";
 import type { Assessment, Clock } from "../../assess/types.js";
-import { renderReport, type ReportFormat } from "../../act/report/index.js";
-import { FileStore } from "../../store/file-store.js";
+import type { ReportFormat } from "../../act/report/index.js";
 import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 import { parseRepoOption } from "./scan.js";
@@ -44,9 +43,11 @@ export async function runReport(options: ReportCommandOptions, deps: ReportComma
   const root = path.resolve(io.cwd, options.data);
   if (!(await fs.stat(root).catch(() => null))) throw new UsageError(`--data: directory not found: ${options.data}`);
   const clock = deps.clock ?? (() => new Date());
+  // Loaded here, not at start-up: `scan` never needs the store or the renderers.
+  const [{ FileStore }, { renderReport }] = await Promise.all([import("../../store/file-store.js"), import("../../act/report/index.js")]);
   const store = new FileStore({ root, clock });
   // Phases: load the store (one unit per read), render, write. Drawn only on a terminal.
-  const progress = createProgressBar(io);
+  const progress = await createProgressBar(io);
   let text: string;
   try {
     let loaded = 0;

@@ -3,24 +3,23 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import type { z } from "zod";
 import type { Clock } from "../../assess/types.js";
-import { renderReport, type ReportFormat } from "../../act/report/index.js";
-import { formatConfigErrors, parseConfigYaml } from "../../config/load.js";
-import { defaultConfig, RegistriesConfig, type CowabungaConfig } from "../../config/schema.js";
+import type { ReportFormat } from "../../act/report/index.js";
+import type { CowabungaConfig, RegistriesConfig } from "../../config/schema.js";
 import type { AdvisorySource } from "../../enrich/advisories/index.js";
 import type { Datasources } from "../../enrich/datasources/index.js";
-import { createHttpClient, type HttpClient } from "../../enrich/http.js";
-import { assertSafeUrl } from "../../enrich/url-guard.js";
+import type { HttpClient } from "../../enrich/http.js";
 import type { Severity } from "../../model/index.js";
-import { localRepoRef, runLocalPipeline } from "../../pipeline/local.js";
 import { scanRepository } from "../../scan/index.js";
 import type { Manager } from "../../scan/types.js";
 import { LocalSource } from "../../source/local.js";
-import { FileStore } from "../../store/file-store.js";
 import type { RepoRef } from "../../store/types.js";
-import { formatAssessmentTable } from "../format/assessment-table.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
+
+// Start-up time: `scan --no-enrich` needs none of zod, the config loader, the pipeline (enrich,
+// assess), the report renderers or the store, so those are imported with `await import()` on the
+// branches that use them. Type-only imports above cost nothing at run time.
 
 type Registries = z.infer<typeof RegistriesConfig>;
 
@@ -62,6 +61,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /** `--registry npm=https://mirror/...` → { npm: url }. Usage errors name the bad value. */
 export async function parseRegistryOptions(values: readonly string[]): Promise<Registries> {
+  if (values.length === 0) return {};
+  const [{ RegistriesConfig }, { assertSafeUrl }] = await Promise.all([import("../../config/schema.js"), import("../../enrich/url-guard.js")]);
   const out: Record<string, string> = {};
   const allowed = RegistriesConfig.keyType.options as readonly string[];
   for (const v of values) {
@@ -85,13 +86,23 @@ export async function parseRegistryOptions(values: readonly string[]): Promise<R
 
 /** Read the config: an explicit missing file is a usage error; problems are printed with file and line, defaults kept. */
 export async function loadConfigFile(file: string, explicit: boolean, io: CliIO): Promise<CowabungaConfig> {
-  let text: string;
+  const text = await readConfigText(file, explicit);
+  if (text === null) return (await import("../../config/schema.js")).defaultConfig();
+  return parseConfigText(text, file, io);
+}
+
+/** The config file's text; null when it is absent and was not named with --config. */
+async function readConfigText(file: string, explicit: boolean): Promise<string | null> {
   try {
-    text = await fs.readFile(file, "utf8");
+    return await fs.readFile(file, "utf8");
   } catch (err) {
-    if (!explicit && (err as NodeJS.ErrnoException).code === "ENOENT") return defaultConfig();
+    if (!explicit && (err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new UsageError(`config file ${file} could not be read: ${(err as Error).message}`);
   }
+}
+
+async function parseConfigText(text: string, file: string, io: CliIO): Promise<CowabungaConfig> {
+  const { formatConfigErrors, parseConfigYaml } = await import("../../config/load.js");
   const { config, errors } = parseConfigYaml(text, file);
   if (errors.length) io.stderr(`${formatConfigErrors(errors)}\n`);
   return config;
@@ -145,17 +156,20 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
   }
   if (!enrich && options.failOn) throw new UsageError("--fail-on needs the assessment; it cannot be combined with --no-enrich");
   const registries = await parseRegistryOptions(options.registry ?? []);
-  const repo = options.repo ? parseRepoOption(options.repo) : localRepoRef(root);
+  const explicitRepo = options.repo ? parseRepoOption(options.repo) : null;
   const osvDb = options.osvDb ? path.resolve(io.cwd, options.osvDb) : null;
   if (osvDb && !(await fs.stat(osvDb).catch(() => null))) throw new UsageError(`--osv-db: not found: ${options.osvDb}`);
   const configFile = options.config ? path.resolve(io.cwd, options.config) : path.join(root, ".github", "cowabunga.yml");
-  const config = await loadConfigFile(configFile, Boolean(options.config), io);
-  const progress = createProgressBar(io);
+  const configText = await readConfigText(configFile, Boolean(options.config));
+  // Without a config file the scan-only path needs no schema: the scan reads just these two keys.
+  const config = configText === null ? null : await parseConfigText(configText, configFile, io);
+  const progress = await createProgressBar(io);
 
   if (!enrich) {
     let result;
     try {
-      result = await scanRepository(new LocalSource(root), { managers: deps.managers, config, repoName: path.basename(root), onProgress: progress.onProgress });
+      const scanConfig = config ?? { components: [], ignore_paths: [] };
+      result = await scanRepository(new LocalSource(root), { managers: deps.managers, config: scanConfig, repoName: path.basename(root), onProgress: progress.onProgress });
     } finally {
       progress.stop();
     }
@@ -164,6 +178,13 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
     return 0;
   }
 
+  const [{ localRepoRef, runLocalPipeline }, { createHttpClient }, { assertSafeUrl }, { defaultConfig }] = await Promise.all([
+    import("../../pipeline/local.js"),
+    import("../../enrich/http.js"),
+    import("../../enrich/url-guard.js"),
+    import("../../config/schema.js"),
+  ]);
+  const repo = explicitRepo ?? localRepoRef(root);
   // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
   const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
   const http =
@@ -176,12 +197,12 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
       },
     });
   const clock = deps.clock ?? (() => new Date());
-  const store = options.data ? new FileStore({ root: path.resolve(io.cwd, options.data), clock }) : undefined;
+  const store = options.data ? new (await import("../../store/file-store.js")).FileStore({ root: path.resolve(io.cwd, options.data), clock }) : undefined;
   let result;
   try {
     result = await runLocalPipeline({
       dir: root,
-      config,
+      config: config ?? defaultConfig(),
       offline: Boolean(options.offline),
       osvDb,
       registries,
@@ -201,8 +222,8 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
   const subject = `${repo.owner}/${repo.repo}`;
   const text =
     options.format === "table"
-      ? formatAssessmentTable(assessment, result.scan.source)
-      : renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${path.basename(root)}`, collapse: false });
+      ? (await import("../format/assessment-table.js")).formatAssessmentTable(assessment, result.scan.source)
+      : (await import("../../act/report/index.js")).renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${path.basename(root)}`, collapse: false });
   await emit(io, text, options.out, `Wrote the ${options.format} report of ${assessment.dependencies.length} dependencies`);
   if (store && io.stderrIsTTY) io.stderr(`Stored the assessment as ${subject} in ${store.root}\n`);
   for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.file}: ${w.message}\n`);

@@ -1,6 +1,6 @@
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, Severity } from "../../model/index.js";
-import { printable, renderTable } from "./table.js";
+import { fileLocation, printable, renderTable } from "./table.js";
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const UPDATE_ORDER: Record<string, number> = { major: 0, minor: 1, patch: 2, digest: 3, unknown: 4, none: 5 };
@@ -73,7 +73,7 @@ export function formatAssessmentTable(a: Assessment, source: string): string {
         d.advisories.map((x) => x.id).join(", ") || "-",
         d.vulnerability_score === null ? "-" : d.vulnerability_score.toFixed(1),
         d.fixed_version ?? "-",
-        d.line ? `${d.file}:${d.line}` : d.file,
+        fileLocation(d.file, d.line),
       ]),
     ),
   );

@@ -10,6 +10,11 @@ function clip(s: string, max: number): string {
   return s.length > max ? s.slice(0, max - 1) + "…" : s;
 }
 
+/** `file:line`, or just the file when the line is unknown. */
+export function fileLocation(file: string, line: number | null): string {
+  return line ? `${file}:${line}` : file;
+}
+
 /** Left-aligned columns separated by two spaces, a dashed rule under the header. */
 export function renderTable(header: string[], rows: string[][], maxWidth = 60): string {
   const cells = [header, ...rows].map((r) => r.map((c) => clip(printable(c), maxWidth)));
@@ -51,7 +56,7 @@ export function formatScanTable(result: ScanResult): string {
         d.current_value,
         d.package_manager,
         d.dependency_type,
-        d.line ? `${d.file}:${d.line}` : d.file,
+        fileLocation(d.file, d.line),
       ]),
     ),
   );

@@ -327,10 +327,17 @@ export class OsvOfflineIndex implements AdvisorySource {
     return this.loadZipStream(file);
   }
 
-  /** Central directory through yauzl; entry data inflated synchronously from the buffer (no stream per entry). */
-  private loadZipBuffer(file: string, buf: Buffer): Promise<void> {
+  /**
+   * Open a zip with yauzl and hand each `.json` entry to `onEntry`, which calls `next()` when done
+   * with it. Resolves at the end of the central directory or on a zip error (warned); never rejects.
+   */
+  private walkZipJson(
+    file: string,
+    open: (callback: (err: Error | null, zip: yauzl.ZipFile | undefined) => void) => void,
+    onEntry: (entry: yauzl.Entry, where: string, next: () => void, zip: yauzl.ZipFile) => void,
+  ): Promise<void> {
     return new Promise((resolve) => {
-      yauzl.fromBuffer(buf, { lazyEntries: true, strictFileNames: false }, (err, zip) => {
+      open((err, zip) => {
         if (err || !zip) {
           this.warn({ file, message: `OSV zip not readable: ${err?.message ?? "unknown error"}` });
           this.stats.skipped++;
@@ -344,24 +351,38 @@ export class OsvOfflineIndex implements AdvisorySource {
             resolve();
           }
         };
+        const next = (): void => zip.readEntry();
         zip.on("error", (e: Error) => {
           this.warn({ file, message: `OSV zip is corrupt: ${e.message}` });
           finish();
         });
         zip.on("end", finish);
+        zip.on("close", finish);
         zip.on("entry", (entry: yauzl.Entry) => {
-          if (!entry.fileName.endsWith("/") && entry.fileName.endsWith(".json")) {
-            this.stats.files++;
-            const where = `${file}!${entry.fileName}`;
-            const text = this.entryText(buf, entry, where);
-            if (text === null) this.stats.skipped++;
-            else this.addText(text, where);
+          if (entry.fileName.endsWith("/") || !entry.fileName.endsWith(".json")) {
+            next();
+            return;
           }
-          zip.readEntry();
+          this.stats.files++;
+          onEntry(entry, `${file}!${entry.fileName}`, next, zip);
         });
-        zip.readEntry();
+        next();
       });
     });
+  }
+
+  /** Central directory through yauzl; entry data inflated synchronously from the buffer (no stream per entry). */
+  private loadZipBuffer(file: string, buf: Buffer): Promise<void> {
+    return this.walkZipJson(
+      file,
+      (callback) => yauzl.fromBuffer(buf, { lazyEntries: true, strictFileNames: false }, callback),
+      (entry, where, next) => {
+        const text = this.entryText(buf, entry, where);
+        if (text === null) this.stats.skipped++;
+        else this.addText(text, where);
+        next();
+      },
+    );
   }
 
   private entryText(buf: Buffer, entry: yauzl.Entry, where: string): string | null {
@@ -399,63 +420,37 @@ export class OsvOfflineIndex implements AdvisorySource {
   }
 
   private loadZipStream(file: string): Promise<void> {
-    return new Promise((resolve) => {
-      yauzl.open(file, { lazyEntries: true, autoClose: true, strictFileNames: false }, (err, zip) => {
-        if (err || !zip) {
-          this.warn({ file, message: `OSV zip not readable: ${err?.message ?? "unknown error"}` });
+    return this.walkZipJson(
+      file,
+      (callback) => yauzl.open(file, { lazyEntries: true, autoClose: true, strictFileNames: false }, callback),
+      (entry, where, next, zip) => {
+        if (entry.uncompressedSize > MAX_FILE_BYTES) {
+          this.warn({ file: where, message: `OSV zip entry skipped: ${entry.uncompressedSize} bytes is over the limit` });
           this.stats.skipped++;
-          resolve();
+          next();
           return;
         }
-        let done = false;
-        const finish = (): void => {
-          if (!done) {
-            done = true;
-            resolve();
-          }
-        };
-        zip.on("error", (e: Error) => {
-          this.warn({ file, message: `OSV zip is corrupt: ${e.message}` });
-          finish();
-        });
-        zip.on("end", finish);
-        zip.on("close", finish);
-        zip.on("entry", (entry: yauzl.Entry) => {
-          const where = `${file}!${entry.fileName}`;
-          if (entry.fileName.endsWith("/") || !entry.fileName.endsWith(".json")) {
-            zip.readEntry();
-            return;
-          }
-          this.stats.files++;
-          if (entry.uncompressedSize > MAX_FILE_BYTES) {
-            this.warn({ file: where, message: `OSV zip entry skipped: ${entry.uncompressedSize} bytes is over the limit` });
+        zip.openReadStream(entry, (e2, stream) => {
+          if (e2 || !stream) {
+            this.warn({ file: where, message: `OSV zip entry not readable: ${e2?.message ?? "unknown error"}` });
             this.stats.skipped++;
-            zip.readEntry();
+            next();
             return;
           }
-          zip.openReadStream(entry, (e2, stream) => {
-            if (e2 || !stream) {
-              this.warn({ file: where, message: `OSV zip entry not readable: ${e2?.message ?? "unknown error"}` });
-              this.stats.skipped++;
-              zip.readEntry();
-              return;
-            }
-            const chunks: Buffer[] = [];
-            stream.on("data", (c: Buffer) => chunks.push(c));
-            stream.on("error", (e3: Error) => {
-              this.warn({ file: where, message: `OSV zip entry corrupt: ${e3.message}` });
-              this.stats.skipped++;
-              zip.readEntry();
-            });
-            stream.on("end", () => {
-              this.addText(Buffer.concat(chunks).toString("utf8"), where);
-              zip.readEntry();
-            });
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("error", (e3: Error) => {
+            this.warn({ file: where, message: `OSV zip entry corrupt: ${e3.message}` });
+            this.stats.skipped++;
+            next();
+          });
+          stream.on("end", () => {
+            this.addText(Buffer.concat(chunks).toString("utf8"), where);
+            next();
           });
         });
-        zip.readEntry();
-      });
-    });
+      },
+    );
   }
 
   /** Number of distinct (ecosystem, package) keys. */

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import pLimit from "p-limit";
+import { BodyTooLargeError, readBodyLimited } from "../http.js";
 import { assertSafeUrl, redactUrl } from "../url-guard.js";
 import {
   advisoryQueryKey,
@@ -43,27 +44,14 @@ const MAX_REDIRECTS = 5;
 export const OSV_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 async function readJsonLimited(res: Response, max: number, request: string): Promise<unknown> {
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new Error(`${request}: response body of ${declared} bytes is over the ${max}-byte limit`);
+  let text: string;
+  try {
+    text = await readBodyLimited(res, max);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new Error(`${request}: ${err.message}`);
+    throw err;
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (res.body) {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        throw new Error(`${request}: response body is over the ${max}-byte limit`);
-      }
-      chunks.push(value);
-    }
-  }
-  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+  return JSON.parse(text) as unknown;
 }
 
 /**

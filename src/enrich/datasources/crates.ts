@@ -1,6 +1,6 @@
 import type { HttpClient } from "../http.js";
 import type { Datasource, LookupRequest, Release, ReleaseResult } from "../types.js";
-import { badShape, isNotFound, isoDate, isRecord, normalizeSourceUrl, str, trimSlash } from "./util.js";
+import { badShape, isoDate, isRecord, normalizeSourceUrl, str, trimSlash, unlessNotFound } from "./util.js";
 
 export const CRATES_DEFAULT_BASE = "https://crates.io";
 
@@ -20,13 +20,8 @@ export function createCratesDatasource(opts: CratesDatasourceOptions): Datasourc
     async getReleases(req: LookupRequest): Promise<ReleaseResult | null> {
       const base = trimSlash(req.registry_url ?? defaultBase);
       const url = `${base}/api/v1/crates/${encodeURIComponent(req.name)}`;
-      let doc: unknown;
-      try {
-        doc = await opts.http.getJson(url);
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const doc = await unlessNotFound(opts.http.getJson(url));
+      if (doc === undefined) return null;
       return parseCrate(doc, `GET ${url}`, base);
     },
   };

@@ -1,7 +1,7 @@
 import semver from "semver";
 import type { HttpClient } from "../http.js";
 import type { Datasource, LookupRequest, Release, ReleaseResult } from "../types.js";
-import { isNotFound, isoDate, isRecord, str, trimSlash } from "./util.js";
+import { isoDate, isRecord, str, trimSlash, unlessNotFound } from "./util.js";
 
 export const GO_DEFAULT_PROXY = "https://proxy.golang.org";
 
@@ -45,13 +45,8 @@ export function createGoDatasource(opts: GoDatasourceOptions): Datasource {
       const proxy = trimSlash(req.registry_url ?? defaultProxy);
       const modulePath = req.name.trim();
       const base = `${proxy}/${escapeModulePath(modulePath)}/@v`;
-      let listBody: string;
-      try {
-        listBody = await opts.http.getText(`${base}/list`);
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const listBody = await unlessNotFound(opts.http.getText(`${base}/list`));
+      if (listBody === undefined) return null;
       const versions = [...new Set(listBody.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && clean(l)))];
       const dates = new Map<string, string | null>();
       let tagLatest: string | null = null;
@@ -98,12 +93,7 @@ export function createGoDatasource(opts: GoDatasourceOptions): Datasource {
 }
 
 async function infoAt(http: HttpClient, url: string): Promise<{ version: string; time: string | null } | null> {
-  try {
-    const doc = await http.getJson(url);
-    if (!isRecord(doc) || !str(doc.Version)) return null;
-    return { version: doc.Version as string, time: isoDate(doc.Time) };
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const doc = await unlessNotFound(http.getJson(url));
+  if (!isRecord(doc) || !str(doc.Version)) return null;
+  return { version: doc.Version as string, time: isoDate(doc.Time) };
 }

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import type { HttpClient } from "../http.js";
 import { DatasourceError, type Datasource, type LookupRequest, type Release, type ReleaseResult } from "../types.js";
-import { isNotFound, isoDate, isRecord, normalizeSourceUrl, str, trimSlash } from "./util.js";
+import { isoDate, isRecord, normalizeSourceUrl, str, trimSlash, unlessNotFound } from "./util.js";
 
 export interface HelmDatasourceOptions {
   http: HttpClient;
@@ -60,13 +60,8 @@ export function createHelmDatasource(opts: HelmDatasourceOptions): Datasource {
       }
       const base = trimSlash(repo);
       const url = `${base}/index.yaml`;
-      let index: Record<string, HelmChart>;
-      try {
-        index = await opts.http.getParsed(url, "helm-index", parseHelmIndex);
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const index = await unlessNotFound(opts.http.getParsed(url, "helm-index", parseHelmIndex));
+      if (index === undefined) return null;
       const chart = Object.prototype.hasOwnProperty.call(index, req.name) ? index[req.name] : undefined;
       if (!chart) return null;
       const latest = chart.releases[0];

@@ -1,6 +1,6 @@
 import type { HttpClient } from "../http.js";
 import type { Datasource, LookupRequest, Release, ReleaseResult } from "../types.js";
-import { badShape, isNotFound, isoDate, isRecord, normalizeSourceUrl, str, trimSlash } from "./util.js";
+import { badShape, isoDate, isRecord, normalizeSourceUrl, str, trimSlash, unlessNotFound } from "./util.js";
 
 export const NPM_DEFAULT_REGISTRY = "https://registry.npmjs.org";
 
@@ -28,13 +28,8 @@ export function createNpmDatasource(opts: NpmDatasourceOptions): Datasource {
     async getReleases(req: LookupRequest): Promise<ReleaseResult | null> {
       const registry = trimSlash(req.registry_url ?? defaultRegistry);
       const url = npmPackageUrl(registry, req.name);
-      let doc: unknown;
-      try {
-        doc = await opts.http.getJson(url, { headers: { accept: "application/json" } });
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const doc = await unlessNotFound(opts.http.getJson(url, { headers: { accept: "application/json" } }));
+      if (doc === undefined) return null;
       return parseNpmPackument(doc, `GET ${url}`, registry);
     },
   };

@@ -1,6 +1,6 @@
 import type { HttpClient } from "../http.js";
 import type { Datasource, LookupRequest, Release, ReleaseResult } from "../types.js";
-import { badShape, isNotFound, isoDate, isRecord, normalizeSourceUrl, str, trimSlash } from "./util.js";
+import { badShape, isoDate, isRecord, normalizeSourceUrl, str, trimSlash, unlessNotFound } from "./util.js";
 
 export const PYPI_DEFAULT_BASE = "https://pypi.org";
 
@@ -26,13 +26,8 @@ export function createPypiDatasource(opts: PypiDatasourceOptions): Datasource {
       // A manifest's index URL often ends in /simple (PEP 503); the JSON API lives beside it.
       const base = trimSlash((req.registry_url ?? defaultBase).replace(/\/simple\/?$/, ""));
       const url = `${base}/pypi/${encodeURIComponent(normalizePypiName(req.name))}/json`;
-      let doc: unknown;
-      try {
-        doc = await opts.http.getJson(url);
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const doc = await unlessNotFound(opts.http.getJson(url));
+      if (doc === undefined) return null;
       return parsePypiProject(doc, `GET ${url}`, base);
     },
   };

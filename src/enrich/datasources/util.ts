@@ -44,6 +44,19 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof DatasourceError && (err.status === 404 || err.status === 410);
 }
 
+/**
+ * Await a registry request; a "no such package" answer (404/410) resolves to undefined, any other
+ * error propagates. (Parsed bodies are never undefined, so the two cannot be confused.)
+ */
+export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }

@@ -3,6 +3,7 @@ import semver from "semver";
 import type { DependencyType } from "../../model/index.js";
 import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
 import { parseCargoReq } from "./cargo/version-req.js";
+import { baseDependency } from "./dependency.js";
 import { resolveRelative, safeRead } from "./pip/common.js";
 import { truncate } from "./pip/pep508.js";
 import { asString, asTable, getPath, isTable, parseTomlFile, type TomlTable } from "./pip/toml.js";
@@ -197,22 +198,10 @@ function base(
   version: string,
   extra: { skip_reason?: string | null; local_path?: string | null; notes?: string[] },
 ): ExtractedDependency {
-  const dep: ExtractedDependency = {
-    name,
-    package_manager: "cargo",
-    datasource: "crates",
-    file,
-    line,
-    dependency_type: type,
-    current_value: current,
-    version,
-    locked_version: null,
-    registry_url: null,
-    digest: null,
-    skip_reason: extra.skip_reason ?? null,
-    local_path: extra.local_path ?? null,
-    component: "",
-  };
+  const dep = baseDependency(
+    { file, line, package_manager: "cargo", dependency_type: type },
+    { name, datasource: "crates", current_value: current, version, skip_reason: extra.skip_reason ?? null, local_path: extra.local_path ?? null },
+  );
   if (extra.notes && extra.notes.length > 0) dep.notes = [...extra.notes];
   return dep;
 }

@@ -17,6 +17,7 @@ import {
   parseYaml,
   scalarText,
 } from "./image-ref.js";
+import { extractSafely } from "./manifest.js";
 
 const DOCKERFILE = /^(?:(?:Dockerfile|Containerfile)(?:\.[^/]+)?|[^/]+\.(?:Dockerfile|dockerfile|Containerfile|containerfile))$/;
 const NOT_DOCKERFILE = /\.(?:dockerignore|md|txt|orig|bak|swp)$/i;
@@ -398,14 +399,6 @@ export const dockerManager: Manager = {
     return [dirOf(path) === "." ? ".env" : `${dirOf(path)}/.env`];
   },
   extract(path: string, content: string, ctx: ExtractContext): ManagerResult {
-    try {
-      return isComposeFile(path) ? extractCompose(path, content, ctx) : extractDockerfile(path, content);
-    } catch (err) {
-      return {
-        deps: [],
-        warnings: [{ file: path, line: null, manager: "docker", message: `cannot extract: ${String(err)}` }],
-        meta: { primary: false },
-      };
-    }
+    return extractSafely(path, "docker", false, () => (isComposeFile(path) ? extractCompose(path, content, ctx) : extractDockerfile(path, content)));
   },
 };

@@ -25,6 +25,7 @@ import {
   resolveRepoPath,
   scalarText,
 } from "./image-ref.js";
+import { extractSafely } from "./manifest.js";
 import { knownActionInputs, parseRunnerLabel } from "./github-actions-known.js";
 
 const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
@@ -301,14 +302,6 @@ export const githubActionsManager: Manager = {
     return WORKFLOW.test(path) || ACTION.test(baseName(path));
   },
   extract(path: string, content: string): ManagerResult {
-    try {
-      return extractWorkflowOrAction(path, content);
-    } catch (err) {
-      return {
-        deps: [],
-        warnings: [{ file: path, line: null, manager: "github-actions", message: `cannot extract: ${String(err)}` }],
-        meta: { primary: false },
-      };
-    }
+    return extractSafely(path, "github-actions", false, () => extractWorkflowOrAction(path, content));
   },
 };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import { baseDependency } from "./dependency.js";
 import { resolveRelative } from "./pip/common.js";
 import { truncate } from "./pip/pep508.js";
 
@@ -75,23 +76,7 @@ function isLocalPath(p: string): boolean {
 }
 
 function goDep(file: string, line: number, name: string, current: string, extra: Partial<ExtractedDependency>): ExtractedDependency {
-  return {
-    name,
-    package_manager: "go",
-    datasource: "go",
-    file,
-    line,
-    dependency_type: "prod",
-    current_value: current,
-    version: current,
-    locked_version: null,
-    registry_url: null,
-    digest: null,
-    skip_reason: null,
-    local_path: null,
-    component: "",
-    ...extra,
-  };
+  return baseDependency({ file, line, package_manager: "go", dependency_type: "prod" }, { name, datasource: "go", current_value: current, ...extra });
 }
 
 function extract(file: string, content: string, ctx: ExtractContext): ManagerResult {

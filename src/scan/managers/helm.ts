@@ -25,6 +25,7 @@ import {
   resolveRepoPath,
   scalarText,
 } from "./image-ref.js";
+import { extractSafely, manifestMetadata, openYamlManifest } from "./manifest.js";
 
 const CHART = /^Chart\.ya?ml$/;
 const REQUIREMENTS = /^requirements\.ya?ml$/;
@@ -110,23 +111,12 @@ function chartDependencies(
 }
 
 function extractChart(file: string, content: string, primary: boolean): ManagerResult {
-  const { docs, warnings } = parseYaml(file, content, "helm");
+  const { root, warnings } = openYamlManifest(file, content, "helm", primary ? "empty chart file" : null);
   const deps: ExtractedDependency[] = [];
   const meta: ManifestMeta = { primary };
-  const doc = docs[0];
-  const root = doc?.contents ?? null;
-  if (root === null || (isYScalar(root) && root.value === null)) {
-    if (primary && warnings.length === 0) warnings.push({ file, line: 1, manager: "helm", message: "empty chart file" });
-    return { deps, warnings, meta };
-  }
-  if (!isYMap(root)) {
-    warnings.push({ file, line: lineOf(root), manager: "helm", message: `expected a map at the top level, found ${kindOf(root)}` });
-    return { deps, warnings, meta };
-  }
+  if (!root) return { deps, warnings, meta };
   if (primary) {
-    const name = scalarText(getNode(root, "name"));
-    const version = scalarText(getNode(root, "version"));
-    const description = scalarText(getNode(root, "description"));
+    const { name, version, description } = manifestMetadata(root);
     if (name) meta.name = name;
     if (version) meta.version = version;
     if (description) meta.description = description;
@@ -219,17 +209,11 @@ export const helmManager: Manager = {
     return CHART.test(base) || REQUIREMENTS.test(base) || VALUES.test(base);
   },
   extract(path: string, content: string): ManagerResult {
-    try {
+    return extractSafely(path, "helm", false, () => {
       const base = baseName(path);
       if (CHART.test(base)) return extractChart(path, content, true);
       if (REQUIREMENTS.test(base)) return extractChart(path, content, false);
       return extractValues(path, content);
-    } catch (err) {
-      return {
-        deps: [],
-        warnings: [{ file: path, line: null, manager: "helm", message: `cannot extract: ${String(err)}` }],
-        meta: { primary: false },
-      };
-    }
+    });
   },
 };

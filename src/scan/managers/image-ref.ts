@@ -5,8 +5,8 @@
  */
 import { isYMap, isYScalar, isYSeq } from "./yaml-ast.js";
 import type { YMap, YNode, YPair, YScalar, YSeq } from "./yaml-ast.js";
-import type { DependencyType } from "../../model/index.js";
-import type { ExtractedDependency, PackageManager } from "../types.js";
+import type { ExtractedDependency } from "../types.js";
+import { baseDependency, type DependencyBase } from "./dependency.js";
 
 // ---------------------------------------------------------------------------------------------
 // Image references
@@ -89,31 +89,7 @@ export function parseImageRef(input: string): ImageParseResult {
   };
 }
 
-/** Fields of an ExtractedDependency that the caller knows. */
-export interface DependencyBase {
-  file: string;
-  line: number | null;
-  package_manager: PackageManager;
-  dependency_type: DependencyType;
-}
-
-/** Blank dependency with every nullable field null; callers override what they know. */
-export function baseDependency(
-  base: DependencyBase,
-  fields: Pick<ExtractedDependency, "name" | "datasource" | "current_value"> & Partial<ExtractedDependency>,
-): ExtractedDependency {
-  return {
-    version: fields.current_value,
-    locked_version: null,
-    registry_url: null,
-    digest: null,
-    skip_reason: null,
-    local_path: null,
-    component: "",
-    ...base,
-    ...fields,
-  };
-}
+export { baseDependency, type DependencyBase } from "./dependency.js";
 
 /**
  * Build the docker dependency for an image reference. `skipReason` is set by callers that know the
@@ -170,6 +146,35 @@ export function imageDependency(
     }),
     warning: null,
   };
+}
+
+/** An OCI artifact reference (Zarf package, Helm chart): `[oci://]registry/path[:tag][@digest]`. */
+export interface OciReference {
+  name: string;
+  tag: string | null;
+  digest: string | null;
+  /** Registry host; null when the name is not a valid reference. */
+  registry: string | null;
+  /** Why the name is not a valid reference; null when it is. */
+  error: string | null;
+}
+
+export function parseOciReference(input: string): OciReference {
+  const split = splitImageRef(input.trim().replace(/^oci:\/\//, ""));
+  const parsed = parseImageRef(split.name);
+  return { name: split.name, tag: split.tag, digest: split.digest, registry: parsed.ok ? parsed.ref.registry : null, error: parsed.ok ? null : parsed.error };
+}
+
+/** The docker-datasource dependency of an OCI artifact; the caller decides its version and skip reason. */
+export function ociDependency(base: DependencyBase, oci: OciReference, currentValue: string, skipReason: string | null): ExtractedDependency {
+  return baseDependency(base, {
+    name: oci.name,
+    datasource: "docker",
+    current_value: currentValue,
+    registry_url: oci.registry,
+    digest: oci.digest,
+    skip_reason: skipReason,
+  });
 }
 
 const VARIABLE_MARKERS = ["$", "{{", "###"];

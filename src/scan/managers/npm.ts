@@ -9,6 +9,7 @@ import type {
   ManifestMeta,
   ScanWarning,
 } from "../types.js";
+import { baseDependency } from "./dependency.js";
 import { pathKey, scanJson } from "./npm/json-lines.js";
 import { parsePackageLock } from "./npm/package-lock.js";
 import { parsePnpmLock, parsePnpmWorkspace, resolveCatalog, type PnpmWorkspace } from "./npm/pnpm.js";
@@ -414,22 +415,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
 }
 
 function emptyDep(file: string, line: number | null, type: DependencyType): ExtractedDependency {
-  return {
-    name: "",
-    package_manager: "npm",
-    datasource: "npm",
-    file,
-    line,
-    dependency_type: type,
-    current_value: "",
-    version: "",
-    locked_version: null,
-    registry_url: null,
-    digest: null,
-    skip_reason: null,
-    local_path: null,
-    component: "",
-  };
+  return baseDependency({ file, line, package_manager: "npm", dependency_type: type }, { name: "", datasource: "npm", current_value: "" });
 }
 
 function makeDep(file: string, line: number | null, type: DependencyType, v: NpmValue, locked: string | null): ExtractedDependency {

@@ -12,20 +12,18 @@ import {
   clip,
   dirOf,
   getNode,
-  getPair,
   imageDependency,
   isYMap,
   isYScalar,
   kindOf,
   lineOf,
   mapEntries,
-  pairLine,
-  parseImageRef,
-  parseYaml,
+  ociDependency,
+  parseOciReference,
   resolveRepoPath,
   scalarText,
-  splitImageRef,
 } from "./image-ref.js";
+import { extractSafely, listAt, manifestMetadata, openYamlManifest } from "./manifest.js";
 
 const ZARF_FILE = /^zarf\.ya?ml$/;
 export const ZARF_SKIP = "zarf template variable";
@@ -137,21 +135,9 @@ function extractCharts(
     const u = url.trim();
     const templated = ZARF_TEMPLATE.test(u) || ZARF_TEMPLATE.test(version);
     if (u.startsWith("oci://")) {
-      const ref = u.slice("oci://".length);
-      const split = splitImageRef(ref);
-      const parsed = parseImageRef(split.name);
-      const tag = split.tag ?? version;
-      out.push(
-        baseDependency(base, {
-          name: split.name,
-          datasource: "docker",
-          current_value: tag,
-          registry_url: parsed.ok ? parsed.ref.registry : null,
-          digest: split.digest,
-          skip_reason: templated ? ZARF_SKIP : parsed.ok ? null : "invalid OCI reference",
-        }),
-      );
-      if (!templated && !parsed.ok) warnings.push({ file, line, manager: "zarf", message: `${w}: ${parsed.error} in "${clip(u)}"` });
+      const oci = parseOciReference(u);
+      out.push(ociDependency(base, oci, oci.tag ?? version, templated ? ZARF_SKIP : oci.error === null ? null : "invalid OCI reference"));
+      if (!templated && oci.error !== null) warnings.push({ file, line, manager: "zarf", message: `${w}: ${oci.error} in "${clip(u)}"` });
       return;
     }
     if (isGitUrl(u, gitPath)) {
@@ -179,37 +165,18 @@ function extractCharts(
 }
 
 function extractZarf(file: string, content: string): ManagerResult {
-  const { docs, warnings } = parseYaml(file, content, "zarf");
+  const { root, warnings, warn } = openYamlManifest(file, content, "zarf", "empty zarf.yaml");
   const deps: ExtractedDependency[] = [];
   const meta: ManifestMeta = { primary: true };
-  const warn = (line: number | null, message: string): void => {
-    warnings.push({ file, line, manager: "zarf", message });
-  };
-  const root = docs[0]?.contents ?? null;
-  if (root === null || (isYScalar(root) && root.value === null)) {
-    if (warnings.length === 0) warn(1, "empty zarf.yaml");
-    return { deps, warnings, meta };
-  }
-  if (!isYMap(root)) {
-    warn(lineOf(root), `expected a map at the top level, found ${kindOf(root)}`);
-    return { deps, warnings, meta };
-  }
-  const metadata = getNode(root, "metadata");
-  const name = scalarText(getNode(metadata, "name"));
-  const version = scalarText(getNode(metadata, "version"));
-  const description = scalarText(getNode(metadata, "description"));
+  if (!root) return { deps, warnings, meta };
+  const { name, version, description } = manifestMetadata(getNode(root, "metadata"));
   if (name) meta.name = name;
   // A templated version ("###ZARF_PKG_TMPL_IMAGE_VERSION###") is set at package build time: unknown here.
   if (version && !ZARF_TEMPLATE.test(version)) meta.version = version;
   if (description) meta.description = description.trim();
 
-  const componentsPair = getPair(root, "components");
-  if (!componentsPair) return { deps, warnings, meta };
-  const components = asSeq(componentsPair.value);
-  if (!components) {
-    warn(pairLine(componentsPair), `components should be a list, found ${kindOf(componentsPair.value)}`);
-    return { deps, warnings, meta };
-  }
+  const components = listAt(root, "components", warn);
+  if (!components) return { deps, warnings, meta };
   components.items.forEach((component, ci) => {
     const cname = scalarText(getNode(component, "name"));
     const where = `components[${ci}]${cname ? ` (${clip(cname, 40)})` : ""}`;
@@ -278,14 +245,6 @@ export const zarfManager: Manager = {
     return ZARF_FILE.test(baseName(path));
   },
   extract(path: string, content: string): ManagerResult {
-    try {
-      return extractZarf(path, content);
-    } catch (err) {
-      return {
-        deps: [],
-        warnings: [{ file: path, line: null, manager: "zarf", message: `cannot extract: ${String(err)}` }],
-        meta: { primary: true },
-      };
-    }
+    return extractSafely(path, "zarf", true, () => extractZarf(path, content));
   },
 };

@@ -1,7 +1,6 @@
-import { parse as parseToml } from "smol-toml";
 import { clip, joinLines, pickLine, splitLines, where, type Line, type ManifestUpdater, type UpdateResult, type UpdateTarget } from "./common.js";
 import { normalizePyName, rewritePep508 } from "./pep508-rewrite.js";
-import { rewriteTomlDependency } from "./toml-rewrite.js";
+import { editTomlManifest, rewriteTomlDependency } from "./toml-rewrite.js";
 
 /** The requirement part of a requirements.txt line: before ` #` comments and ` --option`s. */
 function requirementSpan(text: string): { start: number; end: number } {
@@ -54,28 +53,15 @@ function tryPep621(lines: Line[], idx: number, dep: UpdateTarget, newVersion: st
 }
 
 export function updatePyproject(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult {
-  try {
-    parseToml(content);
-  } catch (e) {
-    return { error: `${path}: invalid TOML (${(e as Error).message.split("\n")[0]}); not edited` };
-  }
-  const lines = splitLines(content);
-  const idx = pickLine(path, lines, dep, (text) => quotedRequirement(text, dep.name) != null || tomlKeyNames(text, dep.name));
-  if (typeof idx !== "number") return idx;
-  const pep = tryPep621(lines, idx, dep, newVersion);
-  if (pep && !pep.ok) return { error: `${where(path, idx + 1)}: ${pep.reason}` };
-  if (!pep) {
-    // Poetry: `name = "^1.2"`, `name = { version = "^1.2" }` or a `[tool.poetry.dependencies.name]` table.
-    const r = rewriteTomlDependency(lines, idx, newVersion, "poetry");
-    if (!r.ok) return { error: `${where(path, idx + 1)}: ${r.reason}` };
-  }
-  const out = joinLines(lines);
-  try {
-    parseToml(out);
-  } catch (e) {
-    return { error: `${where(path, idx + 1)}: the edit would break the TOML (${(e as Error).message.split("\n")[0]})` };
-  }
-  return { content: out };
+  return editTomlManifest(
+    path,
+    content,
+    dep,
+    (text) => quotedRequirement(text, dep.name) != null || tomlKeyNames(text, dep.name),
+    (lines, idx) =>
+      // PEP 621 `"name>=1.2"` strings; else Poetry: `name = "^1.2"`, `name = { version = "^1.2" }` or a `[tool.poetry.dependencies.name]` table.
+      tryPep621(lines, idx, dep, newVersion) ?? rewriteTomlDependency(lines, idx, newVersion, "poetry"),
+  );
 }
 
 function tomlKeyNames(text: string, name: string): boolean {

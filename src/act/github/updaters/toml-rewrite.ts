@@ -1,4 +1,5 @@
-import { rewriteSimpleRange, type Line } from "./common.js";
+import { parse as parseToml } from "smol-toml";
+import { joinLines, pickLine, rewriteSimpleRange, splitLines, where, type Line, type UpdateResult, type UpdateTarget } from "./common.js";
 
 const VERSION_KEY = /(\bversion\s*=\s*)(["'])((?:(?!\2)[^\\]|\\.)*)\2/;
 const KEY_STRING = /^(\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*)(["'])((?:(?!\2)[^\\]|\\.)*)\2/;
@@ -46,4 +47,37 @@ export function rewriteTomlDependency(lines: Line[], idx: number, newVersion: st
   const simple = rewriteAt(lines, idx, KEY_STRING, newVersion);
   if (simple) return simple;
   return { ok: false, reason: "no version string on this line" };
+}
+
+const firstLine = (e: unknown): string => (e as Error).message.split("\n")[0];
+
+/**
+ * Edit one dependency line of a TOML manifest (Cargo.toml, pyproject.toml): refuse a file that does
+ * not parse, pick the line `declares` accepts, let `edit` rewrite it, and refuse an edit whose result
+ * does not parse. Errors name the file (and line).
+ */
+export function editTomlManifest(
+  path: string,
+  content: string,
+  dep: UpdateTarget,
+  declares: (text: string) => boolean,
+  edit: (lines: Line[], idx: number) => { ok: true } | { ok: false; reason: string },
+): UpdateResult {
+  try {
+    parseToml(content);
+  } catch (e) {
+    return { error: `${path}: invalid TOML (${firstLine(e)}); not edited` };
+  }
+  const lines = splitLines(content);
+  const idx = pickLine(path, lines, dep, declares);
+  if (typeof idx !== "number") return idx;
+  const r = edit(lines, idx);
+  if (!r.ok) return { error: `${where(path, idx + 1)}: ${r.reason}` };
+  const out = joinLines(lines);
+  try {
+    parseToml(out);
+  } catch (e) {
+    return { error: `${where(path, idx + 1)}: the edit would break the TOML (${firstLine(e)})` };
+  }
+  return { content: out };
 }

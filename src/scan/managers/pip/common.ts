@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { DependencyType } from "../../../model/index.js";
-import type { DatasourceName, ExtractedDependency, ExtractContext } from "../../types.js";
+import type { DatasourceName, ExtractedDependency, ExtractContext, ManifestMeta, ScanWarning } from "../../types.js";
+import { baseDependency } from "../dependency.js";
+import { locateToml, type TomlLocator } from "./toml-lines.js";
 
 export interface PyDepInit {
   name: string;
@@ -18,23 +20,23 @@ export interface PyDepInit {
   group?: string;
 }
 
+/** The fields of a PyDepInit that vary between the forms of one requirement (path, git, url, version). */
+export type PyDepFields = Omit<PyDepInit, "name" | "file" | "line" | "dependency_type">;
+
 export function pyDep(init: PyDepInit): ExtractedDependency {
-  const dep: ExtractedDependency = {
-    name: init.name,
-    package_manager: "pip",
-    datasource: init.datasource ?? "pypi",
-    file: init.file,
-    line: init.line,
-    dependency_type: init.dependency_type,
-    current_value: init.current_value,
-    version: init.version,
-    locked_version: init.locked_version ?? null,
-    registry_url: init.registry_url ?? null,
-    digest: null,
-    skip_reason: init.skip_reason ?? null,
-    local_path: init.local_path ?? null,
-    component: "",
-  };
+  const dep = baseDependency(
+    { file: init.file, line: init.line, package_manager: "pip", dependency_type: init.dependency_type },
+    {
+      name: init.name,
+      datasource: init.datasource ?? "pypi",
+      current_value: init.current_value,
+      version: init.version,
+      locked_version: init.locked_version ?? null,
+      registry_url: init.registry_url ?? null,
+      skip_reason: init.skip_reason ?? null,
+      local_path: init.local_path ?? null,
+    },
+  );
   if (init.notes && init.notes.length > 0) dep.notes = init.notes;
   if (init.group !== undefined) dep.group = init.group;
   return dep;
@@ -77,4 +79,16 @@ export function nearestAncestorFile(ctx: ExtractContext, fromFile: string, name:
 export function siblingPath(file: string, name: string): string {
   const dir = path.posix.dirname(file);
   return dir === "." ? name : `${dir}/${name}`;
+}
+
+/** What a TOML manifest extractor (Pipfile, pyproject.toml) starts with: a line locator, empty results and a warn helper. */
+export function startTomlManifest(
+  file: string,
+  content: string,
+): { loc: TomlLocator; deps: ExtractedDependency[]; warnings: ScanWarning[]; warn: (line: number | null, message: string) => void; meta: ManifestMeta } {
+  const warnings: ScanWarning[] = [];
+  const warn = (line: number | null, message: string): void => {
+    warnings.push({ file, line, manager: "pip", message });
+  };
+  return { loc: locateToml(content), deps: [], warnings, warn, meta: { primary: true } };
 }

@@ -1,9 +1,8 @@
 import type { DependencyType } from "../../../model/index.js";
 import type { ExtractedDependency, ManifestMeta, ScanWarning } from "../../types.js";
-import { pyDep, resolveRelative } from "./common.js";
+import { pyDep, resolveRelative, startTomlManifest } from "./common.js";
 import { truncate, versionFromSpecifier } from "./pep508.js";
 import { asString, asTable, isTable, type TomlTable } from "./toml.js";
-import { locateToml } from "./toml-lines.js";
 
 /** Pipfile: [packages] (prod), [dev-packages] (dev), [[source]] registries, [requires] python. */
 export function extractPipfile(
@@ -11,13 +10,7 @@ export function extractPipfile(
   content: string,
   doc: TomlTable,
 ): { deps: ExtractedDependency[]; warnings: ScanWarning[]; meta: ManifestMeta } {
-  const loc = locateToml(content);
-  const deps: ExtractedDependency[] = [];
-  const warnings: ScanWarning[] = [];
-  const warn = (line: number | null, message: string): void => {
-    warnings.push({ file, line, manager: "pip", message });
-  };
-  const meta: ManifestMeta = { primary: true };
+  const { loc, deps, warnings, warn, meta } = startTomlManifest(file, content);
   const requires = asTable(doc.requires);
   const py = asString(requires?.python_full_version) ?? asString(requires?.python_version);
   if (py) meta.requires_python = requires?.python_full_version ? `==${py}` : `==${py}.*`;

@@ -1,11 +1,11 @@
 import { compare as compareVersions } from "@renovatebot/pep440";
 import type { DependencyType } from "../../../model/index.js";
 import type { ExtractedDependency, ManifestMeta, ScanWarning } from "../../types.js";
-import { pyDep, resolveRelative } from "./common.js";
+import { pyDep, resolveRelative, startTomlManifest, type PyDepFields } from "./common.js";
 import { parsePep508, truncate, versionFromSpecifier } from "./pep508.js";
 import { requirementToDep } from "./requirements.js";
 import { asString, asTable, getPath, isTable, type TomlTable } from "./toml.js";
-import { locateToml, type TomlLocator } from "./toml-lines.js";
+import type { TomlLocator } from "./toml-lines.js";
 
 export interface PyprojectResult {
   deps: ExtractedDependency[];
@@ -16,13 +16,7 @@ export interface PyprojectResult {
 }
 
 export function extractPyproject(file: string, content: string, doc: TomlTable): PyprojectResult {
-  const loc = locateToml(content);
-  const deps: ExtractedDependency[] = [];
-  const warnings: ScanWarning[] = [];
-  const warn = (line: number | null, message: string): void => {
-    warnings.push({ file, line, manager: "pip", message });
-  };
-  const meta: ManifestMeta = { primary: true };
+  const { loc, deps, warnings, warn, meta } = startTomlManifest(file, content);
 
   const project = asTable(doc.project);
   if (doc.project !== undefined && !project) warn(loc.keyLine([], ["project"]), "[project] is not a table");
@@ -240,6 +234,7 @@ function poetryDep(
     spec = value[0];
   }
   let depType = type;
+  const dep = (fields: PyDepFields): ExtractedDependency => pyDep({ name, file, line, dependency_type: depType, notes, group, ...fields });
   let constraint: string | undefined;
   if (typeof spec === "string") {
     constraint = spec;
@@ -249,46 +244,28 @@ function poetryDep(
     if (typeof spec.markers === "string") notes.push(`marker: ${spec.markers}`);
     if (typeof spec.python === "string") notes.push(`python: ${spec.python}`);
     if (typeof spec.path === "string") {
-      return pyDep({
-        name,
-        file,
-        line,
-        dependency_type: depType,
+      return dep({
         current_value: spec.path,
         version: "",
         local_path: resolveRelative(file, spec.path),
         skip_reason: "local-path",
-        notes,
-        group,
       });
     }
     if (typeof spec.git === "string") {
       const ref = asString(spec.tag) ?? asString(spec.rev) ?? asString(spec.branch) ?? "";
-      return pyDep({
-        name,
-        file,
-        line,
-        dependency_type: depType,
+      return dep({
         current_value: ref,
         version: ref,
         datasource: "git",
         registry_url: spec.git,
         skip_reason: "git-dependency",
-        notes,
-        group,
       });
     }
     if (typeof spec.url === "string") {
-      return pyDep({
-        name,
-        file,
-        line,
-        dependency_type: depType,
+      return dep({
         current_value: spec.url,
         version: "",
         skip_reason: "direct-url",
-        notes,
-        group,
       });
     }
     constraint = asString(spec.version);
@@ -302,15 +279,9 @@ function poetryDep(
   }
   const pv = poetryConstraintVersion(constraint);
   if (pv.error) warn(line, `${name}: ${pv.error}`);
-  return pyDep({
-    name,
-    file,
-    line,
-    dependency_type: depType,
+  return dep({
     current_value: constraint,
     version: pv.version ?? constraint,
     skip_reason: pv.error ? "invalid-version" : null,
-    notes,
-    group,
   });
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { DependencyType } from "../../../model/index.js";
 import type { ExtractContext, ExtractedDependency, ScanWarning } from "../../types.js";
-import { pyDep, resolveRelative, safeRead } from "./common.js";
+import { pyDep, resolveRelative, safeRead, type PyDepFields } from "./common.js";
 import { normalizePyName, parsePep508, truncate, versionFromSpecifier } from "./pep508.js";
 
 export interface RequirementsResult {
@@ -51,11 +51,8 @@ export function logicalLines(content: string): LogicalLine[] {
   return out;
 }
 
-const IGNORED_OPTIONS = new Set([
-  "--pre",
-  "--prefer-binary",
-  "--require-hashes",
-  "--no-index",
+/** Options the scan ignores that take a value (so the value is not mistaken for a requirement). */
+const IGNORED_OPTIONS_WITH_VALUE = [
   "--only-binary",
   "--no-binary",
   "--find-links",
@@ -65,7 +62,9 @@ const IGNORED_OPTIONS = new Set([
   "--config-settings",
   "--global-option",
   "--install-option",
-]);
+];
+
+const IGNORED_OPTIONS = new Set(["--pre", "--prefer-binary", "--require-hashes", "--no-index", ...IGNORED_OPTIONS_WITH_VALUE]);
 
 const OPTIONS_WITH_VALUE = new Set([
   "-r",
@@ -77,15 +76,7 @@ const OPTIONS_WITH_VALUE = new Set([
   "-i",
   "--index-url",
   "--extra-index-url",
-  "--only-binary",
-  "--no-binary",
-  "--find-links",
-  "-f",
-  "--trusted-host",
-  "--use-feature",
-  "--config-settings",
-  "--global-option",
-  "--install-option",
+  ...IGNORED_OPTIONS_WITH_VALUE,
 ]);
 
 /** Split "-r file", "-rfile", "--requirement=file", "--requirement file" into [option, value]. */
@@ -348,6 +339,7 @@ function directReference(
   editable: boolean,
 ): ExtractedDependency | null {
   const notes = editable ? ["editable"] : [];
+  const dep = (name: string, fields: PyDepFields): ExtractedDependency => pyDep({ name, file, line, dependency_type: depType, notes, ...fields });
   const vcs = parseVcsUrl(target);
   if (vcs) {
     const name = vcs.egg ?? nameFromRepoUrl(vcs.url);
@@ -355,17 +347,12 @@ function directReference(
       warn(line, `cannot tell the package name of "${truncate(target)}" (add #egg=name)`);
       return null;
     }
-    return pyDep({
-      name,
-      file,
-      line,
-      dependency_type: depType,
+    return dep(name, {
       current_value: vcs.ref ?? "",
       version: vcs.ref ?? "",
       datasource: vcs.vcs === "git" ? "git" : "none",
       registry_url: vcs.url,
       skip_reason: `${vcs.vcs}-dependency`,
-      notes,
     });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !target.startsWith("file:")) {
@@ -376,15 +363,10 @@ function directReference(
       warn(line, `cannot tell the package name of URL "${truncate(target)}"`);
       return null;
     }
-    return pyDep({
-      name,
-      file,
-      line,
-      dependency_type: depType,
+    return dep(name, {
       current_value: target,
       version: archive?.version ?? "",
       skip_reason: "direct-url",
-      notes,
     });
   }
   // Local path (relative paths resolved against the requirements file's directory).
@@ -397,16 +379,11 @@ function directReference(
     warn(line, `cannot tell the package name of path "${truncate(target)}"`);
     return null;
   }
-  return pyDep({
-    name,
-    file,
-    line,
-    dependency_type: depType,
+  return dep(name, {
     current_value: target,
     version: archive?.version ?? "",
     local_path: local.replace(/\[.*\]$/, ""),
     skip_reason: "local-path",
-    notes,
   });
 }
 
