@@ -338,11 +338,11 @@ export function registerApiRoutes(router: Router, deps: ServerDeps, access: GitH
 
   router.add("POST", `${REPO}/components/{name}/metrics`, async (ctx) => {
     checkParams(ctx.url.searchParams, []);
-    const expected = env.COWABUNGA_INGEST_TOKEN;
-    if (!expected) throw new HttpError(503, "metrics ingest is disabled: set COWABUNGA_INGEST_TOKEN on the server");
-    const given = bearerToken(ctx.req);
-    if (!given || !safeEqual(given, expected)) throw new HttpError(401, "missing or wrong ingest token (Authorization: Bearer <COWABUNGA_INGEST_TOKEN>)");
     const repo = repoFromParams(ctx.params);
+    const expected = ingestTokenFor(env, repo.owner, repo.repo);
+    if (!expected) throw new HttpError(503, "metrics ingest is disabled: set COWABUNGA_INGEST_TOKEN (or COWABUNGA_INGEST_TOKENS) on the server");
+    const given = bearerToken(ctx.req);
+    if (!given || !safeEqual(given, expected)) throw new HttpError(401, "missing or wrong ingest token (Authorization: Bearer <ingest token>)");
     const name = ctx.params.name;
     if (name.length === 0 || name.length > 200 || /[\u0000-\u001f]/.test(name)) throw new HttpError(400, "component name must be 1-200 printable characters");
     if (!deps.runtime) throw new HttpError(503, "metrics storage is not configured on this server");
@@ -355,4 +355,21 @@ export function registerApiRoutes(router: Router, deps: ServerDeps, access: GitH
     const r = await recordRuntimeSample(deps.store, deps.runtime, repo, name, sample, now);
     sendJson(ctx, 202, { component: name, accepted_at: now.toISOString(), known_component: r.component !== null, metrics: r.metrics });
   });
+}
+
+/**
+ * The ingest token for one repository. COWABUNGA_INGEST_TOKENS ("owner/repo=token,owner/other=token2")
+ * gives each repository its own token, so a token leaked from one cannot write another's metrics; a
+ * repository not listed there falls back to the server-wide COWABUNGA_INGEST_TOKEN, if any.
+ */
+export function ingestTokenFor(env: Record<string, string | undefined>, owner: string, repo: string): string | undefined {
+  const wanted = `${owner}/${repo}`.toLowerCase();
+  for (const entry of (env.COWABUNGA_INGEST_TOKENS ?? "").split(",")) {
+    const eq = entry.indexOf("=");
+    if (eq > 0 && entry.slice(0, eq).trim().toLowerCase() === wanted) {
+      const token = entry.slice(eq + 1).trim();
+      if (token) return token;
+    }
+  }
+  return env.COWABUNGA_INGEST_TOKEN || undefined;
 }

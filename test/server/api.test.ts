@@ -426,3 +426,14 @@ describe("routing and errors", () => {
     expect(srv.logs.find((l) => l.level === "error")?.obj).toMatchObject({ request_id: body.error.request_id });
   });
 });
+
+describe("per-repository ingest tokens", () => {
+  it("prefer COWABUNGA_INGEST_TOKENS for the named repository and fall back to the server-wide token", async () => {
+    const { ingestTokenFor } = await import("../../src/server/api.js");
+    const env = { COWABUNGA_INGEST_TOKENS: "acme/api=tok-api, acme/ui=tok-ui", COWABUNGA_INGEST_TOKEN: "tok-all" };
+    expect(ingestTokenFor(env, "acme", "api")).toBe("tok-api");
+    expect(ingestTokenFor(env, "ACME", "UI")).toBe("tok-ui");
+    expect(ingestTokenFor(env, "acme", "other")).toBe("tok-all");
+    expect(ingestTokenFor({ COWABUNGA_INGEST_TOKENS: "acme/api=tok-api" }, "acme", "other")).toBeUndefined();
+  });
+});

@@ -82,13 +82,16 @@ export function createChannels(
     if (!smtpUrl) out.warnings.push("notifications.email is enabled but COWABUNGA_SMTP_URL is not set");
     else if (!/^smtps?:\/\//i.test(smtpUrl)) out.warnings.push(`COWABUNGA_SMTP_URL must start with smtp:// or smtps:// (host ${hostOnly(smtpUrl)})`);
     if (!from) out.warnings.push("notifications.email is enabled but COWABUNGA_EMAIL_FROM is not set");
-    if (n.email.recipients.length === 0) out.warnings.push("notifications.email is enabled but notifications.email.recipients is empty");
-    if (smtpUrl && /^smtps?:\/\//i.test(smtpUrl) && from && n.email.recipients.length > 0) {
+    // The repository names recipients, but the operator's SMTP server sends the mail: when the operator
+    // sets COWABUNGA_EMAIL_ALLOWED_DOMAINS, a repository cannot make the app mail anyone else.
+    const recipients = allowedRecipients(n.email.recipients, env.COWABUNGA_EMAIL_ALLOWED_DOMAINS, out.warnings);
+    if (recipients.length === 0) out.warnings.push("notifications.email is enabled but notifications.email.recipients is empty");
+    if (smtpUrl && /^smtps?:\/\//i.test(smtpUrl) && from && recipients.length > 0) {
       out.secrets.push(smtpUrl);
       out.email = new EmailChannel({
         smtpUrl,
         from,
-        recipients: n.email.recipients,
+        recipients,
         repo: repoLabel,
         transport: deps.emailTransport,
         transportOptions: deps.smtpOptions,
@@ -109,4 +112,20 @@ export function createChannels(
 
   for (const w of out.warnings) deps.logger?.warn({ repo: repoLabel }, `notify: ${w}`);
   return out;
+}
+
+/** Recipients whose domain is in the comma-separated allow-list (all of them when the list is unset). */
+export function allowedRecipients(recipients: readonly string[], allowList: string | undefined, warnings: string[]): string[] {
+  const domains = (allowList ?? "")
+    .split(",")
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
+  if (domains.length === 0) return [...recipients];
+  const kept: string[] = [];
+  for (const r of recipients) {
+    const domain = r.slice(r.lastIndexOf("@") + 1).toLowerCase();
+    if (domains.includes(domain)) kept.push(r);
+    else warnings.push(`notifications.email.recipients: ${domain} is not in COWABUNGA_EMAIL_ALLOWED_DOMAINS; that recipient is skipped`);
+  }
+  return kept;
 }

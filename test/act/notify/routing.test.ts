@@ -88,3 +88,17 @@ describe("createChannels", () => {
     expect(r.channels).toEqual([]);
   });
 });
+
+describe("the operator's e-mail domain allow-list", () => {
+  it("keeps only recipients in COWABUNGA_EMAIL_ALLOWED_DOMAINS and warns about the others", async () => {
+    const { allowedRecipients } = await import("../../../src/act/notify/routing.js");
+    const warnings: string[] = [];
+    expect(allowedRecipients(["a@corp.example", "b@evil.example", "c@CORP.example"], " corp.example ", warnings)).toEqual([
+      "a@corp.example",
+      "c@CORP.example",
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/evil\.example/);
+    expect(allowedRecipients(["x@any.example"], undefined, [])).toEqual(["x@any.example"]);
+  });
+});
