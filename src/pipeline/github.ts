@@ -405,6 +405,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         result.pulls = upd.pulls;
         acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
       }
+      acted = { ...acted, dashboard: await out.syncDashboard() };
     }
 
     let alertsSent: Record<string, string> | undefined;
@@ -474,7 +475,13 @@ interface ActInput {
 }
 
 /** ONE listing of the app's issues, then writes only where the rendered content differs. */
-async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, number>; knownLabels: string[]; summary: Record<string, unknown>; openPulls: Array<OpenPullRequest & { author?: string }> }> {
+async function actOnGitHub(input: ActInput): Promise<{
+  numbers: Map<string, number>;
+  knownLabels: string[];
+  summary: Record<string, unknown>;
+  openPulls: Array<OpenPullRequest & { author?: string }>;
+  syncDashboard: () => Promise<string>;
+}> {
   const { octokit, ref, assessment, config, log } = input;
   const baseLabels = config.issues.labels.length > 0 ? config.issues.labels : [BASE_LABEL];
   let index: AppIssueIndex;
@@ -514,21 +521,26 @@ async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, numb
     }
   }
 
-  const records = await input.store.getRecords(ref);
-  const body = renderDashboard({
-    assessment,
-    numbers,
-    notOpened,
-    records,
-    headSha: input.headSha,
-    maintenanceMode: config.maintenance_mode,
-    publicUrl: input.publicUrl,
-    configErrorCount: input.configErrors.length,
-  });
-  const dashboard = await syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log });
+  // The dashboard is rendered last (by the caller, after update PRs were opened), so its pending and
+  // failed updates include this run's PRs; records are read at that moment.
+  const syncDashboardNow = async (): Promise<string> => {
+    const records = await input.store.getRecords(ref);
+    const body = renderDashboard({
+      assessment,
+      numbers,
+      notOpened,
+      records,
+      headSha: input.headSha,
+      maintenanceMode: config.maintenance_mode,
+      publicUrl: input.publicUrl,
+      configErrorCount: input.configErrors.length,
+    });
+    return (await syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log })).action;
+  };
   return {
     numbers,
     knownLabels: labels.knownLabels(),
+    syncDashboard: syncDashboardNow,
     openPulls: (index.pulls ?? []).map((p) => {
       const marker = parsePrMarker(p.body);
       return { number: p.number, body: p.body ?? null, head_ref: marker?.branch ?? `${BRANCH_PREFIX}${marker?.group ?? ""}`, ...(p.user?.login ? { author: p.user.login } : {}) };
@@ -539,7 +551,6 @@ async function actOnGitHub(input: ActInput): Promise<{ numbers: Map<string, numb
       issues_closed: sync?.closed.length ?? 0,
       issues_reopened: sync?.reopened.length ?? 0,
       issues_not_opened: notOpened.length,
-      dashboard: dashboard.action,
       config_issue: configIssue.action,
     },
   };

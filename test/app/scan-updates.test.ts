@@ -61,6 +61,9 @@ describe("update PRs after a scan (fake GitHub)", () => {
     expect(pr.body).toContain(`Resolves #${issue.github_issue_number}`);
     expect(issue.lifecycle_state).toBe("in_progress");
     expect((await store.getRecords(ref)).map((r) => r.pull_request)).toEqual([pr.number]);
+    // The dashboard is written after the PR was opened, so it lists it as pending.
+    const dashboard = gh.repo(REPO).issues.find((i) => i.body.includes("<!-- cowabunga:dashboard -->"))!;
+    expect(dashboard.body).toContain("- Pending: 1");
     // The default branch's name came from one GET /repos (no payload named it) and is remembered.
     expect((await store.getScanState(ref))?.default_branch).toBe("main");
 

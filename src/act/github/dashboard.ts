@@ -133,8 +133,11 @@ function render(input: DashboardInput, level: Level): string {
     } else omitted = true;
   }
 
-  const pending = input.records.filter((r) => r.test_results === null && r.success === false && r.pull_request != null);
-  const failed = input.records.filter((r) => r.test_results !== null && !r.success);
+  // Update attempts carry attempt_status; older records are judged by their test results.
+  const pending = input.records.filter((r) =>
+    r.attempt_status ? r.attempt_status === "pending" : r.test_results === null && r.success === false && r.pull_request != null,
+  );
+  const failed = input.records.filter((r) => (r.attempt_status ? r.attempt_status === "failed" : r.test_results !== null && !r.success));
   out.push("### Updates", "");
   out.push(`- Pending: ${pending.length}`, `- Failed: ${failed.length}`, "");
   if (level.records > 0) {
