@@ -21,6 +21,7 @@ import { CODEOWNERS_PATHS, pickCodeowners } from "../act/github/codeowners.js";
 import { fetchAddedLines } from "../act/github/compare.js";
 import { syncConfigIssue } from "../act/github/config-issue.js";
 import { renderDashboard, syncDashboard } from "../act/github/dashboard.js";
+import { storeAssessment } from "../store/assessment.js";
 import { listAppIssues, syncIssues, type AppIssueIndex } from "../act/github/issues.js";
 import { BASE_LABEL, LabelManager } from "../act/github/labels.js";
 import { markerJson } from "../act/github/pulls-git.js";
@@ -239,16 +240,6 @@ function rememberDelivery(state: ScanState | null, id: string | undefined): stri
 export async function isPersistedDelivery(store: Store, ref: RepoRef, id: string): Promise<boolean> {
   const state = await store.getScanState(ref);
   return Array.isArray(state?.deliveries) && (state.deliveries as unknown[]).includes(id);
-}
-
-async function storeAssessment(store: Store, ref: RepoRef, a: Assessment, headSha: string, at: string): Promise<void> {
-  await store.updateIssues(ref, () => a.issues);
-  await store.putDependencies(ref, a.dependencies, { scanned_at: at, head_sha: headSha });
-  await store.putSystemHealth(ref, a.system);
-  await store.appendHealthHistory(ref, a.system);
-  const names = new Set(a.components.map((c) => c.name));
-  for (const c of a.components) await store.putComponentHealth(ref, c);
-  for (const old of await store.listComponentHealth(ref)) if (!names.has(old.name)) await store.deleteComponentHealth(ref, old.name);
 }
 
 export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRunResult> {

@@ -16,6 +16,7 @@ import type { Manager, ScanResult, ScanWarning } from "../scan/types.js";
 import { LocalSource } from "../source/local.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { z } from "zod";
+import { storeAssessment } from "../store/assessment.js";
 
 /** Text files read for the bug-marker and documentation detectors. */
 const TEXT_FILE = /\.(md|markdown|mdx|rst|txt|ts|tsx|js|jsx|mjs|cjs|svelte|vue|py|pyi|go|rs|java|kt|rb|php|c|h|cc|cpp|hpp|cs|swift|sh|bash|ya?ml|toml)$/i;
@@ -80,16 +81,6 @@ export async function readTextFiles(source: LocalSource, warnings: ScanWarning[]
   return { textFiles, allFiles };
 }
 
-/** Persist an assessment: issues, dependencies, system and component health, health history. */
-export async function storeAssessment(store: Store, ref: RepoRef, a: Assessment, headSha: string | null, at: string): Promise<void> {
-  await store.updateIssues(ref, () => a.issues);
-  await store.putDependencies(ref, a.dependencies, { scanned_at: at, head_sha: headSha });
-  await store.putSystemHealth(ref, a.system);
-  await store.appendHealthHistory(ref, a.system);
-  const names = new Set(a.components.map((c) => c.name));
-  for (const c of a.components) await store.putComponentHealth(ref, c);
-  for (const old of await store.listComponentHealth(ref)) if (!names.has(old.name)) await store.deleteComponentHealth(ref, old.name);
-}
 
 /** The repository name the local pipeline stores under: `local/<directory name>` unless given. */
 export function localRepoRef(dir: string): RepoRef {
@@ -142,3 +133,5 @@ export async function runLocalPipeline(opts: LocalPipelineOptions): Promise<Loca
   }
   return { scan, assessment, enrich: opts.enrich === false ? null : enriched.stats };
 }
+
+export { storeAssessment };

@@ -2,23 +2,11 @@
  * `/cowabunga update` → the update-PR module's `openUpdatePullRequest` (src/act/github/pulls.ts),
  * turned into one reply line.
  */
-import type { CowabungaConfig } from "../../config/schema.js";
-import type { MaintenanceIssue } from "../../model/index.js";
-import type { RepoRef, Store } from "../../store/types.js";
-import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
-import { openUpdatePullRequest } from "./pulls.js";
+import { errorText } from "./client.js";
+import { openUpdatePullRequest, type IssueUpdateRequest } from "./pulls.js";
 
-export interface OpenUpdateRequest {
-  octokit: GitHubOctokit;
-  repo: RepoRef;
-  owner: string;
-  store: Store;
-  issue: MaintenanceIssue;
-  requestedBy: string;
-  config?: CowabungaConfig;
-  clock: () => Date;
-  log: AppLogger;
-}
+/** The request of `/cowabunga update`: the update-PR module's own IssueUpdateRequest. */
+export type OpenUpdateRequest = IssueUpdateRequest;
 
 /** Ask the update-PR module for a PR; returns the line to reply with. Never throws. */
 export async function openUpdatePullRequestAdapter(req: OpenUpdateRequest): Promise<string> {
