@@ -1,6 +1,6 @@
 import type { CowabungaConfig } from "../config/schema.js";
 import type { ComponentHealth, Dependency, MaintenanceIssue, Severity } from "../model/index.js";
-import { MONTH_DAYS, ecosystemOf, isOpenIssue, uniqSorted } from "./draft.js";
+import { MONTH_DAYS, datasourceOf, isOpenIssue, uniqSorted } from "./draft.js";
 import type { Alert, AlertChannel, AlertCondition, Clock } from "./types.js";
 
 export const ALERT_LEVEL: Readonly<Record<AlertCondition, Severity>> = {
@@ -77,7 +77,7 @@ export function buildAlerts(a: AlertInputs): Alert[] {
   const outdated = new Map<string, Dependency[]>();
   for (const d of a.dependencies) {
     if (d.skip_reason || d.days_behind === null || !(d.days_behind > limitDays)) continue;
-    const key = `outdated_dependency:${ecosystemOf(d.package_manager)}:${d.name}`;
+    const key = `outdated_dependency:${datasourceOf(d)}:${d.name}`;
     outdated.set(key, [...(outdated.get(key) ?? []), d]);
   }
   for (const [key, deps] of [...outdated].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {

@@ -37,7 +37,7 @@ export interface IssueDraft {
   testing_requirements: string[];
   facts: DraftFacts;
   /** The packages behind the issue, for ignore rules. */
-  packages: Array<{ package_manager: string; name: string; version: string }>;
+  packages: Array<{ package_manager: string; name: string; version: string; datasource?: string }>;
 }
 
 /** Facts of an issue that is not about a dependency (code markers, docs, CI, tests): only the change kind varies. */
@@ -99,6 +99,31 @@ export function ecosystemOf(packageManager: string): DatasourceName {
     default:
       return "none";
   }
+}
+
+const DATASOURCES: ReadonlySet<string> = new Set<DatasourceName>([
+  "npm",
+  "pypi",
+  "crates",
+  "go",
+  "docker",
+  "github-tags",
+  "helm",
+  "git",
+  "node-version",
+  "python-version",
+]);
+
+/**
+ * The ecosystem of a dependency, as used in issue subjects and for versioning: its recorded datasource
+ * (a docker image in a workflow is "docker", setup-node's node-version is "node-version"), else —
+ * for data stored before Dependency.datasource existed, or a datasource of "none" — the package
+ * manager's ecosystem (ecosystemOf).
+ */
+export function datasourceOf(dep: { package_manager: string; datasource?: string | null }): DatasourceName {
+  const ds = dep.datasource;
+  if (ds && DATASOURCES.has(ds)) return ds as DatasourceName;
+  return ecosystemOf(dep.package_manager);
 }
 
 /** Stable sorted unique strings. */

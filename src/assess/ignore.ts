@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import type { IgnoreRule } from "../config/schema.js";
 import { versioningFor } from "../enrich/versioning/index.js";
-import { ecosystemOf, type IssueDraft } from "./draft.js";
+import { datasourceOf, type IssueDraft } from "./draft.js";
 
 /** Prefix of defer reasons set by ignore rules; a deferral with it is lifted when the rule lapses. */
 export const IGNORE_REASON_PREFIX = "ignored by config: ";
@@ -14,13 +14,13 @@ export function ruleActive(rule: IgnoreRule, now: Date): boolean {
 }
 
 /** Does the rule cover this package version? */
-export function ruleMatches(rule: IgnoreRule, pkg: { package_manager: string; name: string; version: string }): boolean {
+export function ruleMatches(rule: IgnoreRule, pkg: { package_manager: string; name: string; version: string; datasource?: string }): boolean {
   if (rule.package_manager && rule.package_manager !== pkg.package_manager) return false;
   const isGlob = picomatch.scan(rule.package).isGlob;
   if (isGlob ? !picomatch(rule.package, { dot: true })(pkg.name) : rule.package !== pkg.name) return false;
   if (rule.versions) {
     try {
-      return versioningFor(ecosystemOf(pkg.package_manager)).matches(pkg.version, rule.versions);
+      return versioningFor(datasourceOf(pkg)).matches(pkg.version, rule.versions);
     } catch {
       return false;
     }

@@ -374,8 +374,23 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       }
       const result = outcome.result;
       const current = d.locked_version ?? d.version;
-      const latest = pickLatest(result, current, versioning, d.datasource);
-      const currentRelease = findRelease(result.releases, current, versioning);
+      let latest = pickLatest(result, current, versioning, d.datasource);
+      let currentRelease = findRelease(result.releases, current, versioning);
+      // Registries whose release list has no dates (Docker Hub tags) are asked for these two only.
+      const releaseDates = datasources[d.datasource]?.releaseDates?.bind(datasources[d.datasource]);
+      const undated = [currentRelease, latest].filter((r): r is NonNullable<typeof r> => r !== null && r.release_date === null).map((r) => r.version);
+      if (releaseDates && undated.length > 0) {
+        const req = { datasource: d.datasource, name: d.name, registry_url: d.registry_url, current_value: d.current_value };
+        try {
+          const dates = await limit(() => releaseDates(req, undated));
+          const dated = <R extends { version: string; release_date: string | null }>(r: R | null): R | null =>
+            r && r.release_date === null && dates.get(r.version) ? { ...r, release_date: dates.get(r.version) ?? null } : r;
+          latest = dated(latest);
+          currentRelease = dated(currentRelease);
+        } catch (err) {
+          warnings.push(toWarning(d, `${d.name}: release dates could not be read: ${errorText(err)}`));
+        }
+      }
       if (currentRelease?.yanked) {
         yanked.push({ package_manager: d.package_manager, name: d.name, version: d.version, reason: currentRelease.deprecation_message ?? null });
       }
@@ -492,6 +507,7 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     update_risk: "none",
     last_updated: null,
     next_review_date: null,
+    datasource: d.datasource,
     file: d.file,
     line: d.line,
     dependency_type: d.dependency_type,

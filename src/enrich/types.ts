@@ -38,6 +38,12 @@ export interface LookupRequest {
 export interface Datasource {
   name: DatasourceName;
   getReleases(req: LookupRequest): Promise<ReleaseResult | null>;
+  /**
+   * Release dates of a few versions, for registries whose release list carries none (Docker Hub tags).
+   * Only the versions asked for are looked up (enrichment asks for the current and the latest);
+   * a version whose date is unknown maps to null. Optional: absent means "the list has all dates".
+   */
+  releaseDates?(req: LookupRequest, versions: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 export class DatasourceError extends Error {

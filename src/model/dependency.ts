@@ -63,6 +63,13 @@ export const Dependency = z.object({
   last_updated: DateTime.nullable(),
   next_review_date: DateTime.nullable(),
   // Scan facts
+  /**
+   * Where the latest version is looked up (the scan's DatasourceName: npm, pypi, crates, go, docker,
+   * github-tags, helm, git, node-version, python-version, none). It names the ecosystem in issue
+   * subjects; "none" (also the default for data stored before this field) means "derive it from
+   * package_manager".
+   */
+  datasource: z.string().default("none"),
   file: z.string(),
   line: z.number().int().nullable(),
   dependency_type: DependencyType,

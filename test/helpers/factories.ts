@@ -74,6 +74,7 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     update_risk: "medium",
     last_updated: null,
     next_review_date: null,
+    datasource: "none",
     file: "api/requirements.txt",
     line: 3,
     dependency_type: "prod",

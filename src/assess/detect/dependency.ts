@@ -1,5 +1,5 @@
 import type { Dependency, Severity } from "../../model/index.js";
-import { DAY_MS, MONTH_DAYS, ecosystemOf, versionLabel, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
+import { DAY_MS, MONTH_DAYS, datasourceOf, versionLabel, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
 import { effortForUpdate } from "../priority.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
@@ -78,7 +78,7 @@ export function detectDependency(ctx: DetectContext): DetectorResult {
   const groups = new Map<string, Finding[]>();
   const unknown = new Set<string>();
   for (const dep of ctx.inputs.dependencies) {
-    const subject = `dependency:${ecosystemOf(dep.package_manager)}:${dep.name}`;
+    const subject = `dependency:${datasourceOf(dep)}:${dep.name}`;
     if (!dep.skip_reason && dep.lookup.status !== "ok") unknown.add(subject);
     const f = evaluateDependency(dep, ctx);
     if (!f) continue;
@@ -147,7 +147,7 @@ export function detectDependency(ctx: DetectContext): DetectorResult {
         release_age_days: latestAge,
         change_kind: "dependency",
       },
-      packages: findings.map((f) => ({ package_manager: f.dep.package_manager, name: f.dep.name, version: f.dep.version })),
+      packages: findings.map((f) => ({ package_manager: f.dep.package_manager, name: f.dep.name, version: f.dep.version, datasource: f.dep.datasource })),
     });
   }
   drafts.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));

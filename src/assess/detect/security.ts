@@ -1,6 +1,6 @@
 import type { AdvisoryRef, Dependency, Severity, UpdateType } from "../../model/index.js";
 import { versioningFor } from "../../enrich/versioning/index.js";
-import { ecosystemOf, issueId, versionLabel, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
+import { datasourceOf, issueId, versionLabel, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
 import { effortForUpdate } from "../priority.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
@@ -14,8 +14,8 @@ export function severityFromCvss(score: number | null): Severity {
 }
 
 /** Size of the version change from `from` to `to` in the package's ecosystem. */
-export function updateTypeBetween(packageManager: string, from: string, to: string): UpdateType {
-  const v = versioningFor(ecosystemOf(packageManager));
+export function updateTypeBetween(packageManager: string, from: string, to: string, datasource?: string): UpdateType {
+  const v = versioningFor(datasourceOf({ package_manager: packageManager, datasource }));
   const a = v.parts(from);
   const b = v.parts(to);
   if (!a || !b) return "unknown";
@@ -41,7 +41,7 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
   const groups = new Map<string, Hit[]>();
   for (const dep of ctx.inputs.dependencies) {
     for (const adv of dep.advisories ?? []) {
-      const subject = `security:${ecosystemOf(dep.package_manager)}:${dep.name}:${adv.id}`;
+      const subject = `security:${datasourceOf(dep)}:${dep.name}:${adv.id}`;
       const list = groups.get(subject) ?? [];
       list.push({ dep, adv });
       groups.set(subject, list);
@@ -72,7 +72,7 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
     const fixAvailable = fixed.length === hits.length;
     const updateTypes = hits.map((h) => {
       const to = h.adv.fixed_version ?? h.dep.fixed_version;
-      return to ? updateTypeBetween(h.dep.package_manager, h.dep.version, to) : "unknown";
+      return to ? updateTypeBetween(h.dep.package_manager, h.dep.version, to, h.dep.datasource) : "unknown";
     });
     const updateType: UpdateType = updateTypes.includes("major")
       ? "major"
@@ -144,7 +144,7 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
         release_age_days: null,
         change_kind: "dependency",
       },
-      packages: hits.map((h) => ({ package_manager: h.dep.package_manager, name: h.dep.name, version: h.dep.version })),
+      packages: hits.map((h) => ({ package_manager: h.dep.package_manager, name: h.dep.name, version: h.dep.version, datasource: h.dep.datasource })),
     });
   }
   drafts.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
@@ -155,11 +155,11 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
   const checkedEcosystems = new Set<string>();
   const present = new Set<string>();
   for (const dep of ctx.inputs.dependencies) {
-    const key = `${ecosystemOf(dep.package_manager)}:${dep.name}`;
+    const key = `${datasourceOf(dep)}:${dep.name}`;
     present.add(key);
     if (!dep.advisories_checked) continue;
     checkedPackages.add(key);
-    checkedEcosystems.add(ecosystemOf(dep.package_manager));
+    checkedEcosystems.add(datasourceOf(dep));
   }
   return {
     drafts,

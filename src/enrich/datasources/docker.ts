@@ -6,11 +6,15 @@ export const DOCKER_HUB_REGISTRY = "registry-1.docker.io";
 const HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
 const MAX_PAGES = 50;
 
+export const DOCKER_HUB_API = "https://hub.docker.com";
+
 export interface DockerDatasourceOptions {
   http: HttpClient;
   /** Registry host (or URL) used for unqualified image names: a Docker Hub mirror. */
   registry?: string;
   now?: () => number;
+  /** Docker Hub's own API (tag dates), default https://hub.docker.com. */
+  hubApi?: string;
 }
 
 export interface ImageRef {
@@ -100,14 +104,37 @@ export function nextLink(link: string | undefined, base: string): string | null 
   return null;
 }
 
+/** The ISO date of a Docker Hub tag document: when the tag was last pushed, else last updated. */
+export function hubTagDate(doc: unknown): string | null {
+  if (!isRecord(doc)) return null;
+  for (const key of ["tag_last_pushed", "last_updated"] as const) {
+    const v = str(doc[key]);
+    if (v && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  }
+  return null;
+}
+
+/** Docker Hub API URL of one tag, or null when the image is not on Docker Hub itself. */
+export function hubTagUrl(ref: ImageRef, tag: string, hubApi = DOCKER_HUB_API): string | null {
+  if (ref.registry !== DOCKER_HUB_REGISTRY) return null;
+  const parts = ref.repository.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1] || !tag) return null;
+  const enc = encodeURIComponent;
+  return `${hubApi.replace(/\/+$/, "")}/v2/namespaces/${enc(parts[0])}/repositories/${enc(parts[1])}/tags/${enc(tag)}`;
+}
+
 /**
  * Docker Registry HTTP API v2 / OCI distribution tags list, with anonymous bearer-token auth.
- * The tags list carries no dates, so release_date is null (Docker Hub's own hub API has dates; not
- * used). Versioning of tags is left to dockerVersioning, which keeps the tag's variant.
+ * The tags list carries no dates, so release_date is null in getReleases; releaseDates reads the
+ * dates of a few tags from Docker Hub's own API (hub.docker.com, images on Docker Hub only: OCI
+ * registries have no standard tag date). Versioning of tags is left to dockerVersioning, which keeps
+ * the tag's variant.
  */
 export function createDockerDatasource(opts: DockerDatasourceOptions): Datasource & {
   listTags(ref: ImageRef): Promise<string[] | null>;
+  releaseDates(req: LookupRequest, versions: readonly string[]): Promise<Map<string, string | null>>;
 } {
+  const hubApi = opts.hubApi ?? DOCKER_HUB_API;
   const now = opts.now ?? Date.now;
   const tokens = new Map<string, { token: string; expiresAt: number }>();
   const defaultRegistry = opts.registry ?? DOCKER_HUB_REGISTRY;
@@ -174,9 +201,32 @@ export function createDockerDatasource(opts: DockerDatasourceOptions): Datasourc
     return [...new Set(all)];
   }
 
+  /** Date of one Docker Hub tag; null when the tag is unknown (404). Other errors propagate. */
+  async function hubTagDateOf(url: string): Promise<string | null> {
+    try {
+      return hubTagDate(await opts.http.getJson(url));
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
   return {
     name: "docker",
     listTags,
+    async releaseDates(req: LookupRequest, versions: readonly string[]): Promise<Map<string, string | null>> {
+      const ref = parseImageName(req.name, req.registry_url, defaultRegistry);
+      const out = new Map<string, string | null>();
+      const urls = new Map<string, string>();
+      for (const v of new Set(versions)) {
+        const url = hubTagUrl(ref, v, hubApi);
+        if (url) urls.set(v, url);
+        else out.set(v, null);
+      }
+      const dates = await Promise.all([...urls].map(async ([v, url]) => [v, await hubTagDateOf(url)] as const));
+      for (const [v, d] of dates) out.set(v, d);
+      return out;
+    },
     async getReleases(req: LookupRequest): Promise<ReleaseResult | null> {
       const ref = parseImageName(req.name, req.registry_url, defaultRegistry);
       const tags = await listTags(ref);

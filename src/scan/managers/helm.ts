@@ -4,7 +4,7 @@
  * `image: repo:tag` strings, the same heuristic as Renovate's helm-values manager).
  */
 import semver from "semver";
-import type { ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
 import {
   asSeq,
   baseDependency,
@@ -47,11 +47,74 @@ export function helmVersionOf(constraint: string): string {
   return v;
 }
 
+/** One resolved chart of a `Chart.lock` / `requirements.lock`. */
+export interface HelmLockEntry {
+  name: string;
+  repository: string;
+  version: string;
+  line: number | null;
+}
+
+/** The lock file next to a chart file: Chart.yaml → Chart.lock, requirements.yaml → requirements.lock. */
+export function helmLockPathOf(file: string): string | null {
+  const base = baseName(file);
+  const dir = dirOf(file);
+  const lock = CHART.test(base) ? "Chart.lock" : REQUIREMENTS.test(base) ? "requirements.lock" : null;
+  if (lock === null) return null;
+  return dir === "" || dir === "." ? lock : `${dir}/${lock}`;
+}
+
+/**
+ * The `dependencies` of a Helm lock file (`helm dependency update` writes name, repository and the
+ * resolved version of every chart dependency). Malformed entries are warned and skipped.
+ */
+export function parseHelmLock(file: string, content: string, warnings: ScanWarning[]): HelmLockEntry[] {
+  const { root, warnings: own } = openYamlManifest(file, content, "helm", "empty lock file");
+  warnings.push(...own);
+  if (!root) return [];
+  const depsPair = getPair(root, "dependencies");
+  if (!depsPair || depsPair.value === null || (isYScalar(depsPair.value) && depsPair.value.value === null)) return [];
+  const seq = asSeq(depsPair.value);
+  if (!seq) {
+    warnings.push({ file, line: pairLine(depsPair), manager: "helm", message: `"dependencies" should be a list, found ${kindOf(depsPair.value)}` });
+    return [];
+  }
+  const out: HelmLockEntry[] = [];
+  seq.items.forEach((item, i) => {
+    const line = lineOf(item);
+    const name = isYMap(item) ? scalarText(getNode(item, "name")) : null;
+    const version = isYMap(item) ? scalarText(getNode(item, "version")) : null;
+    if (!name || !version) {
+      warnings.push({ file, line, manager: "helm", message: `dependencies[${i}] should be a map with name and version` });
+      return;
+    }
+    out.push({ name: name.trim(), version: version.trim(), repository: (scalarText(getNode(item, "repository")) ?? "").trim(), line });
+  });
+  return out;
+}
+
+function sameRepository(a: string, b: string): boolean {
+  const norm = (r: string) => r.trim().replace(/\/+$/, "").toLowerCase();
+  return norm(a) === norm(b);
+}
+
+/** The lock entry of a chart dependency: same name and repository, else the only entry of that name. */
+function lockEntryFor(lock: readonly HelmLockEntry[], name: string, repository: string): HelmLockEntry | null {
+  const named = lock.filter((e) => e.name === name);
+  return named.find((e) => sameRepository(e.repository, repository)) ?? (named.length === 1 ? named[0] : null);
+}
+
+interface ChartLock {
+  file: string;
+  entries: HelmLockEntry[];
+}
+
 function chartDependencies(
   file: string,
   depsNode: unknown,
   keyLine: number | null,
   warnings: ScanWarning[],
+  lock: ChartLock | null = null,
 ): ExtractedDependency[] {
   const out: ExtractedDependency[] = [];
   if (depsNode === undefined || (isYScalar(depsNode) && depsNode.value === null)) return out;
@@ -103,14 +166,64 @@ function chartDependencies(
       out.push(baseDependency(base, { ...fields, registry_url: repository, skip_reason: "unsupported repository" }));
       warnings.push({ file, line: base.line, manager: "helm", message: `unsupported repository "${clip(repository)}" for ${clip(name)}` });
     }
-    if (version === "" && out.length > 0 && out[out.length - 1].skip_reason === null) {
-      out[out.length - 1].skip_reason = "no version";
+    const dep = out.at(-1);
+    if (lock && dep && dep.datasource !== "none") applyLock(dep, lock, name, repository, version, warnings);
+    if (version === "" && dep && dep.skip_reason === null) {
+      dep.skip_reason = "no version";
     }
   });
   return out;
 }
 
-function extractChart(file: string, content: string, primary: boolean): ManagerResult {
+/** Fill locked_version (and version) from the lock file; a lock that no longer satisfies the constraint is warned, not used. */
+function applyLock(dep: ExtractedDependency, lock: ChartLock, name: string, repository: string, constraint: string, warnings: ScanWarning[]): void {
+  const entry = lockEntryFor(lock.entries, name, repository);
+  if (!entry) {
+    warnings.push({ file: lock.file, line: null, manager: "helm", message: `${clip(name)} is not in ${baseName(lock.file)} (run helm dependency update)` });
+    return;
+  }
+  const c = constraint.trim();
+  const locked = semver.valid(entry.version, { loose: true });
+  let satisfies = true;
+  if (locked && c !== "" && !TEMPLATE.test(c)) {
+    try {
+      satisfies = semver.validRange(c, { loose: true }) === null || semver.satisfies(locked, c, { loose: true, includePrerelease: true });
+    } catch {
+      satisfies = true;
+    }
+  }
+  if (!satisfies) {
+    warnings.push({
+      file: lock.file,
+      line: entry.line,
+      manager: "helm",
+      message: `${clip(name)} ${clip(entry.version)} in ${baseName(lock.file)} does not satisfy "${clip(c)}" of ${dep.file} (stale lock: run helm dependency update)`,
+    });
+    return;
+  }
+  dep.locked_version = entry.version;
+  dep.version = entry.version;
+  (dep.notes ??= []).push(`locked by ${lock.file}`);
+}
+
+function readLock(file: string, ctx: ExtractContext | undefined, warnings: ScanWarning[]): ChartLock | null {
+  const lockFile = helmLockPathOf(file);
+  if (!lockFile || !ctx) return null;
+  let text: string | undefined;
+  try {
+    text = ctx.readFile(lockFile);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return null;
+  const before = warnings.length;
+  const entries = parseHelmLock(lockFile, text, warnings);
+  // A lock that could not be read was warned about; do not also warn every dependency as "not in" it.
+  if (entries.length === 0 && warnings.length > before) return null;
+  return { file: lockFile, entries };
+}
+
+function extractChart(file: string, content: string, primary: boolean, ctx?: ExtractContext): ManagerResult {
   const { root, warnings } = openYamlManifest(file, content, "helm", primary ? "empty chart file" : null);
   const deps: ExtractedDependency[] = [];
   const meta: ManifestMeta = { primary };
@@ -122,7 +235,8 @@ function extractChart(file: string, content: string, primary: boolean): ManagerR
     if (description) meta.description = description;
   }
   const depsPair = getPair(root, "dependencies");
-  deps.push(...chartDependencies(file, depsPair?.value, pairLine(depsPair), warnings));
+  const lock = depsPair ? readLock(file, ctx, warnings) : null;
+  deps.push(...chartDependencies(file, depsPair?.value, pairLine(depsPair), warnings, lock));
   return { deps, warnings, meta };
 }
 
@@ -208,11 +322,15 @@ export const helmManager: Manager = {
     const base = baseName(path);
     return CHART.test(base) || REQUIREMENTS.test(base) || VALUES.test(base);
   },
-  extract(path: string, content: string): ManagerResult {
+  companions(path: string): string[] {
+    const lock = helmLockPathOf(path);
+    return lock ? [lock] : [];
+  },
+  extract(path: string, content: string, ctx?: ExtractContext): ManagerResult {
     return extractSafely(path, "helm", false, () => {
       const base = baseName(path);
-      if (CHART.test(base)) return extractChart(path, content, true);
-      if (REQUIREMENTS.test(base)) return extractChart(path, content, false);
+      if (CHART.test(base)) return extractChart(path, content, true, ctx);
+      if (REQUIREMENTS.test(base)) return extractChart(path, content, false, ctx);
       return extractValues(path, content);
     });
   },

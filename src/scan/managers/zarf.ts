@@ -27,6 +27,53 @@ import { extractSafely, listAt, manifestMetadata, openYamlManifest } from "./man
 
 const ZARF_FILE = /^zarf\.ya?ml$/;
 export const ZARF_SKIP = "zarf template variable";
+/** `###ZARF_VAR_X###` (deploy-time variable) and `###ZARF_CONST_X###` (package constant). */
+const ZARF_RESOLVABLE = /###(ZARF_(?:VAR|CONST)_[A-Z0-9_]+)###/g;
+
+/**
+ * Values of a zarf.yaml's own `variables[].default` (as ZARF_VAR_<name>) and `constants[].value`
+ * (as ZARF_CONST_<name>). Sensitive variables are left out: their defaults never go into notes.
+ */
+export function zarfVariables(root: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const collect = (key: string, prefix: string, valueKey: string): void => {
+    const seq = asSeq(getNode(root, key));
+    if (!seq) return;
+    for (const item of seq.items) {
+      if (!isYMap(item)) continue;
+      const name = scalarText(getNode(item, "name"))?.trim();
+      const value = scalarText(getNode(item, valueKey));
+      const sensitive = getNode(item, "sensitive");
+      if (!name || value === null || (isYScalar(sensitive) && sensitive.value === true)) continue;
+      out.set(`${prefix}${name}`, value);
+    }
+  };
+  collect("variables", "ZARF_VAR_", "default");
+  collect("constants", "ZARF_CONST_", "value");
+  return out;
+}
+
+/** Replace the known `###ZARF_VAR_X###` / `###ZARF_CONST_X###` of a text; `used` names what was replaced. */
+export function resolveZarfVariables(text: string, vars: ReadonlyMap<string, string>): { text: string; used: string[] } {
+  const used: string[] = [];
+  const out = text.replace(ZARF_RESOLVABLE, (whole, name: string) => {
+    const v = vars.get(name);
+    if (v === undefined) return whole;
+    if (!used.includes(name)) used.push(name);
+    return v;
+  });
+  return { text: out, used };
+}
+
+function resolvedNote(used: readonly string[], vars: ReadonlyMap<string, string>): string {
+  return `resolved from variables: ${used.map((n) => `###${n}### = ${clip(vars.get(n) ?? "", 80)}`).join(", ")}`;
+}
+
+/** Add the "resolved from variables" note when a substitution happened. */
+function noteResolved(dep: ExtractedDependency, used: readonly string[], vars: ReadonlyMap<string, string>): ExtractedDependency {
+  if (used.length > 0) (dep.notes ??= []).push(resolvedNote(used, vars));
+  return dep;
+}
 
 export interface GitReference {
   /** URL without the `@ref` suffix. */
@@ -89,6 +136,7 @@ function extractCharts(
   keyLine: number | null,
   warnings: ScanWarning[],
   imported: boolean,
+  vars: ReadonlyMap<string, string> = new Map(),
 ): ExtractedDependency[] {
   const out: ExtractedDependency[] = [];
   const seq = asSeq(chartsNode);
@@ -108,14 +156,21 @@ function extractCharts(
       warnings.push({ file, line, manager: "zarf", message: `${w} has no name` });
       return;
     }
-    const version = scalarText(getNode(chart, "version")) ?? "";
-    const url = scalarText(getNode(chart, "url"));
+    const rawVersion = resolveZarfVariables(scalarText(getNode(chart, "version")) ?? "", vars);
+    const rawUrl = scalarText(getNode(chart, "url"));
+    const resolvedUrl = rawUrl === null ? null : resolveZarfVariables(rawUrl, vars);
+    const version = rawVersion.text;
+    const url = resolvedUrl?.text ?? null;
+    const used = [...new Set([...(resolvedUrl?.used ?? []), ...rawVersion.used])];
+    const push = (dep: ExtractedDependency): void => {
+      out.push(noteResolved(dep, used, vars));
+    };
     const localPath = scalarText(getNode(chart, "localPath"));
     const gitPath = scalarText(getNode(chart, "gitPath"));
     const repoName = scalarText(getNode(chart, "repoName"));
     const base = { file, line, package_manager: "zarf" as const, dependency_type: "prod" as const };
     if (localPath !== null) {
-      out.push(
+      push(
         baseDependency(base, {
           name,
           datasource: "none",
@@ -136,18 +191,18 @@ function extractCharts(
     const templated = ZARF_TEMPLATE.test(u) || ZARF_TEMPLATE.test(version);
     if (u.startsWith("oci://")) {
       const oci = parseOciReference(u);
-      out.push(ociDependency(base, oci, oci.tag ?? version, templated ? ZARF_SKIP : oci.error === null ? null : "invalid OCI reference"));
+      push(ociDependency(base, oci, oci.tag ?? version, templated ? ZARF_SKIP : oci.error === null ? null : "invalid OCI reference"));
       if (!templated && oci.error !== null) warnings.push({ file, line, manager: "zarf", message: `${w}: ${oci.error} in "${clip(u)}"` });
       return;
     }
     if (isGitUrl(u, gitPath)) {
       const dep = gitDependency(u, base, null, version || null);
       if (templated) dep.skip_reason = ZARF_SKIP;
-      out.push(dep);
+      push(dep);
       return;
     }
     if (/^https?:\/\//.test(u)) {
-      out.push(
+      push(
         baseDependency(base, {
           name: repoName ?? name,
           datasource: "helm",
@@ -159,7 +214,7 @@ function extractCharts(
       return;
     }
     warnings.push({ file, line, manager: "zarf", message: `${w}: unsupported chart url "${clip(u)}"` });
-    out.push(baseDependency(base, { name, datasource: "none", current_value: version, registry_url: u, skip_reason: "unsupported url" }));
+    push(baseDependency(base, { name, datasource: "none", current_value: version, registry_url: u, skip_reason: "unsupported url" }));
   });
   return out;
 }
@@ -175,6 +230,7 @@ function extractZarf(file: string, content: string): ManagerResult {
   if (version && !ZARF_TEMPLATE.test(version)) meta.version = version;
   if (description) meta.description = description.trim();
 
+  const vars = zarfVariables(root);
   const components = listAt(root, "components", warn);
   if (!components) return { deps, warnings, meta };
   components.items.forEach((component, ci) => {
@@ -200,13 +256,14 @@ function extractZarf(file: string, content: string): ManagerResult {
             warn(line, `${where}.images entry should be a string, found ${kindOf(img)}`);
             continue;
           }
-          const skip = ZARF_TEMPLATE.test(text) ? ZARF_SKIP : null;
-          const { dep, warning } = imageDependency(text, { file, line, package_manager: "zarf", dependency_type: "prod" }, skip);
-          if (warning) warn(line, `${where}.images: ${warning}`);
-          deps.push(dep);
+          const r = resolveZarfVariables(text, vars);
+          const skip = ZARF_TEMPLATE.test(r.text) ? ZARF_SKIP : null;
+          const { dep, warning } = imageDependency(r.text, { file, line, package_manager: "zarf", dependency_type: "prod" }, skip);
+          if (warning) warn(line, `${where}.images: ${warning}${r.used.length > 0 ? ` (after ${resolvedNote(r.used, vars)})` : ""}`);
+          deps.push(noteResolved(dep, r.used, vars));
         }
       } else if (key === "charts") {
-        deps.push(...extractCharts(file, value, where, keyLine, warnings, getNode(component, "import") !== undefined));
+        deps.push(...extractCharts(file, value, where, keyLine, warnings, getNode(component, "import") !== undefined, vars));
       } else if (key === "repos") {
         const repos = asSeq(value);
         if (!repos) {
@@ -220,18 +277,21 @@ function extractZarf(file: string, content: string): ManagerResult {
             warn(line, `${where}.repos entry should be a string, found ${kindOf(repo)}`);
             continue;
           }
-          const dep = gitDependency(text, { file, line, package_manager: "zarf", dependency_type: "prod" }, null, null);
-          if (ZARF_TEMPLATE.test(text)) dep.skip_reason = ZARF_SKIP;
-          deps.push(dep);
+          const r = resolveZarfVariables(text, vars);
+          const dep = gitDependency(r.text, { file, line, package_manager: "zarf", dependency_type: "prod" }, null, null);
+          if (ZARF_TEMPLATE.test(r.text)) dep.skip_reason = ZARF_SKIP;
+          deps.push(noteResolved(dep, r.used, vars));
         }
       } else if (key === "import") {
-        const url = scalarText(getNode(value, "url"));
-        if (url !== null && url.startsWith("oci://")) {
+        const rawUrl = scalarText(getNode(value, "url"));
+        const r = rawUrl === null ? null : resolveZarfVariables(rawUrl, vars);
+        const url = r?.text ?? null;
+        if (r !== null && url !== null && url.startsWith("oci://")) {
           const line = lineOf(getNode(value, "url"));
           const skip = ZARF_TEMPLATE.test(url) ? ZARF_SKIP : null;
           const { dep, warning } = imageDependency(url.slice("oci://".length), { file, line, package_manager: "zarf", dependency_type: "prod" }, skip);
           if (warning) warn(line, `${where}.import.url: ${warning}`);
-          deps.push(dep);
+          deps.push(noteResolved(dep, r.used, vars));
         }
       }
     }
