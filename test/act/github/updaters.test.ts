@@ -173,3 +173,24 @@ describe("updateManifest", () => {
     }
   });
 });
+
+describe("zarf.yaml chart whose version is a Zarf template", () => {
+  it("refuses with the chart's error and never rewrites the chart name as an image", () => {
+    const content = [
+      "kind: ZarfPackageConfig",
+      "constants:",
+      "  - name: PODINFO_VERSION",
+      "    value: 6.4.0",
+      "components:",
+      "  - name: web",
+      "    charts:",
+      "      - name: podinfo",
+      "        url: https://stefanprodan.github.io/podinfo",
+      "        version: ###ZARF_CONST_PODINFO_VERSION###",
+      "",
+    ].join("\n");
+    const r = updateManifest("zarf.yaml", content, target("podinfo", 8, "zarf"), "6.5.0");
+    expect("error" in r).toBe(true);
+    if ("error" in r) expect(r.error).not.toMatch(/not found/);
+  });
+});

@@ -6,10 +6,12 @@ import { updateChartVersion } from "./helm.js";
 export function updateZarf(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult {
   const chart = updateChartVersion(path, content, dep, newVersion);
   if ("content" in chart) return chart;
+  // The chart entry exists but refused (e.g. its version is a ###ZARF_CONST_X### template): never fall back
+  // to the image rewriter, which would turn `- name: podinfo` into an image reference.
+  if (!chart.error.includes("not found")) return chart;
   const image = updateYamlImage(path, content, dep, newVersion);
   if ("content" in image) return image;
-  // Report the more specific failure: the image one unless the chart map was found.
-  return chart.error.includes("not found") ? image : chart;
+  return image;
 }
 
 export const zarfUpdater: ManifestUpdater = {
