@@ -91,6 +91,20 @@ export class SessionCodec {
     return this.seal(data);
   }
 
+  /**
+   * The CSRF token of a session: an HMAC of the session cookie value under a CSRF-only label. Stateless and
+   * bound to that one session (a new sign-in gives a new token); a page on another origin cannot read it.
+   */
+  csrfToken(sessionCookie: string): string {
+    return createHmac("sha256", this.macKey).update(`cowabunga:csrf:${sessionCookie}`).digest("base64url");
+  }
+
+  /** Constant-time check of a submitted CSRF token against the session cookie it must belong to. */
+  checkCsrf(sessionCookie: string | undefined, token: string | null | undefined): boolean {
+    if (!sessionCookie || !token) return false;
+    return safeEqual(this.csrfToken(sessionCookie), token);
+  }
+
   /** The session in a cookie value, or null when absent, forged, or expired. */
   readSession(text: string | undefined): SessionData | null {
     const v = this.unseal(text) as Partial<SessionData> | null;

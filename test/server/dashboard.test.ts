@@ -1,6 +1,8 @@
+import { request as httpRequest } from "node:http";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SESSION_COOKIE, STATE_COOKIE } from "../../src/server/session.js";
+import { isLoopbackHost } from "../../src/server/dashboard.js";
 import { githubRepo, NOW, startServer, type TestServer } from "./helpers.js";
 
 let srv: TestServer;
@@ -127,3 +129,100 @@ describe("dashboard sign-in", () => {
   });
 });
 
+
+/** A GET with a chosen Host header (fetch would not let the test set it). */
+function getWithHost(base: string, pathname: string, host: string): Promise<{ status: number; location: string | undefined; body: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname: u.hostname, port: u.port, path: pathname, method: "GET", headers: { host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("OAuth redirect_uri and the Host header", () => {
+  it("recognises loopback hosts only", () => {
+    for (const h of ["localhost", "localhost:3000", "127.0.0.1", "127.0.0.1:8080", "[::1]:3000", "app.localhost:80", "LOCALHOST"]) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of [undefined, "", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.999", "[::2]", "10.0.0.1:80", "user@localhost", "localhost:80/x"]) expect(isLoopbackHost(h), String(h)).toBe(false);
+  });
+
+  it("a non-loopback Host without COWABUNGA_PUBLIC_URL is refused with a message for the operator, not redirected", async () => {
+    const r = await getWithHost(srv.base, "/dashboard/login", "attacker.example");
+    expect(r.status).toBe(400);
+    expect(r.location).toBeUndefined();
+    expect(r.body).toMatch(/COWABUNGA_PUBLIC_URL/);
+    expect(r.body).not.toContain("attacker.example");
+    expect(srv.logs.some((l) => l.level === "warn" && /COWABUNGA_PUBLIC_URL/.test(l.msg))).toBe(true);
+    // The callback refuses too (the code exchange would send the forged redirect_uri).
+    const cb = await getWithHost(srv.base, "/dashboard/callback?code=abc&state=x", "attacker.example");
+    expect(cb.status).toBe(400);
+  });
+
+  it("localhost works out of the box and keeps its port", async () => {
+    const port = new URL(srv.base).port;
+    const r = await getWithHost(srv.base, "/dashboard/login", `localhost:${port}`);
+    expect(r.status).toBe(302);
+    expect(new URL(r.location ?? "").searchParams.get("redirect_uri")).toBe(`http://localhost:${port}/dashboard/callback`);
+  });
+
+  it("COWABUNGA_PUBLIC_URL wins over any Host; an invalid one is reported", async () => {
+    await srv.close();
+    srv = await startServer({ COWABUNGA_PUBLIC_URL: "https://cowabunga.example.com/" });
+    const r = await getWithHost(srv.base, "/dashboard/login", "attacker.example");
+    expect(r.status).toBe(302);
+    expect(new URL(r.location ?? "").searchParams.get("redirect_uri")).toBe("https://cowabunga.example.com/dashboard/callback");
+    await srv.close();
+    srv = await startServer({ COWABUNGA_PUBLIC_URL: "javascript:alert(1)" });
+    const bad = await fetch(`${srv.base}/dashboard/login`, { redirect: "manual" });
+    expect(bad.status).toBe(503);
+    expect(await bad.text()).toMatch(/COWABUNGA_PUBLIC_URL must be an http\(s\) URL/);
+  });
+});
+
+describe("sign-out", () => {
+  const clearsSession = (res: Response): boolean => res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`) && /Max-Age=0/.test(c));
+
+  it("GET shows a POST form with the session's CSRF token and signs nobody out", async () => {
+    const session = srv.sessions.createSession("ghu_x", "mona");
+    const page = await fetch(`${srv.base}/dashboard/logout`, { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(session)}` } });
+    expect(page.status).toBe(200);
+    expect(clearsSession(page)).toBe(false);
+    const html = await page.text();
+    expect(html).toMatch(/<form method="post" action="\/dashboard\/logout">/);
+    const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+    expect(token).toBe(srv.sessions.csrfToken(session));
+    expect(page.headers.get("content-security-policy")).toMatch(/form-action 'self'/);
+  });
+
+  it("POST with the right token clears the session; a missing or foreign token is refused", async () => {
+    const session = srv.sessions.createSession("ghu_x", "mona");
+    const other = srv.sessions.createSession("ghu_y", "eve");
+    const cookie = `${SESSION_COOKIE}=${encodeURIComponent(session)}`;
+    const post = (body: string | null) =>
+      fetch(`${srv.base}/dashboard/logout`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: body ?? "" });
+    const none = await post(null);
+    expect(none.status).toBe(403);
+    expect(clearsSession(none)).toBe(false);
+    expect(await none.text()).toMatch(/missing its token or it does not match/);
+    const foreign = await post(`csrf=${encodeURIComponent(srv.sessions.csrfToken(other))}`);
+    expect(foreign.status).toBe(403);
+    expect(clearsSession(foreign)).toBe(false);
+    const ok = await post(`csrf=${encodeURIComponent(srv.sessions.csrfToken(session))}`);
+    expect(ok.status).toBe(200);
+    expect(clearsSession(ok)).toBe(true);
+    expect(await ok.text()).toMatch(/You are signed out/);
+  });
+
+  it("GET without a session says so; POST without a session just clears the cookie", async () => {
+    const page = await fetch(`${srv.base}/dashboard/logout`);
+    expect(await page.text()).toMatch(/not signed in/);
+    const post = await fetch(`${srv.base}/dashboard/logout`, { method: "POST" });
+    expect(post.status).toBe(200);
+    expect(clearsSession(post)).toBe(true);
+  });
+});

@@ -4,13 +4,22 @@ import type { Dependency } from "../../../model/index.js";
 export type UpdateTarget = Pick<Dependency, "name" | "current_value" | "version" | "line" | "package_manager"> &
   Partial<Pick<Dependency, "file">>;
 
+/**
+ * Extra facts for one update. `newDigest`: the digest (`sha256:...`) or commit SHA that the new version
+ * resolves to. Needed when the declaration is pinned by digest/SHA and the update moves the tag: without it
+ * the pin would go stale, so the updater refuses.
+ */
+export interface UpdateOptions {
+  newDigest?: string | null;
+}
+
 export type UpdateResult = { content: string } | { error: string };
 
 /** One manifest kind. Pure: text in, text out; never throws. */
 export interface ManifestUpdater {
   readonly kind: string;
   matches(path: string): boolean;
-  update(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult;
+  update(path: string, content: string, dep: UpdateTarget, newVersion: string, opts?: UpdateOptions): UpdateResult;
 }
 
 export interface Line {

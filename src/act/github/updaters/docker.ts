@@ -1,6 +1,6 @@
 import { splitImageRef } from "../../../scan/managers/image-ref.js";
-import { clip, joinLines, pickLine, splitLines, where, type ManifestUpdater, type UpdateResult, type UpdateTarget } from "./common.js";
-import { rewriteImageRef } from "./image.js";
+import { clip, joinLines, pickLine, splitLines, where, type ManifestUpdater, type UpdateOptions, type UpdateResult, type UpdateTarget } from "./common.js";
+import { isImageOf, rewriteImageRef } from "./image.js";
 import { indexYaml, replaceScalar, reparseError } from "./yaml-edit.js";
 
 const FROM = /^(\s*FROM\s+)((?:--\S+\s+)*)(\S+)/i;
@@ -18,11 +18,11 @@ function tagVariable(ref: string): string | null {
   return m ? m[1] : null;
 }
 
-export function updateDockerfile(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult {
+export function updateDockerfile(path: string, content: string, dep: UpdateTarget, newVersion: string, opts: UpdateOptions = {}): UpdateResult {
   const lines = splitLines(content);
   const idx = pickLine(path, lines, dep, (t) => {
     const f = fromImage(t);
-    return f != null && (splitImageRef(f.ref).name === dep.name || rewriteImageRef(f.ref, dep.name, "x").ok || tagVariable(f.ref) != null && f.ref.startsWith(dep.name));
+    return f != null && (splitImageRef(f.ref).name === dep.name || isImageOf(f.ref, dep.name) || tagVariable(f.ref) != null && f.ref.startsWith(dep.name));
   });
   if (typeof idx !== "number") return idx;
   const f = fromImage(lines[idx].text);
@@ -43,7 +43,7 @@ export function updateDockerfile(path: string, content: string, dep: UpdateTarge
     }
     return { error: `${where(path, idx + 1)}: the tag of ${clip(f.ref)} comes from ARG ${variable}, which has no default before the first FROM` };
   }
-  const r = rewriteImageRef(f.ref, dep.name, newVersion);
+  const r = rewriteImageRef(f.ref, dep.name, newVersion, opts.newDigest);
   if (!r.ok) return { error: `${where(path, idx + 1)}: ${r.reason}` };
   const t = lines[idx].text;
   lines[idx] = { ...lines[idx], text: t.slice(0, f.start) + r.ref + t.slice(f.start + f.ref.length) };
@@ -51,16 +51,16 @@ export function updateDockerfile(path: string, content: string, dep: UpdateTarge
 }
 
 /** Images written as YAML strings: compose `image:`, zarf `images:` entries. */
-export function updateYamlImage(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult {
+export function updateYamlImage(path: string, content: string, dep: UpdateTarget, newVersion: string, opts: UpdateOptions = {}): UpdateResult {
   const idx = indexYaml(path, content);
   if (!idx.ok) return { error: idx.error };
-  const candidates = idx.scalars.filter((s) => (dep.line == null || s.line === dep.line) && rewriteImageRef(s.value, dep.name, "x").ok);
+  const candidates = idx.scalars.filter((s) => (dep.line == null || s.line === dep.line) && isImageOf(s.value, dep.name));
   if (candidates.length === 0) return { error: `${where(path, dep.line)}: image ${clip(dep.name)} not found` };
   if (candidates.length > 1 && dep.line == null) return { error: `${path}: image ${clip(dep.name)} appears ${candidates.length} times; the scan gave no line to choose one` };
   let out = content;
   // Last first, so earlier offsets stay valid.
   for (const s of [...candidates].sort((a, b) => b.start - a.start)) {
-    const r = rewriteImageRef(s.value, dep.name, newVersion);
+    const r = rewriteImageRef(s.value, dep.name, newVersion, opts.newDigest);
     if (!r.ok) return { error: `${where(path, s.line)}: ${r.reason}` };
     const next = r.oldTail === "" ? replaceScalar(out, s, s.value, r.ref) : replaceScalar(out, s, r.oldTail, r.newTail, true);
     if (next == null) return { error: `${where(path, s.line)}: could not locate ${clip(s.value)} in the source` };

@@ -1,25 +1,31 @@
 import { cargoUpdater } from "./cargo.js";
-import type { ManifestUpdater, UpdateResult, UpdateTarget } from "./common.js";
+import type { ManifestUpdater, UpdateOptions, UpdateResult, UpdateTarget } from "./common.js";
 import { composeUpdater, dockerfileUpdater } from "./docker.js";
 import { githubActionsUpdater } from "./github-actions.js";
 import { goUpdater } from "./go.js";
 import { helmUpdater } from "./helm.js";
+import { helmValuesUpdater } from "./helm-values.js";
 import { npmUpdater } from "./npm.js";
 import { pyprojectUpdater, requirementsUpdater } from "./pip.js";
+import { pipfileUpdater } from "./pipfile.js";
+import { udsBundleUpdater } from "./uds.js";
 import { zarfUpdater } from "./zarf.js";
 
-export type { ManifestUpdater, UpdateResult, UpdateTarget } from "./common.js";
+export type { ManifestUpdater, UpdateOptions, UpdateResult, UpdateTarget } from "./common.js";
 
 /** One updater per manifest kind, most specific first. */
 export const UPDATERS: readonly ManifestUpdater[] = [
   npmUpdater,
   requirementsUpdater,
   pyprojectUpdater,
+  pipfileUpdater,
   cargoUpdater,
   goUpdater,
   githubActionsUpdater,
   helmUpdater,
   zarfUpdater,
+  udsBundleUpdater,
+  helmValuesUpdater,
   composeUpdater,
   dockerfileUpdater,
 ];
@@ -31,14 +37,19 @@ export function updaterFor(path: string): ManifestUpdater | null {
 /**
  * Change one dependency declaration in a manifest to `newVersion`, editing that declaration in place
  * (formatting, comments and line endings kept). Pure; never throws: a problem is `{ error }` naming the
- * file and line.
+ * file and line. `opts.newDigest` is the digest / commit SHA of `newVersion`, needed to move a digest- or
+ * SHA-pinned declaration to a new tag (refused without it, so a pin never silently keeps the old image).
  */
-export function updateManifest(path: string, content: string, dep: UpdateTarget, newVersion: string): UpdateResult {
+export function updateManifest(path: string, content: string, dep: UpdateTarget, newVersion: string, opts: UpdateOptions = {}): UpdateResult {
   const updater = updaterFor(path);
   if (!updater) return { error: `${path}: no updater for this kind of file` };
   if (newVersion.trim() === "" || /[\s"'`\\]/.test(newVersion)) return { error: `${path}: refusing new version ${JSON.stringify(newVersion.slice(0, 80))}` };
+  const digest = opts.newDigest;
+  if (digest != null && digest !== "" && !/^(?:[a-z0-9]+(?:[.+_-][a-z0-9]+)*:)?[0-9a-fA-F]{32,128}$/.test(digest)) {
+    return { error: `${path}: refusing new digest ${JSON.stringify(digest.slice(0, 80))}` };
+  }
   try {
-    const r = updater.update(path, content, dep, newVersion);
+    const r = updater.update(path, content, dep, newVersion, opts);
     if ("content" in r && r.content === content) return { error: `${path}${dep.line != null ? `:${dep.line}` : ""}: ${dep.name} is already at ${newVersion}; nothing changed` };
     return r;
   } catch (e) {
