@@ -1,6 +1,7 @@
 import type { RiskLevel } from "../../model/index.js";
 import { escapeMarkdown, safeHttpUrl } from "../report/escape.js";
 import type { LockfileOutcome } from "./lockfile.js";
+import { isCommitSha, isImageDigest, shortDigest } from "./digests.js";
 import { markerJson } from "./pulls-git.js";
 import type { PlannedGroup, PrMarker } from "./pulls-plan.js";
 
@@ -26,6 +27,15 @@ function link(label: string, url: string | null): string {
   return safe ? `[${md(label)}](${safe.replace(/[()\s]/g, encodeURIComponent)})` : md(label);
 }
 
+/**
+ * A version as the table shows it: `v4.1.6 (d632683)` for a pinned declaration. A version that is
+ * itself a SHA / digest (pinned without a version comment) is shown short, alone: no version is invented.
+ */
+function withPin(version: string, digest: string | null | undefined): string {
+  if (isCommitSha(version) || isImageDigest(version)) return shortDigest(version);
+  return digest ? `${version} (${shortDigest(digest)})` : version;
+}
+
 /** The rollback text stored in records and shown in the PR. */
 export function rollbackStrategy(baseSha: string, defaultBranch: string): string {
   return `Revert the merge commit on ${defaultBranch} (git revert -m 1 <merge commit>), or restore the tree of ${baseSha}, the ${defaultBranch} commit this update was based on.`;
@@ -39,10 +49,14 @@ export function renderUpdateBody(input: BodyInput): string {
   out.push("");
   out.push("| Package | Component | File | From | To | Update |");
   out.push("|---|---|---|---|---|---|");
+  const pins = new Map(input.marker.deps.map((m) => [`${m.file}|${m.line}|${m.name}`, m] as const));
   for (const u of group.updates) {
     const d = u.dep;
     const file = d.line != null ? `${d.file}:${d.line}` : d.file;
-    out.push(`| ${md(d.name)} | ${md(d.component)} | ${md(file)} | ${md(d.version)} | ${md(u.newVersion)} | ${u.security ? "security" : md(d.update_type)} |`);
+    const pin = pins.get(`${d.file}|${d.line}|${d.name}`);
+    const from = withPin(d.version, pin?.to_digest ? pin.from_digest : null);
+    const to = withPin(u.newVersion, pin?.to_digest);
+    out.push(`| ${md(d.name)} | ${md(d.component)} | ${md(file)} | ${md(from)} | ${md(to)} | ${u.security ? "security" : md(d.update_type)} |`);
   }
 
   const advisories = group.updates.flatMap((u) => u.dep.advisories.map((a) => ({ u, a })));

@@ -15,6 +15,9 @@ export interface MarkerDep {
   from: string;
   to: string;
   security: boolean;
+  /** SHA- or digest-pinned declarations: the pin before and the SHA / digest `to` resolved to. */
+  from_digest?: string | null;
+  to_digest?: string | null;
 }
 
 /** The hidden `<!-- cowabunga:pr:{...} -->` marker of an update PR. */

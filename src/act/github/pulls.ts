@@ -22,11 +22,13 @@ import {
 } from "./pulls-git.js";
 import { parsePrMarker, planUpdates, subjectNames, type MarkerDep, type PlannedGroup, type PrMarker } from "./pulls-plan.js";
 import { updateManifest } from "./updaters/index.js";
+import { defaultDigestSource, detectPin, resolveNewDigest, type DigestLookups, type DigestSource } from "./digests.js";
 
 export { planUpdates, parsePrMarker, issuesFor } from "./pulls-plan.js";
 export type { MarkerDep, OpenPullRequest, PlannedGroup, PlannedUpdate, PrMarker, UpdatePlan } from "./pulls-plan.js";
 export { updateBranchName, refSegment, BRANCH_PREFIX } from "./pulls-git.js";
 export { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
+export { detectPin, resolveNewDigest, shortDigest, type DigestSource, type DigestResolution, type Pin } from "./digests.js";
 
 export const APP_ACTOR = "cowabunga";
 /** Default base label of the app's issues and PRs (as src/act/github/labels.ts BASE_LABEL). */
@@ -49,6 +51,12 @@ export interface OpenUpdateArgs {
   npmAvailable?: boolean;
   /** Override the risk shown in the body; default: the highest assessUpdateRisk of the group's updates. */
   risk?: RiskLevel;
+  /**
+   * Registry client for the new digest of digest-pinned images (the docker datasource's `digestOf`).
+   * Default: a docker datasource on a fresh HttpClient (public registries, `registries.docker` for
+   * unqualified names). SHA-pinned actions use `octokit`.
+   */
+  docker?: DigestSource;
 }
 
 export interface OpenUpdateResult {
@@ -74,6 +82,7 @@ export interface IssueUpdateRequest {
   clock: () => Date;
   log: Logger;
   runner?: CommandRunner;
+  docker?: DigestSource;
 }
 
 export function recordIdForPr(number: number): string {
@@ -87,7 +96,12 @@ function riskOf(group: PlannedGroup, config: CowabungaConfig, now: Date): RiskLe
   return risks.sort((a, b) => b.score - a.score)[0];
 }
 
-export function markerOf(group: PlannedGroup, baseSha: string): PrMarker {
+/** `file|line|name`: one declaration, as the marker and the body match them. */
+export function declarationKey(d: { file: string; line: number | null; name: string }): string {
+  return `${d.file}|${d.line}|${d.name}`;
+}
+
+export function markerOf(group: PlannedGroup, baseSha: string, pins?: ReadonlyMap<string, { from_digest?: string | null; to_digest?: string | null }>): PrMarker {
   return {
     v: 1,
     group: group.key,
@@ -102,10 +116,15 @@ export function markerOf(group: PlannedGroup, baseSha: string): PrMarker {
       from: u.dep.version,
       to: u.newVersion,
       security: u.security,
+      ...pinFields(pins?.get(declarationKey(u.dep))),
     })),
     base_sha: baseSha,
     branch: group.branch,
   };
+}
+
+function pinFields(p: { from_digest?: string | null; to_digest?: string | null } | undefined): { from_digest?: string; to_digest?: string } {
+  return p?.to_digest ? { ...(p.from_digest ? { from_digest: p.from_digest } : {}), to_digest: p.to_digest } : {};
 }
 
 interface BuiltCommit {
@@ -122,11 +141,13 @@ interface BuiltCommit {
  */
 async function buildUpdateCommit(
   octokit: GitHubClient,
-  args: { owner: string; repo: string; baseSha: string; deps: readonly MarkerDep[]; message: string; runner?: CommandRunner; npmAvailable?: boolean },
+  args: { owner: string; repo: string; baseSha: string; deps: readonly MarkerDep[]; message: string; runner?: CommandRunner; npmAvailable?: boolean; lookups: DigestLookups },
 ): Promise<BuiltCommit | { failures: string[] }> {
   const { owner, repo } = args;
   const { treeSha, entries } = await readTree(octokit, owner, repo, args.baseSha);
   const contents = new Map<string, string>();
+  /** Blobs read once even when an update of that file fails. */
+  const originals = new Map<string, string>();
   const failures: string[] = [];
   const applied: MarkerDep[] = [];
   for (const d of args.deps) {
@@ -135,14 +156,37 @@ async function buildUpdateCommit(
       failures.push(`${d.file}: not in the tree of ${args.baseSha.slice(0, 12)}; ${d.name} not updated`);
       continue;
     }
-    const before = contents.get(d.file) ?? (await readBlobText(octokit, owner, repo, entry.sha));
-    const r = updateManifest(d.file, before, { name: d.name, line: d.line, current_value: d.current_value, version: d.from, package_manager: d.package_manager, file: d.file }, d.to);
+    let before = contents.get(d.file) ?? originals.get(d.file);
+    if (before === undefined) {
+      before = await readBlobText(octokit, owner, repo, entry.sha);
+      originals.set(d.file, before);
+    }
+    // A SHA- or digest-pinned declaration moves with the new tag's SHA / digest (looked up here).
+    const pin = detectPin({ ...d, digest: d.from_digest ?? null }, before);
+    let pinned: { from_digest: string; to_digest: string } | null = null;
+    if (pin) {
+      // Recreating on a new base: the marker already holds the digest this PR proposed for the same pin.
+      const known = d.to_digest && d.from_digest === pin.current ? d.to_digest : null;
+      const res = known ? { kind: pin.kind, digest: known, from: pin.current } : await resolveNewDigest(d, d.to, args.lookups, pin);
+      if ("error" in res) {
+        failures.push(res.error);
+        continue;
+      }
+      if (res.kind !== "none") pinned = { from_digest: pin.current, to_digest: res.digest };
+    }
+    const r = updateManifest(
+      d.file,
+      before,
+      { name: d.name, line: d.line, current_value: d.current_value, version: d.from, package_manager: d.package_manager, file: d.file },
+      d.to,
+      pinned ? { newDigest: pinned.to_digest } : {},
+    );
     if ("error" in r) {
       failures.push(r.error);
       continue;
     }
     contents.set(d.file, r.content);
-    applied.push(d);
+    applied.push(pinned ? { ...d, ...pinned } : { ...d, from_digest: undefined, to_digest: undefined });
   }
   if (contents.size === 0) return { failures };
   const files: FileChange[] = [];
@@ -187,6 +231,12 @@ function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): Mainte
   return cur;
 }
 
+/** The default registry client, built only when an image digest is actually looked up. */
+function lazyDefaultDocker(registry: string | undefined): DigestSource {
+  let source: DigestSource | null = null;
+  return { digestOf: (ref, tag) => (source ??= defaultDigestSource(registry)).digestOf(ref, tag) };
+}
+
 function isIssueRequest(a: OpenUpdateArgs | IssueUpdateRequest): a is IssueUpdateRequest {
   return "issue" in a && typeof (a as IssueUpdateRequest).repo === "object";
 }
@@ -207,14 +257,15 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
   const { octokit, owner, repo, group, config, store, clock, log } = args;
   const now = clock();
   const marker = markerOf(group, args.baseSha);
-  const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable });
+  const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
+  const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
   if (!("commitSha" in built)) {
     log.warn({ group: group.key, failures: built.failures }, "no update could be applied");
     return { message: `No update could be applied: ${built.failures.join("; ")}` };
   }
-  const appliedKeys = new Set(built.applied.map((d) => `${d.file}|${d.line}|${d.name}`));
-  const appliedGroup: PlannedGroup = { ...group, updates: group.updates.filter((u) => appliedKeys.has(`${u.dep.file}|${u.dep.line}|${u.dep.name}`)) };
-  const finalMarker = markerOf(appliedGroup, args.baseSha);
+  const appliedByKey = new Map(built.applied.map((d) => [declarationKey(d), d] as const));
+  const appliedGroup: PlannedGroup = { ...group, updates: group.updates.filter((u) => appliedByKey.has(declarationKey(u.dep))) };
+  const finalMarker = markerOf(appliedGroup, args.baseSha, appliedByKey);
   const body = renderUpdateBody({
     group: appliedGroup,
     baseSha: args.baseSha,
@@ -332,7 +383,7 @@ async function openUpdateForIssue(req: IssueUpdateRequest): Promise<OpenUpdateRe
     if (plan.unchanged[0]) return { message: `Update pull request #${plan.unchanged[0].number} is already open.` };
     return { message: `Nothing to update: ${plan.skipped.map((s) => `${s.name}: ${s.reason}`).join("; ") || "no newer version known"}` };
   }
-  return openUpdatePullRequest({ octokit, owner, repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, runner: req.runner });
+  return openUpdatePullRequest({ octokit, owner, repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, runner: req.runner, docker: req.docker });
 }
 
 function issuesForOne(d: Dependency, issue: MaintenanceIssue): boolean {
@@ -385,6 +436,8 @@ export interface MaintainArgs {
   prs?: ReadonlyArray<{ number: number; body: string | null | undefined }>;
   /** Head of the default branch when the caller knows it (the scan does): no `GET git/ref`. */
   headSha?: string;
+  /** Registry client for digest-pinned images (see OpenUpdateArgs.docker). */
+  docker?: DigestSource;
 }
 
 export interface MaintainResult {
@@ -454,7 +507,8 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       log.info({ pr: pr.number }, "not recreating: the branch has commits not made by the app");
       continue;
     }
-    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps: marker.deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable });
+    const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
+    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps: marker.deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
     if (!("commitSha" in built)) {
       log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");
       continue;

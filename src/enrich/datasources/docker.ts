@@ -1,4 +1,5 @@
-import type { HttpClient } from "../http.js";
+import { createHash } from "node:crypto";
+import type { HttpClient, HttpResponse } from "../http.js";
 import { DatasourceError, type Datasource, type LookupRequest, type ReleaseResult } from "../types.js";
 import { isNotFound, isRecord, str } from "./util.js";
 
@@ -124,6 +125,22 @@ export function hubTagUrl(ref: ImageRef, tag: string, hubApi = DOCKER_HUB_API): 
 }
 
 /**
+ * Accept header of a manifest request: multi-arch indexes first (OCI image index, Docker manifest list),
+ * then single-platform manifests. A registry answers with the first it has, and the digest pinned in
+ * manifests (`img:tag@sha256:…`) is the digest of exactly that document.
+ */
+export const MANIFEST_ACCEPT = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+/** Tag grammar of the distribution spec: a tag is a URL path segment as is. */
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+
+/**
  * Docker Registry HTTP API v2 / OCI distribution tags list, with anonymous bearer-token auth.
  * The tags list carries no dates, so release_date is null in getReleases; releaseDates reads the
  * dates of a few tags from Docker Hub's own API (hub.docker.com, images on Docker Hub only: OCI
@@ -132,6 +149,7 @@ export function hubTagUrl(ref: ImageRef, tag: string, hubApi = DOCKER_HUB_API): 
  */
 export function createDockerDatasource(opts: DockerDatasourceOptions): Datasource & {
   listTags(ref: ImageRef): Promise<string[] | null>;
+  digestOf(ref: ImageRef, tag: string): Promise<string>;
   releaseDates(req: LookupRequest, versions: readonly string[]): Promise<Map<string, string | null>>;
 } {
   const hubApi = opts.hubApi ?? DOCKER_HUB_API;
@@ -184,6 +202,61 @@ export function createDockerDatasource(opts: DockerDatasourceOptions): Datasourc
     return { tags, next: nextLink(res.headers.link, url) };
   }
 
+  /**
+   * One registry request with the anonymous bearer-token flow: a 401 with a Bearer challenge fetches a
+   * token (cached by realm + scope) and the request is made again once with it.
+   */
+  async function authedRequest(url: string, method: "GET" | "HEAD", headers: Record<string, string>, acceptStatus: number[] = []): Promise<HttpResponse> {
+    const request = `${method} ${url}`;
+    let token: string | null = null;
+    const call = () =>
+      opts.http.request(url, {
+        method,
+        headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+        authScope: "docker-anonymous",
+        // Tags move: a manifest digest is always asked afresh.
+        cache: false,
+        acceptStatus: [401, ...acceptStatus],
+      });
+    let res = await call();
+    if (res.status === 401) {
+      token = await fetchToken(res.headers["www-authenticate"] ?? "", request);
+      res = await call();
+      if (res.status === 401) throw new DatasourceError(`${request}: HTTP 401 even with an anonymous token (private image?)`, request, 401);
+    }
+    return res;
+  }
+
+  /**
+   * The manifest digest a tag points to (`sha256:<64 hex>`), as `img:tag@digest` pins record it:
+   * `HEAD /v2/<repo>/manifests/<tag>` with the index + manifest media types in Accept, read from the
+   * `Docker-Content-Digest` header. When HEAD is refused (405) or carries no digest header, the manifest
+   * is fetched with GET and its digest is the header or, failing that, the sha256 of the body.
+   * Throws DatasourceError naming the request (404: the tag does not exist).
+   */
+  async function digestOf(ref: ImageRef, tag: string): Promise<string> {
+    const url = `${ref.base}/v2/${ref.repository}/manifests/${encodeURIComponent(tag)}`;
+    if (!TAG_RE.test(tag)) throw new DatasourceError(`GET ${url}: invalid tag ${JSON.stringify(tag.slice(0, 80))}`, `GET ${url}`, null);
+    const headers = { accept: MANIFEST_ACCEPT };
+    const fromHeader = (res: HttpResponse): string | null => {
+      const d = (res.headers["docker-content-digest"] ?? "").trim().toLowerCase();
+      return DIGEST_RE.test(d) ? d : null;
+    };
+    const notFound = (method: string, res: HttpResponse): DatasourceError =>
+      new DatasourceError(`${method} ${url}: tag ${tag} of ${ref.registry}/${ref.repository} not found (HTTP ${res.status})`, `${method} ${url}`, res.status);
+    const head = await authedRequest(url, "HEAD", headers, [404, 405]);
+    if (head.status === 404) throw notFound("HEAD", head);
+    const d = head.status !== 405 ? fromHeader(head) : null;
+    if (d) return d;
+    const get = await authedRequest(url, "GET", headers, [404]);
+    if (get.status === 404) throw notFound("GET", get);
+    const g = fromHeader(get);
+    if (g) return g;
+    if (get.body.trim() === "") throw new DatasourceError(`GET ${url}: no Docker-Content-Digest header and an empty manifest`, `GET ${url}`, get.status);
+    // The digest of a manifest is the sha256 of its bytes (JSON manifests are UTF-8, read back losslessly).
+    return `sha256:${createHash("sha256").update(Buffer.from(get.body, "utf8")).digest("hex")}`;
+  }
+
   async function listTags(ref: ImageRef): Promise<string[] | null> {
     const tokenKey = { token: null as string | null };
     let url: string | null = `${ref.base}/v2/${ref.repository}/tags/list?n=1000`;
@@ -214,6 +287,7 @@ export function createDockerDatasource(opts: DockerDatasourceOptions): Datasourc
   return {
     name: "docker",
     listTags,
+    digestOf,
     async releaseDates(req: LookupRequest, versions: readonly string[]): Promise<Map<string, string | null>> {
       const ref = parseImageName(req.name, req.registry_url, defaultRegistry);
       const out = new Map<string, string | null>();

@@ -5,6 +5,8 @@ import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpd
 import type { Dependency } from "../../../src/model/index.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
 import { b64, clock, log, makeOctokit, NOW, tempStore, unb64 } from "./pulls-helpers.js";
+import { createDockerDatasource } from "../../../src/enrich/datasources/docker.js";
+import { createHttpClient } from "../../../src/enrich/http.js";
 
 const API = "https://api.github.com";
 const BASE = "a".repeat(40);
@@ -326,5 +328,218 @@ describe("maintainOpenPullRequests", () => {
     const out = await maintainOpenPullRequests({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", config: config({ max_open_prs: 2, rebase: "never" }), store: t.store, clock, log, appLogins: ["cowabunga[bot]"] });
     scope.done();
     expect(out.closed).toEqual([3]);
+  });
+});
+
+describe("openUpdatePullRequest: SHA- and digest-pinned declarations", () => {
+  let cleanup: () => void = () => undefined;
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    cleanup();
+  });
+
+  const OLD_SHA = "d632683dd7b4114ad314bca15554477dd762a938";
+  const NEW_SHA = "11bd71901bbe5b1630ceea73d27597364c9af683";
+  const TAG_OBJ = "5".repeat(40);
+  const OLD_DIGEST = `sha256:${"1".repeat(64)}`;
+  const NEW_DIGEST = `sha256:${"ab".repeat(32)}`;
+  const WF = ".github/workflows/ci.yml";
+  const workflow = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${OLD_SHA} # v4.1.6\n      - run: make\n`;
+  const actionDep = (over: Partial<Dependency> = {}): Dependency =>
+    makeDependency({
+      name: "actions/checkout",
+      package_manager: "github-actions",
+      datasource: "github-tags",
+      component: "ci",
+      file: WF,
+      line: 6,
+      version: "v4.1.6",
+      current_value: "v4.1.6",
+      latest_version: "v4.2.2",
+      update_type: "minor",
+      dependency_type: "build",
+      cve_ids: [],
+      advisories: [],
+      vulnerability_score: null,
+      fixed_version: null,
+      ...over,
+    });
+  const gitRead = (path: string, content: string) =>
+    nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE } })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query(true)
+      .reply(200, { tree: [{ path, mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64(content), encoding: "base64" });
+  const gitWrite = (scope: nock.Scope, seen: Record<string, unknown>, pr = 50) =>
+    scope
+      .post("/repos/acme/widgets/git/blobs", (b: { content: string }) => {
+        seen.blob = unb64(b.content);
+        return true;
+      })
+      .reply(201, { sha: "d".repeat(40) })
+      .post("/repos/acme/widgets/git/trees")
+      .reply(201, { sha: "e".repeat(40) })
+      .post("/repos/acme/widgets/git/commits")
+      .reply(201, { sha: "f".repeat(40) })
+      .post("/repos/acme/widgets/git/refs")
+      .reply(201, {})
+      .post("/repos/acme/widgets/pulls", (b: { body: string }) => {
+        seen.body = b.body;
+        return true;
+      })
+      .reply(201, { number: pr, html_url: `https://github.com/acme/widgets/pull/${pr}` })
+      .post(`/repos/acme/widgets/issues/${pr}/labels`)
+      .reply(200, []);
+
+  it("moves a SHA-pinned action to the new tag's commit (annotated tag dereferenced) and rewrites its version comment", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const seen: Record<string, unknown> = {};
+    const scope = gitWrite(
+      gitRead(WF, workflow)
+        .get("/repos/actions/checkout/git/ref/tags%2Fv4.2.2")
+        .reply(200, { ref: "refs/tags/v4.2.2", object: { type: "tag", sha: TAG_OBJ } })
+        .get(`/repos/actions/checkout/git/tags/${TAG_OBJ}`)
+        .reply(200, { sha: TAG_OBJ, object: { type: "commit", sha: NEW_SHA } }),
+      seen,
+    );
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [actionDep()], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(out).toMatchObject({ number: 50, failures: [] });
+    expect(seen.blob).toBe(workflow.replace(`@${OLD_SHA} # v4.1.6`, `@${NEW_SHA} # v4.2.2`));
+    const body = seen.body as string;
+    expect(body).toContain("| v4.1.6 \\(d632683\\) | v4.2.2 \\(11bd719\\) |");
+    expect(parsePrMarker(body)?.deps[0]).toMatchObject({ name: "actions/checkout", from: "v4.1.6", to: "v4.2.2", from_digest: OLD_SHA, to_digest: NEW_SHA });
+  });
+
+  it("moves a digest-pinned image to the new tag's manifest digest through the registry token flow", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const REG = "https://registry.example.test";
+    const dockerfile = `FROM registry.example.test/acme/app:1.2.0@${OLD_DIGEST} AS base\nRUN true\n`;
+    const seen: Record<string, unknown> = {};
+    const scope = gitWrite(gitRead("svc/Dockerfile", dockerfile), seen, 51);
+    const reg = nock(REG)
+      .head("/v2/acme/app/manifests/1.3.0")
+      .reply(401, "", { "www-authenticate": 'Bearer realm="https://auth.example.test/token",service="registry.example.test",scope="repository:acme/app:pull"' })
+      .head("/v2/acme/app/manifests/1.3.0")
+      .matchHeader("authorization", "Bearer tok")
+      .matchHeader("accept", /application\/vnd\.oci\.image\.index\.v1\+json/)
+      .reply(200, "", { "docker-content-digest": NEW_DIGEST });
+    const auth = nock("https://auth.example.test").get("/token").query(true).reply(200, { token: "tok" });
+    const dep = actionDep({ name: "registry.example.test/acme/app", package_manager: "docker", datasource: "docker", component: "svc", file: "svc/Dockerfile", line: 1, version: "1.2.0", current_value: "1.2.0", latest_version: "1.3.0" });
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [dep], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const docker = createDockerDatasource({ http: createHttpClient({ urlGuard: null, retries: 0 }) });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log, docker });
+    scope.done();
+    reg.done();
+    auth.done();
+    expect(out).toMatchObject({ number: 51 });
+    expect(seen.blob).toBe(`FROM registry.example.test/acme/app:1.3.0@${NEW_DIGEST} AS base\nRUN true\n`);
+    // (escapeMarkdown guards a leading "1." as an ordered-list marker.)
+    expect(seen.body).toContain("| 1\\.2.0 \\(sha256:111111111111\\) | 1\\.3.0 \\(sha256:abababababab\\) |");
+  });
+
+  it("lists a pinned update whose lookup fails under Not updated, naming the request, and still opens the others", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const wf = `${workflow}      - uses: actions/setup-node@v4.0.0\n`;
+    const seen: Record<string, unknown> = {};
+    const scope = gitWrite(gitRead(WF, wf).get("/repos/actions/checkout/git/ref/tags%2Fv4.2.2").reply(404, { message: "Not Found" }), seen, 52);
+    const cfg = config({ grouping: "component" });
+    const deps = [actionDep(), actionDep({ name: "actions/setup-node", line: 8, version: "v4.0.0", current_value: "v4.0.0", latest_version: "v4.1.0" })];
+    const plan = planUpdates({ dependencies: deps, issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(seen.blob).toBe(wf.replace("setup-node@v4.0.0", "setup-node@v4.1.0"));
+    expect((out as { failures: string[] }).failures).toEqual([expect.stringContaining(".github/workflows/ci.yml:6: actions/checkout: could not resolve the commit SHA of v4.2.2: GET /repos/actions/checkout/git/ref/tags/v4.2.2: tag not found")]);
+    const body = seen.body as string;
+    expect(body).toContain("### Not updated");
+    expect(body).toContain("git/ref/tags/v4.2.2: tag not found");
+    expect(parsePrMarker(body)?.deps.map((d) => d.name)).toEqual(["actions/setup-node"]);
+  });
+
+  it("writes nothing when the only pinned update cannot be resolved", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const scope = gitRead(WF, workflow).get("/repos/actions/checkout/git/ref/tags%2Fv4.2.2").reply(500, { message: "Server Error" });
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [actionDep()], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(out).toEqual({ message: expect.stringMatching(/GET \/repos\/actions\/checkout\/git\/ref\/tags\/v4\.2\.2: .*\(HTTP 500\); not updated/) });
+    expect(await t.store.getRecords({ owner: "acme", repo: "widgets" })).toEqual([]);
+  });
+
+  it("recreates a pinned update on a new base with the SHA its marker recorded, without a new lookup", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const HEAD = "9".repeat(40);
+    const newTree = "7".repeat(40);
+    const marker = { v: 1, group: "ci/actions/checkout", issues: [], base_sha: BASE, deps: [{ name: "actions/checkout", component: "ci", package_manager: "github-actions", file: WF, line: 6, current_value: "v4.1.6", from: "v4.1.6", to: "v4.2.2", security: false, from_digest: OLD_SHA, to_digest: NEW_SHA }] };
+    const moved = `# moved
+${workflow}`.replace("\n      - run: make", "\n      - run: make test");
+    const scope = nock(API)
+      .get("/repos/acme/widgets/pulls/60")
+      .reply(200, { number: 60, mergeable: false, title: "chore(deps): update actions/checkout to v4.2.2", head: { ref: "cowabunga/ci/actions-checkout-v4.2.2" }, base: { sha: BASE } })
+      .get("/repos/acme/widgets/pulls/60/commits")
+      .query(true)
+      .reply(200, [{ author: { login: "cowabunga[bot]" }, committer: { login: "cowabunga[bot]" } }])
+      .get(`/repos/acme/widgets/git/commits/${HEAD}`)
+      .reply(200, { tree: { sha: newTree } })
+      .get(`/repos/acme/widgets/git/trees/${newTree}`)
+      .query(true)
+      .reply(200, { tree: [{ path: WF, mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64(moved), encoding: "base64" })
+      .post("/repos/acme/widgets/git/blobs", (b: { content: string }) => unb64(b.content) === moved.replace(`@${OLD_SHA} # v4.1.6`, `@${NEW_SHA} # v4.2.2`))
+      .reply(201, { sha: "d".repeat(40) })
+      .post("/repos/acme/widgets/git/trees")
+      .reply(201, { sha: "e".repeat(40) })
+      .post("/repos/acme/widgets/git/commits")
+      .reply(201, { sha: "f".repeat(40) })
+      .patch("/repos/acme/widgets/git/refs/heads%2Fcowabunga%2Fci%2Factions-checkout-v4.2.2")
+      .reply(200, {})
+      .patch("/repos/acme/widgets/pulls/60")
+      .reply(200, {});
+    // The scan's line (6) is stale on the new base (a line was added above): the updater finds the only match.
+    marker.deps[0].line = null as unknown as number;
+    const out = await maintainOpenPullRequests({
+      octokit: makeOctokit(),
+      owner: "acme",
+      repo: "widgets",
+      defaultBranch: "main",
+      config: config(),
+      store: t.store,
+      clock,
+      log,
+      appLogins: ["cowabunga[bot]"],
+      headSha: HEAD,
+      prs: [{ number: 60, body: `body\n<!-- cowabunga:pr:${JSON.stringify(marker)} -->` }],
+    });
+    scope.done();
+    expect(out.recreated).toEqual([60]);
+  });
+
+  it("shows a SHA pinned without a version comment as the short SHA, inventing no version", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const bare = workflow.replace(" # v4.1.6", "");
+    const seen: Record<string, unknown> = {};
+    const scope = gitWrite(gitRead(WF, bare).get("/repos/actions/checkout/git/ref/tags%2Fv4.2.2").reply(200, { object: { type: "commit", sha: NEW_SHA } }), seen, 53);
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [actionDep({ version: OLD_SHA, current_value: OLD_SHA })], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
+    scope.done();
+    expect(seen.blob).toBe(bare.replace(OLD_SHA, NEW_SHA));
+    expect(seen.body).toContain("| d632683 | v4.2.2 \\(11bd719\\) |");
   });
 });
