@@ -16,6 +16,8 @@ import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
 import { createHttpClient, type HttpClient } from "../enrich/http.js";
 import { assertSafeUrl } from "../enrich/url-guard.js";
 import type { PipelineStages } from "../pipeline/github.js";
+import { createDockerDatasource } from "../enrich/datasources/docker.js";
+import type { DigestSource } from "../act/github/digests.js";
 
 export type Registries = z.infer<typeof RegistriesConfig>;
 
@@ -75,6 +77,7 @@ export interface EnrichLog {
 export class SharedEnrichment {
   readonly http: HttpClient;
   private osv: Promise<OsvOfflineIndex> | null = null;
+  private digests: DigestSource | null = null;
 
   constructor(
     readonly settings: EnrichSettings,
@@ -105,6 +108,12 @@ export class SharedEnrichment {
       return index;
     });
     return this.osv;
+  }
+
+  /** Registry digests for pinned-image updates, through the shared client (so operator mirrors and offline mode apply). */
+  dockerDigests(): DigestSource {
+    this.digests ??= createDockerDatasource({ http: this.http, registry: this.settings.registries.docker });
+    return this.digests;
   }
 
   /** What `enrichDependencies` gets besides the scan's own config, clock, log and octokit. */

@@ -14,6 +14,7 @@ import type { UpdateRequestBody } from "../server/types.js";
 import { errorText, type AppLogger, type GitHubOctokit } from "../act/github/client.js";
 import { listAppPullRequests, openUpdatePullRequest, planUpdates } from "../act/github/pulls.js";
 import { LRUCache } from "lru-cache";
+import { sharedEnrichment } from "./enrichment.js";
 
 export function newJobId(kind: string): string {
   return `${kind}-${randomUUID()}`;
@@ -117,7 +118,7 @@ export async function openRequestedUpdates(args: {
     for (const u of plan.unchanged) out.messages.push(`${u.key}: pull request #${u.number} is already open`);
     for (const s of plan.skipped) out.messages.push(`${s.name} (${s.file}): ${s.reason}`);
     for (const group of plan.groups) {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, docker: sharedEnrichment(log).dockerDigests() });
       if ("number" in r) out.opened.push(r.number);
       else out.messages.push(r.message);
     }

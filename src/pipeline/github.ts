@@ -599,7 +599,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   const base = defaultBranch;
   for (const group of base ? plan.groups : []) {
     try {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests() });
       if ("number" in r) {
         pulls.opened.push(r.number);
         for (const n of r.superseded) open.delete(n);
@@ -630,6 +630,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
         headSha: input.headSha,
         runner: input.runner,
         npmAvailable: input.npmAvailable,
+        docker: sharedEnrichment(log).dockerDigests(),
       });
       pulls.recreated.push(...m.recreated);
       pulls.closed.push(...m.closed);
