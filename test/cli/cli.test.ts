@@ -152,3 +152,23 @@ describe("cowabunga CLI", () => {
     expect(missing.stderr).toMatch(/config file .*nope\.yml could not be read/);
   });
 });
+
+describe("a reader that closes the pipe early (cowabunga scan | head -1)", () => {
+  it("ends quietly with exit 0, no EPIPE stack trace", async () => {
+    const { spawn } = await import("node:child_process");
+    // Far more output than a pipe buffers (64 KiB), so the CLI is still writing when the reader goes away.
+    const big = path.join(tmp, "big-repo");
+    await fs.mkdir(big, { recursive: true });
+    const deps = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`package-number-${i}`, `^1.${i}.0`]));
+    await fs.writeFile(path.join(big, "package.json"), JSON.stringify({ name: "big", dependencies: deps }, null, 2));
+    const child = spawn(process.execPath, [bin, "scan", big, "--no-enrich", "--format", "table"], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    // Read the first chunk, then close our end, as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
