@@ -203,12 +203,14 @@ export function nextMaintenanceWindow(config: CowabungaConfig, now: Date, warnin
 
 /**
  * critical: a critical component or open critical issue; warning: a warning component, an open high
- * issue, or no component with known health; healthy otherwise. Unknown components are left out.
+ * issue, or at least half of the components without known health (the system cannot be vouched for);
+ * healthy otherwise.
  */
 export function overallStatus(components: readonly ComponentHealth[], openIssues: readonly MaintenanceIssue[]): OverallStatus {
   if (components.some((c) => c.status === "critical") || openIssues.some((i) => i.severity === "critical")) return "critical";
   if (components.some((c) => c.status === "warning") || openIssues.some((i) => i.severity === "high")) return "warning";
-  if (!components.some((c) => c.status !== "unknown")) return "warning";
+  const unknown = components.filter((c) => c.status === "unknown").length;
+  if (components.length === 0 || unknown * 2 >= components.length) return "warning";
   return "healthy";
 }
 

@@ -188,3 +188,14 @@ describe("system health", () => {
     expect(nextMaintenanceWindow(config(), NOW)).toBeNull();
   });
 });
+
+describe("overall status with components of unknown health", () => {
+  it("is warning when at least half of the components are unknown, healthy when few are", async () => {
+    const { overallStatus } = await import("../../src/assess/health.js");
+    const { makeComponentHealth } = await import("../helpers/factories.js");
+    const c = (status: "healthy" | "unknown", name: string) => makeComponentHealth({ name, status });
+    expect(overallStatus([c("healthy", "a"), c("unknown", "b")], [])).toBe("warning");
+    expect(overallStatus([c("healthy", "a"), c("healthy", "b"), c("unknown", "c")], [])).toBe("healthy");
+    expect(overallStatus([], [])).toBe("warning");
+  });
+});
