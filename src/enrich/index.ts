@@ -265,12 +265,15 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   // 2. Advisories for direct dependencies with a concrete version, and transitive lockfile packages.
   const advisorySource = await resolveAdvisorySource(opts, registries, trusted, warnings);
   // An offline mirror without any record of an ecosystem cannot vouch for that ecosystem's packages.
-  const uncovered = new Map<string, number>();
-  const covered = (datasource: DatasourceName): boolean => {
+  // Distinct name@version per ecosystem: the same package pinned in several components counts once.
+  const uncovered = new Map<string, Set<string>>();
+  const covered = (datasource: DatasourceName, name: string, version: string): boolean => {
     if (!(advisorySource instanceof OsvOfflineIndex)) return true;
     const eco = ecosystemForDatasource(datasource);
     if (!eco || advisorySource.hasEcosystem(eco)) return true;
-    uncovered.set(eco, (uncovered.get(eco) ?? 0) + 1);
+    const seen = uncovered.get(eco) ?? new Set<string>();
+    seen.add(`${nameKey(datasource, name)}@${version}`);
+    uncovered.set(eco, seen);
     return false;
   };
   const directKeys = new Set<string>();
@@ -280,7 +283,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     directKeys.add(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
     if (d.skip_reason) continue;
     const version = concreteVersion(d, versioningFor(d.datasource));
-    if (!version || !covered(d.datasource)) continue;
+    if (!version || !covered(d.datasource, d.name, version)) continue;
     vulnIndexOfDep.set(d, vulnQueries.length);
     vulnQueries.push({ datasource: d.datasource, name: d.name, version });
   }
@@ -290,12 +293,12 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
     if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
     seenLocked.add(`${k}\u0000${l.version}`);
-    if (!covered(l.datasource)) continue;
+    if (!covered(l.datasource, l.name, l.version)) continue;
     transitive.push({ ...l, q: vulnQueries.length });
     vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
   }
-  for (const [eco, n] of uncovered) {
-    warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${n} ${eco} package(s) were not checked`));
+  for (const [eco, packages] of uncovered) {
+    warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${packages.size} ${eco} package version(s) were not checked`));
   }
   let vulns: DependencyVulnerabilities[] = [];
   if (advisorySource && vulnQueries.length > 0) {

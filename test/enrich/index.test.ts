@@ -248,7 +248,7 @@ describe("enrichDependencies", () => {
       expect(jinja.advisories_checked).toBe(true);
       expect(requests.advisories_checked).toBe(true); // PyPI is in the mirror: no record means no advisory
       expect(lodash.advisories_checked).toBe(false); // npm is not in the mirror at all
-      expect(out.warnings.map((w) => w.message)).toContain("the OSV mirror (--osv-db) has no npm records: advisories of 1 npm package(s) were not checked");
+      expect(out.warnings.map((w) => w.message)).toContain("the OSV mirror (--osv-db) has no npm records: advisories of 1 npm package version(s) were not checked");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
