@@ -3,7 +3,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  vitest: { configFile: "vitest.config.ts", related: true },
+  vitest: { configFile: "vitest.mutation.config.ts", related: true },
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
   concurrency: 2,
