@@ -30,7 +30,6 @@ const MAX_REF = 250;
 function refProblem(ref: string): string | null {
   if (ref.length === 0) return "the ref after @ is empty";
   if (ref.length > MAX_REF) return `the ref is longer than ${MAX_REF} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return "a ref cannot contain spaces, control characters or any of ~ ^ : ? * [ \\";
   if (ref.includes("..") || ref.includes("@{") || ref.includes("//")) return 'a ref cannot contain "..", "@{" or "//"';
   if (/^[-/.]|[/.]$|\.lock$|\/\./.test(ref)) return 'a ref cannot start with "-", "/" or ".", nor end with "/", "." or ".lock"';
