@@ -71,16 +71,19 @@ export interface GitHubClientOptions {
 /** An `@octokit/rest` client with a per-request timeout; quiet (the CLI prints its own errors). */
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const quiet = (): void => {};
+  const timeoutMs = opts.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS;
+  // Every request (REST and GraphQL alike) gets its own deadline, on top of any signal of the caller.
+  const timedFetch = (url: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    return (opts.fetch ?? fetch)(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
+  };
   const octokit = new Octokit({
     auth: opts.token,
     baseUrl: opts.baseUrl,
     userAgent: opts.userAgent,
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-    ...(opts.fetch ? { request: { fetch: opts.fetch } } : {}),
+    request: { fetch: timedFetch },
   });
-  const timeoutMs = opts.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS;
-  // GraphQL goes through octokit.request too, so this bounds every read.
-  octokit.hook.wrap("request", (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } }));
   return octokit as unknown as GitHubClient;
 }
 

@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import nock from "nock";
 import type { CliIO } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/program.js";
-import { parseGitHubTarget } from "../../src/cli/github-target.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createGitHubClient, explainGitHubFailure, parseGitHubTarget } from "../../src/cli/github-target.js";
 import { FakeGitHub, type RecordedRequest } from "../helpers/fake-github.js";
 import { readTreeFiles } from "../helpers/github-reads.js";
 
@@ -223,5 +225,28 @@ describe("parseGitHubTarget", () => {
     expect(parseGitHubTarget("github:Acme/Mini.git")).toEqual({ owner: "Acme", repo: "Mini", ref: null, isCommit: false });
     expect(parseGitHubTarget("github:acme/mini@refs/tags/v1.2.3")).toMatchObject({ ref: "refs/tags/v1.2.3", isCommit: false });
     expect(parseGitHubTarget(`github:acme/mini@${"a".repeat(40)}`)).toMatchObject({ isCommit: true });
+  });
+});
+
+describe("createGitHubClient", () => {
+  it("abandons a request the API never answers, after the timeout, as an unreachable API", async () => {
+    const hung = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/api/v3`;
+    try {
+      const client = createGitHubClient({ token: "t", baseUrl: base, userAgent: "test", timeoutMs: 300 });
+      const err = await client.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner: "acme", repo: "mini", tree_sha: "HEAD" }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).not.toBeNull();
+      const explained = await explainGitHubFailure(err, { owner: "acme", repo: "mini", ref: null, isCommit: false }, client, base);
+      expect(explained.message).toMatch(/cannot reach the GitHub API at http:\/\/127\.0\.0\.1:\d+\/api\/v3/);
+    } finally {
+      hung.closeAllConnections();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
   });
 });
