@@ -185,6 +185,17 @@ describe("deploy/helm/cowabunga with the Zarf package's values (deploy/zarf/valu
     expect(env.has("GHE_HOST")).toBe(false); // empty values are left out
   });
 
+  it("deploy-time variables switch from offline to registry mirrors inside the enclave", () => {
+    const mirrored = new Map([...vars, ["OFFLINE", ""], ["REGISTRY_NPM", "https://npm.enclave.example"], ["ALLOW_PRIVATE_URLS", "true"]]);
+    const v = YAML.parse(applyZarfVariables(readProjectFile("deploy/zarf/values.yaml"), mirrored)) as Record<string, unknown>;
+    const c = podOf(one(render({ values: [v] }), "Deployment", "worker")).spec.containers[0];
+    const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.has("COWABUNGA_OFFLINE")).toBe(false);
+    expect(env.get("COWABUNGA_REGISTRY_NPM")).toBe("https://npm.enclave.example");
+    expect(env.get("COWABUNGA_ALLOW_PRIVATE_URLS")).toBe("true");
+    expect(env.has("COWABUNGA_REGISTRY_PYPI")).toBe(false);
+  });
+
   it("adds a UDS Package exposing the serve Service through the gateway", () => {
     const p = one(docs, "Package");
     expect(p.apiVersion).toBe("uds.dev/v1alpha1");
