@@ -166,6 +166,26 @@ describe("deploy/helm/cowabunga with its default values", () => {
   });
 });
 
+describe("the chart knows every variable the README documents", () => {
+  it("each one is in values.yaml's env or secretEnv, or set by the chart itself", () => {
+    const readme = readProjectFile("README.md");
+    const start = readme.indexOf("## Environment variables");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 10));
+    const documented = new Set<string>();
+    for (const line of section.split("\n")) {
+      const first = /^\|([^|]+)\|/.exec(line)?.[1] ?? "";
+      for (const m of first.matchAll(/`([A-Z][A-Z0-9_]+)`/g)) documented.add(m[1]);
+    }
+    expect(documented.size).toBeGreaterThan(20);
+    const values = YAML.parse(readProjectFile("deploy/helm/cowabunga/values.yaml")) as { env: Record<string, string>; secretEnv: Record<string, unknown> };
+    // Set by the chart (PORT, the data dir, the OSV mirror mount), or not for a server in a cluster:
+    // a key file path (PRIVATE_KEY is used), the GitHub Action's switch, Probot's defaults kept as they are.
+    const byChart = new Set(["PORT", "COWABUNGA_DATA_DIR", "COWABUNGA_OSV_DB", "PRIVATE_KEY_PATH", "COWABUNGA_FORCE", "NODE_ENV", "HOST", "WEBHOOK_PATH", "COWABUNGA_OAUTH_SCOPE"]);
+    const missing = [...documented].filter((v) => !(v in values.env) && !(v in values.secretEnv) && !byChart.has(v));
+    expect(missing, "add them to values.yaml (env, or secretEnv for secrets)").toEqual([]);
+  });
+});
+
 describe("deploy/helm/cowabunga with the Zarf package's values (deploy/zarf/values.yaml)", () => {
   const vars = zarfVariableDefaults();
   const zarfValues = YAML.parse(applyZarfVariables(readProjectFile("deploy/zarf/values.yaml"), vars)) as Record<string, unknown>;
