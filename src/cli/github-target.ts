@@ -5,10 +5,10 @@
  */
 import { Octokit } from "@octokit/rest";
 import type { GitHubClient } from "../source/github.js";
+import { GITHUB_PREFIX } from "./github-spec.js";
 import { UsageError } from "./io.js";
 
-export const GITHUB_PREFIX = "github:";
-export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
+export { DEFAULT_GITHUB_API_URL, GITHUB_PREFIX } from "./github-spec.js";
 /** One GitHub request may take this long before it is abandoned (a hung GHES must not hang the CLI). */
 export const GITHUB_REQUEST_TIMEOUT_MS = 60_000;
 

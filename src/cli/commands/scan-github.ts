@@ -10,8 +10,7 @@ import type { RepoRef } from "../../store/types.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { createGitHubClient, DEFAULT_GITHUB_API_URL, explainGitHubFailure, parseGitHubTarget } from "../github-target.js";
 import { UsageError } from "../io.js";
-import { createProgressBar } from "../progress.js";
-import { emit, finishAssessment, parseConfigText, parseRegistryOptions, parseRepoOption, pipelineHttp, readConfigText, type ScanCommandDeps, type ScanCommandOptions } from "./scan.js";
+import type { ScanCommandDeps, ScanCommandOptions, ScanHelpers } from "./scan.js";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -30,8 +29,9 @@ export async function resolveGitHubApiUrl(flag: string | undefined, env: Record<
   return url;
 }
 
-export async function runGitHubTargetScan(spec: string, options: ScanCommandOptions, deps: ScanCommandDeps): Promise<number> {
+export async function runGitHubTargetScan(spec: string, options: ScanCommandOptions, deps: ScanCommandDeps, helpers: ScanHelpers): Promise<number> {
   const { io } = deps;
+  const { emit, finishAssessment, parseConfigText, parseRegistryOptions, parseRepoOption, pipelineHttp, readConfigText, createProgressBar } = helpers;
   const env = deps.env ?? process.env;
   const target = parseGitHubTarget(spec);
   const enrich = options.enrich !== false;

@@ -17,7 +17,7 @@ import type { RepoRef } from "../../store/types.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
-import { DEFAULT_GITHUB_API_URL, GITHUB_PREFIX } from "../github-target.js";
+import { DEFAULT_GITHUB_API_URL, GITHUB_PREFIX } from "../github-spec.js";
 
 // Start-up time: `scan --no-enrich` needs none of zod, the config loader, the pipeline (enrich,
 // assess), the report renderers or the store, so those are imported with `await import()` on the
@@ -153,7 +153,7 @@ export async function emit(io: CliIO, text: string, out: string | undefined, sum
 /** Runs the scan; resolves to the exit code (1 when --fail-on matched). Usage problems throw UsageError. */
 export async function runScan(dir: string, options: ScanCommandOptions, deps: ScanCommandDeps): Promise<number> {
   const { io } = deps;
-  if (dir.startsWith(GITHUB_PREFIX)) return (await import("./scan-github.js")).runGitHubTargetScan(dir, options, deps);
+  if (dir.startsWith(GITHUB_PREFIX)) return (await import("./scan-github.js")).runGitHubTargetScan(dir, options, deps, scanHelpers());
   if (options.githubApiUrl) throw new UsageError("--github-api-url applies to github:OWNER/REPO targets only");
   const root = path.resolve(io.cwd, dir);
   const stat = await fs.stat(root).catch(() => null);
@@ -256,3 +256,12 @@ export async function finishAssessment(
   }
   return 0;
 }
+
+/**
+ * What the `github:` scan shares with the local one, handed over at run time: a static import of this
+ * module from scan-github.ts would move these functions (and their lazy imports) out of the CLI's entry chunk.
+ */
+export function scanHelpers() {
+  return { emit, finishAssessment, parseConfigText, readConfigText, parseRegistryOptions, parseRepoOption, pipelineHttp, createProgressBar };
+}
+export type ScanHelpers = ReturnType<typeof scanHelpers>;
