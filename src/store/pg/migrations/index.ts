@@ -1,0 +1,14 @@
+import { sql as initial } from "./0001_initial.js";
+
+export interface Migration {
+  /** Sortable, never reused: `0001_initial`. Recorded in schema_migrations once applied. */
+  id: string;
+  sql: string;
+}
+
+/**
+ * Every migration, in order. Migrations are numbered TypeScript modules holding plain SQL, so they travel
+ * inside the CLI's esbuild bundle and the tsc output without copying asset files. Never edit an applied
+ * one: add the next number.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ id: "0001_initial", sql: initial }];
