@@ -1,10 +1,24 @@
 import type { ApplicationFunction } from "probot";
 import { registerHandlers, type AppDeps } from "./app/handlers.js";
+import { sharedEnrichment } from "./app/enrichment.js";
+import { dataDirFromEnv, openStore } from "./store/index.js";
 
-/** Build the Probot app with injected dependencies (tests pass a store, stages, clock). */
+/**
+ * Build the Probot app with injected dependencies (tests pass a store, stages, clock). Without a store,
+ * it opens the one the environment names: PostgreSQL when DATABASE_URL is set (migrated at start),
+ * else the file store in COWABUNGA_DATA_DIR.
+ */
 export function createApp(deps: AppDeps = {}): ApplicationFunction {
-  return (probot, options) => {
-    registerHandlers(probot, options, deps);
+  return async (probot, options) => {
+    let store = deps.store;
+    if (!store) {
+      const env = deps.env ?? process.env;
+      const opened = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: dataDirFromEnv(env), logger: probot.log });
+      // Registry and OSV answers shared across processes (PostgreSQL only).
+      if (opened.httpCache && !deps.stages) sharedEnrichment(probot.log).http.useSharedCache(opened.httpCache);
+      store = opened;
+    }
+    registerHandlers(probot, options, { ...deps, store });
   };
 }
 

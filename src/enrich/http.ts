@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LRUCache } from "lru-cache";
 import pLimit, { type LimitFunction } from "p-limit";
+import { SHARED_CACHE_MAX_BODY, type SharedCacheEntry, type SharedHttpCache } from "./shared-cache.js";
 import { DatasourceError } from "./types.js";
 import { assertSafeUrl, redactUrl, type Resolver } from "./url-guard.js";
 
@@ -74,6 +75,8 @@ export interface HttpClientOptions {
   log?: (message: string) => void;
   /** Largest response body read, in bytes; larger answers fail without being buffered. Default 128 MiB. */
   maxBodyBytes?: number;
+  /** Second-level cache shared by every process (PostgreSQL or Redis); see src/enrich/shared-cache.ts. */
+  sharedCache?: SharedHttpCache | null;
 }
 
 export interface RequestOptions {
@@ -114,6 +117,8 @@ export interface HttpStats {
   /** Conditional requests answered 304 Not Modified. */
   notModified: number;
   retries: number;
+  /** Of cacheHits, those answered by the shared (cross-process) cache. */
+  sharedCacheHits: number;
 }
 
 interface CacheEntry {
@@ -186,6 +191,8 @@ export class HttpClient {
   private cacheHits = 0;
   private notModified = 0;
   private retryCount = 0;
+  private sharedCache: SharedHttpCache | null;
+  private sharedCacheHits = 0;
 
   constructor(options: HttpClientOptions = {}) {
     this.userAgent = options.userAgent ?? USER_AGENT;
@@ -217,6 +224,12 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.sharedCache = options.sharedCache ?? null;
+  }
+
+  /** Share cached answers with other processes from now on (set once the store is open), or stop with null. */
+  useSharedCache(cache: SharedHttpCache | null): void {
+    this.sharedCache = cache;
   }
 
   get offline(): boolean {
@@ -284,6 +297,7 @@ export class HttpClient {
       cacheHits: this.cacheHits,
       notModified: this.notModified,
       retries: this.retryCount,
+      sharedCacheHits: this.sharedCacheHits,
     };
   }
 
@@ -313,7 +327,7 @@ export class HttpClient {
     if (!useCache) return { response: await this.fetchWithRetry(url, options, {}), entry: null };
 
     const key = this.cacheKey(url, options);
-    const cached = this.cache.get(key);
+    let cached = this.cache.get(key);
     if (cached && this.now() < cached.expiresAt) {
       this.cacheHits++;
       return { response: { ...cached.response, fromCache: true }, entry: cached };
@@ -324,6 +338,19 @@ export class HttpClient {
       return pending;
     }
     const p = (async () => {
+      if (this.sharedCache) {
+        // Another process may have fetched it within its TTL; an expired entry still lends its validators.
+        const shared = await this.sharedGet(key);
+        if (shared && (!cached || shared.expiresAt > cached.expiresAt)) {
+          cached = shared;
+          if (this.now() < shared.expiresAt) {
+            this.cache.set(key, shared);
+            this.cacheHits++;
+            this.sharedCacheHits++;
+            return { response: { ...shared.response, fromCache: true }, entry: shared };
+          }
+        }
+      }
       const conditional: Record<string, string> = {};
       if (cached?.etag) conditional["if-none-match"] = cached.etag;
       if (cached?.lastModified) conditional["if-modified-since"] = cached.lastModified;
@@ -337,6 +364,7 @@ export class HttpClient {
         if (response.headers.etag) cached.etag = response.headers.etag;
         if (response.headers["last-modified"]) cached.lastModified = response.headers["last-modified"];
         this.cache.set(key, cached);
+        await this.sharedSet(key, cached);
         return { response: { ...cached.response, fromCache: true }, entry: cached };
       }
       const cacheControl = response.headers["cache-control"] ?? "";
@@ -349,6 +377,7 @@ export class HttpClient {
           parsed: new Map(),
         };
         this.cache.set(key, entry);
+        await this.sharedSet(key, entry);
         return { response, entry };
       }
       return { response, entry: null };
@@ -358,6 +387,30 @@ export class HttpClient {
       return await p;
     } finally {
       this.inflight.delete(key);
+    }
+  }
+
+  /** The shared cache's entry, or null; a failing shared cache is a miss (logged), never an error. */
+  private async sharedGet(key: string): Promise<CacheEntry | null> {
+    try {
+      const e = await this.sharedCache!.get(key);
+      if (!e) return null;
+      const response: HttpResponse = { status: e.status, url: e.url, headers: e.headers, body: e.body, fromCache: false };
+      return { response, etag: e.etag, lastModified: e.lastModified, expiresAt: e.expiresAt, parsed: new Map() };
+    } catch (err) {
+      this.log(`shared cache read failed: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  private async sharedSet(key: string, entry: CacheEntry): Promise<void> {
+    if (!this.sharedCache || entry.response.body.length > SHARED_CACHE_MAX_BODY) return;
+    const { status, url, headers, body } = entry.response;
+    const shared: SharedCacheEntry = { status, url, headers, body, etag: entry.etag, lastModified: entry.lastModified, expiresAt: entry.expiresAt };
+    try {
+      await this.sharedCache.set(key, shared);
+    } catch (err) {
+      this.log(`shared cache write failed: ${(err as Error).message}`);
     }
   }
 
