@@ -56,7 +56,7 @@ export class MemoryIdempotencyKeys implements IdempotencyKeys {
     return true;
   }
 
-  once<T extends IdempotentResult>(key: string, fn: () => Promise<T>): Promise<{ result: T; fresh: boolean }> {
+  async once<T extends IdempotentResult>(key: string, fn: () => Promise<T>): Promise<{ result: T; fresh: boolean }> {
     checkIdempotencyKey(key);
     return this.mutex.run(key, async () => {
       const seen = this.results.get(key);
@@ -111,7 +111,7 @@ export class FileIdempotencyKeys implements IdempotencyKeys {
     await writeFileAtomic(this.file(key), `${JSON.stringify({ key, result, created_at: this.now().toISOString() })}\n`);
   }
 
-  private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  private async locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const file = this.file(key);
     return this.mutex.run(key, async () => {
       await fs.mkdir(this.dir, { recursive: true });
@@ -119,7 +119,7 @@ export class FileIdempotencyKeys implements IdempotencyKeys {
     });
   }
 
-  record(key: string, result: IdempotentResult): Promise<boolean> {
+  async record(key: string, result: IdempotentResult): Promise<boolean> {
     return this.locked(key, async () => {
       if ((await this.get(key)) !== undefined) return false;
       await this.write(key, result);
@@ -127,7 +127,7 @@ export class FileIdempotencyKeys implements IdempotencyKeys {
     });
   }
 
-  once<T extends IdempotentResult>(key: string, fn: () => Promise<T>): Promise<{ result: T; fresh: boolean }> {
+  async once<T extends IdempotentResult>(key: string, fn: () => Promise<T>): Promise<{ result: T; fresh: boolean }> {
     return this.locked(key, async () => {
       const seen = await this.get(key);
       if (seen !== undefined) return { result: seen as T, fresh: false };
