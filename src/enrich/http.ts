@@ -132,6 +132,8 @@ interface CacheEntry {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
+/** How often a process waiting for another's fetch of the same URL looks for its answer. */
+const SHARED_POLL_MS = 100;
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 /** A body over the limit: not retried (the next attempt would be as large). */
@@ -337,19 +339,20 @@ export class HttpClient {
       this.cacheHits++;
       return pending;
     }
+    let claimed = false;
     const p = (async () => {
       if (this.sharedCache) {
-        // Another process may have fetched it within its TTL; an expired entry still lends its validators.
-        const shared = await this.sharedGet(key);
-        if (shared && (!cached || shared.expiresAt > cached.expiresAt)) {
-          cached = shared;
-          if (this.now() < shared.expiresAt) {
-            this.cache.set(key, shared);
-            this.cacheHits++;
-            this.sharedCacheHits++;
-            return { response: { ...shared.response, fromCache: true }, entry: shared };
-          }
+        // Another process may have fetched it within its TTL, or be fetching it now; an expired entry
+        // still lends its validators.
+        const shared = await this.consultShared(key);
+        claimed = shared.claimed;
+        if (shared.fresh) {
+          this.cache.set(key, shared.fresh);
+          this.cacheHits++;
+          this.sharedCacheHits++;
+          return { response: { ...shared.fresh.response, fromCache: true }, entry: shared.fresh };
         }
+        if (shared.stale && (!cached || shared.stale.expiresAt > cached.expiresAt)) cached = shared.stale;
       }
       const conditional: Record<string, string> = {};
       if (cached?.etag) conditional["if-none-match"] = cached.etag;
@@ -387,6 +390,7 @@ export class HttpClient {
       return await p;
     } finally {
       this.inflight.delete(key);
+      if (claimed) await this.sharedCache?.release?.(key).catch((err: Error) => this.log(`shared cache release failed: ${err.message}`));
     }
   }
 
@@ -400,6 +404,41 @@ export class HttpClient {
     } catch (err) {
       this.log(`shared cache read failed: ${(err as Error).message}`);
       return null;
+    }
+  }
+
+  /**
+   * Look the key up in the shared cache. On a miss, claim the fetch (when the cache supports claims):
+   * whoever holds the claim fetches, the others poll for its answer until the claim could have run out,
+   * then fetch themselves (the holder failed or died).
+   */
+  private async consultShared(key: string): Promise<{ fresh: CacheEntry | null; stale: CacheEntry | null; claimed: boolean }> {
+    const cache = this.sharedCache!;
+    const maxPolls = Math.ceil(this.opts.timeoutMs / SHARED_POLL_MS);
+    let stale: CacheEntry | null = null;
+    for (let poll = 0; ; poll++) {
+      const shared = await this.sharedGet(key);
+      if (shared && this.now() < shared.expiresAt) return { fresh: shared, stale: null, claimed: false };
+      stale = shared ?? stale;
+      if (!cache.claim) return { fresh: null, stale, claimed: false };
+      let got: boolean;
+      try {
+        got = await cache.claim(key, this.opts.timeoutMs);
+      } catch (err) {
+        this.log(`shared cache claim failed: ${(err as Error).message}`);
+        return { fresh: null, stale, claimed: false };
+      }
+      if (got) {
+        // The previous holder may have stored its answer between our read and our claim.
+        const again = await this.sharedGet(key);
+        if (again && this.now() < again.expiresAt) {
+          await cache.release?.(key).catch(() => undefined);
+          return { fresh: again, stale: null, claimed: false };
+        }
+        return { fresh: null, stale, claimed: true };
+      }
+      if (poll >= maxPolls) return { fresh: null, stale, claimed: false };
+      await this.sleep(SHARED_POLL_MS);
     }
   }
 

@@ -30,6 +30,25 @@ describe("shared HTTP cache (memory implementation)", () => {
     expect(b.stats()).toMatchObject({ cacheHits: 1, sharedCacheHits: 1 });
   });
 
+  it("two clients missing at the same moment make one request: the other waits for the claim holder's answer", async () => {
+    const scope = nock(REGISTRY).get("/lodash").once().delay(150).reply(200, { name: "lodash" });
+    const [a, b] = fleet(new MemorySharedHttpCache());
+    const [x, y] = await Promise.all([a.getJson(`${REGISTRY}/lodash`), b.getJson(`${REGISTRY}/lodash`)]);
+    expect(x).toEqual({ name: "lodash" });
+    expect(y).toEqual({ name: "lodash" });
+    scope.done();
+    expect(a.requestCount() + b.requestCount()).toBe(1);
+  });
+
+  it("a failed fetch releases its claim: the waiting client asks upstream itself at once", async () => {
+    const scope = nock(REGISTRY).get("/flaky").once().delay(100).reply(503, "down").get("/flaky").once().reply(200, { ok: 1 });
+    const cache = new MemorySharedHttpCache();
+    const [a, b] = fleet(cache);
+    const results = await Promise.allSettled([a.getJson(`${REGISTRY}/flaky`), b.getJson(`${REGISTRY}/flaky`)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    scope.done();
+  });
+
   it("a failing shared cache is a miss, not an error", async () => {
     const broken: SharedHttpCache = {
       get: () => Promise.reject(new Error("connection refused")),
@@ -75,6 +94,16 @@ describe.skipIf(!ok)("shared HTTP cache on PostgreSQL (http_cache)", () => {
     expect(a.requestCount()).toBe(1);
     expect(b.requestCount()).toBe(0);
     expect(b.stats().sharedCacheHits).toBe(1);
+  });
+
+  it("two workers missing at the same moment make one upstream request (claims in http_fetch_claims)", async () => {
+    const scope = nock(REGISTRY).get("/express").once().delay(150).reply(200, { name: "express" });
+    const clients = [0, 1, 2].map(() => new HttpClient({ urlGuard: null, retries: 0, sharedCache: cacheOn() }));
+    const answers = await Promise.all(clients.map((c) => c.getJson(`${REGISTRY}/express`)));
+    expect(answers).toEqual([{ name: "express" }, { name: "express" }, { name: "express" }]);
+    scope.done();
+    expect(clients.reduce((n, c) => n + c.requestCount(), 0)).toBe(1);
+    expect((await pools[0]!.query("SELECT count(*)::int AS n FROM http_fetch_claims")).rows[0].n).toBe(0);
   });
 
   it("after the TTL the next client revalidates with the stored ETag, and a 304 refreshes the entry for everyone", async () => {

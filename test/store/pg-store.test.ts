@@ -72,7 +72,7 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       await expect(runMigrations(client, { migrations: edited })).rejects.toThrow(MigrationError);
       const warnings: string[] = [];
       await runMigrations(client, { migrations: [], logger: { warn: (_o, m) => warnings.push(m) } });
-      expect(warnings.join("\n")).toMatch(/does not know \(0001_initial\)/);
+      expect(warnings.join("\n")).toContain(`does not know (${MIGRATIONS.map((m) => m.id).join(", ")})`);
     });
 
     it("createPgStore migrates at start; with migrate: false it refuses a database behind the code", async () => {
@@ -90,7 +90,7 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       const url = await freshDb();
       const io = memoryIO();
       expect(await runCli(["node", "cowabunga", "migrate", "--database-url", url], { io })).toBe(0);
-      expect(io.out).toMatch(/applied 1 migration\(s\): 0001_initial/);
+      expect(io.out).toContain(`applied ${MIGRATIONS.length} migration(s): ${MIGRATIONS.map((m) => m.id).join(", ")}`);
       const io2 = memoryIO();
       expect(await runCli(["node", "cowabunga", "migrate"], { io: io2, env: { DATABASE_URL: url } })).toBe(0);
       expect(io2.out).toMatch(/up to date/);

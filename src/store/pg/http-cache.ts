@@ -45,9 +45,24 @@ export class PgHttpCache implements SharedHttpCache {
     if (++this.writes % this.purgeEvery === 0) await this.purge();
   }
 
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const res = await this.pool.query(
+      `INSERT INTO http_fetch_claims (key, until) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET until = EXCLUDED.until
+       WHERE http_fetch_claims.until < $3 RETURNING key`,
+      [key, new Date(now + ttlMs).toISOString(), new Date(now).toISOString()],
+    );
+    return res.rowCount === 1;
+  }
+
+  async release(key: string): Promise<void> {
+    await this.pool.query("DELETE FROM http_fetch_claims WHERE key = $1", [key]);
+  }
+
   /** Delete entries expired for longer than keepExpiredMs; returns how many. */
   async purge(): Promise<number> {
     const res = await this.pool.query("DELETE FROM http_cache WHERE expires_at < $1", [new Date(this.now() - this.keepExpiredMs).toISOString()]);
+    await this.pool.query("DELETE FROM http_fetch_claims WHERE until < $1", [new Date(this.now()).toISOString()]);
     return res.rowCount ?? 0;
   }
 }

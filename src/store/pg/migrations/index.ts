@@ -1,4 +1,5 @@
 import { sql as initial } from "./0001_initial.js";
+import { sql as httpFetchClaims } from "./0002_http_fetch_claims.js";
 
 export interface Migration {
   /** Sortable, never reused: `0001_initial`. Recorded in schema_migrations once applied. */
@@ -11,4 +12,7 @@ export interface Migration {
  * inside the CLI's esbuild bundle and the tsc output without copying asset files. Never edit an applied
  * one: add the next number.
  */
-export const MIGRATIONS: readonly Migration[] = [{ id: "0001_initial", sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: "0001_initial", sql: initial },
+  { id: "0002_http_fetch_claims", sql: httpFetchClaims },
+];
