@@ -11,14 +11,16 @@ import { dataDirFromEnv, openStore } from "./store/index.js";
 export function createApp(deps: AppDeps = {}): ApplicationFunction {
   return async (probot, options) => {
     let store = deps.store;
+    let runtime = deps.runtime;
     if (!store) {
       const env = deps.env ?? process.env;
       const opened = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: dataDirFromEnv(env), logger: probot.log });
       // Registry and OSV answers shared across processes (PostgreSQL only).
       if (opened.httpCache && !deps.stages) sharedEnrichment(probot.log).http.useSharedCache(opened.httpCache);
       store = opened;
+      runtime ??= opened.runtime ?? undefined;
     }
-    registerHandlers(probot, options, { ...deps, store });
+    registerHandlers(probot, options, { ...deps, store, ...(runtime ? { runtime } : {}) });
   };
 }
 

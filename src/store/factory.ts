@@ -1,3 +1,4 @@
+import type { RuntimeMetricsStore } from "../act/runtime/metrics-store.js";
 import type { SharedHttpCache } from "../enrich/shared-cache.js";
 import { FileStore, type StoreLogger } from "./file-store.js";
 import { FileIdempotencyKeys, type IdempotencyKeys } from "./idempotency.js";
@@ -21,6 +22,8 @@ export type OpenedStore = Store & {
   readonly idempotency: IdempotencyKeys;
   /** Cross-process registry/OSV cache; null for the file store (one process: its LRU is enough). */
   readonly httpCache: SharedHttpCache | null;
+  /** Runtime samples shared by every process (PostgreSQL); null: the app keeps its file/memory default. */
+  readonly runtime: RuntimeMetricsStore | null;
   close(): Promise<void>;
 };
 
@@ -40,6 +43,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
     kind: "file" as const,
     idempotency: new FileIdempotencyKeys(store.root, opts.clock),
     httpCache: null,
+    runtime: null,
     close: async () => undefined,
   });
 }

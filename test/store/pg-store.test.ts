@@ -3,7 +3,8 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { StoreValidationError, openStore } from "../../src/store/index.js";
-import { MIGRATIONS, MigrationError, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
+import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
+import type { RuntimeSample } from "../../src/act/runtime/index.js";
 import { makeDependency, makeIssue, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
 
@@ -190,6 +191,32 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       const other = open(() => NOW); // never saw the repository's config
       const kept = await other.appendHealthHistory(r, makeSystemHealth({ timestamp: "2026-05-20T00:00:00Z" }));
       expect(kept.map((h) => h.timestamp)).toEqual(["2026-05-31T00:00:00Z"]);
+    });
+
+    it("runtime samples are rows shared by every process, kept 30 days", async () => {
+      const r = { owner: "runtime", repo: "a" };
+      const sample = (at: string, up: boolean): RuntimeSample => ({
+        at,
+        source: "poll",
+        up,
+        uptime_percentage: null,
+        error_rate: null,
+        response_time_ms: 12,
+        memory_usage_mb: null,
+        cpu_usage_percent: null,
+        detail: null,
+      });
+      const poller = new PgRuntimeMetricsStore(pool(url), () => NOW);
+      const server = new PgRuntimeMetricsStore(pool(url), () => NOW);
+      await poller.append(r, "api", sample("2026-04-01T00:00:00Z", true)); // 61 days old: pruned
+      await poller.append(r, "api", sample("2026-05-30T00:00:00Z", false));
+      const kept = await poller.append(r, "api", sample("2026-05-31T00:00:00Z", true));
+      await poller.append(r, "ui", sample("2026-05-31T00:00:00Z", true));
+      expect(kept.map((x) => x.up)).toEqual([false, true]);
+      expect((await server.samples(r, "api")).map((x) => x.at)).toEqual(["2026-05-30T00:00:00Z", "2026-05-31T00:00:00Z"]);
+      expect(Object.keys(await server.all(r)).sort()).toEqual(["api", "ui"]);
+      expect((await admin().query("SELECT count(*)::int AS n FROM runtime_samples WHERE component = 'api'")).rows[0].n).toBe(2);
+      await expect(poller.append(r, "api", { ...sample("2026-05-31T00:00:00Z", true), response_time_ms: -1 })).rejects.toThrow();
     });
 
     it("keeps ISO timestamps as written, offsets included, and orders by the instant", async () => {

@@ -5,10 +5,12 @@ import { PgHttpCache } from "./http-cache.js";
 import { PgIdempotencyKeys } from "./idempotency.js";
 import { MigrationError, pendingMigrations, runMigrations } from "./migrate.js";
 import { PgStore } from "./pg-store.js";
+import { PgRuntimeMetricsStore } from "./runtime.js";
 
 export { PgStore, type PgStoreOptions } from "./pg-store.js";
 export { PgIdempotencyKeys } from "./idempotency.js";
 export { PgHttpCache, type PgHttpCacheOptions } from "./http-cache.js";
+export { PgRuntimeMetricsStore } from "./runtime.js";
 export { MigrationError, pendingMigrations, runMigrations } from "./migrate.js";
 export { MIGRATIONS, type Migration } from "./migrations/index.js";
 
@@ -32,6 +34,8 @@ export type OpenPgStore = PgStore & {
   readonly idempotency: PgIdempotencyKeys;
   /** Registry and OSV answers shared across the fleet (HttpClient's `sharedCache`). */
   readonly httpCache: PgHttpCache;
+  /** Health polls and pushed metrics, shared by every process (registerHandlers' `runtime`). */
+  readonly runtime: PgRuntimeMetricsStore;
   close(): Promise<void>;
 };
 
@@ -66,6 +70,7 @@ export async function createPgStore(opts: CreatePgStoreOptions): Promise<OpenPgS
   return Object.assign(store, {
     idempotency: new PgIdempotencyKeys(pool, now),
     httpCache: new PgHttpCache(pool, now ? { now: () => now().getTime() } : {}),
+    runtime: new PgRuntimeMetricsStore(pool, now, opts.logger),
   });
 }
 

@@ -1,5 +1,6 @@
 import { sql as initial } from "./0001_initial.js";
 import { sql as httpFetchClaims } from "./0002_http_fetch_claims.js";
+import { sql as runtimeSamples } from "./0003_runtime_samples.js";
 
 export interface Migration {
   /** Sortable, never reused: `0001_initial`. Recorded in schema_migrations once applied. */
@@ -15,4 +16,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: "0001_initial", sql: initial },
   { id: "0002_http_fetch_claims", sql: httpFetchClaims },
+  { id: "0003_runtime_samples", sql: runtimeSamples },
 ];
