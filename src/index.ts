@@ -1,6 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import { registerHandlers, type AppDeps } from "./app/handlers.js";
 import { sharedEnrichment } from "./app/enrichment.js";
+import { connectRedisHttpCache } from "./enrich/redis-cache.js";
 import { dataDirFromEnv, openStore } from "./store/index.js";
 
 /**
@@ -15,8 +16,10 @@ export function createApp(deps: AppDeps = {}): ApplicationFunction {
     if (!store) {
       const env = deps.env ?? process.env;
       const opened = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: dataDirFromEnv(env), logger: probot.log });
-      // Registry and OSV answers shared across processes (PostgreSQL only).
-      if (opened.httpCache && !deps.stages) sharedEnrichment(probot.log).http.useSharedCache(opened.httpCache);
+      // Registry and OSV answers shared across processes: in Redis with REDIS_URL, else in PostgreSQL.
+      const redisUrl = env.REDIS_URL?.trim();
+      const httpCache = redisUrl ? connectRedisHttpCache(redisUrl, probot.log).cache : opened.httpCache;
+      if (httpCache && !deps.stages) sharedEnrichment(probot.log).http.useSharedCache(httpCache);
       store = opened;
       runtime ??= opened.runtime ?? undefined;
     }

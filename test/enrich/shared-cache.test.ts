@@ -4,7 +4,9 @@ import pg from "pg";
 import { HttpClient } from "../../src/enrich/http.js";
 import { MemorySharedHttpCache, type SharedHttpCache } from "../../src/enrich/shared-cache.js";
 import { PgHttpCache, migrate } from "../../src/store/pg/index.js";
-import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
+import { Redis } from "ioredis";
+import { RedisHttpCache } from "../../src/enrich/redis-cache.js";
+import { REDIS_URL, createTestDatabase, postgresAvailable, redisAvailable } from "../helpers/services.js";
 
 const REGISTRY = "https://registry.shared-cache.test";
 const ok = await postgresAvailable("shared HTTP cache (PostgreSQL)");
@@ -148,5 +150,48 @@ describe.skipIf(!ok)("shared HTTP cache on PostgreSQL (http_cache)", () => {
     t += 1000 + 86_400_000 + 1;
     expect(await cache.purge()).toBe(1);
     expect(await cache.get("k")).toBeNull();
+  });
+});
+
+const redisOk = await redisAvailable("shared HTTP cache (Redis)");
+
+describe.skipIf(!redisOk)("shared HTTP cache on Redis", () => {
+  let redis: Redis;
+  const prefix = `cowabunga-test:${process.pid}:${Date.now()}:`;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it("two HttpClients sharing Redis make one upstream request, also when they miss at the same moment", async () => {
+    const scope = nock(REGISTRY).get("/chalk").once().delay(150).reply(200, { name: "chalk" }).get("/debug").once().reply(200, { name: "debug" });
+    const [a, b] = fleet(new RedisHttpCache(redis, { prefix }));
+    const both = await Promise.all([a.getJson(`${REGISTRY}/chalk`), b.getJson(`${REGISTRY}/chalk`)]);
+    expect(both).toEqual([{ name: "chalk" }, { name: "chalk" }]);
+    await a.getJson(`${REGISTRY}/debug`);
+    expect(await b.getJson(`${REGISTRY}/debug`)).toEqual({ name: "debug" });
+    scope.done();
+    expect(a.requestCount() + b.requestCount()).toBe(2);
+    // Entries expire in Redis by themselves: TTL = the answer's TTL plus the revalidation grace.
+    const ttl = await redis.pttl((await redis.keys(`${prefix}entry:*`))[0]!);
+    expect(ttl).toBeGreaterThan(86_400_000);
+    expect(ttl).toBeLessThanOrEqual(86_400_000 + 60_000);
+    expect(await redis.keys(`${prefix}claim:*`)).toEqual([]);
+  });
+
+  it("a value that is not ours reads as a miss", async () => {
+    const own = `${prefix}garbage:`;
+    const cache = new RedisHttpCache(redis, { prefix: own });
+    await cache.set("k1", { status: 200, url: "u", headers: {}, body: "b", etag: null, lastModified: null, expiresAt: Date.now() + 1000 });
+    expect((await cache.get("k1"))?.body).toBe("b");
+    const keys = await redis.keys(`${own}entry:*`);
+    expect(keys).toHaveLength(1);
+    await redis.set(keys[0]!, "not json");
+    expect(await cache.get("k1")).toBeNull();
   });
 });
