@@ -1,14 +1,18 @@
 /** PostgreSQL-only behaviour of the store: migrations, rows not documents, quarantine, idempotency keys. */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { StoreValidationError, openStore } from "../../src/store/index.js";
 import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
-import { makeDependency, makeIssue, makeSystemHealth } from "../helpers/factories.js";
+import { makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
 
 const ok = await postgresAvailable("PgStore");
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), "helpers/pg-child.ts");
 const repo = { owner: "acme", repo: "app" };
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 
@@ -191,6 +195,60 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       const other = open(() => NOW); // never saw the repository's config
       const kept = await other.appendHealthHistory(r, makeSystemHealth({ timestamp: "2026-05-20T00:00:00Z" }));
       expect(kept.map((h) => h.timestamp)).toEqual(["2026-05-31T00:00:00Z"]);
+    });
+
+    it("a second writer waits on the repository's row lock until the first commits, then sees its change", async () => {
+      const r = { owner: "lock", repo: "a" };
+      const a = open();
+      const b = open();
+      await a.updateRecords(r, () => []);
+      let release!: () => void;
+      const gate = new Promise<void>((res) => (release = res));
+      let entered!: () => void;
+      const inFirst = new Promise<void>((res) => (entered = res));
+      const first = a.updateRecords(r, async (cur) => {
+        entered();
+        await gate;
+        return [...cur, makeRecord({ id: "from-a" })];
+      });
+      await inFirst;
+      let bSaw: string[] | null = null;
+      const second = b.updateRecords(r, (cur) => {
+        bSaw = cur.map((x) => x.id);
+        return [...cur, makeRecord({ id: "from-b" })];
+      });
+      // Wait until b's backend is blocked on a lock (or, were there no lock, until b ran its updater).
+      const db = admin();
+      try {
+        for (;;) {
+          if (bSaw !== null) break;
+          const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          if (rows[0].n > 0) break;
+          await new Promise((res) => setImmediate(res));
+        }
+        expect(bSaw).toBeNull();
+      } finally {
+        release();
+      }
+      await Promise.all([first, second]);
+      expect(bSaw).toEqual(["from-a"]);
+      expect((await a.getRecords(r)).map((x) => x.id)).toEqual(["from-a", "from-b"]);
+    });
+
+    it("three processes appending to one repository at once lose nothing (row lock)", async () => {
+      const run = (tag: string) =>
+        new Promise<string>((resolve, reject) => {
+          const p = spawn(process.execPath, ["--import", "tsx", child, "append", url, "25", tag], { stdio: ["ignore", "pipe", "pipe"] });
+          let out = "";
+          let err = "";
+          p.stdout.on("data", (d) => (out += d));
+          p.stderr.on("data", (d) => (err += d));
+          p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`child ${tag} exited ${code}: ${err}`))));
+        });
+      expect(await Promise.all([run("a"), run("b"), run("c")])).toEqual(["done\n", "done\n", "done\n"]);
+      const ids = (await open().getRecords({ owner: "acme", repo: "multi" })).map((r) => r.id);
+      expect(ids).toHaveLength(75);
+      expect(new Set(ids).size).toBe(75);
     });
 
     it("runtime samples are rows shared by every process, kept 30 days", async () => {
