@@ -17,7 +17,7 @@ describe("openAppStorage: what the app opens from its environment", () => {
     try {
       const s = await openAppStorage({ COWABUNGA_DATA_DIR: dir });
       expect(s.store).toBeInstanceOf(FileStore);
-      expect((s.store as FileStore).root).toBe(dir);
+      expect((s.store as unknown as FileStore).root).toBe(dir);
       expect(s.httpCache).toBeNull();
       expect(s.runtime).toBeNull();
       await s.close();
