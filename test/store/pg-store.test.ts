@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
-import { StoreValidationError, openStore } from "../../src/store/index.js";
+import { LockTimeoutError, StoreValidationError, openStore } from "../../src/store/index.js";
 import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
 import { makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
@@ -233,6 +233,31 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       await Promise.all([first, second]);
       expect(bSaw).toEqual(["from-a"]);
       expect((await a.getRecords(r)).map((x) => x.id)).toEqual(["from-a", "from-b"]);
+    });
+
+    it("a writer waiting longer than lockTimeoutMs gives up with LockTimeoutError; the holder's write stands", async () => {
+      const r = { owner: "lock", repo: "timeout" };
+      const holder = open();
+      const impatient = new PgStore(pool(url), { lockTimeoutMs: 200 });
+      await holder.updateRecords(r, () => []);
+      let release!: () => void;
+      const gate = new Promise<void>((res) => (release = res));
+      let entered!: () => void;
+      const inFirst = new Promise<void>((res) => (entered = res));
+      const first = holder.updateRecords(r, async (cur) => {
+        entered();
+        await gate;
+        return [...cur, makeRecord({ id: "held" })];
+      });
+      await inFirst;
+      try {
+        await expect(impatient.updateRecords(r, (cur) => cur)).rejects.toThrow(LockTimeoutError);
+        await expect(impatient.updateRecords(r, (cur) => cur)).rejects.toThrow(/timed out after 200 ms waiting for another process's write to lock\/timeout/);
+      } finally {
+        release();
+      }
+      await first;
+      expect((await impatient.getRecords(r)).map((x) => x.id)).toEqual(["held"]);
     });
 
     it("three processes appending to one repository at once lose nothing (row lock)", async () => {

@@ -25,8 +25,10 @@ export interface CreatePgStoreOptions {
   now?: () => Date;
   logger?: PgLogger;
   retention?: Partial<Retention>;
-  /** Pool size per process (default 10; env PGPOOLSIZE is not read: pass it in). */
+  /** Pool size per process (default 10). */
   poolSize?: number;
+  /** See PgStoreOptions.lockTimeoutMs. */
+  lockTimeoutMs?: number;
 }
 
 export type OpenPgStore = PgStore & {
@@ -65,7 +67,7 @@ export async function createPgStore(opts: CreatePgStoreOptions): Promise<OpenPgS
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const store = new PgStore(pool, { now: opts.now, logger: opts.logger, retention: opts.retention });
+  const store = new PgStore(pool, { now: opts.now, logger: opts.logger, retention: opts.retention, lockTimeoutMs: opts.lockTimeoutMs });
   const now = opts.now;
   return Object.assign(store, {
     idempotency: new PgIdempotencyKeys(pool, now),

@@ -6,7 +6,7 @@ import { MaintenanceIssue } from "../../model/issue.js";
 import { MaintenanceRecord } from "../../model/record.js";
 import { parseEntity } from "../../model/validate.js";
 import { StoreValidationError, type StoreLogger } from "../file-store.js";
-import { KeyedMutex } from "../lock.js";
+import { KeyedMutex, LockTimeoutError } from "../lock.js";
 import { UnsafeNameError, checkRepoRef } from "../paths.js";
 import { DEFAULT_RETENTION } from "../retention.js";
 import {
@@ -28,6 +28,8 @@ export interface PgStoreOptions {
   logger?: StoreLogger;
   /** Retention for repositories with neither setRetention() in this process nor one stored by another. */
   retention?: Partial<Retention>;
+  /** Give up waiting for another process's write to the same repository after this long (default 60 s, as the FileStore). */
+  lockTimeoutMs?: number;
 }
 
 interface WriteContext {
@@ -85,6 +87,7 @@ export class PgStore implements Store {
   private readonly retentionByRepo = new Map<string, Retention>();
   private readonly repoIds = new Map<string, string>();
   private readonly mutex = new KeyedMutex();
+  private readonly lockTimeoutMs: number;
   private warnings: StoreWarning[] = [];
 
   constructor(
@@ -94,6 +97,7 @@ export class PgStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.logger = opts.logger;
     this.defaultRetention = { ...DEFAULT_RETENTION, ...stripUndefined(opts.retention ?? {}) };
+    this.lockTimeoutMs = Math.max(1, Math.round(opts.lockTimeoutMs ?? 60_000));
   }
 
   async close(): Promise<void> {
@@ -143,6 +147,8 @@ export class PgStore implements Store {
       try {
         await client.query("BEGIN");
         try {
+          // A writer stuck inside its updater must not block the repository forever (SQLSTATE 55P03 below).
+          await client.query(`SET LOCAL lock_timeout = ${this.lockTimeoutMs}`);
           let repoId = await this.repoId(client, r);
           let locked = await client.query<Record<(typeof RETENTION_COLUMNS)[number], number | null>>(
             `SELECT ${RETENTION_COLUMNS.join(", ")} FROM repos WHERE id = $1 FOR UPDATE`,
@@ -174,6 +180,9 @@ export class PgStore implements Store {
           return result;
         } catch (err) {
           await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+          if ((err as { code?: string }).code === "55P03") {
+            throw new LockTimeoutError(`timed out after ${this.lockTimeoutMs} ms waiting for another process's write to ${r.key}`);
+          }
           throw err;
         }
       } finally {
