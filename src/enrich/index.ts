@@ -191,7 +191,8 @@ async function resolveAdvisorySource(
       return new OsvOnlineSource();
     }
   }
-  return new OsvOnlineSource(base ? { baseUrl: base } : {});
+  // An operator-trusted mirror may be a private host: it connects through the global dispatcher.
+  return new OsvOnlineSource(base ? { baseUrl: base, ...(base === trusted.osv ? { dispatcher: null } : {}) } : {});
 }
 
 function componentMeta(scan: ScanResult): Map<string, RuntimeMeta> {

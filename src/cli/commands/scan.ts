@@ -178,11 +178,12 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
     return 0;
   }
 
-  const [{ localRepoRef, runLocalPipeline }, { createHttpClient }, { assertSafeUrl }, { defaultConfig }] = await Promise.all([
+  const [{ localRepoRef, runLocalPipeline }, { createHttpClient }, { assertSafeUrl }, { defaultConfig }, { sharedGuardedAgent }] = await Promise.all([
     import("../../pipeline/local.js"),
     import("../../enrich/http.js"),
     import("../../enrich/url-guard.js"),
     import("../../config/schema.js"),
+    import("../../enrich/guarded-agent.js"),
   ]);
   const repo = explicitRepo ?? localRepoRef(root);
   // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
@@ -195,6 +196,8 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
         if (trustedOrigins.has(url.origin)) return;
         await assertSafeUrl(url);
       },
+      // Everything else connects only to the addresses the guard accepts, checked at connect time.
+      dispatcher: (url) => (trustedOrigins.has(url.origin) ? null : sharedGuardedAgent()),
     });
   const clock = deps.clock ?? (() => new Date());
   const store = options.data ? new (await import("../../store/file-store.js")).FileStore({ root: path.resolve(io.cwd, options.data), clock }) : undefined;
