@@ -125,7 +125,7 @@ function jsYamlLine(err: unknown): number | null {
  * quotes, comments and plain scalars, is iterative and stops at the first excess: a 600 KB `[[[…`
  * otherwise costs the composer seconds of repeated stack overflows.
  */
-function flowNestsDeeperThan(content: string, max: number): boolean {
+export function flowNestsDeeperThan(content: string, max: number = MAX_YAML_DEPTH): boolean {
   let depth = 0;
   for (const token of new Lexer().lex(content)) {
     if (token === "[" || token === "{") {

@@ -170,3 +170,17 @@ describe("the scan boundary", () => {
     expect(result.warnings).toContainEqual(expect.objectContaining({ file: "values.yaml", message: expect.stringContaining("values.yaml") }));
   });
 });
+
+describe("requirements includes", () => {
+  it("a chain of 100 -r includes stops at the depth limit with a warning naming the file", async () => {
+    const { MAX_REQUIREMENTS_INCLUDE_DEPTH } = await import("../../../src/scan/managers/pip/requirements.js");
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`req/requirements-${i}.txt`] = `-r requirements-${i + 1}.txt\npkg${i}==1.0.${i}\n`;
+    files["req/requirements-100.txt"] = "last==1.0.0\n";
+    const result = await scanRepository(new MemorySource({ ...files, "go.mod": "module x\n\nrequire golang.org/x/net v0.1.0\n" }), { managers: ALL_MANAGERS });
+    expect(result.warnings.some((w) => /nested over \d+ levels deep; not followed/.test(w.message) && w.file?.startsWith("req/"))).toBe(true);
+    for (const w of result.warnings) expect(w.message).not.toMatch(/call stack/);
+    expect(result.dependencies.some((d) => d.name === "golang.org/x/net")).toBe(true);
+    expect(MAX_REQUIREMENTS_INCLUDE_DEPTH).toBe(32);
+  }, 60_000);
+});
