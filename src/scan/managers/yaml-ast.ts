@@ -151,6 +151,15 @@ class TreeMeter {
   private readonly used = new WeakSet<object>();
   private extra = 0;
 
+  /**
+   * Pairs a merge key (`<<: *base`) copied into a map count as extra too: a thousand maps merging
+   * one large anchor would otherwise multiply the pairs walkers see without any alias "expansion".
+   */
+  merged(count: number, line: number): void {
+    this.extra += count;
+    if (this.extra > MAX_YAML_ALIAS_EXPANSION) throw new YamlLimitError(EXPANSION_MESSAGE, line);
+  }
+
   /** Record a collection's children; throws YamlLimitError past a limit. */
   measure(node: YMap | YSeq, children: Iterable<YNode>): void {
     let size = 1;
@@ -390,6 +399,7 @@ class FastBuilder {
       pairs.push({ pair: { key, value }, own });
     }
     map.items = mergedCount === 0 ? pairs.map((p) => p.pair) : applyMerge(pairs, explicit);
+    if (mergedCount > 0) this.meter.merged(mergedCount, line);
     this.meter.measure(map, pairValues(map.items));
     return map;
   }
@@ -615,6 +625,7 @@ class FallbackConverter {
         pairs.push({ pair: { key, value }, own: true });
       }
       out.items = merged ? applyMerge(pairs, explicit) : pairs.map((p) => p.pair);
+      if (merged) this.meter.merged(pairs.length - explicit.size, out.line);
       this.meter.measure(out, pairValues(out.items));
       return out;
     }

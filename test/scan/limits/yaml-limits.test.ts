@@ -184,3 +184,18 @@ describe("requirements includes", () => {
     expect(MAX_REQUIREMENTS_INCLUDE_DEPTH).toBe(32);
   }, 60_000);
 });
+
+describe("merge keys", () => {
+  it("many maps merging one large anchor count against the expansion limit", () => {
+    const big = `big: &big {${Array.from({ length: 2000 }, (_, i) => `k${i}: ${i}`).join(", ")}}`;
+    const maps = Array.from({ length: 100 }, (_, i) => `m${i}: {<<: *big, image: "nginx:1.${i}"}`);
+    for (const parse of [parseYaml, parseFallback]) {
+      const parsed = parse("values.yaml", `${big}\n${maps.join("\n")}\n`, "helm");
+      expect(parsed.docs).toEqual([]);
+      expect(parsed.warnings[0]?.message).toContain(`over ${MAX_YAML_ALIAS_EXPANSION} extra nodes`);
+    }
+    // A few merges, as CI templates use them, still read.
+    const few = parseYaml("values.yaml", `${big}\n${maps.slice(0, 3).join("\n")}\n`, "helm");
+    expect(few.warnings).toEqual([]);
+  });
+});
