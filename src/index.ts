@@ -3,6 +3,7 @@ import { registerHandlers, type AppDeps } from "./app/handlers.js";
 import { sharedEnrichment } from "./app/enrichment.js";
 import type { RuntimeMetricsStore } from "./act/runtime/metrics-store.js";
 import type { SharedHttpCache } from "./enrich/shared-cache.js";
+import { DEFAULT_WEBHOOK_PATH, installWebhookBodyLimit, webhookMaxBytesFromEnv, type WebhookMiddlewareHost } from "./server/webhook-limit.js";
 import { dataDirFromEnv, openStore, type OpenedStore, type StoreLogger } from "./store/index.js";
 
 /** What a process opens from its environment: the store and what lives beside it. */
@@ -41,10 +42,17 @@ export async function openAppStorage(env: Record<string, string | undefined>, lo
  */
 export function createApp(deps: AppDeps = {}): ApplicationFunction {
   return async (probot, options) => {
+    // Before anything else (and before any await): the webhook middleware Probot's server builds on start
+    // reads bodies only up to the cap.
+    const env = deps.env ?? process.env;
+    installWebhookBodyLimit(probot as unknown as WebhookMiddlewareHost, {
+      maxBytes: webhookMaxBytesFromEnv(env),
+      path: env.WEBHOOK_PATH?.trim() || DEFAULT_WEBHOOK_PATH,
+    });
     let store = deps.store;
     let runtime = deps.runtime;
     if (!store) {
-      const storage = await openAppStorage(deps.env ?? process.env, probot.log);
+      const storage = await openAppStorage(env, probot.log);
       if (storage.httpCache && !deps.stages) sharedEnrichment(probot.log).http.useSharedCache(storage.httpCache);
       store = storage.store;
       runtime ??= storage.runtime ?? undefined;

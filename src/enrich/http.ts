@@ -6,6 +6,8 @@ import { LRUCache } from "lru-cache";
 import pLimit, { type LimitFunction } from "p-limit";
 import { SHARED_CACHE_MAX_BODY, type SharedCacheEntry, type SharedHttpCache } from "./shared-cache.js";
 import { DatasourceError } from "./types.js";
+import type { Dispatcher } from "undici";
+import { guardedDispatcherFor, unsafeConnectionMessage, withDispatcher } from "./guarded-agent.js";
 import { assertSafeUrl, redactUrl, type Resolver } from "./url-guard.js";
 
 /**
@@ -66,8 +68,15 @@ export interface HttpClientOptions {
    * COWABUNGA_ALLOW_PRIVATE_URLS). Pass null to disable (tests on nock hosts).
    */
   urlGuard?: UrlGuard | null;
-  /** Resolver for the default guard (tests). */
+  /** Resolver for the default guard and the guarded Agent (tests). */
   resolve?: Resolver;
+  /**
+   * undici dispatcher of the requests, or a function choosing one per request URL (null: the global
+   * one). Default: while a URL guard is on, an Agent that connects only to addresses the guard
+   * accepts, checked at connect time (DNS rebinding); with `urlGuard: null`, the global dispatcher.
+   * fetch interceptors (nock) still see every request first.
+   */
+  dispatcher?: Dispatcher | null | ((url: URL) => Dispatcher | null);
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -185,6 +194,7 @@ export class HttpClient {
   private readonly counts = new Map<string, number>();
   private readonly guard: UrlGuard | null;
   private readonly guardMemo = new Map<string, Promise<void>>();
+  private readonly dispatcherFor: (url: URL) => Dispatcher | null;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -221,6 +231,8 @@ export class HttpClient {
             await assertSafeUrl(url, { resolve });
           }
         : options.urlGuard;
+    const dispatcher = options.dispatcher === undefined ? (this.guard ? guardedDispatcherFor({ resolve }) : null) : options.dispatcher;
+    this.dispatcherFor = typeof dispatcher === "function" ? dispatcher : () => dispatcher;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = options.random ?? Math.random;
@@ -464,7 +476,8 @@ export class HttpClient {
 
   private async checkGuard(url: URL): Promise<void> {
     if (!this.guard) return;
-    // Memoise per origin: one DNS check per host per process (see notes: DNS rebinding caveat).
+    // Memoise per origin: one DNS check per host per process. The connection itself is checked again
+    // at connect time by the guarded Agent (DNS rebinding), so the memo only saves lookups.
     const key = url.origin;
     let p = this.guardMemo.get(key);
     if (!p) {
@@ -520,13 +533,8 @@ export class HttpClient {
       const outcome: { ok: true; response: HttpResponse } | { ok: false; error: Error } = await this.limitFor(host)(async () => {
         this.counts.set(host, (this.counts.get(host) ?? 0) + 1);
         try {
-          const res = await fetch(target, {
-            method,
-            headers,
-            body: options.body,
-            redirect: "manual",
-            signal: AbortSignal.timeout(timeoutMs),
-          });
+          const init: RequestInit = { method, headers, body: options.body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) };
+          const res = await fetch(target, withDispatcher(init, this.dispatcherFor(target)));
           const body = method === "HEAD" ? "" : await readBodyLimited(res, maxBody);
           const h: Record<string, string> = {};
           res.headers.forEach((v, k) => {
@@ -562,6 +570,9 @@ export class HttpClient {
       } else {
         const e = outcome.error;
         if (e instanceof BodyTooLargeError) throw new DatasourceError(`${req}: ${e.message}`, req, null);
+        // The guarded Agent refused the address the host resolved to at connect time: a refusal, never retried.
+        const refused = unsafeConnectionMessage(e);
+        if (refused) throw new DatasourceError(`${req}: ${refused}`, req, null);
         failure =
           e.name === "TimeoutError" || e.name === "AbortError"
             ? `timed out after ${timeoutMs} ms`
