@@ -52,6 +52,8 @@ export function createDatasources(opts: CreateDatasourcesOptions): Datasources {
     git: undefined,
     "node-version": undefined,
     "python-version": undefined,
+    "golang-version": undefined,
+    "rust-version": undefined,
     none: undefined,
   };
 }
