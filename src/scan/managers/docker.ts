@@ -260,7 +260,7 @@ function extractDockerfile(file: string, content: string): ManagerResult {
     if (warning) warnings.push({ file, line: syntax.line, manager: "docker", message: `syntax directive: ${warning}` });
     dep.group = "syntax";
     const tag = splitImageRef(syntax.value).tag;
-    if (tag && !dep.skip_reason) dep.value_span = locateValue(new LineIndex(content), syntax.line, tag, `${splitImageRef(syntax.value).name}:`);
+    if (tag && !dep.skip_reason && dep.digest === null) dep.value_span = locateValue(new LineIndex(content), syntax.line, tag, `${splitImageRef(syntax.value).name}:`);
     deps.push(dep);
   }
   const globalArgs: VariableScope = new Map(PLATFORM_ARGS.map((a) => [a, undefined]));

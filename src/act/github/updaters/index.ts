@@ -44,7 +44,8 @@ export function updaterFor(path: string): ManifestUpdater | null {
 export function updateManifest(path: string, content: string, dep: UpdateTarget, newVersion: string, opts: UpdateOptions = {}): UpdateResult {
   if (newVersion.trim() === "" || /[\s"'`\\]/.test(newVersion)) return { error: `${path}: refusing new version ${JSON.stringify(newVersion.slice(0, 80))}` };
   // Kinds whose scan recorded where the version is written: one generic span edit, verified by re-extraction.
-  if (dep.value_span && !opts.newDigest) {
+  // (The scan records no span where a digest pins the version, so a span edit never leaves a stale pin.)
+  if (dep.value_span) {
     const r = updateBySpan(path, content, dep, newVersion);
     if ("content" in r && r.content === content) return { error: `${path}:${dep.value_span.line}: ${dep.name} is already at ${newVersion}; nothing changed` };
     return r;
