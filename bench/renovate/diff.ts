@@ -8,6 +8,9 @@ import type { ExtractedDependency, PackageManager } from "../../src/scan/types.j
 /** Renovate manager name → our package_manager. Renovate has no zarf or uds manager. */
 export const RENOVATE_MANAGER_MAP: Readonly<Record<string, PackageManager>> = {
   npm: "npm",
+  nvm: "npm",
+  nodenv: "npm",
+  pyenv: "pip",
   pip_requirements: "pip",
   pep621: "pip",
   poetry: "pip",
@@ -175,7 +178,8 @@ export function normalizeName(manager: PackageManager, name: string): string {
 }
 
 function normalizeImage(ref: string): string {
-  let n = stripImageTag(ref.toLowerCase());
+  // Renovate cuts `ghcr.io/o/hub${HUB_IMAGE_REF:-:latest}` at the variable's colon: compare the part before `${`.
+  let n = stripImageTag(ref.toLowerCase().replace(/\$\{[^}]*$/, ""));
   for (const prefix of ["index.docker.io/", "registry-1.docker.io/", "docker.io/"]) {
     if (n.startsWith(prefix)) n = n.slice(prefix.length);
   }
@@ -192,13 +196,14 @@ export function normalizeValue(v: string | null | undefined): string {
 export type OurDependency = Pick<
   ExtractedDependency,
   "name" | "package_manager" | "file" | "line" | "dependency_type" | "current_value" | "skip_reason" | "digest"
->;
+> &
+  Partial<Pick<ExtractedDependency, "declared_by" | "group" | "notes">>;
 
 export interface MatchedPair {
   ours: OurDependency;
   peer: PeerDependency;
   /** How the pair was made. */
-  via: "key" | "key-other-manager" | "package-name";
+  via: "key" | "key-other-manager" | "package-name" | "catalog-reference";
   value_agrees: boolean;
 }
 
@@ -305,6 +310,22 @@ export function compareExtractions(peer: readonly PeerDependency[], ours: readon
     (o) => `${o.package_manager}\0${o.file}\0${normalizeName(o.package_manager, o.name)}`,
   );
 
+  // Renovate lists a package.json `catalog:` reference (skipped) and the catalog entry; we report the
+  // reference at its catalog entry, in the component that uses it. The reference pairs with the dependency
+  // that records it as `declared_by`, paired already or not (the entry and its references are one line).
+  const byReference = new Map<string, OurDependency>();
+  for (const o of oursCompared) {
+    if (o.declared_by) byReference.set(`${o.package_manager}\0${o.declared_by.file}\0${o.name}`, o);
+  }
+  peerLeft = peerLeft.filter((p) => {
+    if (!(p.current_value ?? "").startsWith("catalog:")) return true;
+    const o = byReference.get(`${p.manager}\0${p.file}\0${p.package_name ?? p.name}`) ?? byReference.get(`${p.manager}\0${p.file}\0${p.name}`);
+    if (!o) return true;
+    pairs.push({ ours: o, peer: p, via: "catalog-reference", value_agrees: true });
+    oursLeft = oursLeft.filter((x) => x !== o);
+    return false;
+  });
+
   const tallies: ManagerTally[] = COMPARED_MANAGERS.map((manager) => ({
     manager,
     renovate: peer.filter((p) => p.manager === manager).length,
@@ -344,17 +365,12 @@ export function explainMissed(p: PeerDependency): Explanation {
       kind: "gap",
       reason: `tool version passed to a setup action (\`with: version: ${p.current_value}\`); Renovate tracks ${p.package_name ?? p.name} with datasource ${p.datasource ?? "?"}. Our github-actions manager does not read \`with:\` inputs.`,
     };
-  if (p.renovate_manager === "npm" && t === "engines")
+  if (p.renovate_manager === "npm" && t === "volta")
+    return { kind: "by-design", reason: "`volta` pins tool versions for one tool manager; we read engines, .nvmrc, .node-version and packageManager." };
+  if (p.renovate_manager === "helm-values" && p.name === "null")
     return {
-      kind: "by-design",
-      reason: `\`engines.${p.name}\` (${p.current_value ?? ""}) is a runtime constraint; we keep it as the component's node_engines for compatibility checks, not as a dependency.`,
-    };
-  if (p.renovate_manager === "npm" && (t === "packageManager" || t === "volta"))
-    return { kind: "by-design", reason: `\`${t}\` pins the package-manager tool, not a library.` };
-  if (p.renovate_manager === "gomod" && (t === "golang" || t === "toolchain"))
-    return {
-      kind: "by-design",
-      reason: `the \`${t === "golang" ? "go" : "toolchain"}\` directive (${p.current_value ?? ""}) is kept as the component's go_version, not as a dependency.`,
+      kind: "peer",
+      reason: "an image block with `repository: null` (a chart default left empty); Renovate reads the YAML null as the image name \"null\". There is no image to track.",
     };
   if (p.skip_reason === "contains-variable")
     return {

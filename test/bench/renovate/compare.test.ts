@@ -19,17 +19,17 @@ const peer: PeerDependency[] = [
     datasource: "npm",
   },
   {
-    manager: "go",
-    renovate_manager: "gomod",
-    file: "go.mod",
-    name: "go",
-    package_name: "go",
-    dep_type: "golang",
-    current_value: "1.20",
+    manager: "github-actions",
+    renovate_manager: "github-actions",
+    file: ".github/workflows/ci.yml",
+    name: "ubuntu",
+    package_name: "ubuntu",
+    dep_type: "github-runner",
+    current_value: "latest",
     current_digest: null,
     locked_version: null,
     skip_reason: null,
-    datasource: "golang-version",
+    datasource: "github-runners",
   },
 ];
 const mine: OurDependency[] = [
@@ -37,7 +37,7 @@ const mine: OurDependency[] = [
 ];
 
 function comparison(): RepoComparison {
-  return { repo: "r1", result: compareExtractions(peer, mine), renovate_files: ["a/package.json", "go.mod"], scan_warnings: 0, renovate_warnings: [] };
+  return { repo: "r1", result: compareExtractions(peer, mine), renovate_files: ["a/package.json", ".github/workflows/ci.yml"], scan_warnings: 0, renovate_warnings: [] };
 }
 
 describe("renderMarkdown", () => {
@@ -49,7 +49,7 @@ describe("renderMarkdown", () => {
     expect(md).toContain("| npm | 1 | 1 | 0 | 1 | 1 | 0 |");
     expect(md).toContain("`evil\\|name next`");
     expect(md).not.toMatch(/evil\|name\nnext/);
-    expect(md).toMatch(/by design \(1\)[\s\S]*`go`[\s\S]*go_version/);
+    expect(md).toMatch(/by design \(1\)[\s\S]*`ubuntu`[\s\S]*runs-on/);
     expect(md).toMatch(/Extra in our scan \(1\)[\s\S]*`lodash`[\s\S]*\*\*check\*\*/);
   });
 });
