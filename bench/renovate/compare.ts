@@ -31,6 +31,23 @@ import {
   renovateVersionFromLog,
 } from "./paths.js";
 
+/** A line of a corpus file (for explanations that depend on how a line is written); undefined when unreadable. */
+export function corpusLine(repo: string): (file: string, line: number) => string | undefined {
+  const cache = new Map<string, string[] | null>();
+  return (file, line) => {
+    let lines = cache.get(file);
+    if (lines === undefined) {
+      try {
+        lines = readFileSync(path.join(CORPUS_DIR, "repos", repo, file), "utf8").split(/\r?\n/);
+      } catch {
+        lines = null;
+      }
+      cache.set(file, lines);
+    }
+    return lines?.[line - 1];
+  };
+}
+
 export interface RepoComparison {
   repo: string;
   result: ComparisonResult;
@@ -204,7 +221,7 @@ export function renderMarkdown(comparisons: readonly RepoComparison[], meta: Mar
     c.result.missed.filter((p) => explainMissed(p).kind === "gap").map((p) => ({ repo: c.repo, p })),
   );
   const allChecks = comparisons.flatMap((c) => {
-    const ctx = extraContext(c.result, c.result.pairs.map((x) => x.peer).concat(c.result.missed));
+    const ctx = { ...extraContext(c.result, c.result.pairs.map((x) => x.peer).concat(c.result.missed)), line_text: corpusLine(c.repo) };
     return c.result.extra.filter((o) => explainExtra(o, ctx).kind === "gap").map((o) => ({ repo: c.repo, o }));
   });
   out.push(`## To fix in our scan (${allGaps.length} missed, ${allChecks.length} extra to check)`, "");
@@ -243,7 +260,7 @@ export function renderMarkdown(comparisons: readonly RepoComparison[], meta: Mar
     } else out.push("None.");
     out.push("");
 
-    const ctx = extraContext(c.result, c.result.pairs.map((x) => x.peer).concat(c.result.missed));
+    const ctx = { ...extraContext(c.result, c.result.pairs.map((x) => x.peer).concat(c.result.missed)), line_text: corpusLine(c.repo) };
     const extras = c.result.extra.map((o) => ({ o, e: explainExtra(o, ctx) }));
     out.push(`### Extra in our scan (${extras.length})`, "");
     if (extras.length) {

@@ -203,7 +203,7 @@ export interface MatchedPair {
   ours: OurDependency;
   peer: PeerDependency;
   /** How the pair was made. */
-  via: "key" | "key-other-manager" | "package-name" | "catalog-reference";
+  via: "key" | "key-other-manager" | "package-manager" | "package-name" | "catalog-reference";
   value_agrees: boolean;
 }
 
@@ -304,6 +304,12 @@ export function compareExtractions(peer: readonly PeerDependency[], ours: readon
     (p) => `${p.file}\0${looseName(p.manager, p.name)}`,
     (o) => `${o.file}\0${looseName(o.package_manager, o.name)}`,
   );
+  // packageManager: Renovate names yarn 2+ "yarn" (packageName @yarnpkg/cli), we name it by what we look up (@yarnpkg/cli-dist).
+  pass(
+    "package-manager",
+    (p) => (p.dep_type === "packageManager" ? `${p.manager}\0${p.file}\0packageManager` : null),
+    (o) => (o.group === "packageManager" ? `${o.package_manager}\0${o.file}\0packageManager` : null),
+  );
   pass(
     "package-name",
     (p) => (p.package_name && p.package_name !== p.name ? `${p.manager}\0${p.file}\0${normalizeName(p.manager, p.package_name)}` : null),
@@ -386,6 +392,8 @@ export interface ExtraContext {
   peer_files: ReadonlySet<string>;
   /** Keys (see ourKey) of our dependencies that were paired with one of Renovate's. */
   paired_keys: ReadonlySet<string>;
+  /** The text of a line of a corpus file, when the caller can read it (compare.ts can). */
+  line_text?: (file: string, line: number) => string | undefined;
 }
 
 /** (manager, file, normalized name) of one of ours. */
@@ -420,6 +428,23 @@ export function explainExtra(o: OurDependency, ctx: ExtraContext): Explanation {
       kind: "peer",
       reason: "a local action or reusable workflow (`uses: ./…`); Renovate does not list local references, we keep them (skipped) so the component graph sees them.",
     };
+  if (o.package_manager === "pip" && o.name === "python" && o.dependency_type === "runtime")
+    return {
+      kind: "peer",
+      reason:
+        "the Python version the project requires (`requires-python` or Poetry's `python`). Renovate's pep621 manager reports it (datasource python-version), but its poetry manager, which supersedes pep621 on these files, does not.",
+    };
+  const text = o.line !== null ? ctx.line_text?.(o.file, o.line) : undefined;
+  if (o.package_manager === "github-actions" && text !== undefined && /^\s*-?\s*"uses"\s*:/.test(text))
+    return {
+      kind: "peer",
+      reason: 'a workflow written with quoted keys (`"uses": "…"`, as jsonnet generates it); Renovate\'s github-actions manager finds `uses:` with a line regex and misses the quoted form.',
+    };
+  if (o.package_manager === "go" && text !== undefined && /\/\/(?!\s*indirect\s*$)/.test(text))
+    return {
+      kind: "peer",
+      reason: "a `require` line with a trailing comment that is not `// indirect`; Renovate's gomod line parser does not read it.",
+    };
   if (!peerFiles.has(o.file))
     return {
       kind: "peer",
@@ -444,5 +469,21 @@ export function explainValueDifference(x: MatchedPair): Explanation {
     };
   if (x.peer.skip_reason && x.ours.skip_reason)
     return { kind: "by-design", reason: `both skip it (Renovate: ${x.peer.skip_reason}; ours: ${x.ours.skip_reason}).` };
+  if (x.peer.skip_reason === "contains-variable" && !x.ours.skip_reason)
+    return {
+      kind: "by-design",
+      reason:
+        "the reference holds a variable with a default (`${VAR:-default}` in compose, an `ARG` default in a Dockerfile); we substitute the default, as a build or `docker compose up` without overrides does. Renovate skips it.",
+    };
+  if (x.ours.notes?.some((n) => n.includes("appVersion")))
+    return {
+      kind: "by-design",
+      reason: '`tag: ""` or `tag: null`: the chart renders its appVersion there. We resolve it from Chart.yaml; Renovate reports the image without a value.',
+    };
+  if (x.ours.digest && !x.peer.current_digest && !x.peer.current_value)
+    return {
+      kind: "by-design",
+      reason: 'an empty `tag: ""` next to a `digest:`: we report the digest pin as the value; Renovate\'s helm-values reads neither.',
+    };
   return { kind: "gap", reason: "no known cause: compare the two values by hand." };
 }
