@@ -87,16 +87,22 @@ function parseLockCached(file: string, content: string, parse: (f: string, c: st
   return entry;
 }
 
-// name -> directory of every package.json readable through ctx, for workspace: targets.
-const workspaceIndex = new WeakMap<ExtractContext, Map<string, { dir: string; version: string | null }>>();
+// name -> directory of every package.json readable through ctx, for workspace: targets. Keyed by the
+// scan's file list, which every manifest of one scan shares (each gets its own ctx object): one index
+// per scan, not one per package.json (379 package.json files would otherwise parse 379² times).
+const workspaceIndex = new WeakMap<readonly string[], Map<string, { dir: string; version: string | null }>>();
 function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; version: string | null }> {
-  let idx = workspaceIndex.get(ctx);
+  let idx = workspaceIndex.get(ctx.allFiles);
   if (idx) return idx;
   idx = new Map();
+  let complete = true;
   for (const f of ctx.allFiles) {
     if (!f.endsWith("package.json") || (f !== "package.json" && !f.endsWith("/package.json")) || f.includes("node_modules/")) continue;
     const text = ctx.readFile(f);
-    if (text === undefined) continue;
+    if (text === undefined) {
+      complete = false; // not fetched yet: the scan reruns this manifest with it; do not keep a partial index
+      continue;
+    }
     try {
       const doc: unknown = JSON.parse(text);
       if (isRecord(doc) && typeof doc.name === "string" && !idx.has(doc.name)) {
@@ -106,7 +112,7 @@ function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; vers
       // Reported when that file itself is extracted.
     }
   }
-  workspaceIndex.set(ctx, idx);
+  if (complete) workspaceIndex.set(ctx.allFiles, idx);
   return idx;
 }
 
