@@ -8,6 +8,8 @@ export const ALERT_LEVEL: Readonly<Record<AlertCondition, Severity>> = {
   low_component_health: "high",
   outdated_dependency: "medium",
   low_coverage: "low",
+  // A security issue past its remediation deadline (src/assess/deadlines.ts); critical ones alert as critical.
+  overdue: "high",
 };
 
 /** Which channels (by AlertChannel.name) get which level. Channels absent from the list are skipped. */

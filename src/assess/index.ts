@@ -3,6 +3,7 @@ import { MaintenanceIssue as MaintenanceIssueSchema } from "../model/issue.js";
 import type { Dependency, IssueType, MaintenanceIssue, UpdateRisk } from "../model/index.js";
 import type { ScanWarning } from "../scan/types.js";
 import { buildAlerts } from "./alerts.js";
+import { applyDeadlines, overdueAlerts } from "./deadlines.js";
 import { detectBug } from "./detect/bug.js";
 import type { DetectContext, Detector, DetectorResult } from "./detect/context.js";
 import { detectDependency } from "./detect/dependency.js";
@@ -108,7 +109,10 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   });
 
   const previous = validPrevious(inputs.previousIssues ?? [], warnings);
-  const issues = reconcileIssues(current, previous, results, now);
+  // Deadlines after reconciliation: due dates from first detection, expired risk acceptances, overdue alerts once.
+  const reconciled = applyDeadlines(reconcileIssues(current, previous, results, now), config.sla, now, config.schedule.timezone);
+  const overdue = overdueAlerts(reconciled, now, config.schedule.timezone);
+  const issues = overdue.issues;
 
   const dependencies: Dependency[] = inputs.dependencies.map((dep) => {
     const proposed = dep.lookup.status === "ok" && dep.latest_version !== null && ["major", "minor", "patch", "digest"].includes(dep.update_type);
@@ -130,6 +134,6 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   const hctx: HealthContext = { inputs, config, now, issues, warnings };
   const componentHealth = components.map((c) => assessComponentHealth(c, hctx)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const system = assessSystemHealth(components, componentHealth, hctx, inputs.lastMaintenance ?? null);
-  const alerts = buildAlerts({ issues, cvssByIssue, components: componentHealth, dependencies, coverage, config, now });
+  const alerts = [...buildAlerts({ issues, cvssByIssue, components: componentHealth, dependencies, coverage, config, now }), ...overdue.alerts];
   return { system, components: componentHealth, issues, dependencies, alerts, warnings };
 }

@@ -92,6 +92,9 @@ function createIssue(cur: CurrentIssue, at: Date): MaintenanceIssue {
     history: [{ from: null, to: "detected", at: iso, reason: `detected by the ${cur.content.type} detector: ${cur.content.subject}`, actor: ACTOR }],
     defer_reason: null,
     github_issue_number: null,
+    due_at: null,
+    risk_acceptance: null,
+    overdue_alerted_for: null,
   };
   if (cur.ignore) return move(issue, "deferred", ignoreReason(cur.ignore), at);
   return triage(issue, cur, at);

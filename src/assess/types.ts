@@ -5,7 +5,7 @@ import type { ScanResult, ScanWarning } from "../scan/types.js";
 export type Clock = () => Date;
 
 /** The seed's four alert conditions. */
-export type AlertCondition = "critical_cvss" | "low_component_health" | "outdated_dependency" | "low_coverage";
+export type AlertCondition = "critical_cvss" | "low_component_health" | "outdated_dependency" | "low_coverage" | "overdue";
 
 export interface Alert {
   /** Deduplication key: condition + subject. The same key inside the quiet period is not sent again. */

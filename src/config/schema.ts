@@ -126,6 +126,15 @@ export const IssuesConfig = z.object({
   documentation: z.boolean().default(true),
 });
 
+/** Remediation deadlines in days from first detection, per severity (FedRAMP ConMon defaults). */
+export const SlaConfig = z.object({
+  critical: z.number().int().min(1).max(3650).default(30),
+  high: z.number().int().min(1).max(3650).default(30),
+  medium: z.number().int().min(1).max(3650).default(90),
+  low: z.number().int().min(1).max(3650).default(180),
+});
+export type SlaConfig = z.infer<typeof SlaConfig>;
+
 export const CowabungaConfig = z.object({
   components: z.array(ComponentConfig).default([]),
   schedule: ScheduleConfig.default(ScheduleConfig.parse({})),
@@ -140,6 +149,8 @@ export const CowabungaConfig = z.object({
   registries: RegistriesConfig.default({}),
   /** Paths (globs) the scan skips in addition to .gitignore. */
   ignore_paths: z.array(z.string()).default([]),
+  /** Remediation deadlines (days per severity), counted from first detection. */
+  sla: SlaConfig.default(SlaConfig.parse({})),
 });
 export type CowabungaConfig = z.infer<typeof CowabungaConfig>;
 

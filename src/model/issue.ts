@@ -30,6 +30,16 @@ export const TransitionRecord = z.object({
 });
 export type TransitionRecord = z.infer<typeof TransitionRecord>;
 
+/** A maintainer's risk acceptance (`/cowabunga defer <date> <reason>`): who, why, until when. */
+export const RiskAcceptance = z.object({
+  accepted_by: z.string(),
+  reason: z.string(),
+  /** Last day (YYYY-MM-DD, inclusive) the acceptance covers; null for an open-ended deferral. */
+  until: z.iso.date().nullable(),
+  accepted_at: DateTime,
+});
+export type RiskAcceptance = z.infer<typeof RiskAcceptance>;
+
 /** The seed's MaintenanceIssue, plus its lifecycle state, history and fingerprint. */
 export const MaintenanceIssue = z.object({
   id: z.string().min(1),
@@ -57,5 +67,14 @@ export const MaintenanceIssue = z.object({
   defer_reason: z.string().nullable().default(null),
   /** Number of the GitHub issue that tracks this one, once opened. */
   github_issue_number: z.number().int().nullable().default(null),
+  /**
+   * Remediation deadline of a security issue: first detection (created_at, never reset by a rescan)
+   * plus the `sla` days of its severity. Null for other types. See src/assess/deadlines.ts.
+   */
+  due_at: DateTime.nullable().default(null),
+  /** The current risk acceptance, while the issue is deferred by a maintainer with `/cowabunga defer`. */
+  risk_acceptance: RiskAcceptance.nullable().default(null),
+  /** The due_at an overdue alert was raised for: the alert goes out once per deadline. */
+  overdue_alerted_for: DateTime.nullable().default(null),
 });
 export type MaintenanceIssue = z.infer<typeof MaintenanceIssue>;

@@ -496,7 +496,7 @@ async function actOnGitHub(input: ActInput): Promise<{
       repo: ref,
       issues: assessment.issues,
       index,
-      render: { ...ctx, dependencies: assessment.dependencies, baseLabels },
+      render: { ...ctx, dependencies: assessment.dependencies, baseLabels, now: new Date(assessment.system.timestamp), timeZone: config.schedule.timezone },
       labels,
       codeowners: pickCodeowners(input.codeownersTexts),
       maxNew: config.issues.max_new_per_run,
@@ -525,6 +525,7 @@ async function actOnGitHub(input: ActInput): Promise<{
       maintenanceMode: config.maintenance_mode,
       publicUrl: input.publicUrl,
       configErrorCount: input.configErrors.length,
+      timeZone: config.schedule.timezone,
     });
     return (await syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log })).action;
   };

@@ -137,6 +137,27 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect((await store.getIssues(repo))[0]).toMatchObject({ lifecycle_state: "detected", history: [] });
       });
 
+      it("keeps remediation deadlines, risk acceptances and the overdue-alert mark (issue 15); old issues read with null", async () => {
+        const store = await harness.open();
+        const deadline = makeIssue({
+          id: "due",
+          status: "deferred",
+          lifecycle_state: "deferred",
+          due_at: "2026-07-01T00:00:00.000Z",
+          overdue_alerted_for: "2026-07-01T00:00:00.000Z",
+          risk_acceptance: { accepted_by: "alice", reason: "vendor fix pending", until: "2026-08-31", accepted_at: "2026-06-01T00:00:00.000Z" },
+        });
+        const legacy = { ...makeIssue({ id: "old" }) } as Partial<ReturnType<typeof makeIssue>>;
+        delete legacy.due_at;
+        delete legacy.risk_acceptance;
+        delete legacy.overdue_alerted_for;
+        await store.updateIssues(repo, () => [deadline, legacy as ReturnType<typeof makeIssue>]);
+        const read = await store.getIssues(repo);
+        expect(read[0]).toEqual(deadline);
+        expect(read[1]).toMatchObject({ id: "old", due_at: null, risk_acceptance: null, overdue_alerted_for: null });
+        await expect(store.updateIssues(repo, () => [{ ...deadline, risk_acceptance: { ...deadline.risk_acceptance!, until: "next week" } }])).rejects.toThrow(/until/);
+      });
+
       it("deletes a component's health and keeps component names apart", async () => {
         const store = await harness.open();
         for (const name of ["src/api", "src_api", "../escape", "..", "ä"]) await store.putComponentHealth(repo, makeComponentHealth({ name }));

@@ -1,5 +1,5 @@
 import { transitionIssue, tryTransitionIssue } from "../../model/lifecycle.js";
-import type { MaintenanceIssue } from "../../model/index.js";
+import type { MaintenanceIssue, RiskAcceptance } from "../../model/index.js";
 import type { RepoRef, Store } from "../../store/types.js";
 import { escapeMarkdown } from "../report/escape.js";
 import { errorText, statusOf, type AppLogger, type GitHubOctokit } from "./client.js";
@@ -52,7 +52,7 @@ export async function hasWriteAccess(octokit: Pick<GitHubOctokit, "request">, re
 export const HELP_TEXT = [
   "Cowabunga commands (people with write access):",
   "",
-  "- `/cowabunga defer <YYYY-MM-DD or reason>`: defer this issue and close it",
+  "- `/cowabunga defer <YYYY-MM-DD> <reason>`: accept the risk until that date (the issue is due again after it); `/cowabunga defer <reason>` defers it with no end date",
   "- `/cowabunga ignore`: stop tracking this issue",
   "- `/cowabunga rescan`: scan the repository again now",
   "- `/cowabunga update`: open an update pull request for this issue",
@@ -97,7 +97,7 @@ async function closeAsNotPlanned(ctx: CommandContext): Promise<void> {
 }
 
 /** Defer an issue in the store; returns the updated issue, or an error line. */
-async function deferInStore(ctx: CommandContext, reason: string): Promise<{ issue: MaintenanceIssue | null; error: string | null }> {
+async function deferInStore(ctx: CommandContext, reason: string, acceptance: RiskAcceptance | null = null): Promise<{ issue: MaintenanceIssue | null; error: string | null }> {
   let found: MaintenanceIssue | null = null;
   let error: string | null = null;
   await ctx.store.updateIssues(ctx.repo, (issues) =>
@@ -106,7 +106,7 @@ async function deferInStore(ctx: CommandContext, reason: string): Promise<{ issu
       if (i.lifecycle_state === "deferred") {
         // Re-deferring replaces the reason: through reopened, the only legal path.
         const r = transitionIssue(i, "reopened", { at: ctx.clock(), reason: "deferral replaced", actor: ctx.user });
-        found = transitionIssue(r, "deferred", { at: ctx.clock(), reason, actor: ctx.user });
+        found = { ...transitionIssue(r, "deferred", { at: ctx.clock(), reason, actor: ctx.user }), risk_acceptance: acceptance };
         return found;
       }
       const t = tryTransitionIssue(i, "deferred", { at: ctx.clock(), reason, actor: ctx.user });
@@ -114,8 +114,8 @@ async function deferInStore(ctx: CommandContext, reason: string): Promise<{ issu
         error = t.error.message;
         return i;
       }
-      found = t.issue;
-      return t.issue;
+      found = { ...t.issue, risk_acceptance: acceptance };
+      return found;
     }),
   );
   return { issue: found, error };
@@ -146,18 +146,30 @@ export async function runCommand(cmd: ParsedCommand, ctx: CommandContext): Promi
     }
     if (cmd.verb === "defer" || cmd.verb === "ignore") {
       let reason: string;
+      let acceptance: RiskAcceptance | null = null;
       if (cmd.verb === "ignore") reason = `ignored by ${user}`;
       else {
         const date = parseDeferDate(cmd.arg);
-        reason = date ? `deferred until ${date} by ${user}` : cmd.arg ? `deferred by ${user}: ${cmd.arg}` : `deferred by ${user}`;
+        const why = (date ? cmd.arg.trim().slice(date.length) : cmd.arg).trim();
+        if (date && date < ctx.clock().toISOString().slice(0, 10)) {
+          const text = `Could not defer this issue: ${date} is in the past. Use \`/cowabunga defer <YYYY-MM-DD> <reason>\` with a future date.`;
+          await reply(ctx, text);
+          return { handled: true, reply: text };
+        }
+        reason = date ? `deferred until ${date} by ${user}${why ? `: ${why}` : ""}` : why ? `deferred by ${user}: ${why}` : `deferred by ${user}`;
+        // The risk acceptance: who, why, until when (src/assess/deadlines.ts reopens it the day after `until`).
+        acceptance = { accepted_by: ctx.user, reason: why, until: date, accepted_at: ctx.clock().toISOString() };
       }
-      const { issue, error } = await deferInStore(ctx, reason);
+      const { issue, error } = await deferInStore(ctx, reason, acceptance);
       if (!issue) {
         const text = error ? `Could not ${cmd.verb} this issue: ${escapeMarkdown(error)}` : "This issue is not in Cowabunga's records (it may have been pruned).";
         await reply(ctx, text);
         return { handled: true, reply: text };
       }
-      const text = `${cmd.verb === "ignore" ? "Ignored" : "Deferred"}: ${escapeMarkdown(reason)}. Closing; Cowabunga will not reopen it while it stays deferred.`;
+      const until = acceptance?.until ?? null;
+      const text = until
+        ? `Risk accepted: ${escapeMarkdown(reason)}. Closing; Cowabunga reopens it after ${until}, when it is due again.`
+        : `${cmd.verb === "ignore" ? "Ignored" : "Deferred"}: ${escapeMarkdown(reason)}. Closing; Cowabunga will not reopen it while it stays deferred.`;
       await reply(ctx, text);
       await closeAsNotPlanned(ctx);
       return { handled: true, reply: text };

@@ -1,3 +1,4 @@
+import { DUE_SOON_DAYS, deadlineCounts, deadlineOf, deadlineText } from "../../assess/deadlines.js";
 import type { Assessment } from "../../assess/types.js";
 import type { ComponentHealth, HealthStatus, MaintenanceIssue, MaintenanceRecord, Priority } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
@@ -25,6 +26,8 @@ export interface DashboardInput {
   /** COWABUNGA_PUBLIC_URL: the HTML report/dashboard, linked when something is left out. */
   publicUrl?: string | null;
   configErrorCount?: number;
+  /** Time zone of due dates (the schedule's); days left count from the assessment's time. */
+  timeZone?: string;
 }
 
 interface Level {
@@ -84,6 +87,12 @@ function render(input: DashboardInput, level: Level): string {
     `| ${state} | ${components.length} | ${open.length} | ${system.metrics.security_issues} | ${input.headSha ? `\`${input.headSha.slice(0, 12)}\`` : "n/a"} |`,
     "",
   );
+  const now = new Date(system.timestamp);
+  const tz = input.timeZone ?? "UTC";
+  const dl = deadlineCounts(issues, now, tz);
+  if (dl.overdue + dl.due_soon + dl.on_track + dl.deferred > 0) {
+    out.push(`**Remediation deadlines:** ${dl.overdue} overdue, ${dl.due_soon} due within ${DUE_SOON_DAYS} days, ${dl.on_track} on track; ${dl.deferred} deferred (risk accepted).`, "");
+  }
   if (input.configErrorCount) out.push(`> [!WARNING]`, `> \`.github/cowabunga.yml\` has ${input.configErrorCount} problem(s); see the config issue.`, "");
 
   out.push("### Component health", "");
@@ -112,7 +121,10 @@ function render(input: DashboardInput, level: Level): string {
       out.push(`- **${p}**: ${group.length}`);
       continue;
     }
-    const shown = group.slice(0, level.issues).map((i) => `- ${issueRef(i, input.numbers)} (${i.type}, ${i.severity})`);
+    const shown = group.slice(0, level.issues).map((i) => {
+      const due = deadlineText(deadlineOf(i, now, tz));
+      return `- ${issueRef(i, input.numbers)} (${i.type}, ${i.severity}${due ? `, ${due}` : ""})`;
+    });
     if (group.length > level.issues) {
       omitted = true;
       shown.push(`- …and ${group.length - level.issues} more`);

@@ -1,3 +1,4 @@
+import { calendarDate, deadlineOf, deadlineText } from "../../assess/deadlines.js";
 import type { Dependency, MaintenanceIssue } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
 import { markdownLink } from "../report/markdown.js";
@@ -95,6 +96,10 @@ export interface IssueRenderContext {
   sha: string | null;
   dependencies: readonly Dependency[];
   baseLabels?: readonly string[];
+  /** When the deadline's days left are counted from (the assessment's time); without it only the due date shows. */
+  now?: Date;
+  /** Time zone of the dates shown (the schedule's). */
+  timeZone?: string;
 }
 
 export interface RenderedIssue {
@@ -147,6 +152,21 @@ function bullets(items: readonly string[]): string[] {
   return items.map((s) => `- ${escapeMarkdown(s)}`);
 }
 
+/** The remediation deadline and any risk acceptance (src/assess/deadlines.ts). */
+function deadlineLines(issue: MaintenanceIssue, ctx: IssueRenderContext): string[] {
+  if (!issue.due_at) return [];
+  const tz = ctx.timeZone ?? "UTC";
+  const d = deadlineOf(issue, ctx.now ?? new Date(issue.due_at), tz);
+  const when = ctx.now ? deadlineText(d) : `due ${d.due_date}`;
+  const out = [`**Remediation deadline:** ${when}; first detected ${calendarDate(issue.created_at, tz)}.`];
+  const ra = issue.risk_acceptance;
+  if (ra && issue.status === "deferred") {
+    out.push("", `**Risk accepted** by @${escapeMarkdown(ra.accepted_by)} on ${calendarDate(ra.accepted_at, tz)}${ra.until ? ` until ${ra.until}` : ""}: ${escapeMarkdown(ra.reason) || "_no reason given_"}`);
+  }
+  out.push("");
+  return out;
+}
+
 export function renderIssue(issue: MaintenanceIssue, ctx: IssueRenderContext): RenderedIssue {
   const lines: string[] = [issueMarker(issue.id), ""];
   lines.push("### Summary", "", escapeMarkdown(issue.description, { inline: false }) || "_No description._", "");
@@ -156,6 +176,7 @@ export function renderIssue(issue: MaintenanceIssue, ctx: IssueRenderContext): R
     `| ${issue.type} | ${issue.severity} | ${issue.priority} | ${escapeMarkdownCell(issue.estimated_effort) || " "} |`,
     "",
   );
+  lines.push(...deadlineLines(issue, ctx));
 
   lines.push("### Affected", "");
   lines.push(`- Components: ${issue.affected_components.length > 0 ? issue.affected_components.map((c) => `\`${c.replace(/`/g, "'")}\``).join(", ") : "_none_"}`);

@@ -37,6 +37,7 @@ const CONDITION_LABEL: Record<Alert["condition"], string> = {
   low_component_health: "Component health below threshold",
   outdated_dependency: "Dependency outdated",
   low_coverage: "Test coverage below threshold",
+  overdue: "Remediation deadline passed",
 };
 
 type Block = NonNullable<IncomingWebhookSendArguments["blocks"]>[number];

@@ -4,7 +4,8 @@
  */
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, MaintenanceIssue } from "../../model/index.js";
-import { sortDependencies, sortIssues } from "./summary.js";
+import { deadlineOf } from "../../assess/deadlines.js";
+import { reportNow, sortDependencies, sortIssues } from "./summary.js";
 
 export type CsvTable = "issues" | "dependencies";
 
@@ -64,9 +65,18 @@ export const ISSUE_COLUMNS = [
   "github_issue_number",
   "subject",
   "description",
+  // Remediation deadline (issue 15), as of the report's time
+  "due_at",
+  "due_date",
+  "days_left",
+  "deadline_state",
+  "risk_accepted_by",
+  "risk_accepted_until",
+  "risk_acceptance_reason",
 ] as const;
 
-function issueRow(i: MaintenanceIssue): CsvValue[] {
+function issueRow(i: MaintenanceIssue, now: Date, timeZone: string): CsvValue[] {
+  const d = deadlineOf(i, now, timeZone);
   return [
     i.id,
     i.title,
@@ -89,6 +99,13 @@ function issueRow(i: MaintenanceIssue): CsvValue[] {
     i.github_issue_number,
     i.subject,
     i.description,
+    i.due_at,
+    d.due_date,
+    d.days_left,
+    d.state === "none" ? null : d.state,
+    i.risk_acceptance?.accepted_by,
+    i.risk_acceptance?.until,
+    i.risk_acceptance?.reason,
   ];
 }
 
@@ -155,13 +172,17 @@ function dependencyRow(d: Dependency): CsvValue[] {
 export interface CsvOptions {
   /** Prefix a UTF-8 byte order mark, which Excel needs to read non-ASCII text correctly (default false). */
   bom?: boolean;
+  /** "Now" for days left (default: the assessment's time). */
+  clock?: () => Date;
+  /** Time zone of due dates (default UTC). */
+  timeZone?: string;
 }
 
 /** Issues (open first, by priority) or dependencies (vulnerable, then outdated, first) as CSV. */
 export function renderCsv(assessment: Assessment, table: CsvTable, opts: CsvOptions = {}): string {
   const body =
     table === "issues"
-      ? csvTable(ISSUE_COLUMNS, sortIssues(assessment.issues).map(issueRow))
+      ? csvTable(ISSUE_COLUMNS, sortIssues(assessment.issues).map((i) => issueRow(i, reportNow(assessment, opts.clock), opts.timeZone ?? "UTC")))
       : csvTable(DEPENDENCY_COLUMNS, sortDependencies(assessment.dependencies).map(dependencyRow));
   return opts.bom ? `\uFEFF${body}` : body;
 }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Alert, Assessment, Clock } from "../../assess/types.js";
 import type { AdvisoryRef, ComponentHealth, Dependency, HealthStatus, MaintenanceIssue, SystemHealth } from "../../model/index.js";
 import type { ScanWarning } from "../../scan/types.js";
+import { deadlineOf, deadlineText } from "../../assess/deadlines.js";
 import { renderHealthChart } from "./chart.js";
 import { escapeAttr, escapeHtml, jsonForScript, safeHttpUrl } from "./escape.js";
 import { buildReportDocument } from "./json.js";
@@ -94,6 +95,7 @@ h1 { font-size: 22px; margin: 4px 0; } h2 { font-size: 18px; margin: 18px 0 8px;
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
 .card .v { font-size: 22px; font-weight: 600; } .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.due { font-size: 12px; white-space: nowrap; } .due-overdue { color: var(--crit); font-weight: 600; } .due-due_soon { color: #b45309; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; color: #fff; background: var(--unk); white-space: nowrap; }
 .s-healthy, .sev-low { background: var(--ok); } .s-warning, .sev-medium { background: var(--warn); }
 .s-critical, .sev-critical { background: var(--crit); } .sev-high { background: #ea580c; } .s-unknown { background: var(--unk); }
@@ -213,7 +215,9 @@ function advisoryItem(adv: AdvisoryRef): string {
   return `<li>${htmlLink(adv.id, adv.url)}${aliases}${score}${fix}<div>${escapeHtml(adv.summary)}</div></li>`;
 }
 
-function issueRow(i: MaintenanceIssue, deps: readonly Dependency[]): string {
+function issueRow(i: MaintenanceIssue, deps: readonly Dependency[], now: Date): string {
+  const due = deadlineText(deadlineOf(i, now));
+  const dueState = deadlineOf(i, now).state;
   const advisories = advisoriesForIssue(i, deps);
   const active = i.status === "open" || i.status === "in_progress";
   const risk = i.risk_assessment;
@@ -223,10 +227,11 @@ function issueRow(i: MaintenanceIssue, deps: readonly Dependency[]): string {
     `<p><strong>Effort:</strong> ${escapeHtml(i.estimated_effort)}${i.assignee ? ` · <strong>Assignee:</strong> ${escapeHtml(i.assignee)}` : ""}</p>` +
     `<p><strong>Testing:</strong></p>${list(i.testing_requirements)}` +
     (i.defer_reason ? `<p><strong>Deferred:</strong> ${escapeHtml(i.defer_reason)}</p>` : "") +
+    (i.risk_acceptance ? `<p><strong>Risk accepted</strong> by ${escapeHtml(i.risk_acceptance.accepted_by)}${i.risk_acceptance.until ? ` until ${escapeHtml(i.risk_acceptance.until)}` : ""}: ${escapeHtml(i.risk_acceptance.reason)}</p>` : "") +
     `<p class="muted">id <code>${escapeHtml(i.id)}</code> · ${escapeHtml(i.lifecycle_state)} · found ${escapeHtml(i.created_at)}${i.github_issue_number != null ? ` · GitHub #${i.github_issue_number}` : ""}</p></details>`;
   return (
     `<tr class="issue" data-severity="${escapeAttr(i.severity)}" data-type="${escapeAttr(i.type)}" data-status="${escapeAttr(i.status)}" data-active="${active ? "1" : "0"}">` +
-    `<td>${badge(`sev-${i.severity}`, i.severity)}</td><td>${escapeHtml(i.priority)}</td><td>${escapeHtml(i.type)}</td><td>${escapeHtml(i.status.replace("_", " "))}</td>` +
+    `<td>${badge(`sev-${i.severity}`, i.severity)}</td><td>${escapeHtml(i.priority)}</td><td>${escapeHtml(i.type)}</td><td>${escapeHtml(i.status.replace("_", " "))}${due ? `<br><span class="due due-${escapeAttr(dueState)}">${escapeHtml(due)}</span>` : ""}</td>` +
     `<td class="title"><strong>${escapeHtml(i.title)}</strong>${detail}</td>` +
     `<td>${list(i.affected_components)}</td><td class="files">${codeList(i.files_affected)}</td><td>${list(i.resolution_steps, "ol")}</td>` +
     `<td>${advisories.length > 0 ? `<ul>${advisories.map(advisoryItem).join("")}</ul>` : `<span class="muted">none</span>`}</td></tr>`
@@ -237,8 +242,8 @@ function options(values: readonly string[], labels: Record<string, string> = {})
   return [`<option value="all">all</option>`, ...values.map((v) => `<option value="${escapeAttr(v)}">${escapeHtml(labels[v] ?? v.replace("_", " "))}</option>`)].join("");
 }
 
-function issuesHtml(a: Assessment): string {
-  const rows = sortIssues(a.issues).map((i) => issueRow(i, a.dependencies));
+function issuesHtml(a: Assessment, now: Date): string {
+  const rows = sortIssues(a.issues).map((i) => issueRow(i, a.dependencies, now));
   const filters =
     `<div class="filters" hidden><label>Severity <select id="f-severity">${options(SEVERITY_ORDER)}</select></label>` +
     `<label>Type <select id="f-type">${options(ISSUE_TYPES)}</select></label>` +
@@ -313,7 +318,7 @@ export function renderHtml(assessment: Assessment, opts: HtmlReportOptions = {})
     overview(assessment),
     `<section id="history"><h2>Health over time</h2>${renderHealthChart(history)}</section>`,
     componentsHtml(assessment.components),
-    issuesHtml(assessment),
+    issuesHtml(assessment, new Date(doc.generated_at)),
     dependenciesHtml(assessment.dependencies),
     warningsHtml(assessment.warnings),
     `</main>`,

@@ -6,7 +6,7 @@ import { parseEntity, type FieldError } from "../../model/validate.js";
 /** An Alert (src/assess/types.ts) as it appears in the report document. */
 export const ReportAlert = z.object({
   key: z.string(),
-  condition: z.enum(["critical_cvss", "low_component_health", "outdated_dependency", "low_coverage"]),
+  condition: z.enum(["critical_cvss", "low_component_health", "outdated_dependency", "low_coverage", "overdue"]),
   level: Severity,
   title: z.string(),
   message: z.string(),

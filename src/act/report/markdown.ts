@@ -2,10 +2,11 @@
  * Markdown report for PR and issue bodies (GitHub-flavoured) and terminals.
  * Every piece of text from repositories, registries or advisories goes through escapeMarkdown.
  */
+import { deadlineOf, deadlineText } from "../../assess/deadlines.js";
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, HealthStatus, MaintenanceIssue, Priority } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "./escape.js";
-import { PRIORITY_ORDER, countReport, isOpenIssue, isOutdated, isVulnerable, percent, sortDependencies, sortIssues, systemHealthScore } from "./summary.js";
+import { PRIORITY_ORDER, countReport, isOpenIssue, isOutdated, isVulnerable, percent, reportNow, sortDependencies, sortIssues, systemHealthScore } from "./summary.js";
 
 export interface MarkdownReportOptions {
   /** Heading text (escaped). Default "Cowabunga health report". */
@@ -22,6 +23,10 @@ export interface MarkdownReportOptions {
   reportUrl?: string;
   /** Heading level of the title, 1..4 (default 2); sections are one level deeper. */
   headingLevel?: number;
+  /** "Now" for remediation days left (default: the assessment's time). */
+  clock?: () => Date;
+  /** Time zone of due dates (default UTC). */
+  timeZone?: string;
 }
 
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -77,8 +82,10 @@ function more(omitted: number, noun: string, reportUrl: string | null): string[]
   return ["", `_…and ${omitted} more ${noun}${where}._`];
 }
 
-function issueLine(i: MaintenanceIssue): string {
+function issueLine(i: MaintenanceIssue, now: Date, timeZone: string): string {
   const parts = [`**${i.severity}** ${i.type}: ${escapeMarkdown(i.title)}`];
+  const due = deadlineText(deadlineOf(i, now, timeZone));
+  if (due) parts.push(due);
   if (i.affected_components.length > 0) parts.push(`components: ${list(i.affected_components)}`);
   if (i.files_affected.length > 0) parts.push(`files: ${list(i.files_affected, 3)}`);
   if (i.status !== "open") parts.push(`status: ${i.status}`);
@@ -169,7 +176,8 @@ function build(a: Assessment, opts: MarkdownReportOptions, lim: Limits): string 
         const group = open.filter((i) => i.priority === (p as Priority));
         if (group.length === 0) continue;
         const shown = group.slice(0, lim.items);
-        const lines = shown.map(issueLine);
+        const now = reportNow(a, opts.clock);
+        const lines = shown.map((i) => issueLine(i, now, opts.timeZone ?? "UTC"));
         out.push("", `**${p}** (${group.length})`, "");
         out.push(...wrap(lines, `${group.length} ${p}-priority issues`, shown.length, collapse && p !== "immediate"));
         out.push(...more(group.length - shown.length, `${p}-priority issues`, reportUrl));

@@ -137,3 +137,8 @@ export function advisoriesForIssue(issue: MaintenanceIssue, deps: readonly Depen
 export function percent(fraction: number | null | undefined): string {
   return fraction == null || Number.isNaN(fraction) ? "n/a" : `${Math.round(fraction * 100)}%`;
 }
+
+/** "Now" for days-left figures: the report's clock when given, else the assessment's own time. */
+export function reportNow(a: Pick<Assessment, "system">, clock?: () => Date): Date {
+  return clock ? clock() : new Date(a.system.timestamp);
+}
