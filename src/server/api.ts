@@ -316,7 +316,7 @@ export function registerApiRoutes(router: Router, deps: ServerDeps, access: GitH
   router.add("GET", `${REPO}/reports/{format}`, async (ctx) => {
     const format = ctx.params.format;
     const q = ctx.url.searchParams;
-    if (!["json", "csv", "html"].includes(format)) throw new HttpError(400, `unknown report format ${JSON.stringify(format.slice(0, 50))}; allowed: json, csv, html`, { parameter: "format" });
+    if (!["json", "csv", "html", "poam"].includes(format)) throw new HttpError(400, `unknown report format ${JSON.stringify(format.slice(0, 50))}; allowed: json, csv, html, poam`, { parameter: "format" });
     checkParams(q, format === "csv" ? ["table"] : []);
     const table = enumFilter(q, "table", ["issues", "dependencies"] as const);
     if (table && table.size > 1) throw new HttpError(400, `parameter "table" takes one value: issues or dependencies`, { parameter: "table" });
@@ -327,6 +327,8 @@ export function registerApiRoutes(router: Router, deps: ServerDeps, access: GitH
     const opts = { clock, history: format === "html" ? await deps.store.getHealthHistory(repo) : [], subject: `${repo.owner}/${repo.repo}` };
     if (format === "json") {
       sendText(ctx, 200, REPORT_CONTENT_TYPES.json, renderReport("json", assessment, opts));
+    } else if (format === "poam") {
+      sendText(ctx, 200, REPORT_CONTENT_TYPES.poam, renderReport("poam", assessment, opts), { "content-disposition": `attachment; filename="${name}-poam.csv"` });
     } else if (format === "csv") {
       const t = table ? [...table][0] : "dependencies";
       const f = t === "issues" ? "csv-issues" : "csv";

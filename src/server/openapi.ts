@@ -169,9 +169,9 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
       },
       [`${base}/reports/{format}`]: {
         get: withRepo({
-          summary: "The report of the last assessment as JSON, CSV or HTML",
+          summary: "The report of the last assessment as JSON, CSV, HTML, or a FedRAMP POA&M (CSV: open items, then closed items)",
           parameters: [
-            { name: "format", in: "path", required: true, schema: { type: "string", enum: ["json", "csv", "html"] } },
+            { name: "format", in: "path", required: true, schema: { type: "string", enum: ["json", "csv", "html", "poam"] } },
             { name: "table", in: "query", required: false, description: "CSV only: dependencies (default) or issues.", schema: { type: "string", enum: ["dependencies", "issues"] } },
           ],
           security: [{ github: [] }],

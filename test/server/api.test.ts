@@ -336,6 +336,22 @@ describe("reports", () => {
     expect(h.headers.get("content-security-policy")).toMatch(/script-src 'sha256-/);
   });
 
+  it("poam: the FedRAMP POA&M CSV, as an attachment, for a reader only", async () => {
+    const t = token();
+    githubRepo(t, "read");
+    const p = await call("GET", `${API}/reports/poam`, { token: t });
+    expect(p.status).toBe(200);
+    expect(p.type).toMatch(/^text\/csv/);
+    expect(p.headers.get("content-disposition")).toMatch(/poam\.csv/);
+    const lines = p.text.split("\r\n");
+    expect(lines[0]).toBe("Open POA&M Items");
+    expect(lines[1]).toMatch(/^POA&M ID,Controls,Weakness Name,/);
+    expect(lines).toContain("Closed POA&M Items");
+    const denied = token();
+    githubRepo(denied, "none");
+    expect((await call("GET", `${API}/reports/poam`, { token: denied })).status).toBe(404);
+  });
+
   it("400 for an unknown format", async () => {
     const r = await call("GET", `${API}/reports/pdf`, { token: token() });
     expect(r.status).toBe(400);

@@ -8,7 +8,7 @@ import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 import { parseRepoOption } from "./scan.js";
 
-export const STORED_REPORT_FORMATS = ["json", "csv", "csv-issues", "markdown", "html"] as const;
+export const STORED_REPORT_FORMATS = ["json", "csv", "csv-issues", "markdown", "html", "poam"] as const;
 
 export interface ReportCommandOptions {
   data?: string;
