@@ -122,3 +122,57 @@ describe("risk acceptance", () => {
     expect(applyDeadlines([deferred], DEFAULT_SLA, new Date("2030-01-01T00:00:00Z"))[0].status).toBe("deferred");
   });
 });
+
+describe("overdue in the digest, and /cowabunga defer", () => {
+  it("the digest lists overdue issues and counts deferred ones apart", async () => {
+    const { summaryFromAssessment } = await import("../../src/act/notify/summary.js");
+    const { renderDigestEmail } = await import("../../src/act/notify/email.js");
+    const { makeSystemHealth } = await import("../helpers/factories.js");
+    const now = new Date("2026-03-01T00:00:00Z");
+    const issues = applyDeadlines(
+      [
+        makeIssue({ id: "late", title: "lodash prototype pollution", created_at: "2026-01-01T00:00:00.000Z", severity: "critical", github_issue_number: 7 }),
+        { ...transitionIssue(makeIssue({ id: "ok", created_at: "2026-01-01T00:00:00.000Z" }), "deferred", { at: now, reason: "r", actor: "a" }) },
+      ],
+      DEFAULT_SLA,
+      now,
+    );
+    const summary = summaryFromAssessment({ system: makeSystemHealth(), components: [], issues, dependencies: [], alerts: [], warnings: [] }, { repo: "acme/app", generated_at: now.toISOString() });
+    expect(summary.deadlines).toEqual({ overdue: 1, deferred: 1, overdue_issues: [{ title: "lodash prototype pollution", severity: "critical", due_date: "2026-01-31", url: "https://github.com/acme/app/issues/7" }] });
+    const mail = renderDigestEmail(summary, "weekly");
+    expect(mail.text).toContain("Past remediation deadline: 1 overdue; 1 deferred (risk accepted)");
+    expect(mail.text).toContain("- [critical] lodash prototype pollution (due 2026-01-31) https://github.com/acme/app/issues/7");
+    expect(mail.html).toContain("<h3>Overdue</h3>");
+  });
+
+  it("/cowabunga defer <date> <reason> records who, why and until when; a past date is refused", async () => {
+    const { runCommand, parseCommand } = await import("../../src/act/github/commands.js");
+    const { FileStore } = await import("../../src/store/file-store.js");
+    const os = await import("node:os");
+    const fsp = await import("node:fs/promises");
+    const path = await import("node:path");
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "cowabunga-defer-"));
+    try {
+      const repo = { owner: "acme", repo: "app" };
+      const store = new FileStore({ root: dir });
+      await store.updateIssues(repo, () => [makeIssue({ id: "sec-1", lifecycle_state: "prioritized" })]);
+      const calls: Array<{ route: string; body?: unknown }> = [];
+      const octokit = { request: async (route: string, params?: Record<string, unknown>) => (calls.push({ route, body: params?.body ?? params?.state }), { data: {} }) };
+      const log = { info() {}, warn() {}, error() {}, debug() {} };
+      const ctx = { octokit, repo, store, issueNumber: 5, issueId: "sec-1", user: "alice", clock: () => new Date("2026-02-10T09:00:00Z"), log, rescan() {}, openUpdate: async () => "" };
+      const past = await runCommand(parseCommand("/cowabunga defer 2026-01-01 too late")!, ctx as never);
+      expect(past.reply).toMatch(/2026-01-01 is in the past/);
+      expect((await store.getIssues(repo))[0].status).toBe("open");
+      const r = await runCommand(parseCommand("/cowabunga defer 2026-04-30 waiting for the vendor's fix")!, ctx as never);
+      expect(r.reply).toMatch(/^Risk accepted: deferred until 2026-04-30 by .*alice.*waiting for the vendor.*Cowabunga reopens it after 2026-04-30/);
+      const [stored] = await store.getIssues(repo);
+      expect(stored.status).toBe("deferred");
+      expect(stored.risk_acceptance).toEqual({ accepted_by: "alice", reason: "waiting for the vendor's fix", until: "2026-04-30", accepted_at: "2026-02-10T09:00:00.000Z" });
+      expect(calls.map((c) => c.route)).toContain("PATCH /repos/{owner}/{repo}/issues/{issue_number}");
+      // After the acceptance lapses, the next assessment reopens it.
+      expect(applyDeadlines([stored], DEFAULT_SLA, new Date("2026-05-01T12:00:00Z"))[0].status).toBe("open");
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -85,7 +85,9 @@ export function renderDigestEmail(summary: MaintenanceSummary, period: DigestPer
     ["Open issues", `${c.issues_open} (${sev})`],
     ...(c.resolved_in_period != null ? [["Resolved this period", String(c.resolved_in_period)] as [string, string]] : []),
     ["Dependencies", `${c.dependencies} (${c.vulnerable} vulnerable, ${c.outdated} outdated)`],
+    ...(summary.deadlines ? [["Past remediation deadline", `${summary.deadlines.overdue} overdue; ${summary.deadlines.deferred} deferred (risk accepted)`] as [string, string]] : []),
   ];
+  const overdue = summary.deadlines?.overdue_issues ?? [];
   const links = summary.links.filter((l) => safeHttpUrl(l.url) != null);
   const text = [
     `${label} maintenance summary for ${textPart(summary.repo)} (${summary.generated_at})`,
@@ -96,6 +98,7 @@ export function renderDigestEmail(summary: MaintenanceSummary, period: DigestPer
     ...summary.top_issues.map(
       (i) => `- [${i.severity}] ${textPart(i.title)}${i.component ? ` (${textPart(i.component)})` : ""}${safeHttpUrl(i.url) ? ` ${safeHttpUrl(i.url)}` : ""}`,
     ),
+    ...(overdue.length > 0 ? ["", "Overdue:", ...overdue.map((i) => `- [${i.severity}] ${textPart(i.title)} (due ${i.due_date})${safeHttpUrl(i.url) ? ` ${safeHttpUrl(i.url)}` : ""}`)] : []),
     ...(summary.alerts.length > 0
       ? ["", "Alerts this period:", ...summary.alerts.map((a) => `- [${a.level}] ${textPart(a.title)} (${a.created_at})`)]
       : []),
@@ -113,6 +116,9 @@ export function renderDigestEmail(summary: MaintenanceSummary, period: DigestPer
       `<p style="color:#666">${escapeHtml(summary.generated_at)}</p>`,
       `<table>${countLines.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`,
       summary.top_issues.length > 0 ? `<h3>Top open issues</h3>\n<ul>${summary.top_issues.map(issueItem).join("\n")}</ul>` : "<p>No open issues.</p>",
+      overdue.length > 0
+        ? `<h3>Overdue</h3>\n<ul>${overdue.map((i) => `<li><strong>${escapeHtml(i.severity)}</strong> ${safeHttpUrl(i.url) ? linkHtml(i.title, i.url ?? "") : escapeHtml(i.title)} <span style="color:#666">due ${escapeHtml(i.due_date)}</span></li>`).join("\n")}</ul>`
+        : "",
       summary.alerts.length > 0
         ? `<h3>Alerts this period</h3>\n<ul>${summary.alerts
             .map((a) => `<li><strong>${escapeHtml(a.level)}</strong> ${escapeHtml(a.title)} <span style="color:#666">${escapeHtml(a.created_at)}</span></li>`)

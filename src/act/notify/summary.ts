@@ -1,5 +1,6 @@
 import type { Assessment } from "../../assess/types.js";
 import type { MaintenanceIssue } from "../../model/index.js";
+import { calendarDate, deadlineCounts, deadlineOf } from "../../assess/deadlines.js";
 import { countReport, isOpenIssue, sortIssues } from "../report/summary.js";
 import type { Alert, MaintenanceSummary } from "./types.js";
 
@@ -47,5 +48,18 @@ export function summaryFromAssessment(a: Assessment, opts: SummaryOptions): Main
       .map((i) => ({ title: i.title, severity: i.severity, component: i.affected_components[0] ?? null, url: issueUrl(i) })),
     alerts,
     links: opts.links ?? [],
+    deadlines: deadlineSummary(a, opts, issueUrl),
+  };
+}
+
+/** Overdue issues are repeated in every digest until fixed or deferred (the alert itself goes out once). */
+function deadlineSummary(a: Assessment, opts: SummaryOptions, issueUrl: (i: MaintenanceIssue) => string | null): MaintenanceSummary["deadlines"] {
+  const now = new Date(opts.generated_at);
+  const c = deadlineCounts(a.issues, now);
+  const overdue = sortIssues(a.issues.filter((i) => deadlineOf(i, now).state === "overdue"));
+  return {
+    overdue: c.overdue,
+    deferred: c.deferred,
+    overdue_issues: overdue.slice(0, opts.top ?? 10).map((i) => ({ title: i.title, severity: i.severity, due_date: calendarDate(i.due_at ?? now), url: issueUrl(i) })),
   };
 }

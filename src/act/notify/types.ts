@@ -39,6 +39,12 @@ export interface MaintenanceSummary {
   /** Alerts raised during the period. */
   alerts: Alert[];
   links: Array<{ label: string; url: string }>;
+  /** Security issues past their remediation deadline, and deferred (risk-accepted) ones counted apart (issue 15). */
+  deadlines?: {
+    overdue: number;
+    deferred: number;
+    overdue_issues: Array<{ title: string; severity: Severity; due_date: string; url: string | null }>;
+  };
 }
 
 /** A channel that can also send maintenance digests (email). */
