@@ -8,7 +8,7 @@ import { safeEqual, SESSION_COOKIE, SESSION_TTL_SECONDS, STATE_COOKIE, type Sess
 import type { ServerDeps } from "./types.js";
 import { checkRepoRef } from "../store/paths.js";
 
-const RETURN_TO = /^\/dashboard\/[A-Za-z0-9_-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const RETURN_TO = /^\/dashboard\/[A-Za-z0-9_-]{1,39}(?:\/[A-Za-z0-9._-]{1,100})?$/;
 const STATE_TTL_MS = 10 * 60_000;
 
 function sendPage(ctx: RequestContext, status: number, html: string, csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'; base-uri 'none'"): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_PREFIX, registerApiRoutes } from "./api.js";
 import { registerDashboardRoutes } from "./dashboard.js";
+import { registerOrgRoutes } from "./org.js";
 import { renderMessagePage } from "./dashboard-html.js";
 import { GitHubAccessChecker } from "./github-access.js";
 import { HttpError, newRequestId, Router, sendError, setSecurityHeaders, type RequestContext } from "./http.js";
@@ -29,6 +30,7 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
   });
   registerApiRoutes(router, deps, access);
   registerDashboardRoutes(router, deps, access, sessions);
+  registerOrgRoutes(router, deps, access, sessions);
 
   return async (req, res) => {
     let url: URL;

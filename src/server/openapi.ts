@@ -60,6 +60,56 @@ function get(summary: string, ok: Json, parameters: Json[] = []): Json {
   return { summary, parameters, security: [{ github: [] }], responses: { "200": ok, ...COMMON_ERRORS } };
 }
 
+const nullableNumber: Json = { type: ["number", "null"] };
+const REMEDIATION_MEASURES: Json = {
+  type: "object",
+  required: ["time_to_remediate", "open_by_age", "closed", "closed_within_deadline", "closed_within_deadline_share", "overdue", "deferred", "oldest_open_critical"],
+  properties: {
+    time_to_remediate: {
+      type: "object",
+      description: "Per severity: resolved count, mean and nearest-rank p90 days from first detection to the fix.",
+      additionalProperties: { type: "object", required: ["resolved", "mean_days", "p90_days"], properties: { resolved: { type: "integer" }, mean_days: nullableNumber, p90_days: nullableNumber } },
+    },
+    open_by_age: { type: "object", additionalProperties: { type: "integer" }, description: "Open security findings by age in days: 0-30, 31-90, 91-180, 181+." },
+    closed: { type: "integer" },
+    closed_within_deadline: { type: "integer" },
+    closed_within_deadline_share: nullableNumber,
+    overdue: { type: "integer" },
+    deferred: { type: "integer" },
+    oldest_open_critical: { type: ["object", "null"] },
+  },
+};
+/** The organisation overview (src/act/report/org.ts). */
+const ORG_OVERVIEW_SCHEMA: Json = {
+  type: "object",
+  required: ["owner", "generated_at", "repositories", "measures"],
+  properties: {
+    owner: { type: "string" },
+    generated_at: { type: "string", format: "date-time" },
+    repositories: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["repository", "status", "health_score", "open_critical", "open_high", "open_total", "overdue", "deferred", "last_scan", "failed_jobs", "measures"],
+        properties: {
+          repository: { type: "string" },
+          status: { type: "string", enum: ["critical", "warning", "maintenance", "no_data", "healthy"] },
+          health_score: nullableNumber,
+          open_critical: { type: "integer" },
+          open_high: { type: "integer" },
+          open_total: { type: "integer" },
+          overdue: { type: "integer" },
+          deferred: { type: "integer" },
+          last_scan: { type: ["string", "null"] },
+          failed_jobs: { type: ["integer", "null"], description: "Failed jobs in the queue; null when no queue is configured." },
+          measures: REMEDIATION_MEASURES,
+        },
+      },
+    },
+    measures: REMEDIATION_MEASURES,
+  },
+};
+
 /** The OpenAPI 3.1 description of the REST API; entity schemas come from the zod models. */
 export function buildOpenApiDocument(version = "0.1.0"): Json {
   const base = "/api/v1/repos/{owner}/{repo}";
@@ -92,9 +142,18 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
         MetricsAccepted: schemaOf(MetricsIngestResponse, "output"),
         JobAccepted: schemaOf(JobAccepted, "output"),
         Error: schemaOf(ErrorBody, "output"),
+        OrgOverview: ORG_OVERVIEW_SCHEMA,
       },
     },
     paths: {
+      "/api/v1/orgs/{owner}/overview": {
+        get: {
+          summary: "Every repository of the owner that the token can read (access checked per repository), worst first, with remediation measures",
+          parameters: [pathParam("owner", "Organisation or user")],
+          security: [{ github: [] }],
+          responses: { "200": json(ref("OrgOverview"), "OrgOverview"), ...COMMON_ERRORS },
+        },
+      },
       "/api/v1/openapi.json": {
         get: { summary: "This document", security: [], responses: { "200": json({ type: "object" }, "The OpenAPI document") } },
       },

@@ -43,4 +43,6 @@ export interface ServerDeps {
   fetch?: typeof fetch;
   /** Version shown in responses. */
   version?: string;
+  /** Failed jobs of a repository in the job queue, for the organisation overview (absent: shown as n/a). */
+  failedJobs?(owner: string, repo: string): Promise<number>;
 }

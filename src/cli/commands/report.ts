@@ -14,7 +14,9 @@ export interface ReportCommandOptions {
   data?: string;
   /** Read the PostgreSQL store instead of a directory. */
   databaseUrl?: string;
-  repo: string;
+  repo?: string;
+  /** An owner: the organisation overview of every stored repository of it (html, csv, json). */
+  org?: string;
   format: (typeof STORED_REPORT_FORMATS)[number];
   out?: string;
 }
@@ -30,7 +32,8 @@ export function reportCommand(deps: ReportCommandDeps): Command {
     .description("render a report from an assessment stored with `cowabunga scan --data DIR`")
     .option("--data <dir>", "the file store directory")
     .option("--database-url <url>", "read the PostgreSQL store (a cluster's DATABASE_URL) instead of --data")
-    .requiredOption("--repo <owner/repo>", "repository name in the store (scan stores local/<dir name> by default)")
+    .option("--repo <owner/repo>", "repository name in the store (scan stores local/<dir name> by default)")
+    .option("--org <owner>", "organisation overview of every stored repository of OWNER (formats html, csv, json)")
     .addOption(new Option("-f, --format <format>", "report format").choices([...STORED_REPORT_FORMATS]).default("html"))
     .option("-o, --out <file>", "write the report to a file instead of stdout")
     .action(async (options: ReportCommandOptions) => {
@@ -43,7 +46,10 @@ const LOAD_STEPS = 5;
 
 export async function runReport(options: ReportCommandOptions, deps: ReportCommandDeps): Promise<void> {
   const { io } = deps;
-  const ref = parseRepoOption(options.repo);
+  if (!options.repo === !options.org) throw new UsageError("pass exactly one of --repo <owner/repo> and --org <owner>");
+  if (options.org && !["html", "csv", "json"].includes(options.format)) throw new UsageError(`--org takes --format html, csv or json, not ${options.format}`);
+  if (options.org && !/^[A-Za-z0-9_-]{1,39}$/.test(options.org)) throw new UsageError(`--org: not an owner name: ${JSON.stringify(options.org.slice(0, 60))}`);
+  const ref = options.repo ? parseRepoOption(options.repo) : null;
   if (!options.data === !options.databaseUrl) throw new UsageError("pass exactly one of --data <dir> and --database-url <url>");
   const root = options.data ? path.resolve(io.cwd, options.data) : "";
   if (options.data && !(await fs.stat(root).catch(() => null))) throw new UsageError(`--data: directory not found: ${options.data}`);
@@ -54,7 +60,8 @@ export async function runReport(options: ReportCommandOptions, deps: ReportComma
   // migrate: false: a report only reads, and never changes the schema of a cluster's database.
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: root, clock, migrate: false });
   try {
-    await renderStored(store, ref, options, deps, clock, renderReport, where);
+    if (ref) await renderStored(store, ref, options, deps, clock, renderReport, where);
+    else await renderOrg(store, options.org!, options, deps, clock);
   } finally {
     await store.close();
   }
@@ -108,4 +115,17 @@ async function renderStored(
   } else {
     io.stdout(text);
   }
+}
+
+/** `report --org OWNER`: the organisation overview from the store (every repository of OWNER in it). */
+async function renderOrg(store: Store, owner: string, options: ReportCommandOptions, deps: ReportCommandDeps, clock: Clock): Promise<void> {
+  const { buildOrgOverview, renderOrgCsv, renderOrgHtml, renderOrgJson } = await import("../../act/report/org.js");
+  const overview = await buildOrgOverview({ store, owner, now: clock() });
+  if (overview.repositories.length === 0) throw new UsageError(`no stored repositories of ${owner} (stored: ${(await store.listRepos()).map((r) => `${r.owner}/${r.repo}`).join(", ") || "none"})`);
+  const text = options.format === "csv" ? renderOrgCsv(overview) : options.format === "json" ? renderOrgJson(overview) : renderOrgHtml(overview);
+  for (const w of store.takeWarnings()) deps.io.stderr(`store: ${w.file}: ${w.message}\n`);
+  if (options.out) {
+    await fs.writeFile(path.resolve(deps.io.cwd, options.out), text, "utf8");
+    if (deps.io.stderrIsTTY) deps.io.stderr(`Wrote the ${options.format} overview of ${owner} to ${options.out}\n`);
+  } else deps.io.stdout(text);
 }
