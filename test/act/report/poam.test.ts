@@ -222,3 +222,30 @@ describe("POA&M export from a fixture store", () => {
     expect(raw).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });
 });
+
+describe("cowabunga report --org", () => {
+  const run = async (args: string[]) => {
+    const io: CliIO & { out: string; err: string } = { out: "", err: "", stderrIsTTY: false, cwd: dir, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    const code = await runCli(["node", "cowabunga", "report", "--data", dir, ...args], { io, clock: () => NOW });
+    return { code, ...io };
+  };
+  it("json, csv and html overviews of every stored repository of the owner, from the store", async () => {
+    const j = await run(["--org", "acme", "--format", "json"]);
+    expect(j.code).toBe(0);
+    const o = JSON.parse(j.out) as { owner: string; repositories: Array<{ repository: string; overdue: number; deferred: number; open_critical: number }>; measures: { closed: number } };
+    expect(o.owner).toBe("acme");
+    expect(o.repositories).toHaveLength(1);
+    expect(o.repositories[0]).toMatchObject({ repository: "acme/payments", overdue: 1, deferred: 1, open_critical: 1 });
+    expect(o.measures.closed).toBe(1);
+    const c = await run(["--org", "acme", "--format", "csv"]);
+    expect(c.out.split("\r\n")[0]).toMatch(/^repository,status,health_score,open_critical,open_high,open_total,overdue,deferred,/);
+    expect(c.out.split("\r\n")[1]).toMatch(/^acme\/payments,/);
+    const h = await run(["--org", "acme", "--format", "html"]);
+    expect(h.out).toContain('data-repository="acme/payments"');
+  });
+  it("refuses a missing owner, poam with --org, and --org with --repo", async () => {
+    expect((await run(["--org", "nobody", "--format", "json"])).code).toBe(2);
+    expect((await run(["--org", "acme", "--format", "poam"])).code).toBe(2);
+    expect((await run(["--org", "acme", "--repo", "acme/payments"])).code).toBe(2);
+  });
+});
