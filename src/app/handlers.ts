@@ -1,9 +1,10 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
-import { loadRepoConfig, type ConfigContext } from "../config/load.js";
+import type { ConfigContext } from "../config/load.js";
+import { loadConfigFor, type ConfigOctokit } from "../config/repo-config.js";
 import { FileStore, dataDirFromEnv } from "../store/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { Manager } from "../scan/types.js";
-import { runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
+import { PendingWritesError, runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
 import type { AppLogger, GitHubOctokit } from "../act/github/client.js";
 import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../act/github/commands.js";
 import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
@@ -76,7 +77,11 @@ export interface AppServices {
   deduper: DeliveryDeduper;
   scheduler: Scheduler;
   store: Store;
-  /** Queue a scan; returns false when coalesced into one already waiting. */
+  /**
+   * Queue a scan; returns false when coalesced into one already waiting. The config is read by the one
+   * loader (src/config/repo-config.ts) whatever started the scan; `loadConfig` is accepted for callers
+   * that still pass a webhook context and is not needed.
+   */
   enqueueScan(req: { octokit: GitHubOctokit; repo: RepoRef; trigger: ScanTrigger; log: AppLogger; loadConfig?: ConfigContext }): boolean;
   runtime: RuntimeMetricsStore;
   notifications: NotificationHub | null;
@@ -143,7 +148,7 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     deps.notifications === false ? null : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, startTimers: deps.notificationTimers ?? !underTest() });
   const installations = new InstallationFinder(app);
 
-  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log, loadConfig }) =>
+  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log }) =>
     queue.enqueue(
       `${repo.owner}/${repo.repo}`,
       async () => {
@@ -160,9 +165,13 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
           ...(notifications ? { notify: (input) => notifications.afterAssess(input) } : {}),
           ...(deps.managers ? { managers: deps.managers } : {}),
           publicUrl,
-          ...(loadConfig ? { loadConfig: () => loadRepoConfig(loadConfig) } : {}),
+          // Webhook, schedule, REST API and commands: the same loader, so `_extends` holds for all.
+          loadConfig: () => loadConfigFor(octokit as unknown as ConfigOctokit, repo, log),
         });
         deps.onScan?.(result);
+        // Writes GitHub kept refusing: the job fails visibly (the queue logs it; a retrying queue retries it),
+        // and scan_state.pending_writes makes the next run complete them.
+        if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
       },
       trigger.force ? "rescan" : "scan",
     );
@@ -252,12 +261,6 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       repo,
       trigger: { ...trigger, deliveryId: context.id },
       log: context.log,
-      loadConfig: {
-        repo: () => repo,
-        config: (fileName: string) => context.config(fileName),
-        octokit: context.octokit as unknown as ConfigContext["octokit"],
-        log: context.log,
-      },
     });
     context.log.info({ event: context.name, delivery: context.id, repo: `${repo.owner}/${repo.repo}`, queued }, queued ? "scan queued" : "scan already waiting");
   };
