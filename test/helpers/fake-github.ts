@@ -93,6 +93,23 @@ export interface RecordedRequest {
 
 const BOT = { login: "cowabunga-maintainer[bot]", type: "Bot" };
 
+/**
+ * A fault the fake injects on matching requests, `times` times (then it is spent):
+ * - `rate-limit`: 403 "secondary rate limit" with `retry-after` (GitHub did nothing);
+ * - `502-before`: 502, and GitHub did nothing;
+ * - `502-after`: GitHub did the work, then the answer was lost (502).
+ */
+export interface Fault {
+  method: string;
+  /** Matched against the REST path without /api/v3 (e.g. /repos/acme/w/issues). */
+  path: RegExp;
+  kind: "rate-limit" | "502-before" | "502-after";
+  times: number;
+  retryAfter?: number;
+  /** Only requests whose JSON body satisfies this (e.g. one issue title). */
+  when?: (body: Record<string, unknown> | undefined) => boolean;
+}
+
 function sha1(data: string | Buffer): string {
   return createHash("sha1").update(data).digest("hex");
 }
@@ -103,6 +120,14 @@ export class FakeGitHub {
   readonly violations: string[] = [];
   private server: Server | undefined;
   private nextId = 1000;
+  /** Faults to inject (see Fault); spent ones stay with times 0. */
+  readonly faults: Fault[] = [];
+  /** Faults that fired, as "METHOD path kind". */
+  readonly faultLog: string[] = [];
+  /** Logins GitHub refuses as assignees (GET assignees/{u} 404; POST issues with them 422). */
+  readonly unassignable = new Set<string>();
+  /** A recursive tree listing with more entries than this is truncated, as GitHub does past its limit. */
+  truncateTreesOver = Infinity;
   private clock = Date.parse("2026-11-25T12:00:00Z");
   port = 0;
 
@@ -231,6 +256,12 @@ export class FakeGitHub {
     return sha;
   }
 
+  /** The stored tree of directory `dir` of a flat tree (its entries with paths relative to it). */
+  private subtree(repo: FakeRepo, entries: readonly TreeEntry[], dir: string): string {
+    const below = entries.filter((e) => e.path.startsWith(`${dir}/`)).map((e) => ({ ...e, path: e.path.slice(dir.length + 1) }));
+    return this.storeTree(repo, below);
+  }
+
   /** Trees are stored flat (recursive listing); a tree SHA lists every blob below it. */
   private flatTree(repo: FakeRepo, treeSha: string): TreeEntry[] {
     return repo.trees.get(treeSha) ?? [];
@@ -269,6 +300,23 @@ export class FakeGitHub {
     this.requests.push({ method, path, query: url.searchParams, body, kind: "rest" });
     const check = checkRequest(method, url.pathname.slice("/api/v3".length), body);
     if (!check.ok) this.violations.push(check.error ?? `${method} ${path}: invalid`);
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (!f.when || f.when(body as Record<string, unknown> | undefined)));
+    if (fault) {
+      fault.times--;
+      this.faultLog.push(`${method} ${path} ${fault.kind}`);
+      if (fault.kind === "rate-limit") {
+        res
+          .writeHead(403, { "content-type": "application/json; charset=utf-8", "retry-after": String(fault.retryAfter ?? 60), "x-ratelimit-remaining": "4000" })
+          .end(JSON.stringify({ message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }));
+        return;
+      }
+      if (fault.kind === "502-after") {
+        // The work is done; the answer never reaches the client.
+        const sink = { writeHead: () => sink, end: () => sink } as unknown as ServerResponse;
+        this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, sink);
+      }
+      return send(res, 502, { message: "Server Error" });
+    }
     return this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, res);
   }
 
@@ -354,17 +402,18 @@ export class FakeGitHub {
       const treeSha = sha && repo.commits.get(sha) ? repo.commits.get(sha)!.tree : m[1]!;
       const entries = repo.trees.get(treeSha);
       if (!entries) return send(res, 404, { message: "Not Found" });
-      // Recursive listing includes the implied directories.
+      // Listings include the implied directories, each with the SHA of its own (stored) subtree.
       const dirs = new Set<string>();
       for (const e of entries) {
         const parts = e.path.split("/");
         for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
       }
-      const tree = [
-        ...[...dirs].map((d) => ({ path: d, mode: "040000", type: "tree", sha: sha1(`${treeSha}/${d}`) })),
-        ...entries.map((e) => ({ ...e })),
-      ].sort((a, b) => a.path.localeCompare(b.path));
-      return send(res, 200, { sha: treeSha, tree, truncated: false });
+      const recursive = q.get("recursive") !== null && q.get("recursive") !== "0" && q.get("recursive") !== "false";
+      const dirEntries = [...dirs].filter((d) => recursive || !d.includes("/")).map((d) => ({ path: d, mode: "040000", type: "tree", sha: this.subtree(repo, entries, d) }));
+      let tree = [...dirEntries, ...entries.filter((e) => recursive || !e.path.includes("/")).map((e) => ({ ...e }))].sort((a, b) => a.path.localeCompare(b.path));
+      const truncated = recursive && tree.length > this.truncateTreesOver;
+      if (truncated) tree = tree.slice(0, this.truncateTreesOver);
+      return send(res, 200, { sha: treeSha, tree, truncated });
     }
     if ((m = /^GET \/git\/blobs\/([0-9a-f]+)$/.exec(route))) {
       const b = repo.blobs.get(m[1]!);
@@ -414,6 +463,14 @@ export class FakeGitHub {
     if ((m = /^PATCH \/git\/refs\/(.+)$/.exec(route))) {
       if (!repo.refs.has(m[1]!)) return send(res, 422, { message: "Reference does not exist" });
       repo.refs.set(m[1]!, String(body?.sha));
+      // An open PR on this branch now shows the new head; its merge base is the new commit's parent.
+      for (const p of this.pulls(repo)) {
+        if (p.state !== "open" || `heads/${p.head.ref}` !== m[1]) continue;
+        p.head.sha = String(body?.sha);
+        const parent = repo.commits.get(p.head.sha)?.parents[0];
+        if (parent) p.base.sha = parent;
+        p.mergeable = true;
+      }
       return send(res, 200, { ref: `refs/${m[1]}`, object: { sha: body?.sha, type: "commit" } });
     }
     if ((m = /^DELETE \/git\/refs\/(.+)$/.exec(route))) {
@@ -450,9 +507,16 @@ export class FakeGitHub {
       const list = repo.issues.filter(
         (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)),
       );
-      return send(res, 200, paginate(list.map((i) => this.issueJson(repo, i)), q));
+      // GitHub's default order: newest first by creation; `direction=asc` reverses it.
+      const ordered = [...list].sort((a, b) => (q.get("direction") === "asc" ? a.number - b.number : b.number - a.number));
+      return send(res, 200, paginate((q.get("sort") || q.get("direction") ? ordered : list).map((i) => this.issueJson(repo, i)), q));
+    }
+    if ((m = /^GET \/assignees\/([^/]+)$/.exec(route))) {
+      return this.unassignable.has(m[1]!.toLowerCase()) ? send(res, 404, { message: "Not Found" }) : send(res, 204, null);
     }
     if (route === "POST /issues") {
+      const refused = ((body?.assignees as string[]) ?? []).filter((a) => this.unassignable.has(a.toLowerCase()));
+      if (refused.length > 0) return send(res, 422, { message: "Validation Failed", errors: [{ value: refused, resource: "Issue", field: "assignees", code: "invalid" }] });
       const issue: FakeIssue = {
         id: this.nextId++,
         number: this.nextNumber(repo),
@@ -483,7 +547,11 @@ export class FakeGitHub {
           issue.state_reason = (body.state_reason as string) ?? null;
         }
         if (Array.isArray(body?.labels)) issue.labels = (body.labels as Array<string | { name: string }>).map((l) => ({ name: typeof l === "string" ? l : l.name }));
-        if (Array.isArray(body?.assignees)) issue.assignees = (body.assignees as string[]).map((login) => ({ login }));
+        if (Array.isArray(body?.assignees)) {
+          const refused = (body.assignees as string[]).filter((a) => this.unassignable.has(a.toLowerCase()));
+          if (refused.length > 0) return send(res, 422, { message: "Validation Failed", errors: [{ value: refused, resource: "Issue", field: "assignees", code: "invalid" }] });
+          issue.assignees = (body.assignees as string[]).map((login) => ({ login }));
+        }
         issue.updated_at = this.now();
         const pull = repo.issues === undefined ? undefined : this.pulls(repo).find((p) => p.number === issue.number);
         if (pull && (body?.state === "open" || body?.state === "closed")) pull.state = body.state;
@@ -572,6 +640,7 @@ export class FakeGitHub {
     if ((m = /^(GET|PATCH) \/pulls\/(\d+)$/.exec(route))) {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![2]));
       if (!pull) return send(res, 404, { message: "Not Found" });
+      if (pull.state === "open" && pull.mergeable !== false && this.conflicts(repo, pull)) pull.mergeable = false;
       if (m[1] === "PATCH") {
         if (typeof body?.title === "string") pull.title = body.title;
         if (typeof body?.body === "string") pull.body = body.body;
@@ -638,6 +707,25 @@ export class FakeGitHub {
       if (issue.pull_request) issue.pull_request.merged_at = pull.merged_at;
     }
     return merge;
+  }
+
+  /** Would merging the PR conflict? Both sides changed one file differently since the PR's base (a three-way check per file). */
+  private conflicts(repo: FakeRepo, pull: FakePull): boolean {
+    const baseNow = repo.refs.get(`heads/${pull.base.ref}`);
+    const base = repo.commits.get(pull.base.sha);
+    const head = repo.commits.get(pull.head.sha);
+    const now = baseNow ? repo.commits.get(baseNow) : undefined;
+    if (!base || !head || !now) return false;
+    const at = (c: Commit): Map<string, string> => new Map(this.flatTree(repo, c.tree).map((e) => [e.path, e.sha] as const));
+    const b = at(base);
+    const h = at(head);
+    const n = at(now);
+    for (const [path, sha] of h) {
+      if (b.get(path) === sha) continue; // the PR did not touch it
+      const theirs = n.get(path);
+      if (theirs !== b.get(path) && theirs !== sha) return true;
+    }
+    return false;
   }
 
   /** Files that differ between two commits (GitHub's pull-request files shape, without patches). */
