@@ -105,11 +105,12 @@ export function installGitHubRetries(octokit: HookHost, opts: GitHubRetryOptions
   const now = opts.now ?? Date.now;
   octokit.hook.wrap("request", async (request, options) => {
     const method = String(options.method ?? "GET").toUpperCase();
-    // No blind re-POST: Octokit's retry plugin would repeat a create whose answer was lost.
-    const opt: HookOptions = method === "POST" ? { ...options, request: { ...(options.request ?? {}), retries: 0 } } : options;
+    // No blind re-POST: Octokit's retry plugin would repeat a create whose answer was lost. (Set on the
+    // options object itself: the inner hooks are bound to it, not to what is passed down.)
+    if (method === "POST") options.request = { ...(options.request ?? {}), retries: 0 };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request(opt);
+        return await request(options);
       } catch (err) {
         const wait = rateLimitWaitSeconds(err, attempt, now());
         if (wait === null) throw err;
