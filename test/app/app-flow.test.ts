@@ -99,7 +99,7 @@ describe("the GitHub App at work", () => {
     rmSync(h.dir, { recursive: true, force: true });
   });
 
-  it("installation → cold scan → labelled issue with CODEOWNERS assignee + dashboard, in exactly 4 reads", async () => {
+  it("installation → cold scan → labelled issue with CODEOWNERS assignee + dashboard, in exactly 5 reads", async () => {
     h = await setup();
     const r = baseRepo();
     const created: Array<{ body: Record<string, unknown> }> = [];
@@ -109,6 +109,9 @@ describe("the GitHub App at work", () => {
     serveContents(scope, r, 1);
     serveIssueListing(scope, r, []);
     scope
+      // The owner is checked once (then cached in scan_state for a day) before being assigned.
+      .get("/repos/acme/widgets/assignees/alice")
+      .reply(204)
       .post("/repos/acme/widgets/labels", (b: { name: string }) => (labels.push(b.name), true))
       .times(5)
       .reply(201, {})
@@ -122,10 +125,11 @@ describe("the GitHub App at work", () => {
     expect(h.scans).toHaveLength(1);
     const scan = h.scans[0];
     expect(scan.outcome).toBe("scanned");
-    // head + tree + ceil(files/50) GraphQL + one issue listing; no GET /repos/{o}/{r}.
-    expect(scan.counts.reads).toBe(4);
+    // head + tree + ceil(files/50) GraphQL + one issue listing + one assignability check; no GET /repos/{o}/{r}.
+    expect(scan.counts.reads).toBe(5);
     const reads = scan.counts.requests.filter((q) => q.startsWith("GET") || q.includes("graphql"));
-    expect(reads).toHaveLength(4);
+    expect(reads).toHaveLength(5);
+    expect(reads[4]).toBe("GET /repos/{owner}/{repo}/assignees/{assignee}");
     expect(reads[0]).toBe("GET /repos/{owner}/{repo}/commits/{ref}");
     expect(reads[1]).toBe("GET /repos/{owner}/{repo}/git/trees/{tree_sha}");
     expect(reads[2]).toBe("POST /graphql");
@@ -210,6 +214,10 @@ describe("the GitHub App at work", () => {
       { number: 8, title: "Cowabunga dashboard", state: "open", body: "<!-- cowabunga:dashboard -->\nold", labels: [{ name: "cowabunga" }, { name: "cowabunga:dashboard" }] },
     ]);
     scope
+      // The closing comment is keyed: the issue's comments are read first, so it is never posted twice.
+      .get("/repos/acme/widgets/issues/7/comments")
+      .query(true)
+      .reply(200, [])
       .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
       .reply(201, {})
       .patch("/repos/acme/widgets/issues/7", (b: Record<string, unknown>) => (patches.push(b), true))
@@ -279,6 +287,7 @@ describe("the GitHub App at work", () => {
       { number: 21, title: "Cowabunga: invalid .github/cowabunga.yml", state: "open", body: cfg, labels: ["cowabunga", "cowabunga:config"] },
       { number: 22, title: "Cowabunga dashboard", state: "open", body: String(created.find((c) => String(c.body).includes("cowabunga:dashboard"))?.body), labels: ["cowabunga", "cowabunga:dashboard"] },
     ]);
+    s2.get("/repos/acme/widgets/issues/21/comments").query(true).reply(200, []);
     s2.post("/repos/acme/widgets/issues/21/comments").reply(201, {});
     s2.patch("/repos/acme/widgets/issues/21", (b: Record<string, unknown>) => (closing.push(b), true)).reply(200, {});
     s2.patch("/repos/acme/widgets/issues/22").reply(200, {}); // the dashboard drops its config warning
@@ -446,9 +455,10 @@ describe("the GitHub App at work", () => {
       serveIssueListing(scope, r, []);
       scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
       scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
+      scope.get("/repos/acme/widgets/assignees/alice").reply(204);
       await receive(h, "repository_dispatch", forced, "d-forced");
       scope.done();
-      expect(h.scans.map((x) => [x.outcome, x.counts.reads])).toEqual([["scanned", 4]]);
+      expect(h.scans.map((x) => [x.outcome, x.counts.reads])).toEqual([["scanned", 5]]);
     });
   });
 
