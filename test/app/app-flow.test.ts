@@ -462,6 +462,36 @@ describe("the GitHub App at work", () => {
     });
   });
 
+  describe("one config loader for every entry point (_extends included)", () => {
+    // The organisation's .github repository turns maintenance mode on; the repository extends it.
+    const withExtends = (): FakeRepo => ({ ...baseRepo(), files: { ...baseRepo().files, ".github/cowabunga.yml": "_extends: .github\nissues:\n  max_new_per_run: 5\n" } });
+    const serveBase = (scope: nock.Scope): nock.Scope =>
+      scope
+        .get("/repos/acme/widgets/contents/.github%2Fcowabunga.yml")
+        .reply(200, "_extends: .github\nissues:\n  max_new_per_run: 5\n")
+        .get("/repos/acme/.github/contents/.github%2Fcowabunga.yml")
+        .reply(200, "maintenance_mode: true\n");
+
+    it("a scheduled scan and a REST API audit read the org's base config (no webhook context)", async () => {
+      h = await setup();
+      const r = withExtends();
+      const octokit = new (ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })))({ auth: { token: "ghs_test" } });
+      for (const event of ["schedule", "api"]) {
+        const scope = serveHead(nock(API), r);
+        serveContents(scope, r, 1);
+        serveBase(scope);
+        // Maintenance mode from the base: no issue listing and no write at all (disableNetConnect fails any other request).
+        h.services.enqueueScan({ octokit: octokit as never, repo: { owner: "acme", repo: "widgets" }, trigger: { event, force: true }, log: h.probot.log });
+        await h.services.queue.idle();
+        scope.done();
+      }
+      expect(h.scans.map((x) => [x.outcome, x.counts.writes])).toEqual([
+        ["scanned", 0],
+        ["scanned", 0],
+      ]);
+    });
+  });
+
   describe("after the scan: notifications, health polling, stored CI facts", () => {
     let server: Server | undefined;
     const received: Array<{ url: string; body: string }> = [];
