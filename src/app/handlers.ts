@@ -10,6 +10,8 @@ import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../
 import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
 import { openUpdatePullRequestAdapter } from "../act/github/update-adapter.js";
 import { syncIssueLifecycle } from "./lifecycle.js";
+import { rebaseUpdatePullRequest } from "./rebase.js";
+import { parsePrMarker } from "../act/github/pulls.js";
 import { routePrEvent } from "./pr-routes.js";
 import { decidePush, type PushPayloadLike } from "./push.js";
 import { DeliveryDeduper, RepoQueue } from "./queue.js";
@@ -109,6 +111,11 @@ function repoOf(payload: RepoPayload): RepoRef | null {
   const r = payload.repository;
   const owner = r?.owner.login ?? r?.owner.name;
   return r && owner ? { owner, repo: r.name } : null;
+}
+
+/** An update PR of the app (its body carries the PR marker). */
+function isUpdatePrBody(body: string | null | undefined): boolean {
+  return parsePrMarker(body) !== null;
 }
 
 function isBot(sender: RepoPayload["sender"]): boolean {
@@ -326,7 +333,9 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     };
     if (isBot(payload.comment.user) || isBot(payload.sender)) return;
     const cmd = parseCommand(payload.comment.body);
-    if (!cmd || !isAppIssueBody(payload.issue.body) || !fresh(context)) return;
+    // Commands work on the app's issues, and `/cowabunga rebase` on its update PRs too.
+    const onUpdatePr = !!payload.issue.pull_request && isUpdatePrBody(payload.issue.body);
+    if (!cmd || !(isAppIssueBody(payload.issue.body) || onUpdatePr) || !fresh(context)) return;
     const repo = repoOf(payload);
     if (!repo) return;
     const octokit = context.octokit as GitHubOctokit;
@@ -347,6 +356,7 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
         log: context.log,
         rescan: () => scanFromContext(context, repo, { event: "command", force: true }),
         // The repository's own updates settings (labels, reviewers, grouping) apply: one contents read.
+        ...(onUpdatePr ? { rebase: () => rebaseUpdatePullRequest({ octokit, repo, number: payload.issue.number, store, clock, log: context.log }) } : {}),
         openUpdate: async (issue) =>
           openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log, config: await readRepoConfig(octokit, repo, context.log) }),
       });

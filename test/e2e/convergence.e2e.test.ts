@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger, type GitHubOctokit } from "../../src/act/github/client.js";
 import { pendingWritesOf, runGitHubScan, type ScanRunResult } from "../../src/pipeline/github.js";
 import { appOctokitClass } from "../../src/server/octokit.js";
+import { routePrEvent } from "../../src/app/pr-routes.js";
 import { FileStore } from "../../src/store/index.js";
 import { FakeGitHub, type Fault, type FakeIssue } from "../helpers/fake-github.js";
 import { fakeStages, type FakeStagesOptions } from "../app/helpers/fake-stages.js";
@@ -325,5 +326,29 @@ describe("convergence under injected faults (fake GitHub)", () => {
     gh.commitFiles(REPO, { "api/requirements.txt": `${REQS}idna==2.8\n`, "README.md": "# w\n" }, "docs");
     await scan(stages, { event: "push" });
     expect(dashboard()).toContain(`#${pr.number}`);
+  });
+
+  it("rebase only on conflict or when asked: a PR behind a moved base stays; ticking its checkbox rebuilds it once", async () => {
+    gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    const stages = { vulnerable: new Set(["requests@2.19.0"]), fixes: { "requests@2.19.0": "2.20.0" } };
+    await scan(stages, { event: "installation" });
+    const pr = openPulls()[0]!;
+    const first = pr.head.sha;
+    expect(pr.body).toContain("- [ ] <!-- cowabunga:rebase -->");
+    const main2 = gh.commitFiles(REPO, { "api/requirements.txt": REQS, "README.md": "# w\n" }, "docs");
+    await scan(stages, { event: "push" });
+    expect(pr.head.sha).toBe(first); // merely behind: left as it is
+    // A person ticks the box (GitHub sends pull_request.edited).
+    pr.body = pr.body.replace("- [ ] <!-- cowabunga:rebase -->", "- [x] <!-- cowabunga:rebase -->");
+    const out = await routePrEvent(
+      "pull_request",
+      { action: "edited", pull_request: { number: pr.number, body: pr.body, head: { ref: pr.head.ref } }, sender: { login: "alice", type: "User" } },
+      { octokit, ...ref, store, clock: () => NOW, log: silentLogger },
+    );
+    expect(out).toMatchObject({ status: "rebase", reply: "Rebuilt on the current main head." });
+    expect(gh.repo(REPO).commits.get(pr.head.sha)!.parents).toEqual([main2]);
+    expect(pr.body).toContain("- [ ] <!-- cowabunga:rebase -->");
+    expect(pr.body).not.toContain("- [x] <!-- cowabunga:rebase -->");
+    await expectConverged(stages);
   });
 });

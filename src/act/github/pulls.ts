@@ -6,7 +6,7 @@ import type { LifecycleState } from "../../model/issue.js";
 import { assessUpdateRisk } from "../../assess/risk.js";
 import type { RepoRef, Store } from "../../store/types.js";
 import { regenerateLockfile, type CommandRunner, type LockfileOutcome } from "./lockfile.js";
-import { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
+import { rebaseRequested, renderUpdateBody, rollbackStrategy, untickRebase } from "./pulls-body.js";
 import {
   BRANCH_PREFIX,
   createCommit,
@@ -460,6 +460,8 @@ export interface MaintainArgs {
    * still behind, from where the base now stands, so it can never become a downgrade.
    */
   dependencies?: readonly Dependency[];
+  /** PRs a person asked to rebuild (`/cowabunga rebase` or the body's checkbox): rebuilt even without a conflict. */
+  rebaseRequested?: ReadonlySet<number>;
 }
 
 export interface MaintainResult {
@@ -531,8 +533,14 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     if (closed.has(pr.number)) continue;
     const marker = parsePrMarker(pr.body);
     if (!marker) continue;
+    const requested = args.rebaseRequested?.has(pr.number) ?? false;
     // Built on the current head: neither behind nor in conflict. Only PRs whose base moved cost a read.
-    if (marker.base_sha === headSha) continue;
+    if (marker.base_sha === headSha) {
+      if (requested && rebaseRequested(pr.body)) {
+        await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, body: untickRebase(pr.body ?? "") });
+      }
+      continue;
+    }
 
     // The base branch moved: what does it declare now?
     let deps = marker.deps;
@@ -558,7 +566,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       if (behind.length === 0) continue; // nothing declared any more: leave the PR to a person
     }
 
-    if (config.updates.rebase === "never") continue;
+    if (config.updates.rebase === "never" && !requested) continue;
     const detail = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number });
     if (detail.data.state === "closed") continue;
     const headRef = (pr as { head?: { ref?: string } }).head?.ref ?? (detail.data.head as { ref?: string } | undefined)?.ref ?? marker.branch;
@@ -568,9 +576,10 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     }
     const conflicts = detail.data.mergeable === false;
     const behindBase = detail.data.base.sha !== headSha && marker.base_sha !== headSha;
-    const wanted = conflicts || (config.updates.rebase === "behind" && behindBase);
+    const wanted = requested || conflicts || (config.updates.rebase === "behind" && behindBase);
     if (!wanted) continue;
-    if (await humanEdited(pr.number)) {
+    // An explicit request wins over a person's commits (as Renovate's checkbox does); otherwise they are kept.
+    if (!requested && (await humanEdited(pr.number))) {
       result.humanEdited.push(pr.number);
       log.info({ pr: pr.number }, "not recreating: the branch has commits not made by the app");
       continue;
@@ -583,7 +592,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     }
     await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${headRef}`, sha: built.commitSha, force: true });
     const newMarker: PrMarker = { ...marker, deps: built.applied, base_sha: headSha, branch: headRef };
-    const body = (pr.body ?? "")
+    const body = untickRebase(pr.body ?? "")
       .split(marker.base_sha)
       .join(headSha)
       .replace(/<!-- cowabunga:pr:[^\n]*? -->/, "")
