@@ -183,7 +183,9 @@ describe("openUpdatePullRequest", () => {
     expect(body).not.toContain("<script>");
     expect(body).toContain("&lt;img src=x onerror=alert\\(1\\)&gt;");
     expect(body).not.toMatch(/@admin/);
-    expect(body.match(/-->/g)).toHaveLength(1);
+    // Two HTML comments only, both the app's: the rebase checkbox and the marker (nothing else breaks out).
+    expect(body.match(/-->/g)).toHaveLength(2);
+    expect(body.match(/<!-- cowabunga:(rebase|pr:)/g)).toHaveLength(2);
     const marker = parsePrMarker(body);
     expect(marker).toMatchObject({ group: "api/requests", issues: ["issue-1"], base_sha: BASE, deps: [{ name: "requests", from: "2.19.0", to: "2.20.0", file: "api/requirements.txt", line: 3 }] });
 
