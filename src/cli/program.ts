@@ -17,6 +17,8 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
+  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`); default process.env. */
+  env?: Record<string, string | undefined>;
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
 }
@@ -37,7 +39,7 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     .exitOverride();
   const exit = deps.exit ?? { code: EXIT_OK };
   const subs = [
-    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit }),
+    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
   ];
   for (const sub of subs) {

@@ -5,11 +5,11 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { npmManager } from "../../../src/scan/managers/npm.js";
 import { diskContext, listFiles } from "./npm-helpers.js";
+import { corpusPathAvailable } from "../../helpers/corpus.js";
 
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..", "shared/corpus");
 const REPOS = path.join(CORPUS, "repos");
-const exists = fs.existsSync(REPOS);
-if (!exists) console.warn(`npm acceptance tests skipped: corpus not found at ${REPOS}`);
+const exists = corpusPathAvailable("npm acceptance", REPOS);
 
 const repos = exists ? fs.readdirSync(REPOS).filter((d) => fs.statSync(path.join(REPOS, d)).isDirectory()) : [];
 

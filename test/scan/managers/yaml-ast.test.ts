@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import {
   type YSeq,
 } from "../../../src/scan/managers/yaml-ast.js";
 import { getNode, getPair, lineOf, mapEntries, scalarText } from "../../../src/scan/managers/image-ref.js";
+import { corpusPathAvailable } from "../../helpers/corpus.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(here, "../../..");
@@ -251,8 +252,7 @@ describe("fast and fallback trees agree on the test fixtures", () => {
   });
 });
 
-const corpusExists = existsSync(path.join(CORPUS, "repos"));
-if (!corpusExists) console.warn(`yaml-ast corpus test skipped: ${path.join(CORPUS, "repos")} not found`);
+const corpusExists = corpusPathAvailable("yaml-ast", path.join(CORPUS, "repos"));
 
 describe.skipIf(!corpusExists)("fast and fallback trees agree on the corpus", () => {
   it("every corpus YAML file takes the fast path and gives the `yaml` package's tree", () => {
