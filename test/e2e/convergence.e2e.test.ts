@@ -265,6 +265,22 @@ describe("convergence under injected faults (fake GitHub)", () => {
     await expectConverged(stages);
   });
 
+  it("an owner GitHub refuses when assigning an existing issue: the edit goes through without them, nothing stays pending", async () => {
+    gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    const stages = { vulnerable: new Set(["flask@2.0.0"]) };
+    await scan(stages, { event: "installation" });
+    gh.commitFiles(REPO, { "api/requirements.txt": REQS, ".github/CODEOWNERS": "/api/ @ghost3\n" }, "owners");
+    gh.unassignable.add("ghost3");
+    // The assignability check cannot tell (GitHub errors); the PATCH with the assignee is then refused (422).
+    fault({ method: "GET", path: /\/assignees\/ghost3$/, kind: "502-before", times: 8 });
+    const out = await scan(stages, { event: "push" });
+    expect(out.pendingWrites).toEqual([]);
+    expect(issues().find((i) => i.title.startsWith("flask"))?.assignees).toEqual([]);
+    gh.faults.length = 0;
+    await expectConverged(stages);
+    expect(issues().find((i) => i.title.startsWith("flask"))?.body).toContain("Not assigned to `ghost3` (CODEOWNERS)");
+  });
+
   it("a dependency fixed by hand past the PR's target: the PR is closed with a comment and its branch deleted, never rebuilt into a downgrade", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS });
     const stages = { vulnerable: new Set(["jinja2@2.10.0"]), fixes: { "jinja2@2.10.0": "2.11.3" } };

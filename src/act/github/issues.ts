@@ -410,7 +410,15 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
         const closedAt = (gh as GitHubIssue & { closed_at?: string | null }).closed_at ?? "unknown";
         await commentOnce(octokit, repo, gh.number, `reopened:${closedAt}`, `Detected again${opts.render.sha ? ` in the scan of ${opts.render.sha.slice(0, 12)}` : ""}: the cause is back. Reopening.`);
       }
-      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      try {
+        await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      } catch (err) {
+        if (!patch.assignees || !isAssigneeRefusal(err)) throw err;
+        // GitHub refused an owner after all: the rest of the edit goes through, and the owners are not retried.
+        opts.assignees?.refuse(patch.assignees as string[]);
+        delete patch.assignees;
+        if (Object.keys(patch).length > 0) await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      }
       if (reopen) result.reopened.push(gh.number);
       else result.updated.push(gh.number);
     } catch (err) {
