@@ -325,23 +325,28 @@ describe("convergence under injected faults (fake GitHub)", () => {
     expect(openPulls().map((p) => p.number)).toEqual([now[0]!.number]);
   });
 
-  it("a PR a person pushed to is left alone when it conflicts, and the dashboard says so", async () => {
+  it("a PR a person pushed to is left alone when it conflicts or is overtaken, and the dashboard says so", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS });
     const stages = { vulnerable: new Set(["requests@2.19.0"]), fixes: { "requests@2.19.0": "2.20.0" } };
     await scan(stages, { event: "installation" });
     const pr = openPulls()[0]!;
-    const head = pr.head.sha;
-    // main changes the same file (a conflict); the fake's commits are not the app's bot: a person's.
-    gh.commitFiles(REPO, { "api/requirements.txt": `${REQS}idna==2.8\n` }, "add idna");
+    // A person pushes to the PR's branch; then main changes the PR's line too (a conflict).
+    const theirs = gh.commitOnBranch(REPO, pr.head.ref, { "NOTES.md": "tested by hand\n" }, "notes");
+    const pinned = REQS.replace("requests==2.19.0", "requests==2.19.0  # pinned");
+    gh.commitFiles(REPO, { "api/requirements.txt": pinned }, "comment the pin");
     const out = await scan(stages, { event: "push" });
     expect(out.pulls?.humanEdited).toEqual([pr.number]);
-    expect(pr.head.sha).toBe(head);
+    expect(out.pulls?.recreated).toEqual([]);
+    expect(pr.head.sha).toBe(theirs);
     const dashboard = () => openIssues().find((i) => i.body.includes("<!-- cowabunga:dashboard -->"))!.body;
     expect(dashboard()).toContain(`Edited by a person, left alone (not rebased or rebuilt by the app): #${pr.number}`);
-    // Later scans keep saying so while the PR is open.
-    gh.commitFiles(REPO, { "api/requirements.txt": `${REQS}idna==2.8\n`, "README.md": "# w\n" }, "docs");
+    // main then gets the update by hand: the PR is still theirs (not closed, branch kept); the dashboard keeps saying so.
+    gh.commitFiles(REPO, { "api/requirements.txt": REQS.replace("requests==2.19.0", "requests==2.20.0") }, "requests by hand");
     await scan(stages, { event: "push" });
+    expect(pr.state).toBe("open");
+    expect(gh.repo(REPO).refs.get(`heads/${pr.head.ref}`)).toBe(theirs);
     expect(dashboard()).toContain(`#${pr.number}`);
+    await expectConverged(stages);
   });
 
   it("rebase only on conflict or when asked: a PR behind a moved base stays; ticking its checkbox rebuilds it once", async () => {

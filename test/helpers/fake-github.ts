@@ -23,6 +23,8 @@ interface Commit {
   parents: string[];
   message: string;
   author: { name: string; email: string; date: string };
+  /** Who made it: the app's bot for commits made through the API, a person for commitFiles/commitOnBranch. */
+  login?: string;
 }
 export interface FakeIssue {
   id: number;
@@ -249,11 +251,29 @@ export class FakeGitHub {
     return sha;
   }
 
-  private storeCommit(repo: FakeRepo, tree: string, parents: string[], message: string): string {
+  private storeCommit(repo: FakeRepo, tree: string, parents: string[], message: string, login = "someone"): string {
     const date = this.now();
     const sha = sha1(`${tree}|${parents.join(",")}|${message}|${date}`);
-    repo.commits.set(sha, { sha, tree, parents, message, author: { name: "t", email: "t@example.com", date } });
+    repo.commits.set(sha, { sha, tree, parents, message, author: { name: "t", email: "t@example.com", date }, login });
     return sha;
+  }
+
+  /** A person pushes a commit onto `branch` (e.g. an update PR's branch), changing `files`; returns its SHA. */
+  commitOnBranch(fullName: string, branch: string, files: Record<string, string>, message: string, login = "alice"): string {
+    const repo = this.repo(fullName);
+    const parent = repo.refs.get(`heads/${branch}`);
+    if (!parent) throw new Error(`no branch ${branch}`);
+    const byPath = new Map(this.flatTree(repo, repo.commits.get(parent)!.tree).map((e) => [e.path, e] as const));
+    for (const [path, content] of Object.entries(files)) {
+      const buf = Buffer.from(content);
+      const sha = sha1(`blob ${buf.length}\0${content}`);
+      repo.blobs.set(sha, buf);
+      byPath.set(path, { path, mode: "100644", type: "blob", sha, size: buf.length });
+    }
+    const commit = this.storeCommit(repo, this.storeTree(repo, [...byPath.values()]), [parent], message, login);
+    repo.refs.set(`heads/${branch}`, commit);
+    for (const p of this.pulls(repo)) if (p.state === "open" && p.head.ref === branch) p.head.sha = commit;
+    return commit;
   }
 
   /** The stored tree of directory `dir` of a flat tree (its entries with paths relative to it). */
@@ -451,7 +471,7 @@ export class FakeGitHub {
     if (route === "POST /git/commits") {
       const tree = String(body?.tree);
       if (!repo.trees.has(tree)) return send(res, 422, { message: "Tree SHA does not exist" });
-      const sha = this.storeCommit(repo, tree, (body?.parents as string[]) ?? [], String(body?.message ?? ""));
+      const sha = this.storeCommit(repo, tree, (body?.parents as string[]) ?? [], String(body?.message ?? ""), BOT.login);
       const c = repo.commits.get(sha)!;
       return send(res, 201, { sha, tree: { sha: tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message });
     }
@@ -665,8 +685,10 @@ export class FakeGitHub {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
       if (!pull) return send(res, 404, { message: "Not Found" });
       if (m[2] === "files") return send(res, 200, paginate(this.changedFiles(repo, pull.base.sha, pull.head.sha), q));
-      const c = repo.commits.get(pull.head.sha);
-      return send(res, 200, c ? [{ ...this.commitJson(repo, c) }] : []);
+      // The PR's commits: from its head back to its merge base.
+      const list: Commit[] = [];
+      for (let c = repo.commits.get(pull.head.sha); c && c.sha !== pull.base.sha && list.length < 250; c = repo.commits.get(c.parents[0] ?? "")) list.push(c);
+      return send(res, 200, list.reverse().map((c) => this.commitJson(repo, c)));
     }
     if ((m = /^POST \/pulls\/(\d+)\/requested_reviewers$/.exec(route))) {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
@@ -710,7 +732,10 @@ export class FakeGitHub {
     return merge;
   }
 
-  /** Would merging the PR conflict? Both sides changed one file differently since the PR's base (a three-way check per file). */
+  /**
+   * Would merging the PR conflict? A three-way check per file changed on both sides since the PR's base:
+   * the base lines each side replaced (an LCS diff) must not overlap, unless both made the same change.
+   */
   private conflicts(repo: FakeRepo, pull: FakePull): boolean {
     const baseNow = repo.refs.get(`heads/${pull.base.ref}`);
     const base = repo.commits.get(pull.base.sha);
@@ -721,10 +746,15 @@ export class FakeGitHub {
     const b = at(base);
     const h = at(head);
     const n = at(now);
+    const text = (sha: string | undefined): string[] | null => (sha === undefined ? null : (repo.blobs.get(sha)?.toString("utf8") ?? "").split("\n"));
     for (const [path, sha] of h) {
-      if (b.get(path) === sha) continue; // the PR did not touch it
       const theirs = n.get(path);
-      if (theirs !== b.get(path) && theirs !== sha) return true;
+      if (b.get(path) === sha || theirs === b.get(path) || theirs === sha) continue; // one side only, or the same change
+      const [o, x, y] = [text(b.get(path)), text(sha), text(theirs)];
+      if (!o || !x || !y) return true; // added or deleted on both sides differently
+      const ours = changedRanges(o, x);
+      const other = changedRanges(o, y);
+      if (ours.some((r) => other.some((q) => r.start < q.end && q.start < r.end) || (r.start === r.end && other.some((q) => q.start === r.start && q.end === r.end)))) return true;
     }
     return false;
   }
@@ -847,8 +877,8 @@ export class FakeGitHub {
       node_id: `C_${c.sha}`,
       commit: { tree: { sha: c.tree }, message: c.message, author: c.author, committer: c.author },
       parents: c.parents.map((sha) => ({ sha })),
-      author: { login: "someone" },
-      committer: { login: "someone" },
+      author: { login: c.login ?? "someone" },
+      committer: { login: c.login ?? "someone" },
       html_url: `http://${this.host}/${repo.owner}/${repo.name}/commit/${c.sha}`,
     };
   }
@@ -871,6 +901,35 @@ export class FakeGitHub {
     for (const path of before.keys()) if (!after.has(path)) files.push({ filename: path, status: "removed", additions: 0, deletions: 1, changes: 1 });
     send(res, 200, { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files, base_commit: { sha: b }, merge_base_commit: { sha: b } });
   }
+}
+
+/** The base line ranges [start, end) that `to` replaced in `from` (insertions are empty ranges), by an LCS diff. */
+function changedRanges(from: readonly string[], to: readonly string[]): Array<{ start: number; end: number }> {
+  const n = from.length;
+  const m = to.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = from[i] === to[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: Array<{ start: number; end: number }> = [];
+  let i = 0;
+  let j = 0;
+  let open: { start: number; end: number } | null = null;
+  while (i < n || j < m) {
+    if (i < n && j < m && from[i] === to[j]) {
+      if (open) out.push(open);
+      open = null;
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      open ??= { start: i, end: i };
+      j++;
+    } else {
+      open ??= { start: i, end: i };
+      i++;
+      open.end = i;
+    }
+  }
+  if (open) out.push(open);
+  return out;
 }
 
 function paginate<T>(list: T[], q: URLSearchParams): T[] {

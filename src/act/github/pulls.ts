@@ -550,6 +550,12 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       const done = standings.filter((x) => x.s.kind === "done");
       if (behind.length === 0 && done.length > 0) {
         // Already at or past every target on the base (updated by hand or elsewhere): nothing left to do.
+        // Unless a person pushed to it: their work is theirs to close.
+        if (await humanEdited(pr.number)) {
+          result.humanEdited.push(pr.number);
+          log.info({ pr: pr.number }, "not closing: the base has the update, but the branch has commits not made by the app");
+          continue;
+        }
         try {
           await closeUpToDate(args, pr.number, marker, done.map((x) => ({ name: x.d.name, to: x.d.to, now: x.s.kind === "done" ? (x.s.current.locked_version ?? x.s.current.version) : x.d.to })));
           closed.add(pr.number);
