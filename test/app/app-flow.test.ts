@@ -155,6 +155,45 @@ describe("the GitHub App at work", () => {
     expect(state?.tree_sha).toBe(r.treeSha);
   });
 
+  it("a write GitHub refuses: the scan job fails visibly, the write stays pending, and the same tree is scanned again", async () => {
+    h = await setup();
+    const r = baseRepo();
+    const failures: string[] = [];
+    const queueLog = (h.services.queue as unknown as { log: { error(obj: object, msg?: string): void } }).log;
+    const original = queueLog.error.bind(queueLog);
+    queueLog.error = (obj, msg) => {
+      failures.push(String((obj as { err?: unknown }).err ?? msg));
+      original(obj, msg);
+    };
+    const s1 = serveHead(nock(API), r, "main");
+    serveContents(s1, r, 1);
+    serveIssueListing(s1, r, []);
+    s1.get("/repos/acme/widgets/assignees/alice").reply(204);
+    s1.post("/repos/acme/widgets/labels").times(5).reply(201, {});
+    // The finding's issue is refused (no retry can help); the dashboard goes through.
+    s1.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:issue:")).reply(403, { message: "Resource not accessible by integration" });
+    s1.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:dashboard")).reply(201, { number: 2 });
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-refused");
+    s1.done();
+    expect(h.scans[0].pendingWrites).toHaveLength(1);
+    expect(failures.join("\n")).toMatch(/acme\/widgets: 1 write\(s\) to GitHub still pending: POST \/repos\/acme\/widgets\/issues/);
+    const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
+    expect(state?.tree_sha).toBe(r.treeSha);
+    expect(state?.pending_writes).toHaveLength(1);
+
+    // Same tree, not forced: no "unchanged" shortcut; the issue is opened, nothing is pending any more.
+    const s2 = serveHead(nock(API), r, "main");
+    serveContents(s2, r, 1);
+    serveIssueListing(s2, r, [{ number: 2, title: "Cowabunga dashboard", state: "open", body: "<!-- cowabunga:dashboard -->\nold", labels: [{ name: "cowabunga" }, { name: "cowabunga:dashboard" }] }]);
+    s2.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:issue:")).reply(201, { number: 3 });
+    s2.patch("/repos/acme/widgets/issues/2").reply(200, {});
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-again");
+    s2.done();
+    expect(h.scans[1].outcome).toBe("scanned");
+    expect(h.scans[1].pendingWrites).toEqual([]);
+    expect((await h.store.getScanState({ owner: "acme", repo: "widgets" }))?.pending_writes).toEqual([]);
+  });
+
   it("an unchanged repository costs exactly one read (the head) and no writes", async () => {
     h = await setup();
     const r = baseRepo();
