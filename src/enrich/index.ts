@@ -532,5 +532,8 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     lookup: { status: "skipped", reason: "not looked up" },
     skip_reason: d.skip_reason,
     advisories_checked: v?.checked ?? false,
+    value_span: d.value_span ?? null,
+    declared_by: d.declared_by ?? null,
+    notes: d.notes ?? [],
   };
 }

@@ -1,8 +1,9 @@
 import type { CowabungaConfig } from "../../config/schema.js";
-import type { Dependency, MaintenanceIssue, Priority } from "../../model/index.js";
+import type { Dependency, MaintenanceIssue, Priority, ValueSpan } from "../../model/index.js";
 import { isTerminalState } from "../../model/lifecycle.js";
 import { isInMaintenanceWindow } from "../../app/schedule.js";
 import { BRANCH_PREFIX, readMarker, refSegment, updateBranchName } from "./pulls-git.js";
+import { compareDepVersions } from "./pulls-lifecycle.js";
 
 /** One dependency as the PR marker records it: enough to redo the edit on a new base. */
 export interface MarkerDep {
@@ -18,6 +19,8 @@ export interface MarkerDep {
   /** SHA- or digest-pinned declarations: the pin before and the SHA / digest `to` resolved to. */
   from_digest?: string | null;
   to_digest?: string | null;
+  /** Where the scan found the version (line, columns, text): the update replaces that span. */
+  value_span?: ValueSpan | null;
 }
 
 /** The hidden `<!-- cowabunga:pr:{...} -->` marker of an update PR. */
@@ -217,6 +220,20 @@ export function planUpdates(
     const same = open.find((o) => o.marker?.group === g.key && signature(o.marker.deps) === sig);
     if (same) {
       unchanged.push({ key: g.key, number: same.pr.number });
+      continue;
+    }
+    // Never replace an open PR by one that goes less far (a fix older than the PR's target is no reason
+    // to move it back): that PR stays, as if unchanged.
+    const further = open.find(
+      (o) =>
+        o.marker?.group === g.key &&
+        g.updates.every((u) => {
+          const theirs = o.marker!.deps.find((d) => d.file === u.dep.file && d.name === u.dep.name);
+          return theirs !== undefined && compareDepVersions(u.dep.package_manager, theirs.to, u.newVersion) >= 0;
+        }),
+    );
+    if (further) {
+      unchanged.push({ key: g.key, number: further.pr.number });
       continue;
     }
     g.supersedes = open.filter((o) => o.marker?.group === g.key || o.pr.head_ref === g.branch).map((o) => o.pr.number);
