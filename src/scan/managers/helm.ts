@@ -26,6 +26,7 @@ import {
   scalarText,
 } from "./image-ref.js";
 import { extractSafely, manifestMetadata, openYamlManifest } from "./manifest.js";
+import { MAX_YAML_ALIAS_EXPANSION, YamlLimitError } from "./yaml-ast.js";
 
 const CHART = /^Chart\.ya?ml$/;
 const REQUIREMENTS = /^requirements\.ya?ml$/;
@@ -279,7 +280,11 @@ function extractValues(file: string, content: string, ctx?: ExtractContext): Man
   const deps: ExtractedDependency[] = [];
   const base = (line: number | null) => ({ file, line, package_manager: "helm" as const, dependency_type: "prod" as const });
 
+  // The parser already bounds alias expansion and depth; this budget keeps the walk itself bounded
+  // should a tree ever reach it by another path (every node written once plus the allowed expansion).
+  let budget = content.length + MAX_YAML_ALIAS_EXPANSION;
   const visit = (node: unknown, depth: number): void => {
+    if (--budget < 0) throw new YamlLimitError(`values walk passed its node budget (YAML aliases?); file skipped`);
     if (depth > 64) return;
     if (isYSeq(node)) {
       for (const item of node.items) visit(item, depth + 1);
