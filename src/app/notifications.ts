@@ -40,6 +40,8 @@ export interface NotifyInput {
   /** `<channel>|<alert key>` → last sent, from scan_state.alerts_sent. */
   sentLog: Readonly<Record<string, string>>;
   log: AppLogger;
+  /** Issue id → the app's open update PR (from the scan), for links. */
+  openPulls?: ReadonlyMap<string, number>;
 }
 
 export interface NotifyOutcome {
@@ -128,7 +130,7 @@ export class NotificationHub {
 
       // Links from the issues as synced to GitHub just before (numbers) and the open update PRs (records).
       const [issues, records] = await Promise.all([store.getIssues(ref), store.getRecords(ref)]);
-      const links = linkContext({ host: webHostOf(baseUrlOf(octokit)), repo: ref, issues, records, publicUrl: this.opts.publicUrl });
+      const links = linkContext({ host: webHostOf(baseUrlOf(octokit)), repo: ref, issues, records, openPulls: input.openPulls, publicUrl: this.opts.publicUrl });
       const alerts = withLinks(assessment.alerts, links);
 
       const dispatched = await dispatchAlerts(alerts, outbox.kindChannels(), input.sentLog, this.clock, config.notifications.quiet_period_hours);

@@ -92,6 +92,8 @@ export type ScanNotifier = (input: {
   config: CowabungaConfig;
   sentLog: Readonly<Record<string, string>>;
   log: AppLogger;
+  /** Issue id → the app's open update PR that resolves it (after this scan's PRs were opened), for links. */
+  openPulls?: ReadonlyMap<string, number>;
 }) => Promise<{ sentLog: Record<string, string>; sent?: number; suppressed?: number; errors?: string[] }>;
 
 export type ScanOutcome = "scanned" | "unchanged" | "duplicate" | "failed";
@@ -370,6 +372,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
     let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
     let defaultBranch: string | null = trigger.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
+    let openPullsByIssue: ReadonlyMap<string, number> | undefined;
     if (!config.maintenance_mode) {
       const out = await actOnGitHub({ octokit, ref, assessment, config, configErrors: configResult.errors, headSha: head.sha, knownLabels, store, log, publicUrl: opts.publicUrl ?? null, codeownersTexts: texts });
       knownLabels = out.knownLabels;
@@ -394,6 +397,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         });
         defaultBranch = upd.defaultBranch;
         result.pulls = upd.pulls;
+        openPullsByIssue = upd.byIssue;
         acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
       }
       acted = { ...acted, dashboard: await out.syncDashboard() };
@@ -403,7 +407,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     if (opts.notify) {
       try {
         const prev = state?.alerts_sent && typeof state.alerts_sent === "object" ? (state.alerts_sent as Record<string, string>) : {};
-        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log });
+        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log, ...(openPullsByIssue ? { openPulls: openPullsByIssue } : {}) });
         alertsSent = n.sentLog;
         acted = { ...acted, alerts_sent: n.sent ?? null, alerts_suppressed: n.suppressed ?? null, notify_errors: n.errors?.length ?? 0 };
       } catch (err) {
@@ -574,7 +578,7 @@ interface UpdatesInput {
  * to be opened and no payload named it; one `GET /pulls/{n}` per open app PR whose base moved. Never
  * throws: failures are logged and listed in `messages`.
  */
-async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]> }> {
+async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]>; byIssue: Map<string, number> }> {
   const { octokit, ref, assessment, config, store, clock, log } = input;
   const pulls: NonNullable<ScanRunResult["pulls"]> = { opened: [], recreated: [], closed: [], messages: [] };
   let defaultBranch = input.defaultBranch;
@@ -593,7 +597,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
       const msg = `GET /repos/${ref.owner}/${ref.repo} failed: ${errorText(err)}; no update PR opened`;
       log.warn({ repo: `${ref.owner}/${ref.repo}` }, msg);
       pulls.messages.push(msg);
-      return { defaultBranch, pulls };
+      return { defaultBranch, pulls, byIssue: pullsByIssue(open.values(), pulls.closed) };
     }
   }
   const base = defaultBranch;
@@ -643,5 +647,15 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   if (pulls.opened.length + pulls.recreated.length + pulls.closed.length > 0 || pulls.messages.length > 0) {
     log.info({ repo: `${ref.owner}/${ref.repo}`, pulls }, `update PRs of ${ref.owner}/${ref.repo}: ${pulls.opened.length} opened, ${pulls.recreated.length} recreated, ${pulls.closed.length} closed`);
   }
-  return { defaultBranch, pulls };
+  return { defaultBranch, pulls, byIssue: pullsByIssue(open.values(), pulls.closed) };
+}
+
+/** Issue id → open update PR, from the PRs' markers (notification links). */
+function pullsByIssue(open: Iterable<OpenPullRequest>, closed: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of open) {
+    if (closed.includes(p.number)) continue;
+    for (const id of parsePrMarker(p.body)?.issues ?? []) if (!out.has(id)) out.set(id, p.number);
+  }
+  return out;
 }

@@ -74,13 +74,15 @@ export interface LinkContextInput {
   issues: readonly Pick<MaintenanceIssue, "id" | "github_issue_number">[];
   /** Maintenance records: an update PR whose attempt is pending or failed is still open. */
   records: readonly Pick<MaintenanceRecord, "pull_request" | "attempt_status" | "issues_resolved" | "performed_at">[];
+  /** Issue id → open update PR as the scan knows it (the PRs' markers); wins over the records. */
+  openPulls?: ReadonlyMap<string, number>;
   publicUrl: string | null | undefined;
 }
 
 export function linkContext(input: LinkContextInput): LinkContext {
   const issueNumbers = new Map<string, number>();
   for (const i of input.issues) if (i.github_issue_number != null) issueNumbers.set(i.id, i.github_issue_number);
-  const openPulls = new Map<string, number>();
+  const openPulls = new Map<string, number>(input.openPulls ?? []);
   // Newest record first, so an issue links to its latest open PR.
   const open = input.records
     .filter((r) => r.pull_request != null && (r.attempt_status === "pending" || r.attempt_status === "failed"))
