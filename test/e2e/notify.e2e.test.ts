@@ -38,6 +38,11 @@ function repoFiles(notifications: string): Record<string, string> {
   };
 }
 
+/** waitFor, for a value that is there once the wait ends. */
+async function found<T>(...args: Parameters<typeof waitFor<T | undefined>>): Promise<NonNullable<T>> {
+  return (await waitFor(...args)) as NonNullable<T>;
+}
+
 interface SlackButton {
   url: string;
   text: { text: string };
@@ -103,10 +108,10 @@ describe("alerts link to what they report, on every channel (GHES, real SMTP wit
     const context = (): string => `\n--- app output (tail) ---\n${app.output().slice(-3000)}`;
     await app.deliver("installation", installPayload(gh, REPO));
     const repo = gh.repo(REPO);
-    const betaIssue = await waitFor(() => repo.issues.find((i: FakeIssue) => !i.pull_request && i.title.includes("beta-lib") && i.body.includes("cowabunga:issue:")), "beta-lib issue", context, 40_000);
-    const slackMsg = await waitFor(() => slack.payloads.find((p) => String(p.text).includes("beta-lib")), "Slack alert for beta-lib", context, 40_000);
-    const alertMail = await waitFor(() => smtp.mails.find((m) => /X-Cowabunga-Alert: critical_cvss/i.test(m.raw)), "alert email", context, 40_000);
-    const comment = await waitFor(() => repo.comments.find((c) => c.issue_number === betaIssue.number && c.body.includes("cowabunga-alert:")), "GitHub alert comment", context, 40_000);
+    const betaIssue = await found(() => repo.issues.find((i: FakeIssue) => !i.pull_request && i.title.includes("beta-lib") && i.body.includes("cowabunga:issue:")), "beta-lib issue", context, 40_000);
+    const slackMsg = await found(() => slack.payloads.find((p) => String(p.text).includes("beta-lib")), "Slack alert for beta-lib", context, 40_000);
+    const alertMail = await found(() => smtp.mails.find((m) => /X-Cowabunga-Alert: critical_cvss/i.test(m.raw)), "alert email", context, 40_000);
+    const comment = await found(() => repo.comments.find((c) => c.issue_number === betaIssue.number && c.body.includes("cowabunga-alert:")), "GitHub alert comment", context, 40_000);
     const pr = gh.pulls(repo).find((p) => p.state === "open");
     expect(pr, "the automatic update PR for the critical fix").toBeDefined();
 
@@ -132,7 +137,7 @@ describe("alerts link to what they report, on every channel (GHES, real SMTP wit
     }
 
     // The first digest is built after the issues were synced: its top issues link to GHES.
-    const digest = await waitFor(() => smtp.mails.find((m) => /X-Cowabunga-Digest:/i.test(m.raw)), "digest email", context, 40_000);
+    const digest = await found(() => smtp.mails.find((m) => /X-Cowabunga-Digest:/i.test(m.raw)), "digest email", context, 40_000);
     const digestText = parseMail(digest.raw).parts.find((p) => p.type === "text/plain")!.body;
     expect(digestText).toContain(issueUrl);
     expect(digestText).toContain(dashboardUrl);
@@ -178,7 +183,7 @@ describe("a pending delivery survives SIGKILL and is delivered once after restar
       const entries = (await store.getPending(ref)) as Array<Record<string, unknown>>;
       return entries.find((e) => e.kind === "delivery" && e.channel === "slack:default" && String(e.subject).startsWith("critical_cvss:"));
     };
-    const pending = await waitFor(async () => {
+    const pending = await found(async () => {
       const d = await slackDelivery();
       return d && d.status === "pending" && d.lease_until === null && (d.attempts as number) >= 1 ? d : undefined;
     }, "a pending Slack delivery after a failed attempt", ctx1, 40_000);
@@ -193,7 +198,7 @@ describe("a pending delivery survives SIGKILL and is delivered once after restar
 
     second = await startAppServer({ gheHost: gh.host, dataDir, env: baseEnv(slack) });
     const ctx2 = (): string => `\n--- second app (tail) ---\n${second!.output().slice(-3000)}`;
-    const delivered = await waitFor(async () => {
+    const delivered = await found(async () => {
       const d = await slackDelivery();
       return d?.status === "delivered" ? d : undefined;
     }, "the Slack delivery recorded as delivered", ctx2, 30_000);
