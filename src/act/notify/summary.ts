@@ -33,7 +33,8 @@ export function summaryFromAssessment(a: Assessment, opts: SummaryOptions): Main
   const ctx = opts.linkContext;
   const issueUrl = opts.issueUrl ?? (ctx ? maintenanceIssueUrl(ctx) : () => null);
   const alerts = (opts.alerts ?? a.alerts)
-    .filter((al) => !Number.isFinite(sinceMs) || Date.parse(al.created_at) >= sinceMs)
+    // After the previous digest: an alert raised at its very moment was in it.
+    .filter((al) => !Number.isFinite(sinceMs) || Date.parse(al.created_at) > sinceMs)
     .sort((x, y) => Date.parse(x.created_at) - Date.parse(y.created_at) || (x.key < y.key ? -1 : 1));
   return {
     repo: opts.repo,
@@ -45,7 +46,7 @@ export function summaryFromAssessment(a: Assessment, opts: SummaryOptions): Main
       issues_open: counts.issues_open,
       open_by_severity: counts.open_by_severity,
       resolved_in_period: Number.isFinite(sinceMs)
-        ? a.issues.filter((i) => i.status === "resolved" && i.resolved_at != null && Date.parse(i.resolved_at) >= sinceMs).length
+        ? a.issues.filter((i) => i.status === "resolved" && i.resolved_at != null && Date.parse(i.resolved_at) > sinceMs).length
         : null,
       dependencies: counts.dependencies,
       vulnerable: counts.vulnerable,
