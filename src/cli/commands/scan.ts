@@ -218,7 +218,11 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
 /** The enrichment's HttpClient: offline or not, with the operator's mirrors let through the outbound guard. */
 export async function pipelineHttp(options: ScanCommandOptions, registries: Registries, deps: ScanCommandDeps): Promise<HttpClient> {
   if (deps.http) return deps.http;
-  const [{ createHttpClient }, { assertSafeUrl }] = await Promise.all([import("../../enrich/http.js"), import("../../enrich/url-guard.js")]);
+  const [{ createHttpClient }, { assertSafeUrl }, { sharedGuardedAgent }] = await Promise.all([
+    import("../../enrich/http.js"),
+    import("../../enrich/url-guard.js"),
+    import("../../enrich/guarded-agent.js"),
+  ]);
   // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
   const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
   return createHttpClient({
@@ -227,6 +231,8 @@ export async function pipelineHttp(options: ScanCommandOptions, registries: Regi
       if (trustedOrigins.has(url.origin)) return;
       await assertSafeUrl(url);
     },
+    // Everything else connects only to the addresses the guard accepts, checked at connect time.
+    dispatcher: (url) => (trustedOrigins.has(url.origin) ? null : sharedGuardedAgent()),
   });
 }
 
