@@ -17,6 +17,7 @@ import { defaultConfig, type CowabungaConfig } from "../../src/config/schema.js"
 import { FileStore } from "../../src/store/index.js";
 import { makeIssue, makeSystemHealth } from "../helpers/factories.js";
 import { FakeGitHub } from "../helpers/fake-github.js";
+import { waitFor } from "../helpers/app-server.js";
 import { makeAlert, parseMail, SMTP_PASS, SMTP_USER, startSmtpPeer, TEST_TLS, type SmtpPeer } from "../act/notify/peers.js";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as never;
@@ -45,13 +46,9 @@ function manualTimers(): RetryTimers & { pending: Array<{ fn: () => void; ms: nu
   return t;
 }
 
+/** Poll a condition (the scheduler runs on its own after a timer fires) with a deadline. */
 async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  for (let i = 0; i < 2_000; i++) {
-    const v = await check();
-    if (v) return v;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`never: ${what}`);
+  return (await waitFor(check, what)) as T;
 }
 
 function assessment(alerts: Alert[]): Assessment {
