@@ -208,7 +208,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
   const locked = deps
     .filter((d) => d.datasource === "go" && d.local_path === null)
     .map((d) => ({ name: d.name, version: d.version, datasource: "go" as const }));
-  return { deps, warnings, meta, locked };
+  return { deps, warnings, meta, locked, lockfile: { file, importer: "." } };
 }
 
 export const goManager: Manager = {
