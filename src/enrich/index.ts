@@ -355,6 +355,16 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     return p;
   };
 
+  // Direct dependencies as the lockfile graph saw them (depth 1): which lockfile pins them.
+  const directLocked = new Map<string, ScanResult["locked"][number]>();
+  for (const l of scan.locked) {
+    if (l.depth === 1 && l.lockfile) directLocked.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`, l);
+  }
+  const directGraphFacts = (d: ExtractedDependency): Pick<Dependency, "depth" | "lockfile" | "dev_only"> => {
+    const l = directLocked.get(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
+    return { depth: d.skip_reason ? null : 1, lockfile: l?.lockfile ?? null, dev_only: d.dependency_type === "dev" };
+  };
+
   const meta = componentMeta(scan);
   const yanked: YankedVersion[] = [];
   const minAge = config.updates.minimum_release_age_days;
@@ -366,7 +376,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       const vi = vulnIndexOfDep.get(d);
       const v = vi !== undefined ? vulns[vi] : undefined;
       const vulnerable = (v?.advisories.length ?? 0) > 0;
-      const base = baseDependency(d, v);
+      const base = { ...baseDependency(d, v), ...directGraphFacts(d) };
       if (!("ok" in outcome)) {
         if (outcome.status === "unknown" && !offline) warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
         return { ...base, lookup: outcome, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
@@ -465,9 +475,10 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       name: t.name,
       package_manager: pm as ExtractedDependency["package_manager"],
       datasource: t.datasource,
-      file: t.file,
+      // The lockfile is the file that records a transitive package; its component's manifest does not name it.
+      file: t.lockfile ?? t.file,
       line: null,
-      dependency_type: "prod",
+      dependency_type: t.scope ?? "prod",
       current_value: "(transitive)",
       version: t.version,
       locked_version: t.version,
@@ -479,6 +490,10 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     };
     dependencies.push({
       ...baseDependency(d, v),
+      depth: t.depth ?? null,
+      introduced_through: t.paths ?? [],
+      dev_only: t.scope === "dev",
+      lockfile: t.lockfile ?? null,
       lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
       next_review_date: nextReviewDate(now, true, "unknown"),
     });
@@ -526,5 +541,10 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     lookup: { status: "skipped", reason: "not looked up" },
     skip_reason: d.skip_reason,
     advisories_checked: v?.checked ?? false,
+    depth: null,
+    introduced_through: [],
+    dev_only: d.dependency_type === "dev",
+    lockfile: null,
+    remediation: null,
   };
 }

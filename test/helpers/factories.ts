@@ -90,6 +90,11 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     lookup: { status: "ok", reason: null },
     skip_reason: null,
     advisories_checked: true,
+    depth: null,
+    introduced_through: [],
+    dev_only: false,
+    lockfile: null,
+    remediation: null,
     ...over,
   };
 }

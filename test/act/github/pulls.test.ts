@@ -22,6 +22,7 @@ const secDep = (over: Partial<Dependency> = {}): Dependency =>
     advisories: [
       {
         id: "GHSA-x5c5-g3f3-abcd",
+        kind: "vulnerability",
         aliases: ["CVE-2018-18074"],
         summary: "Leak <img src=x onerror=alert(1)> @admin see #12",
         url: "https://github.com/advisories/GHSA-x5c5-g3f3-abcd",
