@@ -56,10 +56,12 @@ export type PathStep = z.infer<typeof PathStep>;
  * How to remove a vulnerable version, chosen in this order: in_place (a fixed version satisfies every
  * parent's requirement: only the lockfile changes), parent_bump (the lowest version of the direct
  * dependency that admits a fixed version), override (force the version: npm overrides, pnpm overrides,
- * yarn resolutions, Cargo [patch]), no_fix.
+ * yarn resolutions, Cargo [patch]), no_fix. A direct dependency whose requirement excludes the fix is a
+ * direct_update of its manifest line.
  */
 export const RemediationPlan = z.object({
-  kind: z.enum(["in_place", "parent_bump", "override", "no_fix"]),
+  /** direct_update: a direct dependency whose declared requirement excludes every fixed version. */
+  kind: z.enum(["in_place", "parent_bump", "override", "no_fix", "direct_update"]),
   /** The version the package moves to; null for no_fix. */
   target_version: z.string().nullable(),
   /** The file to change (lockfile for in_place, the manifest declaring the parent for parent_bump and override). */

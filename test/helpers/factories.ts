@@ -53,6 +53,7 @@ export function makeIssue(over: Partial<MaintenanceIssue> = {}): MaintenanceIssu
     subject: "pypi:requests@2.19.0:PYSEC-2018-28",
     defer_reason: null,
     github_issue_number: null,
+    duplicate_of: null,
     ...over,
   };
 }
