@@ -23,6 +23,8 @@ import { breakingChangesFromChangelog, breakingChangesFromNotes, fetchChangelog,
 import { checkCompatibility, type RuntimeMeta } from "./compatibility.js";
 import { createDatasources, normalizePypiName, type Datasources, type OctokitLike, type ReleaseNote } from "./datasources/index.js";
 import { parseGithubRepo } from "./datasources/github.js";
+import { createRequirementSource, type RequirementSource } from "./datasources/requirements.js";
+import { planRemediation, requirementsCache } from "./remediation.js";
 import { createHttpClient, type HttpClient } from "./http.js";
 import type { ReleaseResult, Versioning } from "./types.js";
 import { assertSafeUrl } from "./url-guard.js";
@@ -76,6 +78,12 @@ export interface EnrichOptions {
   octokit?: OctokitLike;
   /** Unique registry lookups in flight at once. Default 16 (the HttpClient also limits per host). */
   concurrency?: number;
+  /**
+   * Per-version requirements from the registry, for remediation plans (parent requirements Cargo.lock
+   * and pnpm-lock.yaml do not record, parent bumps). Default: npm packuments and the crates.io sparse
+   * index through `http` (not when offline); null: plan with what the lockfiles record.
+   */
+  requirementSource?: RequirementSource | null;
   log?: EnrichLogger;
 }
 
@@ -497,6 +505,31 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
       next_review_date: nextReviewDate(now, true, "unknown"),
     });
+  }
+
+  // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
+  let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
+  if (opts.requirementSource === undefined && !offline) {
+    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm });
+  }
+  const lockedOf = new Map<string, ScanResult["locked"][number]>();
+  for (const l of scan.locked) lockedOf.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}\u0000${l.version}`, l);
+  const planCtx = {
+    declarations: scan.dependencies,
+    requirements: requirementSource ?? undefined,
+    files: new Set(scan.manifests),
+    warn: (message: string) => warnings.push(toWarning(null, message)),
+  };
+  const fetchReqs = requirementsCache(planCtx);
+  for (let i = 0; i < dependencies.length; i++) {
+    const d = dependencies[i];
+    if (!d.advisories.some((a) => a.kind === "vulnerability")) continue;
+    const locked = lockedOf.get(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource as DatasourceName, d.name)}\u0000${d.locked_version ?? d.version}`) ?? null;
+    try {
+      dependencies[i] = { ...d, remediation: await planRemediation(d, locked, planCtx, fetchReqs) };
+    } catch (err) {
+      warnings.push(toWarning(null, `${d.name}: remediation not planned: ${errorText(err)}`));
+    }
   }
 
   return {

@@ -49,6 +49,8 @@ export const PathStep = z.object({
   version: z.string(),
   /** The requirement of the previous step (or the manifest, for the first) on it; null when the lockfile does not record it. */
   requirement: z.string().nullable(),
+  /** A workspace member or path package of the repository itself (not a registry package). */
+  local: z.boolean().optional(),
 });
 export type PathStep = z.infer<typeof PathStep>;
 

@@ -137,6 +137,8 @@ export interface PathStep {
   name: string;
   version: string;
   requirement: string | null;
+  /** A workspace member or path package of the repository itself. */
+  local?: boolean;
 }
 
 /** A lockfile-pinned package as one component reaches it. */

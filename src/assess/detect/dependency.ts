@@ -112,7 +112,8 @@ export function detectDependency(ctx: DetectContext): DetectorResult {
     for (const f of findings) {
       const where = `${f.dep.file}${f.dep.line ? ` (line ${f.dep.line})` : ""}`;
       const transitive = f.dep.depth !== null ? f.dep.depth > 1 : f.dep.current_value === "(transitive)";
-      const via = uniqSorted(f.dep.introduced_through.map((p) => p[0]?.name).filter((n): n is string => !!n && n !== name));
+      // The first registry package on each path: the repository's own members are not what to upgrade.
+      const via = uniqSorted(f.dep.introduced_through.map((p) => p.find((s) => !s.local)?.name).filter((n): n is string => !!n && n !== name));
       if (transitive && (f.reasons.includes("unmaintained") || f.reasons.includes("unsound") || f.reasons.includes("notice"))) {
         // Not declared by the component: the direct dependency that brings it in is what can change.
         steps.push(

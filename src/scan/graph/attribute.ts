@@ -94,7 +94,10 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
     for (const edge of graph.out[from] ?? []) {
       if (!paths.has(edge.to)) continue;
       const list = parentsOf.get(edge.to) ?? [];
-      if (list.length < MAX_PARENTS) list.push({ name: graph.nodes[from].name, version: graph.nodes[from].version, requirement: edge.requirement });
+      if (list.length < MAX_PARENTS) {
+        const n = graph.nodes[from];
+        list.push({ name: n.name, version: n.version, requirement: edge.requirement, ...(n.local ? { local: true } : {}) });
+      }
       parentsOf.set(edge.to, list);
     }
   }
@@ -105,7 +108,10 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
       scope: BY_RANK[best.get(node) ?? 0],
       paths: entries.map((e) => {
         const steps: PathStep[] = [];
-        for (let p: PathEntry | null = e; p; p = p.prev) steps.push({ name: graph.nodes[p.node].name, version: graph.nodes[p.node].version, requirement: p.requirement });
+        for (let p: PathEntry | null = e; p; p = p.prev) {
+          const n = graph.nodes[p.node];
+          steps.push({ name: n.name, version: n.version, requirement: p.requirement, ...(n.local ? { local: true } : {}) });
+        }
         return steps.reverse();
       }),
       parents: parentsOf.get(node) ?? [],

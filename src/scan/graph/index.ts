@@ -52,7 +52,7 @@ export interface AttributionResult {
 }
 
 function stepsOf(steps: readonly PathStep[]): PathStep[] {
-  return steps.map((s) => ({ name: s.name, version: s.version, requirement: s.requirement }));
+  return steps.map((s) => ({ name: s.name, version: s.version, requirement: s.requirement, ...(s.local ? { local: true } : {}) }));
 }
 
 /**
@@ -69,6 +69,7 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
   const byUse = new Map<string, { lockfile: string; component: string; manifest: string; reach: Map<number, Reach> }>();
   const usersOf = new Map<string, Array<{ component: string; manifest: string }>>();
 
+  const pending: Array<{ m: (typeof input.manifests)[number]; ref: { file: string; importer: string | null }; graph: LockGraph }> = [];
   for (const m of input.manifests) {
     const ref = m.result.lockfile;
     if (!ref) continue;
@@ -89,6 +90,22 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
       for (const w of graph.warnings) warnings.push({ file: ref.file, line: null, manager: m.manager, message: w });
     }
     covered.add(m.path);
+    pending.push({ m, ref, graph });
+  }
+  // A member crate's edges carry no requirement in Cargo.lock; its Cargo.toml has them.
+  for (const { m, ref, graph } of pending) {
+    if (ref.importer === null) continue;
+    const declared = input.dependencies.filter((d) => d.file === m.path && d.datasource === graph.datasource);
+    graph.nodes.forEach((n, i) => {
+      if (!n.local || n.name !== ref.importer) return;
+      for (const e of graph.out[i]) {
+        if (e.requirement !== null) continue;
+        const d = declared.find((x) => x.name === graph.nodes[e.to].name);
+        if (d) e.requirement = d.current_value;
+      }
+    });
+  }
+  for (const { m, ref, graph } of pending) {
     const component = input.componentOf(m.path);
     const declared = input.dependencies.filter((d) => d.file === m.path && d.datasource === graph.datasource && !d.skip_reason);
     const reach = reachFrom(graph, rootsFor(graph, ref.importer, declared));
