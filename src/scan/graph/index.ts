@@ -92,17 +92,19 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
     covered.add(m.path);
     pending.push({ m, ref, graph });
   }
-  // A member crate's edges carry no requirement in Cargo.lock; its Cargo.toml has them.
+  // A member crate's edges carry no requirement in Cargo.lock, and mix in its dev-dependencies; its
+  // Cargo.toml tells both. Another member that depends on it never builds its dev-dependencies.
   for (const { m, ref, graph } of pending) {
     if (ref.importer === null) continue;
     const declared = input.dependencies.filter((d) => d.file === m.path && d.datasource === graph.datasource);
     graph.nodes.forEach((n, i) => {
       if (!n.local || n.name !== ref.importer) return;
-      for (const e of graph.out[i]) {
-        if (e.requirement !== null) continue;
-        const d = declared.find((x) => x.name === graph.nodes[e.to].name);
-        if (d) e.requirement = d.current_value;
-      }
+      graph.out[i] = graph.out[i].filter((e) => {
+        const decl = declared.filter((x) => x.name === graph.nodes[e.to].name);
+        if (decl.length === 0) return true;
+        if (e.requirement === null) e.requirement = decl[0].current_value;
+        return decl.some((x) => x.dependency_type !== "dev");
+      });
     });
   }
   for (const { m, ref, graph } of pending) {

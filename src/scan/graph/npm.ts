@@ -209,9 +209,11 @@ export function yarnLockGraph(file: string, content: string): GraphParse {
         if (typeof range !== "string") continue;
         const to = lookup(name, range);
         if (to === null) continue;
+        // Berry writes "npm:^1.0.0"; the requirement is the range.
+        const requirement = range.startsWith("npm:") && !range.slice(4).includes("@") ? range.slice(4) : range;
         // Berry lists a workspace's dev dependencies under `dependencies`; the manifest knows better.
-        if (workspace !== null) b.root(workspace, to, range, scope);
-        if (scope !== "dev") b.edge(id, to, range, scope);
+        if (workspace !== null) b.root(workspace, to, requirement, scope);
+        if (scope !== "dev") b.edge(id, to, requirement, scope);
       }
     }
   }
