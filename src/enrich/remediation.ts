@@ -35,7 +35,7 @@ export function admits(v: Versioning, datasource: DatasourceName, version: strin
 }
 
 const LOCK_COMMAND: Record<string, (name: string, from: string, to: string) => string> = {
-  "package-lock.json": (n, _f, to) => `npm install ${n}@${to} --package-lock-only --no-save is not enough for a transitive package: run npm update ${n}`,
+  "package-lock.json": (n) => `npm update ${n}`,
   "npm-shrinkwrap.json": (n) => `npm update ${n}`,
   "yarn.lock": (n) => `yarn up -R ${n}`,
   "pnpm-lock.yaml": (n) => `pnpm update ${n} --depth Infinity`,
