@@ -205,6 +205,22 @@ export async function planRemediation(dep: Dependency, locked: LockedPackage | n
       reasons: [],
     };
   }
+  // Nothing known to exclude the fix, only requirements nobody could read (offline, Cargo.lock and
+  // pnpm-lock.yaml do not record them): try in place, and say what to do if the resolver refuses.
+  if (verdicts.length > 0 && verdicts.every((x) => x.ok !== false)) {
+    const unknown = verdicts.filter((x) => x.ok === null).map((x) => `${x.p.name} ${x.p.version}`);
+    const directsOnPaths = [...new Set((locked?.paths ?? []).map((p) => p.find((s) => !s.local)?.name).filter((n): n is string => !!n && n !== name))];
+    return {
+      kind: "in_place",
+      target_version: target,
+      file: lock,
+      action: `Update ${name} from ${from} to ${target} in ${lock} only (${cmd(lock)})`,
+      parent: null,
+      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${base(lock)}, registry metadata not available): if the update is refused, upgrade ${directsOnPaths.length > 0 ? directsOnPaths.join(" or ") : "the dependency that brings it in"} instead`,
+      removes,
+      reasons: verdicts.filter((x) => x.ok === null).map((x) => `the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown`),
+    };
+  }
   if (verdicts.length === 0) reasons.push(`the lockfile records no package that requires ${name}`);
   for (const x of verdicts) {
     if (x.ok === false) reasons.push(`${x.p.name} ${x.p.version} requires ${name} ${x.req}, which excludes ${target}`);
