@@ -30,10 +30,10 @@ describe.skipIf(!available)("corpus Rust workspace: transitive advisories and th
 
   beforeAll(async () => {
     run = await runLocalPipeline({ dir: RUST, offline: true, osvDb: OSV, clock: () => new Date("2026-12-01T00:00:00Z") });
-    lock = (parse(readFileSync(path.join(RUST, "Cargo.lock"), "utf8")) as { package: LockPackage[] }).package;
+    lock = (parse(readFileSync(path.join(RUST, "Cargo.lock"), "utf8")) as unknown as { package: LockPackage[] }).package;
     for (const m of ["api", "sdk", "db", "models", "ui"]) {
       const file = `crates/${m}/Cargo.toml`;
-      const doc = parse(readFileSync(path.join(RUST, file), "utf8")) as { package: { name: string } };
+      const doc = parse(readFileSync(path.join(RUST, file), "utf8")) as unknown as { package: { name: string } };
       members.set(doc.package.name, file);
     }
   }, 120_000);
