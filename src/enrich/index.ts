@@ -295,14 +295,15 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     vulnIndexOfDep.set(d, vulnQueries.length);
     vulnQueries.push({ datasource: d.datasource, name: d.name, version });
   }
-  const transitive: Array<ScanResult["locked"][number] & { q: number }> = [];
+  // References, not copies: a locked entry's paths are materialised only when read (vulnerable ones).
+  const transitive: Array<{ l: ScanResult["locked"][number]; q: number }> = [];
   const seenLocked = new Set<string>();
   for (const l of scan.locked) {
     const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
     if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
     seenLocked.add(`${k}\u0000${l.version}`);
     if (!covered(l.datasource, l.name, l.version)) continue;
-    transitive.push({ ...l, q: vulnQueries.length });
+    transitive.push({ l, q: vulnQueries.length });
     vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
   }
   for (const [eco, packages] of uncovered) {
@@ -474,8 +475,8 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   // 4. Transitive packages with advisories.
   let transitiveVulnerable = 0;
-  for (const t of transitive) {
-    const v = vulns[t.q];
+  for (const { l: t, q } of transitive) {
+    const v = vulns[q];
     if (!v || v.advisories.length === 0) continue;
     transitiveVulnerable++;
     const pm = PACKAGE_MANAGER_OF[t.datasource] ?? t.datasource;

@@ -24,9 +24,28 @@ export function poetryToPep440(req: string): string {
     .join(",");
 }
 
+// Range parsing dominates planning; the same (requirement, version) pairs recur across packages.
+const ADMITS_CACHE = new Map<string, boolean | null>();
+const ADMITS_CACHE_MAX = 50_000;
+
 /** Does `req` admit `version`? null when the requirement cannot be read. */
 export function admits(v: Versioning, datasource: DatasourceName, version: string, req: string | null): boolean | null {
   if (req === null) return null;
+  const key = `${datasource}\u0000${version}\u0000${req}`;
+  const hit = ADMITS_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const out = admitsUncached(v, datasource, version, req);
+  if (ADMITS_CACHE.size >= ADMITS_CACHE_MAX) ADMITS_CACHE.clear();
+  ADMITS_CACHE.set(key, out);
+  return out;
+}
+
+/** For benchmarks: start cold. */
+export function clearAdmitsCache(): void {
+  ADMITS_CACHE.clear();
+}
+
+function admitsUncached(v: Versioning, datasource: DatasourceName, version: string, req: string): boolean | null {
   const r = datasource === "pypi" ? poetryToPep440(req) : req;
   if (r.trim() === "" || r.trim() === "*") return true;
   if (v.matches(version, r)) return true;

@@ -38,84 +38,125 @@ function onPath(e: PathEntry | null, node: number): boolean {
   return false;
 }
 
+function stepOf(graph: LockGraph, node: number, requirement: string | null): PathStep {
+  const n = graph.nodes[node];
+  return n.local ? { name: n.name, version: n.version, requirement, local: true } : { name: n.name, version: n.version, requirement };
+}
+
+/**
+ * One reached package. Paths and parents are materialised on first read: a walk reaches every
+ * package, but only the few with findings are ever asked for their paths.
+ */
+class LazyReach implements Reach {
+  private _paths: PathStep[][] | null = null;
+  private _parents: PathStep[] | null = null;
+  constructor(
+    private readonly graph: LockGraph,
+    readonly node: number,
+    readonly depth: number,
+    readonly scope: EdgeScope,
+    private readonly entries: PathEntry[],
+    private readonly reached: Uint8Array,
+    private readonly parentsIndex: () => Map<number, number[]>,
+  ) {}
+
+  get paths(): PathStep[][] {
+    this._paths ??= this.entries.map((e) => {
+      const steps: PathStep[] = [];
+      for (let p: PathEntry | null = e; p; p = p.prev) steps.push(stepOf(this.graph, p.node, p.requirement));
+      return steps.reverse();
+    });
+    return this._paths;
+  }
+
+  get parents(): PathStep[] {
+    if (this._parents) return this._parents;
+    const out: PathStep[] = [];
+    for (const from of this.parentsIndex().get(this.node) ?? []) {
+      if (!this.reached[from]) continue;
+      for (const e of this.graph.out[from]) {
+        if (e.to === this.node && out.length < MAX_PARENTS) out.push(stepOf(this.graph, from, e.requirement));
+      }
+    }
+    this._parents = out;
+    return out;
+  }
+}
+
+/** Reverse adjacency of a graph, built once and shared by every walk over it. */
+const reverseIndex = new WeakMap<LockGraph, Map<number, number[]>>();
+function parentsIndexOf(graph: LockGraph): Map<number, number[]> {
+  let idx = reverseIndex.get(graph);
+  if (!idx) {
+    idx = new Map();
+    graph.out.forEach((edges, from) => {
+      for (const e of edges) {
+        const list = idx!.get(e.to);
+        if (!list) idx!.set(e.to, [from]);
+        else if (list[list.length - 1] !== from) list.push(from);
+      }
+    });
+    reverseIndex.set(graph, idx);
+  }
+  return idx;
+}
+
 /**
  * Everything a component reaches from its roots: breadth-first, each package admitted at most
  * max_paths times (its shortest simple paths), depth bounded; no recursion.
  */
 export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<number, Reach> {
-  const out = new Map<number, Reach>();
-  const counts = new Map<number, number>();
+  const n = graph.nodes.length;
+  const counts = new Uint8Array(n);
   const queue: PathEntry[] = [];
   for (const r of roots) {
-    if ((counts.get(r.to) ?? 0) >= GRAPH_LIMITS.max_paths) continue;
-    counts.set(r.to, (counts.get(r.to) ?? 0) + 1);
+    if (r.to < 0 || r.to >= n || counts[r.to] >= GRAPH_LIMITS.max_paths) continue;
+    counts[r.to]++;
     queue.push({ node: r.to, requirement: r.requirement, prev: null, len: 1 });
   }
   const paths = new Map<number, PathEntry[]>();
   for (let head = 0; head < queue.length; head++) {
     const e = queue[head];
-    const list = paths.get(e.node) ?? [];
-    list.push(e);
-    paths.set(e.node, list);
+    const list = paths.get(e.node);
+    if (list) list.push(e);
+    else paths.set(e.node, [e]);
     if (e.len >= GRAPH_LIMITS.max_depth) continue;
-    for (const edge of graph.out[e.node] ?? []) {
-      const c = counts.get(edge.to) ?? 0;
-      if (c >= GRAPH_LIMITS.max_paths || onPath(e, edge.to)) continue;
-      counts.set(edge.to, c + 1);
+    for (const edge of graph.out[e.node]) {
+      if (counts[edge.to] >= GRAPH_LIMITS.max_paths || onPath(e, edge.to)) continue;
+      counts[edge.to]++;
       queue.push({ node: edge.to, requirement: edge.requirement, prev: e, len: e.len + 1 });
     }
   }
 
   // Scope: the best over all paths, not only the kept ones. Each node improves at most 3 times.
-  const best = new Map<number, number>();
+  const best = new Uint8Array(n).fill(9);
   const work: number[] = [];
   for (const r of roots) {
+    if (r.to < 0 || r.to >= n) continue;
     const rank = RANK[r.scope];
-    if ((best.get(r.to) ?? 99) > rank) {
-      best.set(r.to, rank);
+    if (best[r.to] > rank) {
+      best[r.to] = rank;
       work.push(r.to);
     }
   }
-  let steps = 0;
-  while (work.length > 0 && steps++ < 4 * (graph.nodes.length + 1) * 4) {
-    const n = work.pop() as number;
-    const rank = best.get(n) as number;
-    for (const edge of graph.out[n] ?? []) {
+  while (work.length > 0) {
+    const node = work.pop() as number;
+    const rank = best[node];
+    for (const edge of graph.out[node]) {
       const r = Math.max(rank, RANK[edge.scope]);
-      if ((best.get(edge.to) ?? 99) > r) {
-        best.set(edge.to, r);
+      if (best[edge.to] > r) {
+        best[edge.to] = r;
         work.push(edge.to);
       }
     }
   }
 
-  const parentsOf = new Map<number, PathStep[]>();
-  for (const from of paths.keys()) {
-    for (const edge of graph.out[from] ?? []) {
-      if (!paths.has(edge.to)) continue;
-      const list = parentsOf.get(edge.to) ?? [];
-      if (list.length < MAX_PARENTS) {
-        const n = graph.nodes[from];
-        list.push({ name: n.name, version: n.version, requirement: edge.requirement, ...(n.local ? { local: true } : {}) });
-      }
-      parentsOf.set(edge.to, list);
-    }
-  }
+  const reached = new Uint8Array(n);
+  for (const node of paths.keys()) reached[node] = 1;
+  const index = (): Map<number, number[]> => parentsIndexOf(graph);
+  const out = new Map<number, Reach>();
   for (const [node, entries] of paths) {
-    out.set(node, {
-      node,
-      depth: entries[0].len,
-      scope: BY_RANK[best.get(node) ?? 0],
-      paths: entries.map((e) => {
-        const steps: PathStep[] = [];
-        for (let p: PathEntry | null = e; p; p = p.prev) {
-          const n = graph.nodes[p.node];
-          steps.push({ name: n.name, version: n.version, requirement: p.requirement, ...(n.local ? { local: true } : {}) });
-        }
-        return steps.reverse();
-      }),
-      parents: parentsOf.get(node) ?? [],
-    });
+    out.set(node, new LazyReach(graph, node, entries[0].len, BY_RANK[best[node] > 3 ? 0 : best[node]], entries, reached, index));
   }
   return out;
 }

@@ -51,8 +51,12 @@ export interface AttributionResult {
   graphs: Map<string, LockGraph>;
 }
 
-function stepsOf(steps: readonly PathStep[]): PathStep[] {
-  return steps.map((s) => ({ name: s.name, version: s.version, requirement: s.requirement, ...(s.local ? { local: true } : {}) }));
+/** A locked entry whose paths and parents are materialised when first read (enumerable: JSON keeps them). */
+function lazyEntry(base: Omit<LockedEntry, "paths" | "parents">, r: Reach): LockedEntry {
+  const entry = { ...base } as LockedEntry;
+  Object.defineProperty(entry, "paths", { enumerable: true, configurable: true, get: (): PathStep[][] => r.paths });
+  Object.defineProperty(entry, "parents", { enumerable: true, configurable: true, get: (): PathStep[] => r.parents });
+  return entry;
 }
 
 /**
@@ -131,18 +135,21 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
     for (const r of use.reach.values()) {
       const n = graph.nodes[r.node];
       if (n.local) continue;
-      locked.push({
-        name: n.name,
-        version: n.version,
-        datasource: graph.datasource as DatasourceName,
-        component: use.component,
-        file: use.manifest,
-        lockfile: use.lockfile,
-        depth: r.depth,
-        scope: r.scope,
-        paths: r.paths.map(stepsOf),
-        parents: r.parents.map((p) => ({ ...p })),
-      });
+      locked.push(
+        lazyEntry(
+          {
+            name: n.name,
+            version: n.version,
+            datasource: graph.datasource as DatasourceName,
+            component: use.component,
+            file: use.manifest,
+            lockfile: use.lockfile,
+            depth: r.depth,
+            scope: r.scope,
+          },
+          r,
+        ),
+      );
     }
   }
   // Packages no walk reached: without edges (Pipfile.lock, go.mod) every user has them; with edges,

@@ -30,7 +30,9 @@ function nameIndex(b: GraphBuilder): Map<string, number[]> {
   const m = new Map<string, number[]>();
   b.nodes.forEach((n, i) => {
     const k = b.normalise(n.name);
-    m.set(k, [...(m.get(k) ?? []), i]);
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
   });
   return m;
 }

@@ -140,7 +140,9 @@ export class GraphBuilder {
     const byName = new Map<string, number[]>();
     this.nodes.forEach((n, i) => {
       const k = this.normalise(n.name);
-      byName.set(k, [...(byName.get(k) ?? []), i]);
+      const list = byName.get(k);
+      if (list) list.push(i);
+      else byName.set(k, [i]);
     });
     return (name) => {
       const list = byName.get(this.normalise(name));
