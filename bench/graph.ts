@@ -63,6 +63,9 @@ export interface GraphBenchRow {
   walk_ms: number;
   plan_ms: number;
   total_ms: number;
+  /** The fastest iteration: on a shared machine, the one least disturbed by other work. */
+  best_total_ms: number;
+  best_parse_ms: number;
 }
 
 /** Build + walk + plan, once; returns the three timings. */
@@ -133,6 +136,8 @@ export async function runGraphBench(iterations = 15): Promise<GraphBenchRow[]> {
       walk_ms: median(w),
       plan_ms: median(p),
       total_ms: median(b.map((x, i) => x + w[i] + p[i])),
+      best_total_ms: Math.min(...b.map((x, i) => x + w[i] + p[i])),
+      best_parse_ms: Math.min(...parse),
     });
   }
   return rows.sort((a, b) => b.bytes - a.bytes);
@@ -141,18 +146,18 @@ export async function runGraphBench(iterations = 15): Promise<GraphBenchRow[]> {
 export function printGraphBench(rows: readonly GraphBenchRow[]): boolean {
   console.log(`\ndependency graph: build (text parse included) + walk from every importer + plan every package version (medians; load average ${loadavg()[0].toFixed(1)})`);
   const w = Math.max(10, ...rows.map((r) => r.file.length));
-  console.log(`${"lockfile".padEnd(w)}  ${"KB".padStart(6)}  ${"nodes".padStart(6)}  ${"edges".padStart(6)}  ${"parse".padStart(8)}  ${"build".padStart(8)}  ${"walk".padStart(8)}  ${"plan".padStart(8)}  ${"total".padStart(8)}`);
+  console.log(`${"lockfile".padEnd(w)}  ${"KB".padStart(6)}  ${"nodes".padStart(6)}  ${"edges".padStart(6)}  ${"parse".padStart(8)}  ${"build".padStart(8)}  ${"walk".padStart(8)}  ${"plan".padStart(8)}  ${"total".padStart(8)}  ${"best".padStart(8)}`);
   const ms = (x: number): string => `${x.toFixed(1).padStart(6)}ms`;
   for (const r of rows) {
     console.log(
-      `${r.file.padEnd(w)}  ${(r.bytes / 1024).toFixed(0).padStart(6)}  ${String(r.nodes).padStart(6)}  ${String(r.edges).padStart(6)}  ${ms(r.parse_ms)}  ${ms(r.build_ms)}  ${ms(r.walk_ms)}  ${ms(r.plan_ms)}  ${ms(r.total_ms)}`,
+      `${r.file.padEnd(w)}  ${(r.bytes / 1024).toFixed(0).padStart(6)}  ${String(r.nodes).padStart(6)}  ${String(r.edges).padStart(6)}  ${ms(r.parse_ms)}  ${ms(r.build_ms)}  ${ms(r.walk_ms)}  ${ms(r.plan_ms)}  ${ms(r.total_ms)}  ${ms(r.best_total_ms)}`,
     );
   }
   const top = rows[0];
   const ok = top !== undefined && top.total_ms < GOAL_GRAPH_MS;
   const noParse = top ? top.total_ms - top.parse_ms : NaN;
   console.log(
-    `goal graph + plan of the largest lockfile < ${GOAL_GRAPH_MS} ms: ${ok ? "met" : "NOT met"} (${top ? `${top.file}: ${top.total_ms.toFixed(1)} ms, of which ${top.parse_ms.toFixed(1)} ms is the text parse; ${noParse.toFixed(1)} ms without it` : "no corpus"})`,
+    `goal graph + plan of the largest lockfile < ${GOAL_GRAPH_MS} ms: ${ok ? "met" : "NOT met"} (${top ? `${top.file}: median ${top.total_ms.toFixed(1)} ms, of which ${top.parse_ms.toFixed(1)} ms is the text parse, ${noParse.toFixed(1)} ms without it; best run ${top.best_total_ms.toFixed(1)} ms, ${(top.best_total_ms - top.best_parse_ms).toFixed(1)} ms without the parse` : "no corpus"})`,
   );
   return ok;
 }
