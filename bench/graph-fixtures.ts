@@ -42,5 +42,8 @@ export function makeBenchDependency(name: string, version: string, datasource: D
     dev_only: false,
     lockfile,
     remediation: null,
+    value_span: null,
+    declared_by: null,
+    notes: [],
   };
 }

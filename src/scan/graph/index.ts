@@ -129,12 +129,14 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
     usersOf.set(ref.file, users);
   }
 
+  // A package the manifest declares as not a registry package (a local or git replace) is not one here either.
+  const notRegistry = new Set(input.dependencies.filter((d) => d.skip_reason).map((d) => `${d.file}\u0000${d.name}`));
   const locked: LockedEntry[] = [];
   for (const use of byUse.values()) {
     const graph = graphs.get(use.lockfile) as LockGraph;
     for (const r of use.reach.values()) {
       const n = graph.nodes[r.node];
-      if (n.local) continue;
+      if (n.local || notRegistry.has(`${use.manifest}\u0000${n.name}`)) continue;
       locked.push(
         lazyEntry(
           {
