@@ -76,5 +76,11 @@ export const MaintenanceIssue = z.object({
   risk_acceptance: RiskAcceptance.nullable().default(null),
   /** The due_at an overdue alert was raised for: the alert goes out once per deadline. */
   overdue_alerted_for: DateTime.nullable().default(null),
+  /**
+   * Set when another issue now covers this one's cause (a per-advisory security issue merged into the
+   * issue of its package version): this one is resolved, and its GitHub issue is closed as a duplicate
+   * of that one's, or becomes that one's when it has none yet.
+   */
+  duplicate_of: z.string().nullable().default(null),
 });
 export type MaintenanceIssue = z.infer<typeof MaintenanceIssue>;

@@ -137,7 +137,7 @@ describe("overdue in the digest, and /cowabunga defer", () => {
       DEFAULT_SLA,
       now,
     );
-    const summary = summaryFromAssessment({ system: makeSystemHealth(), components: [], issues, dependencies: [], alerts: [], warnings: [] }, { repo: "acme/app", generated_at: now.toISOString() });
+    const summary = summaryFromAssessment({ system: makeSystemHealth(), components: [], issues, dependencies: [], alerts: [], warnings: [] }, { repo: "acme/app", generated_at: now.toISOString(), issueUrl: (i) => (i.github_issue_number != null ? `https://github.com/acme/app/issues/${i.github_issue_number}` : null) });
     expect(summary.deadlines).toEqual({ overdue: 1, deferred: 1, overdue_issues: [{ title: "lodash prototype pollution", severity: "critical", due_date: "2026-01-31", url: "https://github.com/acme/app/issues/7" }] });
     const mail = renderDigestEmail(summary, "weekly");
     expect(mail.text).toContain("Past remediation deadline: 1 overdue; 1 deferred (risk accepted)");

@@ -56,6 +56,7 @@ export function makeIssue(over: Partial<MaintenanceIssue> = {}): MaintenanceIssu
     due_at: null,
     risk_acceptance: null,
     overdue_alerted_for: null,
+    duplicate_of: null,
     ...over,
   };
 }
@@ -96,6 +97,11 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     value_span: null,
     declared_by: null,
     notes: [],
+    depth: null,
+    introduced_through: [],
+    dev_only: false,
+    lockfile: null,
+    remediation: null,
     ...over,
   };
 }

@@ -65,24 +65,34 @@ export interface PoamOptions {
 interface SecuritySubject {
   datasource: string;
   name: string;
-  advisory: string;
+  /** Set for `security:<eco>:<name>@<version>` (one issue per vulnerable package version). */
+  version: string | null;
+  /** Set for the former per-advisory form `security:<eco>:<name>:<advisory id>`. */
+  advisory: string | null;
 }
 
-/** `security:<datasource>:<name>:<advisory id>` (src/assess/detect/security.ts); names may hold ':' only in theory. */
+/** Both subject forms of src/assess/detect/security.ts. */
 export function parseSecuritySubject(subject: string): SecuritySubject | null {
   const parts = subject.split(":");
-  if (parts.length < 4 || parts[0] !== "security") return null;
-  return { datasource: parts[1], name: parts.slice(2, -1).join(":"), advisory: parts[parts.length - 1] };
+  if (parts[0] !== "security" || parts.length < 3) return null;
+  if (parts.length === 3) {
+    const at = parts[2].lastIndexOf("@");
+    if (at <= 0) return null;
+    return { datasource: parts[1], name: parts[2].slice(0, at), version: parts[2].slice(at + 1), advisory: null };
+  }
+  return { datasource: parts[1], name: parts[2], version: null, advisory: parts.slice(3).join(":") };
 }
 
-function hitsOf(issue: MaintenanceIssue, subject: SecuritySubject | null, deps: readonly Dependency[]): Array<{ dep: Dependency; adv: AdvisoryRef }> {
+/** The stored dependencies behind the finding, each with the advisories of the finding. */
+function hitsOf(issue: MaintenanceIssue, subject: SecuritySubject | null, deps: readonly Dependency[]): Array<{ dep: Dependency; advs: AdvisoryRef[] }> {
   if (!subject) return [];
-  const out: Array<{ dep: Dependency; adv: AdvisoryRef }> = [];
+  const out: Array<{ dep: Dependency; advs: AdvisoryRef[] }> = [];
   for (const dep of deps) {
     if (dep.name !== subject.name) continue;
+    if (subject.version !== null && (dep.locked_version ?? dep.version) !== subject.version && dep.version !== subject.version) continue;
     if (issue.affected_components.length > 0 && !issue.affected_components.includes(dep.component)) continue;
-    const adv = dep.advisories.find((a) => a.id === subject.advisory);
-    if (adv) out.push({ dep, adv });
+    const advs = subject.advisory !== null ? dep.advisories.filter((a) => a.id === subject.advisory) : dep.advisories.filter((a) => a.kind === "vulnerability");
+    if (advs.length > 0) out.push({ dep, advs });
   }
   return out;
 }
@@ -94,13 +104,18 @@ function poamRow(issue: MaintenanceIssue, a: Assessment, opts: PoamOptions, now:
   const tz = opts.timeZone ?? "UTC";
   const subject = parseSecuritySubject(issue.subject);
   const hits = hitsOf(issue, subject, a.dependencies);
-  const adv = hits[0]?.adv ?? null;
+  const advs = [...new Map(hits.flatMap((h) => h.advs).map((x) => [x.id, x])).values()].sort((x, y) => x.id.localeCompare(y.id));
+  const scores = advs.map((x) => x.score).filter((n): n is number => n !== null);
+  const topScore = scores.length > 0 ? Math.max(...scores) : null;
   const deadline = deadlineOf(issue, now, tz);
   const closed = issue.status === "resolved";
-  const noFix = hits.length > 0 && hits.every((h) => h.adv.fixed_version === null);
-  const assets = hits.length > 0 ? uniq(hits.map((h) => `${opts.repository}; ${h.dep.component}; ${h.dep.name}@${h.dep.version}`)) : [`${opts.repository}; ${issue.affected_components.join(", ")}; ${subject?.name ?? issue.subject}`];
-  const fixes = uniq(hits.map((h) => h.adv.fixed_version ?? ""));
-  const cves = uniq([...(adv ? [adv.id, ...adv.aliases] : []), ...hits.flatMap((h) => h.dep.cve_ids)].filter((id) => /^CVE-\d{4}-\d+$/.test(id)));
+  const noFix = advs.length > 0 && advs.every((x) => x.fixed_version === null);
+  const assets =
+    hits.length > 0
+      ? uniq(hits.map((h) => `${opts.repository}; ${h.dep.component}; ${h.dep.name}@${h.dep.locked_version ?? h.dep.version}`))
+      : [`${opts.repository}; ${issue.affected_components.join(", ")}; ${subject ? `${subject.name}${subject.version ? `@${subject.version}` : ""}` : issue.subject}`];
+  const fixes = uniq(advs.map((x) => x.fixed_version ?? ""));
+  const cves = uniq([...advs.flatMap((x) => [x.id, ...x.aliases]), ...hits.flatMap((h) => h.dep.cve_ids)].filter((id) => /^CVE-\d{4}-\d+$/.test(id)));
   const ra = issue.risk_acceptance;
   const deferred = issue.status === "deferred";
   const milestones = closed
@@ -118,7 +133,7 @@ function poamRow(issue: MaintenanceIssue, a: Assessment, opts: PoamOptions, now:
     "Weakness Name": issue.title,
     "Weakness Description": issue.description,
     "Weakness Detector Source": `Cowabunga Maintainer dependency scan (${subject?.datasource ?? "unknown"} advisories via OSV)`,
-    "Weakness Source Identifier": subject?.advisory ?? issue.subject,
+    "Weakness Source Identifier": advs.length > 0 ? advs.map((x) => x.id).join(", ") : (subject?.advisory ?? issue.subject),
     "Asset Identifier": assets.join(" | "),
     "Point of Contact": issue.assignee ?? opts.pointOfContact ?? `${opts.repository} maintainers`,
     "Resources Required": issue.estimated_effort,
@@ -137,8 +152,8 @@ function poamRow(issue: MaintenanceIssue, a: Assessment, opts: PoamOptions, now:
     "False Positive": "No",
     "Operational Requirement": deferred && ra ? "Yes" : "No",
     "Deviation Rationale": deferred ? (ra ? `${ra.reason || "no reason given"} (accepted by ${ra.accepted_by}${ra.until ? ` until ${ra.until}` : ""})` : (issue.defer_reason ?? "")) : "",
-    "Supporting Documents": [adv?.url ?? "", issue.github_issue_number != null ? `https://${opts.host ?? "github.com"}/${opts.repository}/issues/${issue.github_issue_number}` : ""].filter(Boolean).join(" "),
-    Comments: [adv?.score != null ? `CVSS ${adv.score.toFixed(1)}${adv.score_estimated ? " (estimated)" : ""}` : "", `lifecycle ${issue.lifecycle_state}`].filter(Boolean).join("; "),
+    "Supporting Documents": [...advs.map((x) => x.url ?? ""), issue.github_issue_number != null ? `https://${opts.host ?? "github.com"}/${opts.repository}/issues/${issue.github_issue_number}` : ""].filter(Boolean).join(" "),
+    Comments: [topScore !== null ? `CVSS ${topScore.toFixed(1)}${advs.find((x) => x.score === topScore)?.score_estimated ? " (estimated)" : ""}` : "", `lifecycle ${issue.lifecycle_state}`].filter(Boolean).join("; "),
     "Auto-Approve": "No",
     CVE: cves.join(", "),
     Status: status,

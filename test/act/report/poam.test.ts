@@ -39,6 +39,7 @@ let dir: string;
 
 const ADV = {
   id: "GHSA-aaaa-bbbb-cccc",
+  kind: "vulnerability" as const,
   aliases: ["CVE-2026-1111"],
   summary: "prototype pollution",
   url: "https://osv.dev/vulnerability/GHSA-aaaa-bbbb-cccc",
@@ -66,7 +67,7 @@ beforeAll(async () => {
       severity: "critical",
       title: "=HYPERLINK(\"http://evil\") lodash 4.17.15: prototype pollution",
       description: "Prototype pollution in lodash, \"quoted\", two\nlines",
-      subject: "security:npm:lodash:GHSA-aaaa-bbbb-cccc",
+      subject: "security:npm:lodash@4.17.15",
       affected_components: ["api"],
       created_at: "2026-01-01T00:00:00.000Z",
       due_at: "2026-01-31T00:00:00.000Z",
@@ -86,7 +87,7 @@ beforeAll(async () => {
       lifecycle_state: "deferred",
       title: "left-pad 1.0.0: ReDoS",
       description: "ReDoS",
-      subject: "security:npm:left-pad:GHSA-nofx-nofx-nofx",
+      subject: "security:npm:left-pad@1.0.0",
       affected_components: ["api"],
       created_at: "2026-02-01T12:00:00.000Z",
       due_at: "2026-03-03T12:00:00.000Z",
