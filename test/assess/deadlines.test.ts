@@ -164,7 +164,7 @@ describe("overdue in the digest, and /cowabunga defer", () => {
       expect(past.reply).toMatch(/2026-01-01 is in the past/);
       expect((await store.getIssues(repo))[0].status).toBe("open");
       const r = await runCommand(parseCommand("/cowabunga defer 2026-04-30 waiting for the vendor's fix")!, ctx as never);
-      expect(r.reply).toMatch(/^Risk accepted: deferred until 2026-04-30 by .*alice.*waiting for the vendor.*Cowabunga reopens it after 2026-04-30/);
+      expect(r.reply).toMatch(/^Deferred \(risk accepted\): deferred until 2026-04-30 by .*alice.*waiting for the vendor.*Cowabunga reopens it after 2026-04-30/);
       const [stored] = await store.getIssues(repo);
       expect(stored.status).toBe("deferred");
       expect(stored.risk_acceptance).toEqual({ accepted_by: "alice", reason: "waiting for the vendor's fix", until: "2026-04-30", accepted_at: "2026-02-10T09:00:00.000Z" });

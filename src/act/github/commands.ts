@@ -176,7 +176,7 @@ export async function runCommand(cmd: ParsedCommand, ctx: CommandContext): Promi
       }
       const until = acceptance?.until ?? null;
       const text = until
-        ? `Risk accepted: ${escapeMarkdown(reason)}. Closing; Cowabunga reopens it after ${until}, when it is due again.`
+        ? `Deferred (risk accepted): ${escapeMarkdown(reason)}. Closing; Cowabunga reopens it after ${until}, when it is due again.`
         : `${cmd.verb === "ignore" ? "Ignored" : "Deferred"}: ${escapeMarkdown(reason)}. Closing; Cowabunga will not reopen it while it stays deferred.`;
       await reply(ctx, text);
       await closeAsNotPlanned(ctx);
