@@ -1,5 +1,5 @@
 export * from "./types.js";
-export { FileStore, STORE_FILES, StoreValidationError, dataDirFromEnv, type FileStoreOptions, type StoreLogger } from "./file-store.js";
+export { FileStore, ReadOnlyStoreError, STORE_FILES, StoreValidationError, dataDirFromEnv, sameDependencySnapshot, sameSystemHealth, type FileStoreOptions, type StoreLogger } from "./file-store.js";
 export { UnsafeNameError, checkRepoRef, componentFileName } from "./paths.js";
 export { LockTimeoutError } from "./lock.js";
-export { DEFAULT_RETENTION, pruneDependencyHistory, pruneHealthHistory, pruneIssues, pruneRecords } from "./retention.js";
+export { DEFAULT_RETENTION, HISTORY_COMPACT_AFTER_DAYS, appendIfChanged, compactByAge, pruneDependencyHistory, pruneHealthHistory, pruneIssues, pruneRecords } from "./retention.js";

@@ -44,3 +44,39 @@ export function pruneRecords(records: MaintenanceRecord[], r: Retention, now: Da
 export function pruneDependencyHistory(history: DependencySnapshot[], r: Retention, now: Date): DependencySnapshot[] {
   return history.filter((s) => within(s.scanned_at, r.dependency_history_days, now));
 }
+
+/** Snapshots older than this many days are thinned to the last one of each UTC day. */
+export const HISTORY_COMPACT_AFTER_DAYS = 7;
+
+/**
+ * History append that stores a snapshot only when it differs from the latest one (by `same`), so
+ * a repository scanned every hour without changes does not grow its history. Kept sorted by time.
+ */
+export function appendIfChanged<T>(history: readonly T[], next: T, same: (a: T, b: T) => boolean, timeOf: (x: T) => string): T[] {
+  const sorted = [...history].sort((a, b) => Date.parse(timeOf(a)) - Date.parse(timeOf(b)));
+  const last = sorted.at(-1);
+  if (last !== undefined && Date.parse(timeOf(last)) <= Date.parse(timeOf(next)) && same(last, next)) return sorted;
+  sorted.push(next);
+  return sorted.sort((a, b) => Date.parse(timeOf(a)) - Date.parse(timeOf(b)));
+}
+
+/**
+ * Compaction by age: the last `afterDays` days keep every snapshot; older ones keep only the
+ * latest snapshot of each UTC day. Input and output are sorted oldest first.
+ */
+export function compactByAge<T>(history: readonly T[], timeOf: (x: T) => string, now: Date, afterDays = HISTORY_COMPACT_AFTER_DAYS): T[] {
+  const cutoff = now.getTime() - afterDays * DAY_MS;
+  const out: T[] = [];
+  for (let i = 0; i < history.length; i++) {
+    const t = Date.parse(timeOf(history[i]));
+    if (Number.isNaN(t) || t >= cutoff) {
+      out.push(history[i]);
+      continue;
+    }
+    const next = history[i + 1];
+    const nextT = next === undefined ? NaN : Date.parse(timeOf(next));
+    // Keep the day's last one: the next snapshot is on another day (or is recent, or missing).
+    if (Number.isNaN(nextT) || Math.floor(nextT / DAY_MS) !== Math.floor(t / DAY_MS) || nextT >= cutoff) out.push(history[i]);
+  }
+  return out;
+}

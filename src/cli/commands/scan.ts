@@ -14,7 +14,7 @@ import type { Manager } from "../../scan/types.js";
 import { LocalSource } from "../../source/local.js";
 import type { RepoRef } from "../../store/types.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
-import { UsageError, type CliIO } from "../io.js";
+import { UsageError, writeOutFile, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 
 // Start-up time: `scan --no-enrich` needs none of zod, the config loader, the pipeline (enrich,
@@ -136,7 +136,7 @@ export function scanCommand(deps: ScanCommandDeps): Command {
 
 async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
   if (out) {
-    await fs.writeFile(path.resolve(io.cwd, out), text, "utf8");
+    await writeOutFile(io, out, text);
     if (io.stderrIsTTY) io.stderr(`${summary} to ${out}\n`);
   } else {
     io.stdout(text);
@@ -226,7 +226,7 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
       : (await import("../../act/report/index.js")).renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${path.basename(root)}`, collapse: false });
   await emit(io, text, options.out, `Wrote the ${options.format} report of ${assessment.dependencies.length} dependencies`);
   if (store && io.stderrIsTTY) io.stderr(`Stored the assessment as ${subject} in ${store.root}\n`);
-  for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.file}: ${w.message}\n`);
+  for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.message}\n`);
 
   if (options.failOn) {
     const limit = SEVERITY_RANK[options.failOn];
