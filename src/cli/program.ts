@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { migrateCommand } from "./commands/migrate.js";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from "./io.js";
@@ -17,6 +18,8 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
+  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate`); default process.env. */
+  env?: Record<string, string | undefined>;
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
 }
@@ -37,8 +40,9 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     .exitOverride();
   const exit = deps.exit ?? { code: EXIT_OK };
   const subs = [
-    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit }),
+    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
+    migrateCommand({ io, env: deps.env }),
   ];
   for (const sub of subs) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();
