@@ -13,6 +13,8 @@ import { checkRepoRef, componentFileName, inside } from "./paths.js";
 import {
   DEFAULT_RETENTION,
   appendIfChanged,
+  sameDependencySnapshot,
+  sameSystemHealth,
   compactByAge,
   pruneDependencyHistory,
   pruneHealthHistory,
@@ -466,21 +468,6 @@ export class FileStore implements Store {
     }
     return out;
   }
-}
-
-/** Same dependency versions (scan time and commit aside). */
-export function sameDependencySnapshot(a: DependencySnapshot, b: DependencySnapshot): boolean {
-  const key = (s: DependencySnapshot): string =>
-    JSON.stringify(
-      s.dependencies.map((d) => [d.component, d.package_manager, d.name, d.file, d.version, d.latest_version]).sort((x, y) => (x.join("\0") < y.join("\0") ? -1 : 1)),
-    );
-  return a.dependencies.length === b.dependencies.length && key(a) === key(b);
-}
-
-/** Same health (the snapshot time and per-component check times aside). */
-export function sameSystemHealth(a: SystemHealth, b: SystemHealth): boolean {
-  const strip = (h: SystemHealth): string => JSON.stringify({ ...h, timestamp: null, components: h.components.map((c) => ({ ...c, last_check: null })) });
-  return strip(a) === strip(b);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -21,9 +21,12 @@ function within(iso: string | null | undefined, days: number, now: Date): boolea
   return now.getTime() - t <= days * DAY_MS;
 }
 
-/** Health snapshots: a rolling window of `health_days`, oldest first. */
+/**
+ * Health snapshots: a rolling window of `health_days`, oldest first. The latest snapshot is always
+ * kept: snapshots are stored only when something changed, so it still describes the present.
+ */
 export function pruneHealthHistory(history: SystemHealth[], r: Retention, now: Date): SystemHealth[] {
-  return history.filter((h) => within(h.timestamp, r.health_days, now));
+  return history.filter((h, i) => i === history.length - 1 || within(h.timestamp, r.health_days, now));
 }
 
 /** Resolved and deferred issues go once their last activity is older than `issue_history_days`; open ones never. */
@@ -41,8 +44,9 @@ export function pruneRecords(records: MaintenanceRecord[], r: Retention, now: Da
   return records.filter((x) => within(x.performed_at, r.records_days, now));
 }
 
+/** Dependency snapshots: `dependency_history_days`, oldest first; the latest is always kept (see pruneHealthHistory). */
 export function pruneDependencyHistory(history: DependencySnapshot[], r: Retention, now: Date): DependencySnapshot[] {
-  return history.filter((s) => within(s.scanned_at, r.dependency_history_days, now));
+  return history.filter((s, i) => i === history.length - 1 || within(s.scanned_at, r.dependency_history_days, now));
 }
 
 /** Snapshots older than this many days are thinned to the last one of each UTC day. */
@@ -75,8 +79,24 @@ export function compactByAge<T>(history: readonly T[], timeOf: (x: T) => string,
     }
     const next = history[i + 1];
     const nextT = next === undefined ? NaN : Date.parse(timeOf(next));
-    // Keep the day's last one: the next snapshot is on another day (or is recent, or missing).
-    if (Number.isNaN(nextT) || Math.floor(nextT / DAY_MS) !== Math.floor(t / DAY_MS) || nextT >= cutoff) out.push(history[i]);
+    // Keep the day's last one: no later snapshot on the same UTC day.
+    if (Number.isNaN(nextT) || Math.floor(nextT / DAY_MS) !== Math.floor(t / DAY_MS)) out.push(history[i]);
   }
   return out;
 }
+
+/** Same dependency versions (scan time and commit aside). */
+export function sameDependencySnapshot(a: DependencySnapshot, b: DependencySnapshot): boolean {
+  const key = (s: DependencySnapshot): string =>
+    JSON.stringify(
+      s.dependencies.map((d) => [d.component, d.package_manager, d.name, d.file, d.version, d.latest_version]).sort((x, y) => (x.join("\0") < y.join("\0") ? -1 : 1)),
+    );
+  return a.dependencies.length === b.dependencies.length && key(a) === key(b);
+}
+
+/** Same health (the snapshot time and per-component check times aside). */
+export function sameSystemHealth(a: SystemHealth, b: SystemHealth): boolean {
+  const strip = (h: SystemHealth): string => JSON.stringify({ ...h, timestamp: null, components: h.components.map((c) => ({ ...c, last_check: null })) });
+  return strip(a) === strip(b);
+}
+
