@@ -1,14 +1,17 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
-import { loadRepoConfig, type ConfigContext } from "../config/load.js";
+import type { ConfigContext } from "../config/load.js";
+import { loadConfigFor, type ConfigOctokit } from "../config/repo-config.js";
 import { FileStore, dataDirFromEnv } from "../store/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { Manager } from "../scan/types.js";
-import { runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
+import { PendingWritesError, runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
 import type { AppLogger, GitHubOctokit } from "../act/github/client.js";
 import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../act/github/commands.js";
 import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
 import { openUpdatePullRequestAdapter } from "../act/github/update-adapter.js";
 import { syncIssueLifecycle } from "./lifecycle.js";
+import { rebaseUpdatePullRequest } from "./rebase.js";
+import { parsePrMarker } from "../act/github/pulls.js";
 import { routePrEvent } from "./pr-routes.js";
 import { decidePush, type PushPayloadLike } from "./push.js";
 import { DeliveryDeduper, RepoQueue } from "./queue.js";
@@ -71,7 +74,7 @@ export interface AppDeps {
   healthIntervalMs?: number;
   /** Send notifications after assess (default: on). */
   notifications?: boolean;
-  /** Start the outbox retry timers (default: on, except under tests). */
+  /** Retry pending notifications at start and on their backoff schedule (default: on). */
   notificationTimers?: boolean;
   /** Environment for channel secrets (default process.env). */
   env?: Record<string, string | undefined>;
@@ -82,7 +85,11 @@ export interface AppServices {
   deduper: DeliveryDeduper;
   scheduler: Scheduler;
   store: Store;
-  /** Queue a scan; returns false when coalesced into one already waiting. */
+  /**
+   * Queue a scan; returns false when coalesced into one already waiting. The config is read by the one
+   * loader (src/config/repo-config.ts) whatever started the scan; `loadConfig` is accepted for callers
+   * that still pass a webhook context and is not needed.
+   */
   enqueueScan(req: { octokit: GitHubOctokit; repo: RepoRef; trigger: ScanTrigger; log: AppLogger; loadConfig?: ConfigContext }): boolean;
   runtime: RuntimeMetricsStore;
   notifications: NotificationHub | null;
@@ -110,6 +117,11 @@ function repoOf(payload: RepoPayload): RepoRef | null {
   const r = payload.repository;
   const owner = r?.owner.login ?? r?.owner.name;
   return r && owner ? { owner, repo: r.name } : null;
+}
+
+/** An update PR of the app (its body carries the PR marker). */
+function isUpdatePrBody(body: string | null | undefined): boolean {
+  return parsePrMarker(body) !== null;
 }
 
 function isBot(sender: RepoPayload["sender"]): boolean {
@@ -148,11 +160,17 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     (store instanceof FileStore
       ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log, maxSamplesPerComponent: maxSamplesFromEnv(deps.env ?? process.env) })
       : new MemoryRuntimeMetricsStore(clock, maxSamplesFromEnv(deps.env ?? process.env)));
-  const notifications =
-    deps.notifications === false ? null : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, startTimers: deps.notificationTimers ?? !underTest() });
   const installations = new InstallationFinder(app);
+  // Pending notifications are retried from the store at start and on their backoff schedule, with no scan.
+  const notifications =
+    deps.notifications === false
+      ? null
+      : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, publicUrl, octokitFor: (ref) => installations.octokit(ref), startTimers: deps.notificationTimers ?? true });
+  if (notifications && (deps.notificationTimers ?? true)) {
+    void notifications.start().catch((err: unknown) => app.log.warn({ err: String(err) }, `notification retries could not start: ${String(err)}`));
+  }
 
-  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log, loadConfig }) =>
+  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log }) =>
     queue.enqueue(
       `${repo.owner}/${repo.repo}`,
       async () => {
@@ -169,9 +187,13 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
           ...(notifications ? { notify: (input) => notifications.afterAssess(input) } : {}),
           ...(deps.managers ? { managers: deps.managers } : {}),
           publicUrl,
-          ...(loadConfig ? { loadConfig: () => loadRepoConfig(loadConfig) } : {}),
+          // Webhook, schedule, REST API and commands: the same loader, so `_extends` holds for all.
+          loadConfig: () => loadConfigFor(octokit as unknown as ConfigOctokit, repo, log),
         });
         deps.onScan?.(result);
+        // Writes GitHub kept refusing: the job fails visibly (the queue logs it; a retrying queue retries it),
+        // and scan_state.pending_writes makes the next run complete them.
+        if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
       },
       trigger.force ? "rescan" : "scan",
     );
@@ -269,12 +291,6 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       repo,
       trigger: { ...trigger, deliveryId: context.id },
       log: context.log,
-      loadConfig: {
-        repo: () => repo,
-        config: (fileName: string) => context.config(fileName),
-        octokit: context.octokit as unknown as ConfigContext["octokit"],
-        log: context.log,
-      },
     });
     context.log.info({ event: context.name, delivery: context.id, repo: `${repo.owner}/${repo.repo}`, queued }, queued ? "scan queued" : "scan already waiting");
   };
@@ -340,7 +356,9 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     };
     if (isBot(payload.comment.user) || isBot(payload.sender)) return;
     const cmd = parseCommand(payload.comment.body);
-    if (!cmd || !isAppIssueBody(payload.issue.body) || !fresh(context)) return;
+    // Commands work on the app's issues, and `/cowabunga rebase` on its update PRs too.
+    const onUpdatePr = !!payload.issue.pull_request && isUpdatePrBody(payload.issue.body);
+    if (!cmd || !(isAppIssueBody(payload.issue.body) || onUpdatePr) || !fresh(context)) return;
     const repo = repoOf(payload);
     if (!repo) return;
     const octokit = context.octokit as GitHubOctokit;
@@ -361,6 +379,7 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
         log: context.log,
         rescan: () => scanFromContext(context, repo, { event: "command", force: true }),
         // The repository's own updates settings (labels, reviewers, grouping) apply: one contents read.
+        ...(onUpdatePr ? { rebase: () => rebaseUpdatePullRequest({ octokit, repo, number: payload.issue.number, store, clock, log: context.log }) } : {}),
         openUpdate: async (issue) =>
           openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log, config: await readRepoConfig(octokit, repo, context.log) }),
       });
