@@ -21,7 +21,13 @@ import { NotificationHub } from "./notifications.js";
 import { InstallationFinder, newJobId, openRequestedUpdates, readRepoConfig } from "./updates.js";
 import { registerHttpRoutes } from "../server/index.js";
 import type { UpdateRequestBody } from "../server/types.js";
-import { FileRuntimeMetricsStore, HealthPoller, MemoryRuntimeMetricsStore, type PollTarget, type RuntimeMetricsStore } from "../act/runtime/index.js";
+import { FileRuntimeMetricsStore, HealthPoller, MAX_SAMPLES_PER_COMPONENT, MemoryRuntimeMetricsStore, type PollTarget, type RuntimeMetricsStore } from "../act/runtime/index.js";
+import { intFromEnv } from "../server/api.js";
+
+/** COWABUNGA_METRICS_MAX_SAMPLES: runtime samples kept per component (at least 1). */
+function maxSamplesFromEnv(env: Record<string, string | undefined>): number {
+  return Math.max(1, intFromEnv(env, "COWABUNGA_METRICS_MAX_SAMPLES", MAX_SAMPLES_PER_COMPONENT));
+}
 
 /** Events the app subscribes to; kept in step with app.yml's default_events. */
 export const SUBSCRIBED_EVENTS = [
@@ -150,7 +156,10 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   const publicUrl = deps.publicUrl ?? process.env.COWABUNGA_PUBLIC_URL ?? null;
   const stages = deps.stages ?? sharedEnrichment(app.log).stages();
   const runtime: RuntimeMetricsStore =
-    deps.runtime ?? (store instanceof FileStore ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log }) : new MemoryRuntimeMetricsStore());
+    deps.runtime ??
+    (store instanceof FileStore
+      ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log, maxSamplesPerComponent: maxSamplesFromEnv(deps.env ?? process.env) })
+      : new MemoryRuntimeMetricsStore(clock, maxSamplesFromEnv(deps.env ?? process.env)));
   const installations = new InstallationFinder(app);
   // Pending notifications are retried from the store at start and on their backoff schedule, with no scan.
   const notifications =
@@ -252,7 +261,15 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   const serveHttp = deps.http ?? typeof _options?.addHandler === "function";
   if (serveHttp && _options?.addHandler) {
     try {
-      registerHttpRoutes(_options.addHandler, { store, runtime, logger: app.log, clock, enqueueScan: requestScan, requestUpdate });
+      registerHttpRoutes(_options.addHandler, {
+        store,
+        runtime,
+        logger: app.log,
+        clock,
+        enqueueScan: requestScan,
+        requestUpdate,
+        isInstalled: (repo) => installations.isInstalled(repo),
+      });
     } catch (err) {
       // Probot without its HTTP server (probot.load in tests, the Action adapter) has no addHandler to give.
       app.log.debug({ err: err instanceof Error ? err.message : String(err) }, "REST API and dashboard not served: no HTTP server");

@@ -198,6 +198,7 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
             "202": json(ref("MetricsAccepted"), "Stored"),
             "400": err("Invalid metrics"),
             "401": err("Missing or wrong ingest token"),
+            "404": err("Repository not installed or never scanned, or a component the last scan did not find once the per-repository cap is reached"),
             "413": err("Body larger than 64 KiB"),
             "503": err("Ingest not configured"),
           },
