@@ -99,6 +99,11 @@ export class NotificationHub {
     return this.outboxes.get(key(ref));
   }
 
+  /** Retry every pending delivery of this process's outboxes now (the `notify` cron job). */
+  async flushAll(): Promise<void> {
+    for (const o of this.outboxes.values()) await o.flush().catch(() => undefined);
+  }
+
   stop(): void {
     for (const o of this.outboxes.values()) o.stop();
     this.outboxes.clear();

@@ -93,7 +93,12 @@ export class MemoryJobQueue implements JobQueue {
     const lane = laneOf(job);
     const waiting = this.lanes.get(lane) ?? [];
     const coalesceKey = opts.coalesceKey ?? null;
-    if (coalesceKey && waiting.some((e) => e.state === "queued" && e.coalesceKey === coalesceKey)) return { status: "coalesced" };
+    const same = coalesceKey ? waiting.find((e) => e.state === "queued" && e.coalesceKey === coalesceKey) : undefined;
+    if (same) {
+      // The waiting job runs with the newest payload (a push's head, not an older one).
+      same.job = { ...same.job, payload: job.payload, source: job.source ?? same.job.source ?? null };
+      return { status: "coalesced" };
+    }
     const entry: Entry = { id: randomUUID(), job, lane, coalesceKey, state: "queued", attempts: 0, createdAt: this.clock(), startedAt: null, finishedAt: null, error: null };
     const delay = opts.startAfter ? opts.startAfter.getTime() - this.clock().getTime() : 0;
     if (delay > 0) {

@@ -147,6 +147,13 @@ export class PgBossJobQueue implements JobQueue {
         }
       }
       const id = await this.send(job, opts, { executeSql: (text: string, values: unknown[]) => client.query(text, values) });
+      if (!id && opts.coalesceKey && job.repo !== null) {
+        // The waiting job runs with the newest payload (a push's head, not an older one).
+        await client.query(
+          `UPDATE ${this.schema}.job SET data = data || jsonb_build_object('payload', $3::jsonb, 'source', $4::text) WHERE name = $1 AND singleton_key = $2 AND state = 'created'`,
+          [COALESCE_QUEUE, singletonKeyOf(job.repo, opts.coalesceKey), JSON.stringify(job.payload), job.source ?? null],
+        );
+      }
       await client.query("COMMIT");
       return id ? { status: "queued", id } : { status: "coalesced" };
     } catch (err) {
@@ -160,7 +167,7 @@ export class PgBossJobQueue implements JobQueue {
   private send(job: Job, opts: EnqueueOptions, db?: PgBoss.Db): Promise<string | null> {
     const queue = job.repo === null ? cronQueue(job.kind as CronKind) : opts.coalesceKey ? COALESCE_QUEUE : JOBS_QUEUE;
     // The "short" policy makes the singleton key unique among waiting jobs: coalescing.
-    const singletonKey = opts.coalesceKey && job.repo !== null ? `${repoKey(job.repo)}|${opts.coalesceKey}` : undefined;
+    const singletonKey = opts.coalesceKey && job.repo !== null ? singletonKeyOf(job.repo, opts.coalesceKey) : undefined;
     return this.boss.send(queue, job, {
       ...(singletonKey ? { singletonKey } : {}),
       ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
@@ -378,6 +385,10 @@ function toView(r: JobRow): JobView {
     error: r.state === "failed" || r.state === "retry" ? message : null,
     source: r.data.source ?? null,
   };
+}
+
+function singletonKeyOf(repo: string, coalesceKey: string): string {
+  return `${repoKey(repo)}|${coalesceKey}`;
 }
 
 /** A stable signed 32-bit hash (FNV-1a) for advisory-lock keys. */

@@ -72,7 +72,8 @@ export function validateJob(value: unknown): Job {
 export interface EnqueueOptions {
   /**
    * Coalescing: while a job with the same repository and key is still waiting (not yet started),
-   * this one is dropped; the waiting one will see the newest state anyway. Scans use "scan"/"rescan".
+   * this one is merged into it: the waiting job takes this job's payload (so a scan runs on the newest
+   * push, not an older one) and no new job is queued. Scans use "scan"/"rescan".
    */
   coalesceKey?: string;
   /**

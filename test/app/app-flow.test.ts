@@ -63,6 +63,8 @@ async function setup(vulnerable = new Set(["requests@2.19.0"]), extra: AppDeps &
       stages: fakeStages({ vulnerable, calls, ...(extra.scores ? { scores: extra.scores } : {}) }),
       clock: () => NOW,
       schedule: false,
+      // Jobs whose GitHub requests are not mocked here fail at once instead of waiting for a retry.
+      retry: { retries: 0 },
       onScan: (r) => scans.push(r),
       publicUrl: null,
       ...extra,
@@ -77,7 +79,7 @@ function tokenScope(): nock.Scope {
 
 async function receive(h: Harness, name: string, body: Record<string, unknown>, id: string): Promise<void> {
   await h.probot.receive({ id, name, payload: body } as never);
-  await h.services.queue.idle();
+  await h.services.idle();
 }
 
 /** Body of the first POST /issues whose body contains `marker`. */
@@ -349,7 +351,7 @@ describe("the GitHub App at work", () => {
       scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
       scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
       await receive(h, "issue_comment", p, "d-rescan");
-      await h.services.queue.idle();
+      await h.services.idle();
       scope.done();
       expect(h.scans.map((s) => s.outcome)).toEqual(["scanned"]);
     });

@@ -100,18 +100,25 @@ for (const impl of impls) {
 
     it("coalesces waiting jobs with the same key; other keys and repositories are kept", async () => {
       const q = make();
-      expect((await q.enqueue(job("acme/widgets"), { coalesceKey: "scan" })).status).toBe("queued");
-      expect((await q.enqueue(job("acme/widgets"), { coalesceKey: "scan" })).status).toBe("coalesced");
-      expect((await q.enqueue(job("ACME/Widgets"), { coalesceKey: "scan" })).status).toBe("coalesced");
+      expect((await q.enqueue(job("acme/widgets", "scan", { head: "a" }), { coalesceKey: "scan" })).status).toBe("queued");
+      expect((await q.enqueue(job("acme/widgets", "scan", { head: "b" }), { coalesceKey: "scan" })).status).toBe("coalesced");
+      expect((await q.enqueue(job("ACME/Widgets", "scan", { head: "c" }), { coalesceKey: "scan" })).status).toBe("coalesced");
       expect((await q.enqueue(job("acme/widgets"), { coalesceKey: "rescan" })).status).toBe("queued");
       expect((await q.enqueue(job("acme/other"), { coalesceKey: "scan" })).status).toBe("queued");
       expect((await q.enqueue(job("acme/widgets", "ci_result"))).status).toBe("queued");
       expect((await q.enqueue(job("acme/widgets", "ci_result"))).status).toBe("queued");
       expect((await q.depth()).queued).toBe(5);
       const ran: string[] = [];
-      await q.work(async (j) => void ran.push(`${j.repo}:${j.kind}`));
+      const heads: unknown[] = [];
+      await q.work(async (j) => {
+        ran.push(`${j.repo}:${j.kind}`);
+        if (j.repo === "acme/widgets" && j.kind === "scan") heads.push(j.payload.head ?? "rescan");
+      });
       await waitFor(() => ran.length === 5, "the five distinct jobs", () => ` (ran: ${ran.join(", ")})`, 20_000);
-      expect(ran.filter((r) => r === "acme/widgets:scan")).toHaveLength(2);
+      expect(ran.filter((r) => r === "acme/widgets:scan"), ran.join(", ")).toHaveLength(2);
+      // The merged scan runs with the newest payload.
+      expect(heads).toContain("c");
+      expect(heads).not.toContain("a");
     }, 30_000);
 
     it("a new scan queued while one runs is kept (coalescing only merges waiting ones)", async () => {
