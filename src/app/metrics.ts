@@ -25,7 +25,7 @@ export class AppMetrics {
 
   constructor(private readonly sources: AppMetricsSources = {}) {
     this.registry.setDefaultLabels({ role: sources.role ?? "all" });
-    client.collectDefaultMetrics({ register: this.registry, prefix: "cowabunga_process_" });
+    client.collectDefaultMetrics({ register: this.registry, prefix: "cowabunga_" });
     const registers = [this.registry];
     const queue = sources.queue;
     new client.Gauge({
