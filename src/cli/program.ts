@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
+import { enqueueCommand, type EnqueueCommandDeps } from "./commands/enqueue.js";
+import { serveCommand, workerCommand } from "./commands/processes.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from "./io.js";
 import type { Clock } from "../assess/types.js";
 import type { AdvisorySource } from "../enrich/advisories/index.js";
@@ -17,6 +19,9 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
+  /** Injected by tests: the environment and the queue of `enqueue`. */
+  env?: Record<string, string | undefined>;
+  enqueueQueue?: EnqueueCommandDeps["queue"];
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
 }
@@ -39,6 +44,9 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
   const subs = [
     scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit }),
     reportCommand({ io, clock: deps.clock }),
+    serveCommand({ io }),
+    workerCommand({ io }),
+    enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),
   ];
   for (const sub of subs) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();

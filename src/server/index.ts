@@ -30,6 +30,7 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
   });
   registerApiRoutes(router, deps, access);
   registerJobRoutes(router, deps, access);
+  const ops = createOpsHttpHandler(deps);
   registerDashboardRoutes(router, deps, access, sessions);
 
   return async (req, res) => {
@@ -40,19 +41,7 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
       return false;
     }
     const p = url.pathname;
-    if (OPS_PATHS.has(p)) {
-      const ctx: RequestContext = { req, res, url, params: {}, requestId: newRequestId() };
-      setSecurityHeaders(res);
-      try {
-        if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, `method ${req.method ?? ""} is not allowed on ${p}; allowed: GET`);
-        await handleOpsRequest(ctx, deps);
-      } catch (e) {
-        const status = e instanceof HttpError ? e.status : 500;
-        if (!(e instanceof HttpError)) deps.logger?.error({ request_id: ctx.requestId, path: p, err: String(e) }, "unexpected error in an ops route");
-        if (!res.headersSent) sendError(ctx, status, e instanceof HttpError ? e.message : `internal error; quote request id ${ctx.requestId}`);
-      }
-      return true;
-    }
+    if (OPS_PATHS.has(p)) return ops(req, res);
     const isApi = p === API_PREFIX || p.startsWith(`${API_PREFIX}/`);
     const isDashboard = p === "/dashboard" || p.startsWith("/dashboard/");
     if (!isApi && !isDashboard) return false;
@@ -94,6 +83,30 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
         deps.logger?.error({ request_id: ctx.requestId, path: p, err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, "unexpected error in HTTP handler");
         fail(500, `internal error; quote request id ${ctx.requestId} when reporting it`);
       }
+    }
+    return true;
+  };
+}
+
+/** Only /healthz, /readyz and /metrics (a worker process's server). */
+export function createOpsHttpHandler(deps: Pick<ServerDeps, "jobs" | "metrics" | "store" | "env" | "logger">): HttpHandler {
+  return async (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      return false;
+    }
+    if (!OPS_PATHS.has(url.pathname)) return false;
+    const ctx: RequestContext = { req, res, url, params: {}, requestId: newRequestId() };
+    setSecurityHeaders(res);
+    try {
+      if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, `method ${req.method ?? ""} is not allowed on ${url.pathname}; allowed: GET`);
+      await handleOpsRequest(ctx, deps);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (!(e instanceof HttpError)) deps.logger?.error({ request_id: ctx.requestId, path: url.pathname, err: String(e) }, "unexpected error in an ops route");
+      if (!res.headersSent) sendError(ctx, status, e instanceof HttpError ? e.message : `internal error; quote request id ${ctx.requestId}`);
     }
     return true;
   };

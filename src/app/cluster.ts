@@ -1,0 +1,170 @@
+/**
+ * Process shapes (issue 11, item 3), all from the environment:
+ * - embedded (`npm start`): webhooks, API, dashboard and jobs in one process. Without DATABASE_URL the
+ *   queue is in memory and the data in the file store (the default, unchanged); with it, both are in
+ *   PostgreSQL and the process is simply a cluster of one.
+ * - `cowabunga serve`: webhooks, API and dashboard; every webhook becomes a job in PostgreSQL.
+ * - `cowabunga worker`: runs jobs; serves only /healthz, /readyz and /metrics (on WORKER_PORT, default 3001).
+ * Any number of each against one DATABASE_URL. With REDIS_URL, Probot's Octokit throttling is shared by
+ * every process through Redis (Bottleneck clustering), so the fleet together respects GitHub's limits.
+ */
+import { createServer, type Server } from "node:http";
+import { createProbot, ProbotOctokit, run, type ApplicationFunction } from "probot";
+import { createApp } from "../index.js";
+import { MemoryJobQueue } from "../jobs/memory.js";
+import { PgBossJobQueue, type PgBossJobQueueOptions } from "../jobs/pg-boss.js";
+import type { JobQueue, RetryPolicy } from "../jobs/types.js";
+import { createOpsHttpHandler } from "../server/index.js";
+import { FileStore, dataDirFromEnv } from "../store/index.js";
+import type { Store } from "../store/types.js";
+import { sharedEnrichment } from "./enrichment.js";
+import type { ProcessRole } from "./handlers.js";
+import { AppMetrics } from "./metrics.js";
+
+type Env = Record<string, string | undefined>;
+
+export interface ProcessLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Thrown for a bad or missing setting: the CLI prints it as a usage problem. */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+}
+
+function positiveNumber(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigurationError(`${name}=${JSON.stringify(raw.slice(0, 50))}: expected a number from ${min} to ${max}`);
+  return n;
+}
+
+/** Retry policy of jobs: COWABUNGA_JOB_RETRIES (default 3), COWABUNGA_JOB_RETRY_DELAY_SECONDS (default 30, doubling). */
+export function retryFromEnv(env: Env): Partial<RetryPolicy> {
+  const retries = positiveNumber(env, "COWABUNGA_JOB_RETRIES", 0, 20);
+  const delay = positiveNumber(env, "COWABUNGA_JOB_RETRY_DELAY_SECONDS", 1, 86_400);
+  return { ...(retries !== undefined ? { retries: Math.floor(retries) } : {}), ...(delay !== undefined ? { delayMs: delay * 1000 } : {}) };
+}
+
+/** The durable queue's settings from the environment (DATABASE_URL required). */
+export function pgQueueOptionsFromEnv(env: Env, log?: ProcessLogger): PgBossJobQueueOptions {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) throw new ConfigurationError("DATABASE_URL is not set: serve and worker processes share their jobs and data through PostgreSQL");
+  const timeout = positiveNumber(env, "COWABUNGA_JOB_TIMEOUT_SECONDS", 10, 86_400);
+  const poll = positiveNumber(env, "COWABUNGA_JOB_POLL_SECONDS", 0.5, 60);
+  const reap = positiveNumber(env, "COWABUNGA_JOB_REAP_INTERVAL_SECONDS", 0, 3600);
+  const grace = positiveNumber(env, "COWABUNGA_JOB_REAP_GRACE_SECONDS", 0, 3600);
+  const busy = positiveNumber(env, "COWABUNGA_JOB_BUSY_DELAY_SECONDS", 0, 600);
+  return {
+    connectionString: url,
+    retry: retryFromEnv(env),
+    ...(timeout !== undefined ? { timeoutSeconds: Math.floor(timeout) } : {}),
+    ...(poll !== undefined ? { pollingIntervalSeconds: poll } : {}),
+    ...(reap !== undefined ? { reapIntervalMs: reap * 1000 } : {}),
+    ...(grace !== undefined ? { reapGraceMs: grace * 1000 } : {}),
+    ...(busy !== undefined ? { busyDelaySeconds: busy } : {}),
+    ...(log ? { log } : {}),
+  };
+}
+
+/** The job queue of this process: PostgreSQL with DATABASE_URL, else in memory (embedded only). */
+export async function openJobQueue(env: Env, role: ProcessRole, log: ProcessLogger): Promise<JobQueue> {
+  if (!env.DATABASE_URL?.trim()) {
+    if (role !== "all") throw new ConfigurationError(`cowabunga ${role} needs DATABASE_URL (PostgreSQL): its jobs are shared with the other processes through it`);
+    return new MemoryJobQueue({ retry: retryFromEnv(env), log });
+  }
+  const queue = new PgBossJobQueue(pgQueueOptionsFromEnv(env, log));
+  await queue.start();
+  return queue;
+}
+
+/**
+ * The store: `openStore` from src/store/factory.ts (PostgreSQL with DATABASE_URL) when that module is
+ * present; otherwise the file store (COWABUNGA_DATA_DIR), which several processes on one volume can share.
+ */
+export async function openAppStore(env: Env, log: ProcessLogger): Promise<Store> {
+  const dataDir = dataDirFromEnv();
+  const factoryPath = "../store/factory.js";
+  try {
+    const factory = (await import(factoryPath)) as { openStore?: (o: { databaseUrl?: string; dataDir: string; logger?: ProcessLogger }) => Store | Promise<Store> };
+    if (factory.openStore) return await factory.openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir, logger: log });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw err;
+  }
+  if (env.DATABASE_URL) log.warn({}, "DATABASE_URL is set but this build has no PostgreSQL store: data stays in the file store (COWABUNGA_DATA_DIR)");
+  return new FileStore({ root: dataDir, logger: log });
+}
+
+/** COWABUNGA_GITHUB_THROTTLE=false turns Octokit's client-side throttling off (a GHES without rate limits, tests). */
+export function octokitOverride(env: Env): { Octokit?: typeof ProbotOctokit } {
+  const throttle = !/^(false|0|off|no)$/i.test(env.COWABUNGA_GITHUB_THROTTLE?.trim() ?? "");
+  return throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false } })) };
+}
+
+function appFor(role: ProcessRole, queue: JobQueue, store: Store, metrics: AppMetrics, env: Env): ApplicationFunction {
+  const concurrency = positiveNumber(env, "COWABUNGA_CONCURRENCY", 1, 64);
+  return createApp({ role, queue, store, metrics, ...(concurrency !== undefined ? { concurrency: Math.floor(concurrency) } : {}) });
+}
+
+function consoleLogger(): ProcessLogger {
+  const line = (level: string) => (obj: object, msg?: string) => process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), ...obj, msg })}\n`);
+  return { info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+/** `npm start` and `cowabunga serve`: Probot's server (webhooks, setup page) plus the API and dashboard. */
+export async function runServer(role: "all" | "serve", env: Env = process.env): Promise<void> {
+  const log = consoleLogger();
+  const queue = await openJobQueue(env, role, log);
+  const store = await openAppStore(env, log);
+  const metrics = new AppMetrics({ queue, role, registryStats: () => sharedEnrichment().http.stats() });
+  await run(appFor(role, queue, store, metrics, env), octokitOverride(env));
+  const stop = (signal: string): void => {
+    log.info({ signal }, `${signal}: stopping; running jobs may finish`);
+    void queue.stop({ timeoutMs: 20_000 }).finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+export interface WorkerHandle {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** `cowabunga worker`: runs jobs from the durable queue with the app's credentials. */
+export async function runWorker(env: Env = process.env, opts: { port?: number } = {}): Promise<WorkerHandle> {
+  if (!env.APP_ID?.trim() || !(env.PRIVATE_KEY?.trim() || env.PRIVATE_KEY_PATH?.trim())) {
+    throw new ConfigurationError("cowabunga worker needs the app's credentials: APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH)");
+  }
+  const log = consoleLogger();
+  const queue = await openJobQueue(env, "worker", log);
+  const store = await openAppStore(env, log);
+  const metrics = new AppMetrics({ queue, role: "worker", registryStats: () => sharedEnrichment().http.stats() });
+  const probot = createProbot({ env, overrides: octokitOverride(env) });
+  await probot.load(appFor("worker", queue, store, metrics, env));
+  const handler = createOpsHttpHandler({ jobs: queue, metrics, store, env });
+  const server: Server = createServer((req, res) => {
+    void handler(req, res).then((handled) => {
+      if (!handled) res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("a worker serves only /healthz, /readyz and /metrics\n");
+    });
+  });
+  const port = opts.port ?? positiveNumber(env, "WORKER_PORT", 0, 65_535) ?? 3001;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, env.HOST?.trim() || "0.0.0.0", () => resolve());
+  });
+  const bound = (server.address() as { port: number }).port;
+  probot.log.info({ port: bound, backend: queue.backend }, `worker running jobs; /healthz, /readyz and /metrics on port ${bound}`);
+  let stopping: Promise<void> | null = null;
+  return {
+    port: bound,
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await queue.stop({ timeoutMs: 20_000 });
+      })()),
+  };
+}
