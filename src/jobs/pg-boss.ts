@@ -168,7 +168,11 @@ export class PgBossJobQueue implements JobQueue {
     const queue = job.repo === null ? cronQueue(job.kind as CronKind) : opts.coalesceKey ? COALESCE_QUEUE : JOBS_QUEUE;
     // The "short" policy makes the singleton key unique among waiting jobs: coalescing.
     const singletonKey = opts.coalesceKey && job.repo !== null ? singletonKeyOf(job.repo, opts.coalesceKey) : undefined;
+    // Retry policy per job (not only per queue): the queue row keeps the settings of whichever process created it first.
+    const retry = job.repo === null ? { retryLimit: 0 } : { retryLimit: this.retry.retries, retryDelay: Math.max(1, Math.round(this.retry.delayMs / 1000)), retryBackoff: true };
     return this.boss.send(queue, job, {
+      ...retry,
+      ...(this.opts.timeoutSeconds ? { expireInSeconds: this.opts.timeoutSeconds } : {}),
       ...(singletonKey ? { singletonKey } : {}),
       ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
       ...(db ? { db } : {}),
