@@ -89,6 +89,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: unknown;
   kind: "rest" | "graphql";
+  /** When the request arrived (ms since the epoch). */
+  at?: number;
 }
 
 const BOT = { login: "cowabunga-maintainer[bot]", type: "Bot" };
@@ -266,7 +268,7 @@ export class FakeGitHub {
     }
     if (!url.pathname.startsWith("/api/v3/")) return send(res, 404, { message: "Not Found" });
     const path = decodeURIComponent(url.pathname.slice("/api/v3".length));
-    this.requests.push({ method, path, query: url.searchParams, body, kind: "rest" });
+    this.requests.push({ method, path, query: url.searchParams, body, kind: "rest", at: Date.now() });
     const check = checkRequest(method, url.pathname.slice("/api/v3".length), body);
     if (!check.ok) this.violations.push(check.error ?? `${method} ${path}: invalid`);
     return this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, res);
