@@ -99,7 +99,7 @@ export class PgBossJobQueue implements JobQueue {
       deleteAfterDays: 7,
     });
     this.boss.on("error", (err) => this.opts.log?.error({ err: errorMessage(err) }, `job queue: ${errorMessage(err)}`));
-    this.pool = new pg.Pool({ connectionString: opts.connectionString, max: 8, application_name: "cowabunga-locks" });
+    this.pool = new pg.Pool({ connectionString: opts.connectionString, max: 12, application_name: "cowabunga-jobs" });
     this.pool.on("error", (err) => this.opts.log?.warn({ err: err.message }, `job queue lock connection: ${err.message}`));
   }
 
@@ -136,24 +136,47 @@ export class PgBossJobQueue implements JobQueue {
   async enqueue(value: Job, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
     const job = validateJob(value);
     await this.start();
+    const key = opts.idempotencyKey?.slice(0, 300) ?? null;
+    if (opts.coalesceKey && job.repo !== null) {
+      // One statement (locks held only while it runs, so a burst of pushes to one repository does not
+      // queue up behind row locks): take the idempotency key, and fold the job into a waiting one if any.
+      const { rows } = await this.pool.query<{ fresh: boolean; merged: string | null }>(
+        `WITH k AS (
+           INSERT INTO cowabunga_job_keys (key) SELECT $1::text WHERE $1::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1
+         ), w AS (
+           SELECT id, data->'payload' = $4::jsonb AS same FROM ${this.schema}.job
+            WHERE name = $2 AND singleton_key = $3 AND state = 'created' AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM k))
+         ), u AS (
+           -- Only a different payload is written (an identical one, e.g. the same push redelivered under a new id, takes no lock).
+           UPDATE ${this.schema}.job SET data = data || jsonb_build_object('payload', $4::jsonb, 'source', $5::text)
+            WHERE name = $2 AND id IN (SELECT id FROM w WHERE NOT same) AND state = 'created'
+            RETURNING id
+         )
+         SELECT ($1::text IS NULL OR EXISTS (SELECT 1 FROM k)) AS fresh, COALESCE((SELECT id::text FROM u LIMIT 1), (SELECT id::text FROM w LIMIT 1)) AS merged`,
+        [key, COALESCE_QUEUE, singletonKeyOf(job.repo, opts.coalesceKey), JSON.stringify(job.payload), job.source ?? null],
+      );
+      if (!rows[0]?.fresh) return { status: "duplicate" };
+      if (rows[0].merged) return { status: "coalesced" };
+      try {
+        const id = await this.send(job, opts);
+        return id ? { status: "queued", id } : { status: "coalesced" };
+      } catch (err) {
+        // Not queued: forget the key, so that GitHub's redelivery of this event is not dropped.
+        if (key) await this.pool.query("DELETE FROM cowabunga_job_keys WHERE key = $1", [key]).catch(() => undefined);
+        throw err;
+      }
+    }
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      if (opts.idempotencyKey) {
-        const r = await client.query("INSERT INTO cowabunga_job_keys (key) VALUES ($1) ON CONFLICT DO NOTHING", [opts.idempotencyKey.slice(0, 300)]);
+      if (key) {
+        const r = await client.query("INSERT INTO cowabunga_job_keys (key) VALUES ($1) ON CONFLICT DO NOTHING", [key]);
         if (r.rowCount === 0) {
           await client.query("ROLLBACK");
           return { status: "duplicate" };
         }
       }
       const id = await this.send(job, opts, { executeSql: (text: string, values: unknown[]) => client.query(text, values) });
-      if (!id && opts.coalesceKey && job.repo !== null) {
-        // The waiting job runs with the newest payload (a push's head, not an older one).
-        await client.query(
-          `UPDATE ${this.schema}.job SET data = data || jsonb_build_object('payload', $3::jsonb, 'source', $4::text) WHERE name = $1 AND singleton_key = $2 AND state = 'created'`,
-          [COALESCE_QUEUE, singletonKeyOf(job.repo, opts.coalesceKey), JSON.stringify(job.payload), job.source ?? null],
-        );
-      }
       await client.query("COMMIT");
       return id ? { status: "queued", id } : { status: "coalesced" };
     } catch (err) {
