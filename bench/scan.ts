@@ -32,7 +32,7 @@ import type { WorkerReport } from "./renovate/worker.js";
 const SELF = fileURLToPath(import.meta.url);
 const WORKER = path.join(path.dirname(SELF), "renovate", "worker.ts");
 export const GOAL_SPEEDUP = 20;
-export const GOAL_RSS_MB = 200;
+export const GOAL_RSS_MB = 150;
 
 export interface OurRun extends WorkerReport {
   process_wall_ms: number;
@@ -81,8 +81,9 @@ function intArg(args: Record<string, string | boolean>, name: string, dflt: numb
 }
 
 /** Our worker as a command: under tsx, or a bundle made by bundleWorker(). */
-function workerCommand(bundle: string | null, warm: number): string[] {
-  return bundle ? [bundle, "--warm", String(warm)] : ["--import", "tsx", WORKER, "--warm", String(warm)];
+function workerCommand(bundle: string | null, warm: number, repos: readonly string[] = []): string[] {
+  const extra = repos.length ? ["--repos", repos.join(",")] : [];
+  return bundle ? [bundle, "--warm", String(warm), ...extra] : ["--import", "tsx", WORKER, "--warm", String(warm), ...extra];
 }
 
 /**
@@ -107,8 +108,8 @@ async function bundleWorker(): Promise<string> {
       "const t0 = performance.now();",
       `import { scanRepository } from ${abs("src/scan/index.ts")};`,
       `import { LocalSource } from ${abs("src/source/local.ts")};`,
-      `import { runScanWorker, warmArg } from ${abs("bench/renovate/worker.ts")};`,
-      "const report = await runScanWorker((dir) => scanRepository(new LocalSource(dir)), warmArg(process.argv), t0);",
+      `import { reposArg, runScanWorker, warmArg } from ${abs("bench/renovate/worker.ts")};`,
+      "const report = await runScanWorker((dir) => scanRepository(new LocalSource(dir)), warmArg(process.argv), t0, reposArg(process.argv));",
       "process.stdout.write(JSON.stringify(report) + \"\\n\");",
       "",
     ].join("\n"),
@@ -127,10 +128,10 @@ async function bundleWorker(): Promise<string> {
   return out;
 }
 
-function runWorker(warm: number, bundle: string | null): Promise<OurRun> {
+function runWorker(warm: number, bundle: string | null, repos: readonly string[] = []): Promise<OurRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, workerCommand(bundle, warm), {
+    const child = spawn(process.execPath, workerCommand(bundle, warm, repos), {
       cwd: PROJECT_DIR,
       env: { ...process.env, CORPUS_DIR },
       stdio: ["ignore", "pipe", "pipe"],
@@ -199,6 +200,18 @@ async function main(argv: string[]): Promise<number> {
   );
   const ours: OurRun[] = [];
   for (let i = 0; i < iterations; i++) ours.push(await runWorker(warm, bundle));
+  // The whole process per repository, as `cowabunga scan <dir>` runs and as Renovate runs: one fresh
+  // process per repository, wall clock from spawn to exit.
+  console.log(`ours: ${iterations} fresh processes per repository, one repository each (whole process)`);
+  const perRepoProcess = new Map<string, number[]>();
+  let perRepoRss = 0;
+  for (let i = 0; i < iterations; i++) {
+    for (const repo of repos) {
+      const run = await runWorker(0, bundle, [repo]);
+      perRepoProcess.set(repo, [...(perRepoProcess.get(repo) ?? []), run.process_wall_ms]);
+      perRepoRss = Math.max(perRepoRss, run.max_rss_kb);
+    }
+  }
 
   if (!args["skip-renovate"]) {
     console.log(`renovate: ${renovateIterations} runs per repository (bench/renovate/run-renovate.sh)`);
@@ -218,14 +231,18 @@ async function main(argv: string[]): Promise<number> {
     const renWall = median(rt?.wall_ms ?? []);
     const renExtract = median(rt?.extract_ms ?? []);
     const deps = ours[0].repos.find((r) => r.repo === repo)?.dependencies ?? 0;
-    return { repo, deps, ourCold, renWall, renExtract };
+    const ourProcess = median(perRepoProcess.get(repo) ?? []);
+    return { repo, deps, ourCold, ourProcess, renWall, renExtract, processRatio: renWall / ourProcess };
   });
   const w = Math.max(...repos.map((r) => r.length), 10);
-  console.log(`${"repository".padEnd(w)}  ${"deps".padStart(5)}  ${"ours cold".padStart(10)}  ${"renovate proc".padStart(13)}  ${"renovate extract".padStart(16)}`);
+  console.log(
+    `${"repository".padEnd(w)}  ${"deps".padStart(5)}  ${"ours cold".padStart(10)}  ${"ours proc".padStart(10)}  ${"renovate proc".padStart(13)}  ${"proc ratio".padStart(10)}  ${"renovate extract".padStart(16)}`,
+  );
   for (const r of rows)
     console.log(
-      `${r.repo.padEnd(w)}  ${String(r.deps).padStart(5)}  ${fmt(r.ourCold).padStart(10)}  ${fmt(r.renWall).padStart(13)}  ${fmt(r.renExtract).padStart(16)}`,
+      `${r.repo.padEnd(w)}  ${String(r.deps).padStart(5)}  ${fmt(r.ourCold).padStart(10)}  ${fmt(r.ourProcess).padStart(10)}  ${fmt(r.renWall).padStart(13)}  ${`${r.processRatio.toFixed(1)}x`.padStart(10)}  ${fmt(r.renExtract).padStart(16)}`,
     );
+  const worstRatio = Math.min(...rows.map((r) => r.processRatio));
 
   const ourCold = median(ours.map((o) => o.cold_total_ms));
   const ourWarm = median(ours.flatMap((o) => o.warm_total_ms));
@@ -244,14 +261,17 @@ async function main(argv: string[]): Promise<number> {
   console.log(`  total, process start included: ours ${fmt(ourProc)} (one process) vs Renovate ${fmt(renProc)} (one process per repository): ${total.toFixed(1)}x`);
   console.log(`  extraction only:               ours ${fmt(ourCold)} cold, ${fmt(ourWarm)} warm vs Renovate extract phase ${fmt(renExtract)}: ${startupExcluded.toFixed(1)}x (cold), ${(renExtract / ourWarm).toFixed(1)}x (warm)`);
   console.log(`  our module load${bundle ? "" : " (tsx transpile included)"}, excluded above: ${fmt(ourLoad)}`);
-  console.log(`  peak RSS:                      ours ${mb(ourRss)} vs Renovate ${Number.isFinite(renRss) ? mb(renRss) : "n/a (no /usr/bin/time)"}`);
+  console.log(`  peak RSS:                      ours ${mb(ourRss)} (whole corpus in one process), ${mb(perRepoRss)} (one repository per process) vs Renovate ${Number.isFinite(renRss) ? mb(renRss) : "n/a (no /usr/bin/time)"}`);
 
   // The goal is the whole job on the same files (process start to extracted result), as a user runs
   // either tool; the extraction-only ratio (each tool's own in-process extract phase) is printed beside it.
-  const speedOk = total >= GOAL_SPEEDUP;
-  const rssOk = ourRss / 1024 < GOAL_RSS_MB;
-  console.log(`\ngoal ≥ ${GOAL_SPEEDUP}x faster: ${speedOk ? "met" : "NOT met"} (total ${total.toFixed(1)}x; for information, in-process extraction only ${startupExcluded.toFixed(1)}x)`);
-  console.log(`goal peak RSS < ${GOAL_RSS_MB} MB: ${rssOk ? "met" : "NOT met"} (${mb(ourRss)})`);
+  const speedOk = total >= GOAL_SPEEDUP && worstRatio >= GOAL_SPEEDUP;
+  // As a user runs it: one repository per process (the corpus-in-one-process figure is printed too).
+  const rssOk = perRepoRss / 1024 < GOAL_RSS_MB;
+  console.log(
+    `\ngoal ≥ ${GOAL_SPEEDUP}x faster, whole process: ${speedOk ? "met" : "NOT met"} (corpus total ${total.toFixed(1)}x; per repository ${worstRatio.toFixed(1)}x at worst; for information, in-process extraction only ${startupExcluded.toFixed(1)}x)`,
+  );
+  console.log(`goal peak RSS < ${GOAL_RSS_MB} MB, one repository per process: ${rssOk ? "met" : "NOT met"} (${mb(perRepoRss)}; whole corpus in one process ${mb(ourRss)})`);
 
   mkdirSync(OUT_DIR, { recursive: true });
   const result = {
@@ -269,10 +289,11 @@ async function main(argv: string[]): Promise<number> {
       warm_total_ms: ourWarm,
       process_wall_ms: ourProc,
       max_rss_kb: ourRss,
+      per_repo_process_max_rss_kb: perRepoRss,
       runs: ours,
     },
     renovate: { process_wall_ms: renProc, extract_ms: renExtract, max_rss_kb: Number.isFinite(renRss) ? renRss : null, runs: renovate },
-    ratio: { total, extraction_only_cold: startupExcluded, extraction_only_warm: renExtract / ourWarm },
+    ratio: { total, per_repo_process_worst: worstRatio, extraction_only_cold: startupExcluded, extraction_only_warm: renExtract / ourWarm },
     goals: { speedup: GOAL_SPEEDUP, rss_mb: GOAL_RSS_MB, speed_met: speedOk, rss_met: rssOk },
   };
   const target = path.join(OUT_DIR, bundle ? "scan-bench-bundle.json" : "scan-bench.json");

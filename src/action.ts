@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { run } from "@probot/adapter-github-actions";
 import type { GitHubOctokit } from "./act/github/client.js";
 import { runGitHubScan, type PipelineStages, type ScanRunResult } from "./pipeline/github.js";
-import { FileStore, dataDirFromEnv } from "./store/index.js";
+import { dataDirFromEnv, openStore } from "./store/index.js";
 import type { Store } from "./store/types.js";
 
 /** Events that start a scan in Action mode. */
@@ -47,16 +47,23 @@ export function createActionApp(deps: ActionDeps = {}): (app: { onAny(fn: (conte
         context.log.error({}, "cannot tell which repository to scan: no repository in the payload and GITHUB_REPOSITORY unset");
         return;
       }
-      const store = deps.store ?? new FileStore({ root: dataDirFromEnv(env) });
-      const result = await runGitHubScan({
-        octokit: context.octokit as GitHubOctokit,
-        ...ref,
-        store,
-        log: context.log,
-        trigger: { event: context.name, deliveryId: context.id, ...(context.payload.repository?.default_branch ? { defaultBranch: context.payload.repository.default_branch } : {}), force: env.COWABUNGA_FORCE === "true" },
-        ...(deps.stages ? { stages: deps.stages } : {}),
-        publicUrl: env.COWABUNGA_PUBLIC_URL ?? null,
-      });
+      // DATABASE_URL: the workflow writes into the cluster's PostgreSQL store; else files (COWABUNGA_DATA_DIR).
+      const opened = deps.store ? null : await openStore({ databaseUrl: env.DATABASE_URL, dataDir: dataDirFromEnv(env) });
+      const store = deps.store ?? opened!;
+      let result: ScanRunResult;
+      try {
+        result = await runGitHubScan({
+          octokit: context.octokit as GitHubOctokit,
+          ...ref,
+          store,
+          log: context.log,
+          trigger: { event: context.name, deliveryId: context.id, ...(context.payload.repository?.default_branch ? { defaultBranch: context.payload.repository.default_branch } : {}), force: env.COWABUNGA_FORCE === "true" },
+          ...(deps.stages ? { stages: deps.stages } : {}),
+          publicUrl: env.COWABUNGA_PUBLIC_URL ?? null,
+        });
+      } finally {
+        await opened?.close();
+      }
       deps.onScan?.(result);
       if (result.outcome === "failed") process.exitCode = 1;
     });

@@ -8,6 +8,9 @@ import type { ExtractedDependency, PackageManager } from "../../src/scan/types.j
 /** Renovate manager name → our package_manager. Renovate has no zarf or uds manager. */
 export const RENOVATE_MANAGER_MAP: Readonly<Record<string, PackageManager>> = {
   npm: "npm",
+  nvm: "npm",
+  nodenv: "npm",
+  pyenv: "pip",
   pip_requirements: "pip",
   pep621: "pip",
   poetry: "pip",
@@ -175,7 +178,8 @@ export function normalizeName(manager: PackageManager, name: string): string {
 }
 
 function normalizeImage(ref: string): string {
-  let n = stripImageTag(ref.toLowerCase());
+  // Renovate cuts `ghcr.io/o/hub${HUB_IMAGE_REF:-:latest}` at the variable's colon: compare the part before `${`.
+  let n = stripImageTag(ref.toLowerCase().replace(/\$\{[^}]*$/, ""));
   for (const prefix of ["index.docker.io/", "registry-1.docker.io/", "docker.io/"]) {
     if (n.startsWith(prefix)) n = n.slice(prefix.length);
   }
@@ -192,13 +196,14 @@ export function normalizeValue(v: string | null | undefined): string {
 export type OurDependency = Pick<
   ExtractedDependency,
   "name" | "package_manager" | "file" | "line" | "dependency_type" | "current_value" | "skip_reason" | "digest"
->;
+> &
+  Partial<Pick<ExtractedDependency, "declared_by" | "group" | "notes">>;
 
 export interface MatchedPair {
   ours: OurDependency;
   peer: PeerDependency;
   /** How the pair was made. */
-  via: "key" | "key-other-manager" | "package-name";
+  via: "key" | "key-other-manager" | "package-manager" | "package-name" | "catalog-reference";
   value_agrees: boolean;
 }
 
@@ -299,11 +304,33 @@ export function compareExtractions(peer: readonly PeerDependency[], ours: readon
     (p) => `${p.file}\0${looseName(p.manager, p.name)}`,
     (o) => `${o.file}\0${looseName(o.package_manager, o.name)}`,
   );
+  // packageManager: Renovate names yarn 2+ "yarn" (packageName @yarnpkg/cli), we name it by what we look up (@yarnpkg/cli-dist).
+  pass(
+    "package-manager",
+    (p) => (p.dep_type === "packageManager" ? `${p.manager}\0${p.file}\0packageManager` : null),
+    (o) => (o.group === "packageManager" ? `${o.package_manager}\0${o.file}\0packageManager` : null),
+  );
   pass(
     "package-name",
     (p) => (p.package_name && p.package_name !== p.name ? `${p.manager}\0${p.file}\0${normalizeName(p.manager, p.package_name)}` : null),
     (o) => `${o.package_manager}\0${o.file}\0${normalizeName(o.package_manager, o.name)}`,
   );
+
+  // Renovate lists a package.json `catalog:` reference (skipped) and the catalog entry; we report the
+  // reference at its catalog entry, in the component that uses it. The reference pairs with the dependency
+  // that records it as `declared_by`, paired already or not (the entry and its references are one line).
+  const byReference = new Map<string, OurDependency>();
+  for (const o of oursCompared) {
+    if (o.declared_by) byReference.set(`${o.package_manager}\0${o.declared_by.file}\0${o.name}`, o);
+  }
+  peerLeft = peerLeft.filter((p) => {
+    if (!(p.current_value ?? "").startsWith("catalog:")) return true;
+    const o = byReference.get(`${p.manager}\0${p.file}\0${p.package_name ?? p.name}`) ?? byReference.get(`${p.manager}\0${p.file}\0${p.name}`);
+    if (!o) return true;
+    pairs.push({ ours: o, peer: p, via: "catalog-reference", value_agrees: true });
+    oursLeft = oursLeft.filter((x) => x !== o);
+    return false;
+  });
 
   const tallies: ManagerTally[] = COMPARED_MANAGERS.map((manager) => ({
     manager,
@@ -344,17 +371,12 @@ export function explainMissed(p: PeerDependency): Explanation {
       kind: "gap",
       reason: `tool version passed to a setup action (\`with: version: ${p.current_value}\`); Renovate tracks ${p.package_name ?? p.name} with datasource ${p.datasource ?? "?"}. Our github-actions manager does not read \`with:\` inputs.`,
     };
-  if (p.renovate_manager === "npm" && t === "engines")
+  if (p.renovate_manager === "npm" && t === "volta")
+    return { kind: "by-design", reason: "`volta` pins tool versions for one tool manager; we read engines, .nvmrc, .node-version and packageManager." };
+  if (p.renovate_manager === "helm-values" && p.name === "null")
     return {
-      kind: "by-design",
-      reason: `\`engines.${p.name}\` (${p.current_value ?? ""}) is a runtime constraint; we keep it as the component's node_engines for compatibility checks, not as a dependency.`,
-    };
-  if (p.renovate_manager === "npm" && (t === "packageManager" || t === "volta"))
-    return { kind: "by-design", reason: `\`${t}\` pins the package-manager tool, not a library.` };
-  if (p.renovate_manager === "gomod" && (t === "golang" || t === "toolchain"))
-    return {
-      kind: "by-design",
-      reason: `the \`${t === "golang" ? "go" : "toolchain"}\` directive (${p.current_value ?? ""}) is kept as the component's go_version, not as a dependency.`,
+      kind: "peer",
+      reason: "an image block with `repository: null` (a chart default left empty); Renovate reads the YAML null as the image name \"null\". There is no image to track.",
     };
   if (p.skip_reason === "contains-variable")
     return {
@@ -370,6 +392,8 @@ export interface ExtraContext {
   peer_files: ReadonlySet<string>;
   /** Keys (see ourKey) of our dependencies that were paired with one of Renovate's. */
   paired_keys: ReadonlySet<string>;
+  /** The text of a line of a corpus file, when the caller can read it (compare.ts can). */
+  line_text?: (file: string, line: number) => string | undefined;
 }
 
 /** (manager, file, normalized name) of one of ours. */
@@ -404,6 +428,23 @@ export function explainExtra(o: OurDependency, ctx: ExtraContext): Explanation {
       kind: "peer",
       reason: "a local action or reusable workflow (`uses: ./…`); Renovate does not list local references, we keep them (skipped) so the component graph sees them.",
     };
+  if (o.package_manager === "pip" && o.name === "python" && o.dependency_type === "runtime")
+    return {
+      kind: "peer",
+      reason:
+        "the Python version the project requires (`requires-python` or Poetry's `python`). Renovate's pep621 manager reports it (datasource python-version), but its poetry manager, which supersedes pep621 on these files, does not.",
+    };
+  const text = o.line !== null ? ctx.line_text?.(o.file, o.line) : undefined;
+  if (o.package_manager === "github-actions" && text !== undefined && /^\s*-?\s*"uses"\s*:/.test(text))
+    return {
+      kind: "peer",
+      reason: 'a workflow written with quoted keys (`"uses": "…"`, as jsonnet generates it); Renovate\'s github-actions manager finds `uses:` with a line regex and misses the quoted form.',
+    };
+  if (o.package_manager === "go" && text !== undefined && /\/\/(?!\s*indirect\s*$)/.test(text))
+    return {
+      kind: "peer",
+      reason: "a `require` line with a trailing comment that is not `// indirect`; Renovate's gomod line parser does not read it.",
+    };
   if (!peerFiles.has(o.file))
     return {
       kind: "peer",
@@ -428,5 +469,21 @@ export function explainValueDifference(x: MatchedPair): Explanation {
     };
   if (x.peer.skip_reason && x.ours.skip_reason)
     return { kind: "by-design", reason: `both skip it (Renovate: ${x.peer.skip_reason}; ours: ${x.ours.skip_reason}).` };
+  if (x.peer.skip_reason === "contains-variable" && !x.ours.skip_reason)
+    return {
+      kind: "by-design",
+      reason:
+        "the reference holds a variable with a default (`${VAR:-default}` in compose, an `ARG` default in a Dockerfile); we substitute the default, as a build or `docker compose up` without overrides does. Renovate skips it.",
+    };
+  if (x.ours.notes?.some((n) => n.includes("appVersion")))
+    return {
+      kind: "by-design",
+      reason: '`tag: ""` or `tag: null`: the chart renders its appVersion there. We resolve it from Chart.yaml; Renovate reports the image without a value.',
+    };
+  if (x.ours.digest && !x.peer.current_digest && !x.peer.current_value)
+    return {
+      kind: "by-design",
+      reason: 'an empty `tag: ""` next to a `digest:`: we report the digest pin as the value; Renovate\'s helm-values reads neither.',
+    };
   return { kind: "gap", reason: "no known cause: compare the two values by hand." };
 }

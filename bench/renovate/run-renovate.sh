@@ -30,7 +30,8 @@ RENOVATE_VERSION="${RENOVATE_VERSION:-44}"
 NODE_VERSION="${NODE_VERSION:-24}"
 
 # The managers we support. Renovate has no zarf or uds manager.
-ENABLED_MANAGERS='["npm","pip_requirements","pep621","poetry","pipenv","cargo","gomod","dockerfile","docker-compose","github-actions","helmv3","helm-values"]'
+# nvm (.nvmrc), nodenv (.node-version) and pyenv (.python-version) are the runtime-version files we read too.
+ENABLED_MANAGERS='["npm","nvm","nodenv","pip_requirements","pep621","poetry","pipenv","pyenv","cargo","gomod","dockerfile","docker-compose","github-actions","helmv3","helm-values"]'
 
 if [ ! -d "$CORPUS_DIR/repos" ]; then
   echo "run-renovate: corpus not found at $CORPUS_DIR/repos (set CORPUS_DIR)" >&2

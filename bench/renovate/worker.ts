@@ -25,7 +25,7 @@ export interface WorkerReport {
 }
 
 /** `loadStart`: performance.now() before the scanner was loaded, so load_ms covers it. */
-export async function runScanWorker(scan: ScanDirectory, warm: number, loadStart: number): Promise<WorkerReport> {
+export async function runScanWorker(scan: ScanDirectory, warm: number, loadStart: number, only: readonly string[] = []): Promise<WorkerReport> {
   // Pull in every manager module before timing (Renovate's extract split excludes its start-up too):
   // a scan of an empty folder does.
   const empty = mkdtempSync(path.join(tmpdir(), "cowabunga-bench-"));
@@ -34,7 +34,8 @@ export async function runScanWorker(scan: ScanDirectory, warm: number, loadStart
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
-  const repos = corpusRepos();
+  const all = corpusRepos();
+  const repos = only.length ? all.filter((r) => only.includes(r)) : all;
   const report: WorkerReport = {
     repos: [],
     load_ms: performance.now() - loadStart,
@@ -66,6 +67,12 @@ export async function runScanWorker(scan: ScanDirectory, warm: number, loadStart
   return report;
 }
 
+/** `--repos a,b`: scan only these corpus repositories (one repository per process, as `cowabunga scan` runs). */
+export function reposArg(argv: readonly string[]): string[] {
+  const i = argv.indexOf("--repos");
+  return i >= 0 ? (argv[i + 1] ?? "").split(",").filter(Boolean) : [];
+}
+
 export function warmArg(argv: readonly string[]): number {
   const i = argv.indexOf("--warm");
   const n = i >= 0 ? Number.parseInt(argv[i + 1] ?? "", 10) : 5;
@@ -77,7 +84,7 @@ const self = fileURLToPath(import.meta.url);
 if (self.endsWith(`${path.sep}worker.ts`) && process.argv[1] && path.resolve(process.argv[1]) === self) {
   const t0 = performance.now();
   loadOurScanner()
-    .then((scan) => runScanWorker(scan, warmArg(process.argv), t0))
+    .then((scan) => runScanWorker(scan, warmArg(process.argv), t0, reposArg(process.argv)))
     .then(
       (report) => process.stdout.write(JSON.stringify(report) + "\n"),
       (err: unknown) => {

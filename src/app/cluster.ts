@@ -5,7 +5,7 @@
  *   PostgreSQL and the process is simply a cluster of one.
  * - `cowabunga serve`: webhooks, API and dashboard; every webhook becomes a job in PostgreSQL.
  * - `cowabunga worker`: runs jobs; serves only /healthz, /readyz and /metrics (on WORKER_PORT, default 3001).
- * Any number of each against one DATABASE_URL. With REDIS_URL, Probot's Octokit throttling is shared by
+ * Any number of each against one DATABASE_URL; createApp opens the store it names (src/index.ts). With REDIS_URL, Probot's Octokit throttling is shared by
  * every process through Redis (Bottleneck clustering), so the fleet together respects GitHub's limits.
  */
 import { createServer, type Server } from "node:http";
@@ -15,10 +15,8 @@ import { MemoryJobQueue } from "../jobs/memory.js";
 import { PgBossJobQueue, type PgBossJobQueueOptions } from "../jobs/pg-boss.js";
 import type { JobQueue, RetryPolicy } from "../jobs/types.js";
 import { createOpsHttpHandler } from "../server/index.js";
-import { FileStore, dataDirFromEnv } from "../store/index.js";
-import type { Store } from "../store/types.js";
 import { sharedEnrichment } from "./enrichment.js";
-import type { ProcessRole } from "./handlers.js";
+import type { AppServices, ProcessRole } from "./handlers.js";
 import { AppMetrics } from "./metrics.js";
 
 type Env = Record<string, string | undefined>;
@@ -81,32 +79,20 @@ export async function openJobQueue(env: Env, role: ProcessRole, log: ProcessLogg
   return queue;
 }
 
-/**
- * The store: `openStore` from src/store/factory.ts (PostgreSQL with DATABASE_URL) when that module is
- * present; otherwise the file store (COWABUNGA_DATA_DIR), which several processes on one volume can share.
- */
-export async function openAppStore(env: Env, log: ProcessLogger): Promise<Store> {
-  const dataDir = dataDirFromEnv();
-  const factoryPath = "../store/factory.js";
-  try {
-    const factory = (await import(factoryPath)) as { openStore?: (o: { databaseUrl?: string; dataDir: string; logger?: ProcessLogger }) => Store | Promise<Store> };
-    if (factory.openStore) return await factory.openStore({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir, logger: log });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw err;
-  }
-  if (env.DATABASE_URL) log.warn({}, "DATABASE_URL is set but this build has no PostgreSQL store: data stays in the file store (COWABUNGA_DATA_DIR)");
-  return new FileStore({ root: dataDir, logger: log });
-}
-
 /** COWABUNGA_GITHUB_THROTTLE=false turns Octokit's client-side throttling off (a GHES without rate limits, tests). */
 export function octokitOverride(env: Env): { Octokit?: typeof ProbotOctokit } {
   const throttle = !/^(false|0|off|no)$/i.test(env.COWABUNGA_GITHUB_THROTTLE?.trim() ?? "");
   return throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false } })) };
 }
 
-function appFor(role: ProcessRole, queue: JobQueue, store: Store, metrics: AppMetrics, env: Env): ApplicationFunction {
+/** The app for a role; createApp opens the store the environment names (PostgreSQL with DATABASE_URL). */
+function appFor(role: ProcessRole, queue: JobQueue, metrics: AppMetrics, env: Env): ApplicationFunction {
+  return createApp({ role, queue, metrics, env, ...concurrencyOf(env) });
+}
+
+function concurrencyOf(env: Env): { concurrency?: number } {
   const concurrency = positiveNumber(env, "COWABUNGA_CONCURRENCY", 1, 64);
-  return createApp({ role, queue, store, metrics, ...(concurrency !== undefined ? { concurrency: Math.floor(concurrency) } : {}) });
+  return concurrency !== undefined ? { concurrency: Math.floor(concurrency) } : {};
 }
 
 function consoleLogger(): ProcessLogger {
@@ -118,9 +104,8 @@ function consoleLogger(): ProcessLogger {
 export async function runServer(role: "all" | "serve", env: Env = process.env): Promise<void> {
   const log = consoleLogger();
   const queue = await openJobQueue(env, role, log);
-  const store = await openAppStore(env, log);
   const metrics = new AppMetrics({ queue, role, registryStats: () => sharedEnrichment().http.stats() });
-  await run(appFor(role, queue, store, metrics, env), octokitOverride(env));
+  await run(appFor(role, queue, metrics, env), octokitOverride(env));
   const stop = (signal: string): void => {
     log.info({ signal }, `${signal}: stopping; running jobs may finish`);
     void queue.stop({ timeoutMs: 20_000 }).finally(() => process.exit(0));
@@ -141,11 +126,12 @@ export async function runWorker(env: Env = process.env, opts: { port?: number } 
   }
   const log = consoleLogger();
   const queue = await openJobQueue(env, "worker", log);
-  const store = await openAppStore(env, log);
   const metrics = new AppMetrics({ queue, role: "worker", registryStats: () => sharedEnrichment().http.stats() });
   const probot = createProbot({ env, overrides: octokitOverride(env) });
-  await probot.load(appFor("worker", queue, store, metrics, env));
-  const handler = createOpsHttpHandler({ jobs: queue, metrics, store, env });
+  let services: AppServices | null = null;
+  await probot.load(createApp({ role: "worker", queue, metrics, env, onServices: (s) => (services = s), ...concurrencyOf(env) }));
+  if (!services) throw new Error("the app did not start");
+  const handler = createOpsHttpHandler({ jobs: queue, metrics, store: (services as AppServices).store, env });
   const server: Server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("a worker serves only /healthz, /readyz and /metrics\n");

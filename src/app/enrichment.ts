@@ -14,6 +14,7 @@ import { RegistriesConfig } from "../config/schema.js";
 import { OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
 import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
 import { createHttpClient, type HttpClient } from "../enrich/http.js";
+import { sharedGuardedAgent } from "../enrich/guarded-agent.js";
 import { assertSafeUrl } from "../enrich/url-guard.js";
 import type { PipelineStages } from "../pipeline/github.js";
 import { createDockerDatasource } from "../enrich/datasources/docker.js";
@@ -94,6 +95,8 @@ export class SharedEnrichment {
           if (trusted.has(url.origin)) return;
           await assertSafeUrl(url);
         },
+        // Everything else connects only to the addresses the guard accepts, checked at connect time.
+        dispatcher: (url) => (trusted.has(url.origin) ? null : sharedGuardedAgent()),
       });
     for (const w of settings.warnings) log?.warn({}, `enrichment settings: ${w}`);
   }

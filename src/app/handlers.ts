@@ -80,6 +80,8 @@ export interface AppDeps {
   role?: ProcessRole;
   /** Prometheus metrics of this process (`/metrics`). */
   metrics?: AppMetrics;
+  /** Called with the services once registered (process bootstrap: the worker's /readyz needs the store). */
+  onServices?: (services: AppServices) => void;
 }
 
 export interface AppServices {
@@ -278,7 +280,7 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     });
   }
 
-  return {
+  const services: AppServices = {
     queue,
     deduper,
     scheduler,
@@ -300,4 +302,6 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       void queue.stop({ timeoutMs: 0 });
     },
   };
+  deps.onServices?.(services);
+  return services;
 }

@@ -67,10 +67,14 @@ export class AppMetrics {
     });
     new client.Gauge({
       name: "cowabunga_registry_cache_hits",
-      help: "Registry and OSV answers served from the cache since the process started",
+      help: "Registry and OSV answers served from a cache (this process's or the shared one) since the process started",
+      labelNames: ["cache"],
       registers,
       collect() {
-        if (stats) this.set(stats().cacheHits);
+        if (!stats) return;
+        const s = stats();
+        this.set({ cache: "local" }, s.cacheHits - (s.sharedCacheHits ?? 0));
+        this.set({ cache: "shared" }, s.sharedCacheHits ?? 0);
       },
     });
     new client.Gauge({

@@ -32,7 +32,7 @@ export function exposureOf(draft: IssueDraft, components: readonly ScannedCompon
   } else if (f.dependency_types.length === 0) {
     scope = 2;
     scopeWhy = `${f.change_kind} of the component`;
-  } else if (f.dependency_types.some((t) => t === "prod" || t === "peer" || t === "optional")) {
+  } else if (f.dependency_types.some((t) => t === "prod" || t === "peer" || t === "optional" || t === "override" || t === "runtime")) {
     scope = 2;
     scopeWhy = "runtime dependency";
   } else if (f.dependency_types.includes("build")) {

@@ -118,7 +118,7 @@ function factorsOf(input: RiskInput): RiskFactor[] {
   });
   f.push(dependentsFactor(w.dependents));
   const types = input.dependency_types;
-  const runtime = types.some((t) => t === "prod" || t === "peer" || t === "optional");
+  const runtime = types.some((t) => t === "prod" || t === "peer" || t === "optional" || t === "override" || t === "runtime");
   f.push({
     name: "dependency_scope",
     weight: w.dependency_scope,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { migrateCommand } from "./commands/migrate.js";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
 import { enqueueCommand, type EnqueueCommandDeps } from "./commands/enqueue.js";
@@ -19,8 +20,9 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
-  /** Injected by tests: the environment and the queue of `enqueue`. */
+  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate` and `enqueue`); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Injected by tests: the queue of `enqueue`. */
   enqueueQueue?: EnqueueCommandDeps["queue"];
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
@@ -42,8 +44,9 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     .exitOverride();
   const exit = deps.exit ?? { code: EXIT_OK };
   const subs = [
-    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit }),
+    scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
+    migrateCommand({ io, env: deps.env }),
     serveCommand({ io }),
     workerCommand({ io }),
     enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),

@@ -4,7 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LRUCache } from "lru-cache";
 import pLimit, { type LimitFunction } from "p-limit";
+import { SHARED_CACHE_MAX_BODY, type SharedCacheEntry, type SharedHttpCache } from "./shared-cache.js";
 import { DatasourceError } from "./types.js";
+import type { Dispatcher } from "undici";
+import { guardedDispatcherFor, unsafeConnectionMessage, withDispatcher } from "./guarded-agent.js";
 import { assertSafeUrl, redactUrl, type Resolver } from "./url-guard.js";
 
 /**
@@ -65,8 +68,15 @@ export interface HttpClientOptions {
    * COWABUNGA_ALLOW_PRIVATE_URLS). Pass null to disable (tests on nock hosts).
    */
   urlGuard?: UrlGuard | null;
-  /** Resolver for the default guard (tests). */
+  /** Resolver for the default guard and the guarded Agent (tests). */
   resolve?: Resolver;
+  /**
+   * undici dispatcher of the requests, or a function choosing one per request URL (null: the global
+   * one). Default: while a URL guard is on, an Agent that connects only to addresses the guard
+   * accepts, checked at connect time (DNS rebinding); with `urlGuard: null`, the global dispatcher.
+   * fetch interceptors (nock) still see every request first.
+   */
+  dispatcher?: Dispatcher | null | ((url: URL) => Dispatcher | null);
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -74,6 +84,8 @@ export interface HttpClientOptions {
   log?: (message: string) => void;
   /** Largest response body read, in bytes; larger answers fail without being buffered. Default 128 MiB. */
   maxBodyBytes?: number;
+  /** Second-level cache shared by every process (PostgreSQL or Redis); see src/enrich/shared-cache.ts. */
+  sharedCache?: SharedHttpCache | null;
 }
 
 export interface RequestOptions {
@@ -114,6 +126,8 @@ export interface HttpStats {
   /** Conditional requests answered 304 Not Modified. */
   notModified: number;
   retries: number;
+  /** Of cacheHits, those answered by the shared (cross-process) cache. */
+  sharedCacheHits: number;
 }
 
 interface CacheEntry {
@@ -127,6 +141,8 @@ interface CacheEntry {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 5;
+/** How often a process waiting for another's fetch of the same URL looks for its answer. */
+const SHARED_POLL_MS = 100;
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 /** A body over the limit: not retried (the next attempt would be as large). */
@@ -178,6 +194,7 @@ export class HttpClient {
   private readonly counts = new Map<string, number>();
   private readonly guard: UrlGuard | null;
   private readonly guardMemo = new Map<string, Promise<void>>();
+  private readonly dispatcherFor: (url: URL) => Dispatcher | null;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -186,6 +203,8 @@ export class HttpClient {
   private cacheHits = 0;
   private notModified = 0;
   private retryCount = 0;
+  private sharedCache: SharedHttpCache | null;
+  private sharedCacheHits = 0;
 
   constructor(options: HttpClientOptions = {}) {
     this.userAgent = options.userAgent ?? USER_AGENT;
@@ -212,11 +231,19 @@ export class HttpClient {
             await assertSafeUrl(url, { resolve });
           }
         : options.urlGuard;
+    const dispatcher = options.dispatcher === undefined ? (this.guard ? guardedDispatcherFor({ resolve }) : null) : options.dispatcher;
+    this.dispatcherFor = typeof dispatcher === "function" ? dispatcher : () => dispatcher;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.sharedCache = options.sharedCache ?? null;
+  }
+
+  /** Share cached answers with other processes from now on (set once the store is open), or stop with null. */
+  useSharedCache(cache: SharedHttpCache | null): void {
+    this.sharedCache = cache;
   }
 
   get offline(): boolean {
@@ -284,6 +311,7 @@ export class HttpClient {
       cacheHits: this.cacheHits,
       notModified: this.notModified,
       retries: this.retryCount,
+      sharedCacheHits: this.sharedCacheHits,
     };
   }
 
@@ -313,7 +341,7 @@ export class HttpClient {
     if (!useCache) return { response: await this.fetchWithRetry(url, options, {}), entry: null };
 
     const key = this.cacheKey(url, options);
-    const cached = this.cache.get(key);
+    let cached = this.cache.get(key);
     if (cached && this.now() < cached.expiresAt) {
       this.cacheHits++;
       return { response: { ...cached.response, fromCache: true }, entry: cached };
@@ -323,7 +351,21 @@ export class HttpClient {
       this.cacheHits++;
       return pending;
     }
+    let claimed = false;
     const p = (async () => {
+      if (this.sharedCache) {
+        // Another process may have fetched it within its TTL, or be fetching it now; an expired entry
+        // still lends its validators.
+        const shared = await this.consultShared(key);
+        claimed = shared.claimed;
+        if (shared.fresh) {
+          this.cache.set(key, shared.fresh);
+          this.cacheHits++;
+          this.sharedCacheHits++;
+          return { response: { ...shared.fresh.response, fromCache: true }, entry: shared.fresh };
+        }
+        if (shared.stale && (!cached || shared.stale.expiresAt > cached.expiresAt)) cached = shared.stale;
+      }
       const conditional: Record<string, string> = {};
       if (cached?.etag) conditional["if-none-match"] = cached.etag;
       if (cached?.lastModified) conditional["if-modified-since"] = cached.lastModified;
@@ -337,6 +379,7 @@ export class HttpClient {
         if (response.headers.etag) cached.etag = response.headers.etag;
         if (response.headers["last-modified"]) cached.lastModified = response.headers["last-modified"];
         this.cache.set(key, cached);
+        await this.sharedSet(key, cached);
         return { response: { ...cached.response, fromCache: true }, entry: cached };
       }
       const cacheControl = response.headers["cache-control"] ?? "";
@@ -349,6 +392,7 @@ export class HttpClient {
           parsed: new Map(),
         };
         this.cache.set(key, entry);
+        await this.sharedSet(key, entry);
         return { response, entry };
       }
       return { response, entry: null };
@@ -358,6 +402,66 @@ export class HttpClient {
       return await p;
     } finally {
       this.inflight.delete(key);
+      if (claimed) await this.sharedCache?.release?.(key).catch((err: Error) => this.log(`shared cache release failed: ${err.message}`));
+    }
+  }
+
+  /** The shared cache's entry, or null; a failing shared cache is a miss (logged), never an error. */
+  private async sharedGet(key: string): Promise<CacheEntry | null> {
+    try {
+      const e = await this.sharedCache!.get(key);
+      if (!e) return null;
+      const response: HttpResponse = { status: e.status, url: e.url, headers: e.headers, body: e.body, fromCache: false };
+      return { response, etag: e.etag, lastModified: e.lastModified, expiresAt: e.expiresAt, parsed: new Map() };
+    } catch (err) {
+      this.log(`shared cache read failed: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * Look the key up in the shared cache. On a miss, claim the fetch (when the cache supports claims):
+   * whoever holds the claim fetches, the others poll for its answer until the claim could have run out,
+   * then fetch themselves (the holder failed or died).
+   */
+  private async consultShared(key: string): Promise<{ fresh: CacheEntry | null; stale: CacheEntry | null; claimed: boolean }> {
+    const cache = this.sharedCache!;
+    const maxPolls = Math.ceil(this.opts.timeoutMs / SHARED_POLL_MS);
+    let stale: CacheEntry | null = null;
+    for (let poll = 0; ; poll++) {
+      const shared = await this.sharedGet(key);
+      if (shared && this.now() < shared.expiresAt) return { fresh: shared, stale: null, claimed: false };
+      stale = shared ?? stale;
+      if (!cache.claim) return { fresh: null, stale, claimed: false };
+      let got: boolean;
+      try {
+        got = await cache.claim(key, this.opts.timeoutMs);
+      } catch (err) {
+        this.log(`shared cache claim failed: ${(err as Error).message}`);
+        return { fresh: null, stale, claimed: false };
+      }
+      if (got) {
+        // The previous holder may have stored its answer between our read and our claim.
+        const again = await this.sharedGet(key);
+        if (again && this.now() < again.expiresAt) {
+          await cache.release?.(key).catch(() => undefined);
+          return { fresh: again, stale: null, claimed: false };
+        }
+        return { fresh: null, stale, claimed: true };
+      }
+      if (poll >= maxPolls) return { fresh: null, stale, claimed: false };
+      await this.sleep(SHARED_POLL_MS);
+    }
+  }
+
+  private async sharedSet(key: string, entry: CacheEntry): Promise<void> {
+    if (!this.sharedCache || entry.response.body.length > SHARED_CACHE_MAX_BODY) return;
+    const { status, url, headers, body } = entry.response;
+    const shared: SharedCacheEntry = { status, url, headers, body, etag: entry.etag, lastModified: entry.lastModified, expiresAt: entry.expiresAt };
+    try {
+      await this.sharedCache.set(key, shared);
+    } catch (err) {
+      this.log(`shared cache write failed: ${(err as Error).message}`);
     }
   }
 
@@ -372,7 +476,8 @@ export class HttpClient {
 
   private async checkGuard(url: URL): Promise<void> {
     if (!this.guard) return;
-    // Memoise per origin: one DNS check per host per process (see notes: DNS rebinding caveat).
+    // Memoise per origin: one DNS check per host per process. The connection itself is checked again
+    // at connect time by the guarded Agent (DNS rebinding), so the memo only saves lookups.
     const key = url.origin;
     let p = this.guardMemo.get(key);
     if (!p) {
@@ -428,13 +533,8 @@ export class HttpClient {
       const outcome: { ok: true; response: HttpResponse } | { ok: false; error: Error } = await this.limitFor(host)(async () => {
         this.counts.set(host, (this.counts.get(host) ?? 0) + 1);
         try {
-          const res = await fetch(target, {
-            method,
-            headers,
-            body: options.body,
-            redirect: "manual",
-            signal: AbortSignal.timeout(timeoutMs),
-          });
+          const init: RequestInit = { method, headers, body: options.body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) };
+          const res = await fetch(target, withDispatcher(init, this.dispatcherFor(target)));
           const body = method === "HEAD" ? "" : await readBodyLimited(res, maxBody);
           const h: Record<string, string> = {};
           res.headers.forEach((v, k) => {
@@ -470,6 +570,9 @@ export class HttpClient {
       } else {
         const e = outcome.error;
         if (e instanceof BodyTooLargeError) throw new DatasourceError(`${req}: ${e.message}`, req, null);
+        // The guarded Agent refused the address the host resolved to at connect time: a refusal, never retried.
+        const refused = unsafeConnectionMessage(e);
+        if (refused) throw new DatasourceError(`${req}: ${refused}`, req, null);
         failure =
           e.name === "TimeoutError" || e.name === "AbortError"
             ? `timed out after ${timeoutMs} ms`

@@ -191,7 +191,8 @@ async function resolveAdvisorySource(
       return new OsvOnlineSource();
     }
   }
-  return new OsvOnlineSource(base ? { baseUrl: base } : {});
+  // An operator-trusted mirror may be a private host: it connects through the global dispatcher.
+  return new OsvOnlineSource(base ? { baseUrl: base, ...(base === trusted.osv ? { dispatcher: null } : {}) } : {});
 }
 
 function componentMeta(scan: ScanResult): Map<string, RuntimeMeta> {
@@ -299,6 +300,11 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   }
   for (const [eco, packages] of uncovered) {
     warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${packages.size} ${eco} package version(s) were not checked`));
+  }
+  // With no query for the mirror, its load errors would go unreported, yet they may be why it has
+  // no records of an ecosystem (a refused or corrupt all.zip): report them here instead.
+  if (advisorySource instanceof OsvOfflineIndex && vulnQueries.length === 0) {
+    for (const w of advisorySource.warnings) warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.message });
   }
   let vulns: DependencyVulnerabilities[] = [];
   if (advisorySource && vulnQueries.length > 0) {
@@ -526,5 +532,8 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     lookup: { status: "skipped", reason: "not looked up" },
     skip_reason: d.skip_reason,
     advisories_checked: v?.checked ?? false,
+    value_span: d.value_span ?? null,
+    declared_by: d.declared_by ?? null,
+    notes: d.notes ?? [],
   };
 }

@@ -127,7 +127,8 @@ function embeddedIpv4(addr: string): string | null {
   return null;
 }
 
-function privateAllowed(opts: UrlGuardOptions): boolean {
+/** True when private targets are allowed (the option, or COWABUNGA_ALLOW_PRIVATE_URLS=true). */
+export function privateUrlsAllowed(opts: UrlGuardOptions): boolean {
   if (opts.allowPrivate) return true;
   const env = opts.env ?? process.env;
   return env.COWABUNGA_ALLOW_PRIVATE_URLS === "true";
@@ -154,7 +155,7 @@ export async function assertSafeUrl(url: string | URL, opts: UrlGuardOptions = {
   if (parsed.username !== "" || parsed.password !== "") {
     throw new UnsafeUrlError(`refusing ${shown}: credentials in the URL are not allowed`, shown);
   }
-  if (privateAllowed(opts)) return parsed;
+  if (privateUrlsAllowed(opts)) return parsed;
 
   const host = parsed.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
   if (METADATA_HOSTS.has(host) || host.endsWith(".localhost") || host.endsWith(".internal")) {

@@ -12,7 +12,13 @@ export const CompatibilityStatus = z.object({
 });
 export type CompatibilityStatus = z.infer<typeof CompatibilityStatus>;
 
-export const DependencyType = z.enum(["prod", "dev", "optional", "peer", "build"]);
+/**
+ * prod/dev/optional/peer/build as the manifest sections say; `override`: a forced version (npm
+ * overrides, yarn resolutions, pnpm overrides, a versioned go `replace`); `runtime`: the language
+ * runtime or toolchain a project runs on (requires-python, engines.node, .nvmrc, go/toolchain lines,
+ * rust-toolchain.toml).
+ */
+export const DependencyType = z.enum(["prod", "dev", "optional", "peer", "build", "override", "runtime"]);
 export type DependencyType = z.infer<typeof DependencyType>;
 
 export const UpdateType = z.enum(["major", "minor", "patch", "digest", "none", "unknown"]);
@@ -33,6 +39,27 @@ export const AdvisoryRef = z.object({
   published: DateTime.nullable(),
 });
 export type AdvisoryRef = z.infer<typeof AdvisoryRef>;
+
+/**
+ * Where the version is written: 1-based line, 0-based start and end (exclusive) columns in that line,
+ * and the exact text there. An update replaces this span and extracts the file again to verify it.
+ */
+export const ValueSpan = z.object({
+  line: z.number().int().min(1),
+  start_column: z.number().int().min(0),
+  end_column: z.number().int().min(0),
+  text: z.string(),
+});
+export type ValueSpan = z.infer<typeof ValueSpan>;
+
+/** The declaration that points at this dependency's version (a package.json `catalog:` entry, a replaced go require). */
+export const DeclarationRef = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  /** The value written there, e.g. "catalog:dev", "v1.2.0". */
+  value: z.string(),
+});
+export type DeclarationRef = z.infer<typeof DeclarationRef>;
 
 /** Outcome of the registry lookup. */
 export const LookupStatus = z.object({
@@ -94,5 +121,11 @@ export const Dependency = z.object({
   advisories_checked: z.boolean().default(false),
   /** Why this dependency cannot be looked up or updated (local path, git URL, variable). */
   skip_reason: z.string().nullable().default(null),
+  /** Where the version is written (file is `file`); null when the scan did not record it. */
+  value_span: ValueSpan.nullable().default(null),
+  /** The declaration that refers to this one (a `catalog:` reference in a package.json), when not `file` itself. */
+  declared_by: DeclarationRef.nullable().default(null),
+  /** Facts worth showing: "replaced by local path ./x", "untagged: the registry's default tag is pulled". */
+  notes: z.array(z.string()).default([]),
 });
 export type Dependency = z.infer<typeof Dependency>;

@@ -90,11 +90,32 @@ export function localRepoRef(dir: string): RepoRef {
 
 export async function runLocalPipeline(opts: LocalPipelineOptions): Promise<LocalPipelineResult> {
   const config = opts.config ?? defaultConfig();
-  const clock = opts.clock ?? (() => new Date());
   const root = path.resolve(opts.dir);
   const source = new LocalSource(root);
   const scan = await scanRepository(source, { managers: opts.managers, config, repoName: path.basename(root), onProgress: opts.onProgress });
+  return enrichAndAssess(scan, {
+    ...opts,
+    config,
+    repo: opts.repo ?? localRepoRef(root),
+    texts: async (warnings) => readTextFiles(source, warnings),
+  });
+}
 
+/** What enrichAndAssess needs besides the scan: the local pipeline's options, minus where the files come from. */
+export interface AssessScanOptions extends Omit<LocalPipelineOptions, "dir" | "onProgress" | "managers"> {
+  config: CowabungaConfig;
+  repo: RepoRef;
+  /** Markdown and source texts for the detectors, and every path of the repository (read after enrichment). */
+  texts: (warnings: ScanWarning[]) => Promise<{ textFiles: Map<string, string>; allFiles: string[] }>;
+}
+
+/**
+ * The stages after the scan, shared by the local directory and the remote (`github:`) scan: enrich (or
+ * not), read the detector texts, assess with the stored issues, store when asked.
+ */
+export async function enrichAndAssess(scan: ScanResult, opts: AssessScanOptions): Promise<LocalPipelineResult> {
+  const { config, repo: ref } = opts;
+  const clock = opts.clock ?? (() => new Date());
   const enriched =
     opts.enrich === false
       ? await unenriched(scan, clock)
@@ -110,8 +131,7 @@ export async function runLocalPipeline(opts: LocalPipelineOptions): Promise<Loca
         });
 
   const extraWarnings: ScanWarning[] = [];
-  const { textFiles, allFiles } = await readTextFiles(source, extraWarnings);
-  const ref = opts.repo ?? localRepoRef(root);
+  const { textFiles, allFiles } = await opts.texts(extraWarnings);
   const previousIssues = opts.store ? await opts.store.getIssues(ref) : [];
   const assessed = assess(
     {

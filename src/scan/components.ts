@@ -286,7 +286,7 @@ export function discoverComponents(input: DiscoverComponentsInput): DiscoverComp
       for (const dep of m.result.deps) list.push({ ...dep, component: d.name });
     }
     depsOf.set(d, list);
-    dependencies.push(...list);
+    for (const dep of list) dependencies.push(dep);
   }
 
   // 6. Types.

@@ -37,6 +37,12 @@ const PREFETCH = picomatch(
   { dot: true },
 );
 
+/**
+ * Dependencies kept from one manifest. Far above any real file (the largest in the corpus has a few
+ * hundred); a hostile file with 10^5 images would otherwise flood every later stage.
+ */
+export const MAX_DEPENDENCIES_PER_FILE = 20_000;
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -135,7 +141,7 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
       },
     };
     try {
-      return { result: job.manager.extract(job.path, content, ctx) };
+      return { result: capDependencies(job.path, job.manager.name, job.manager.extract(job.path, content, ctx)) };
     } catch (err) {
       return {
         result: null,
@@ -184,7 +190,7 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
     configComponents: opts.config?.components ?? [],
     repoName: opts.repoName ?? null,
   });
-  warnings.push(...discovered.warnings);
+  for (const w of discovered.warnings) warnings.push(w);
 
   const locked: ScanResult["locked"] = [];
   for (const m of extracted) {
@@ -229,6 +235,18 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
     files_scanned: files.length,
     manifests: [...new Set(jobs.map((j) => j.path))].sort(cmp),
   };
+}
+
+/** Keep at most MAX_DEPENDENCIES_PER_FILE dependencies of a manifest, with a warning naming the file. */
+function capDependencies(file: string, manager: Manager["name"], result: ManagerResult): ManagerResult {
+  if (result.deps.length <= MAX_DEPENDENCIES_PER_FILE) return result;
+  const warning: ScanWarning = {
+    file,
+    line: null,
+    manager,
+    message: `${result.deps.length} dependencies found; only the first ${MAX_DEPENDENCIES_PER_FILE} are kept`,
+  };
+  return { ...result, deps: result.deps.slice(0, MAX_DEPENDENCIES_PER_FILE), warnings: [...(result.warnings ?? []).slice(0, MAX_DEPENDENCIES_PER_FILE), warning] };
 }
 
 /** A source that breaks its promise and throws still leaves the scan standing. */

@@ -1,4 +1,4 @@
-import type { ComponentType, DependencyType } from "../model/index.js";
+import type { ComponentType, DeclarationRef, DependencyType, ValueSpan } from "../model/index.js";
 
 /** The package managers we extract, named as Dependency.package_manager. */
 export type PackageManager =
@@ -24,6 +24,8 @@ export type DatasourceName =
   | "git"
   | "node-version"
   | "python-version"
+  | "golang-version"
+  | "rust-version"
   | "none";
 
 /** A dependency as found in a manifest, before enrichment. */
@@ -59,6 +61,13 @@ export interface ExtractedDependency {
   notes?: string[];
   /** Named dependency group, e.g. PEP 621 optional-dependencies extra, PEP 735 / Poetry group. */
   group?: string;
+  /**
+   * Where the version is written in `file` (line, columns, exact text): an update replaces this span
+   * and extracts the file again to check the new value is read back.
+   */
+  value_span?: ValueSpan | null;
+  /** The declaration that points here when it is not in `file`: a package.json `catalog:` reference. */
+  declared_by?: DeclarationRef | null;
 }
 
 export interface ScanWarning {

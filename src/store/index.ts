@@ -3,3 +3,5 @@ export { FileStore, STORE_FILES, StoreValidationError, dataDirFromEnv, type File
 export { UnsafeNameError, checkRepoRef, componentFileName } from "./paths.js";
 export { LockTimeoutError } from "./lock.js";
 export { DEFAULT_RETENTION, pruneDependencyHistory, pruneHealthHistory, pruneIssues, pruneRecords } from "./retention.js";
+export { openStore, type OpenStoreOptions, type OpenedStore } from "./factory.js";
+export { FileIdempotencyKeys, MemoryIdempotencyKeys, type IdempotencyKeys, type IdempotentResult } from "./idempotency.js";

@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pep440 from "@renovatebot/pep440";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpusPathAvailable } from "../helpers/corpus.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, "../..");
@@ -21,8 +22,7 @@ const CORPUS = path.resolve(project, "..", "shared/corpus");
 const LEAPFROG = path.join(CORPUS, "repos/defenseunicorns__leapfrogai");
 const OSV = path.join(CORPUS, "osv");
 const PINS = path.join(project, "test/fixtures/enrich/osv/pinned-requirements.txt");
-const exists = existsSync(LEAPFROG) && existsSync(OSV);
-if (!exists) console.warn(`[acceptance] skipped: corpus not found at ${CORPUS}`);
+const exists = corpusPathAvailable("[acceptance]", LEAPFROG) && corpusPathAvailable("[acceptance]", OSV);
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { scanRepository } from "../../src/scan/index.js";
 import type { ExtractedDependency } from "../../src/scan/types.js";
 import { makeDependency, makeTestResult } from "../helpers/factories.js";
 import { config, makeAdvisory, makeComponent, makeInputs, makeScan, NOW } from "./helpers.js";
+import { corpusPathAvailable } from "../helpers/corpus.js";
 
 function rich() {
   const comps = [
@@ -68,14 +68,17 @@ describe("assess", () => {
       textFiles: new Map([[`${evil.slice(0, 20)}.md`, `[a](${evil})\n# ${evil}\n`], ["a.ts", `// TODO ${evil}\n${"y".repeat(100_000)}`]]),
     });
     const a = assess(inputs, config(), () => NOW);
+    // The hostile advisory and the hostile link each still give a finding.
+    expect(a.issues.map((i) => i.type).sort()).toEqual(expect.arrayContaining(["documentation", "security"]));
     for (const issue of a.issues) expect(MaintenanceIssue.safeParse(issue).success).toBe(true);
+    const sec = a.issues.find((i) => i.type === "security")!;
+    expect(sec.description).toContain("<script>");
   });
 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpus = path.resolve(here, "../../..", "shared/corpus");
-const corpusExists = existsSync(path.join(corpus, "repos"));
-if (!corpusExists) console.warn(`[assess] corpus not found at ${corpus}: acceptance tests skipped`);
+const corpusExists = corpusPathAvailable("[assess]", path.join(corpus, "repos"));
 
 function toDependency(e: ExtractedDependency): Dependency {
   return Dependency.parse({
@@ -103,6 +106,10 @@ function toDependency(e: ExtractedDependency): Dependency {
   });
 }
 
+function npm0(deps: Dependency[]): number {
+  return deps.findIndex((d) => d.package_manager === "npm" && !d.skip_reason);
+}
+
 describe.skipIf(!corpusExists)("assess on the corpus repositories", () => {
   for (const repo of ["defenseunicorns__leapfrogai", "awdemos__cowabungaai"]) {
     it(`assesses ${repo} without throwing, deterministically, with truthful findings`, async () => {
@@ -112,6 +119,8 @@ describe.skipIf(!corpusExists)("assess on the corpus repositories", () => {
       const deps = scan.dependencies.map(toDependency);
       // A synthetic advisory on the first pip dependency, and made-up registry facts on the first npm one.
       const pip = deps.findIndex((d) => d.package_manager === "pip" && !d.skip_reason);
+      expect(pip, "the corpus repository has pip dependencies").toBeGreaterThanOrEqual(0);
+      expect(npm0(deps), "the corpus repository has npm dependencies").toBeGreaterThanOrEqual(0);
       if (pip >= 0) deps[pip] = { ...deps[pip], advisories: [makeAdvisory({ id: "PYSEC-TEST-1", fixed_version: null, score: 9.1 })] };
       const npm = deps.findIndex((d) => d.package_manager === "npm" && !d.skip_reason);
       if (npm >= 0) deps[npm] = { ...deps[npm], lookup: { status: "ok", reason: null }, latest_version: "99.0.0", update_type: "major", days_behind: 400 };
@@ -119,6 +128,8 @@ describe.skipIf(!corpusExists)("assess on the corpus repositories", () => {
       const a = assess(inputs, config(), () => NOW);
       expect(assess(inputs, config(), () => NOW)).toEqual(a);
       expect(a.components.length).toBe(scan.components.length);
+      expect(a.components.length).toBeGreaterThan(1);
+      expect(a.issues.length).toBeGreaterThan(0);
       for (const issue of a.issues) expect(MaintenanceIssue.safeParse(issue).success).toBe(true);
       expect(SystemHealth.safeParse(a.system).success).toBe(true);
       // Every "no README" finding is true of the file list.
@@ -134,7 +145,12 @@ describe.skipIf(!corpusExists)("assess on the corpus repositories", () => {
         expect(a.alerts.some((x) => x.condition === "critical_cvss")).toBe(true);
       }
       // Components without any signal stay unknown, never healthy.
-      for (const c of a.components) if (Object.keys(c.score_breakdown).length === 0) expect(c.status).toBe("unknown");
+      const silent = a.components.filter((c) => Object.keys(c.score_breakdown).length === 0);
+      for (const c of silent) expect(c.status).toBe("unknown");
+      // The synthetic critical advisory makes its component's status critical; the made-up major update is a dependency finding.
+      const secComp = a.components.find((c) => c.name === deps[pip].component)!;
+      expect(secComp.status).toBe("critical");
+      expect(a.issues.some((i) => i.type === "dependency" && i.title.includes(deps[npm0(deps)].name))).toBe(true);
     });
   }
 });

@@ -48,8 +48,52 @@ describe("risk", () => {
     expect(dev.affected_users).toMatch(/development dependency only/);
   });
 
-  it("is deterministic", () => {
-    const dep = makeDependency({ update_type: "minor" });
-    expect(assessUpdateRisk(dep, makeComponent(), { now: NOW })).toEqual(assessUpdateRisk(dep, makeComponent(), { now: NOW }));
+  it("takes the highest CVSS of several advisories, whatever their order", () => {
+    for (const advisories of [
+      [makeAdvisory({ id: "A-1", score: 4.0 }), makeAdvisory({ id: "A-2", score: 9.8 }), makeAdvisory({ id: "A-3", score: 5.5 })],
+      [makeAdvisory({ id: "A-2", score: 9.8 }), makeAdvisory({ id: "A-1", score: 4.0 })],
+    ]) {
+      const r = assessUpdateRisk(makeDependency({ update_type: "patch", advisories, vulnerability_score: null }), makeComponent(), { coverage: 100, now: NOW });
+      expect(r.factors.find((f) => f.name === "cvss_score")?.score).toBe(9.8);
+      expect(r.potential_impact).toMatch(/CVSS 9\.8 vulnerability stays exploitable/);
+    }
+    // Advisories without a score fall back to the dependency's own score.
+    const unscored = assessUpdateRisk(makeDependency({ advisories: [makeAdvisory({ score: null })], vulnerability_score: 6.1 }), makeComponent(), { now: NOW });
+    expect(unscored.factors.find((f) => f.name === "cvss_score")?.score).toBe(6.1);
+  });
+
+  // Scores below are computed by hand from CHANGE_WEIGHTS (change_kind 0.45, dependents 0.3, coverage 0.25):
+  // ci scores 4, code 5; dependents 2.5 each up to 10; coverage (100 − c)/10, unknown 6.
+  const change = (kind: "ci" | "code", dependents: string[], coverage: number | null) =>
+    buildRisk({
+      change: "fix",
+      change_kind: kind,
+      update_type: null,
+      breaking_changes: 0,
+      cvss: null,
+      has_advisory: false,
+      dependency_types: [],
+      components: [makeComponent({ name: "api", type: "api", dependent_components: dependents })],
+      coverage,
+      release_age_days: null,
+      minimum_release_age_days: 3,
+      deprecated_target: false,
+      tests: [],
+    });
+
+  it("estimates downtime from the risk level: low, medium, high and critical", () => {
+    // 0.45×4 = 1.8 → low
+    expect(change("ci", [], 100)).toMatchObject({ score: 1.8, level: "low", downtime_estimate: "none expected; a rollback takes under 15 minutes" });
+    // 1.8 + 0.3×5 = 3.3 → medium
+    expect(change("ci", ["ui", "sdk"], 100)).toMatchObject({ score: 3.3, level: "medium", downtime_estimate: "up to 15 minutes (rollback and redeploy of api)" });
+    // 1.8 + 0.3×10 + 0.25×6 = 6.3 → high
+    expect(change("ci", ["a", "b", "c", "d"], null)).toMatchObject({
+      score: 6.3,
+      level: "high",
+      downtime_estimate: "up to 1 hour (rollback, redeploy and verification of api)",
+    });
+    // 0.45×5 + 0.3×10 + 0.25×10 = 7.75 → critical
+    expect(change("code", ["a", "b", "c", "d"], 0).level).toBe("critical");
+    expect(change("code", ["a", "b", "c", "d"], 0).downtime_estimate).toBe("up to 1 hour (rollback, redeploy and verification of api)");
   });
 });

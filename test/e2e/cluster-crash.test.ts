@@ -46,15 +46,16 @@ class HoldingProxy {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const hold = !HoldingProxy.holding && this.shouldHold(req.method ?? "GET", req.url ?? "");
-        if (hold) {
-          HoldingProxy.holding = true;
-          this.held = `${req.method} ${req.url}`;
-        }
+        if (hold) HoldingProxy.holding = true;
         const upstream = request({ host: "127.0.0.1", port: this.target, method: req.method, path: req.url, headers: req.headers }, (up) => {
           const body: Buffer[] = [];
           up.on("data", (c: Buffer) => body.push(c));
           up.on("end", () => {
-            if (hold) return; // GitHub did it; the worker never hears back.
+            if (hold) {
+              // GitHub did it; the worker never hears back.
+              this.held = `${req.method} ${req.url}`;
+              return;
+            }
             res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(body));
           });
         });

@@ -6,11 +6,22 @@ import { fileURLToPath } from "node:url";
 export const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..", "shared/corpus");
 export const CORPUS_REPOS = path.join(CORPUS, "repos");
 
-/** True when the corpus repositories are present; otherwise warns visibly, naming the suite and the path. */
+/**
+ * True when `where` (a corpus path) is present. Otherwise the suite is skipped with a visible warning naming
+ * it and the path, except under CI=true, where the corpus is always laid beside the project: there a missing
+ * corpus throws, so the run fails instead of passing on skipped acceptance suites.
+ */
+export function corpusPathAvailable(suite: string, where: string): boolean {
+  if (existsSync(where)) return true;
+  const message = `${suite} corpus acceptance skipped: ${where} is missing`;
+  if (process.env.CI === "true") throw new Error(`${message} (CI=true: the corpus must be present)`);
+  console.warn(message);
+  return false;
+}
+
+/** True when the corpus repositories are present; see corpusPathAvailable. */
 export function corpusReposAvailable(suite: string): boolean {
-  const ok = existsSync(CORPUS_REPOS);
-  if (!ok) console.warn(`${suite} corpus acceptance skipped: ${CORPUS_REPOS} is missing`);
-  return ok;
+  return corpusPathAvailable(suite, CORPUS_REPOS);
 }
 
 function walk(dir: string, out: string[] = []): string[] {

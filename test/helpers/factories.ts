@@ -90,6 +90,9 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     lookup: { status: "ok", reason: null },
     skip_reason: null,
     advisories_checked: true,
+    value_span: null,
+    declared_by: null,
+    notes: [],
     ...over,
   };
 }

@@ -288,7 +288,8 @@ export class FakeGitHub {
       const idx = expr.indexOf(":");
       const commitSha = expr.slice(0, idx);
       const path = expr.slice(idx + 1);
-      const commit = repo.commits.get(commitSha) ?? repo.commits.get(repo.refs.get(`heads/${commitSha}`) ?? "");
+      // Like git rev-parse: a commit SHA, HEAD, a branch or a tag before the colon.
+      const commit = repo.commits.get(this.resolveRef(repo, commitSha) ?? "");
       const entry = commit ? this.flatTree(repo, commit.tree).find((e) => e.path === path) : undefined;
       const blob = entry ? repo.blobs.get(entry.sha) : undefined;
       out[m[1]!] = blob

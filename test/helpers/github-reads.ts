@@ -38,7 +38,7 @@ export interface ReadCosts {
   /** Markdown and source files of the batch (full scans read them for the bug-marker and docs detectors). */
   textFiles: number;
   dependencies: number;
-  cold: { reads: number; writes: number; graphql: number; requests: string[]; outcome: string };
+  cold: { reads: number; writes: number; graphql: number; requests: string[]; outcome: string; blobPaths: string[] };
   unchanged: { reads: number; writes: number; requests: string[]; outcome: string };
   /** 1 (head) + 1 (tree) + ceil((manifests + text files) / 50) (batched contents) + 1 (existing issues). */
   coldBudget: number;
@@ -75,13 +75,20 @@ export async function measureReadCosts(dir: string, fullName = "defenseunicorns/
     const again = await run("schedule");
     const unchangedCounts = counted(gh, mid);
     const manifests = cold.manifests ?? 0;
+    // What the fake GitHub itself saw asked for in the batched GraphQL reads: `<sha>:<path>` expressions.
+    const blobPaths = gh.requests
+      .slice(start, mid)
+      .filter((r) => r.kind === "graphql")
+      .flatMap((r) => Object.values(((r.body ?? {}) as { variables?: Record<string, unknown> }).variables ?? {}))
+      .filter((v): v is string => typeof v === "string" && /^[0-9a-f]{40}:/.test(v))
+      .map((v) => v.slice(v.indexOf(":") + 1));
     return {
       files: Object.keys(files).length,
       manifests,
       batchedFiles: cold.batchedFiles ?? 0,
       textFiles: cold.textFiles ?? 0,
       dependencies: cold.assessment?.dependencies.length ?? 0,
-      cold: { ...coldCounts, outcome: cold.outcome },
+      cold: { ...coldCounts, outcome: cold.outcome, blobPaths },
       unchanged: { reads: unchangedCounts.reads, writes: unchangedCounts.writes, requests: unchangedCounts.requests, outcome: again.outcome },
       coldBudget: 1 + 1 + Math.ceil((manifests + (cold.textFiles ?? 0)) / 50) + 1,
       violations: [...gh.violations],

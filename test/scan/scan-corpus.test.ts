@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scanRepository } from "../../src/scan/index.js";
 import { LocalSource } from "../../src/source/local.js";
+import { corpusPathAvailable } from "../helpers/corpus.js";
 
 const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..", "shared/corpus");
 const leapfrog = path.join(corpus, "repos", "defenseunicorns__leapfrogai");
-const present = existsSync(leapfrog);
-if (!present) console.warn(`[scan-corpus] skipped: corpus not found at ${leapfrog}`);
+const present = corpusPathAvailable("[scan-corpus]", leapfrog);
 
 describe.skipIf(!present)("acceptance: scanning LeapfrogAI with every manager", () => {
   it("finds its components, their types and their links, and no manager crashes", async () => {

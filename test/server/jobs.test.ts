@@ -22,7 +22,7 @@ beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1/);
   queue = new MemoryJobQueue({ retry: { retries: 0 } });
-  metrics = new AppMetrics({ queue, role: "all", registryStats: () => ({ requests: { "registry.npmjs.org": 3 }, cacheHits: 9, notModified: 0, retries: 0 }) });
+  metrics = new AppMetrics({ queue, role: "all", registryStats: () => ({ requests: { "registry.npmjs.org": 3 }, cacheHits: 9, notModified: 0, retries: 0, sharedCacheHits: 4 }) });
   srv = await startServer({ COWABUNGA_ADMIN_TOKEN: ADMIN }, undefined, { jobs: queue, metrics });
   // octo/app: a failed revert and a running scan; octo/secret: a running job the reader must not see;
   // a cluster-wide tick waiting for a free slot (concurrency 2).
@@ -120,6 +120,7 @@ describe("probes and metrics", () => {
     expect(text).toMatch(/^cowabunga_github_requests_total\{method="GET",status="200",role="all"\} 1$/m);
     expect(text).toMatch(/^cowabunga_github_rate_limit_remaining\{resource="core",role="all"\} 4321$/m);
     expect(text).toMatch(/^cowabunga_registry_cache_hit_ratio\{role="all"\} 0\.75$/m);
+    expect(text).toMatch(/^cowabunga_registry_cache_hits\{cache="shared",role="all"\} 4$/m);
   });
 
   it("/metrics asks for COWABUNGA_METRICS_TOKEN when it is set", async () => {

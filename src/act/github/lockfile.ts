@@ -107,6 +107,11 @@ export function lockfileInstructions(manifestPath: string, packageManager: strin
     }
     return null;
   }
+  if (base === "pnpm-workspace.yaml") {
+    // A catalog entry or an override: the workspace's pnpm-lock.yaml records both.
+    const lock = set.has(join(dir, "pnpm-lock.yaml")) ? join(dir, "pnpm-lock.yaml") : null;
+    return lock ? { lockfile: lock, command: `${inDir(dir)}pnpm install --lockfile-only` } : null;
+  }
   if (base === "pyproject.toml" || packageManager === "pip") {
     if (set.has(join(dir, "poetry.lock"))) return { lockfile: join(dir, "poetry.lock"), command: `${inDir(dir)}poetry lock --no-update` };
     const uv = nearest(files, dir, "uv.lock");

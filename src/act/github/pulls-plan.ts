@@ -1,5 +1,5 @@
 import type { CowabungaConfig } from "../../config/schema.js";
-import type { Dependency, MaintenanceIssue, Priority } from "../../model/index.js";
+import type { Dependency, MaintenanceIssue, Priority, ValueSpan } from "../../model/index.js";
 import { isTerminalState } from "../../model/lifecycle.js";
 import { isInMaintenanceWindow } from "../../app/schedule.js";
 import { BRANCH_PREFIX, readMarker, refSegment, updateBranchName } from "./pulls-git.js";
@@ -18,6 +18,8 @@ export interface MarkerDep {
   /** SHA- or digest-pinned declarations: the pin before and the SHA / digest `to` resolved to. */
   from_digest?: string | null;
   to_digest?: string | null;
+  /** Where the scan found the version (line, columns, text): the update replaces that span. */
+  value_span?: ValueSpan | null;
 }
 
 /** The hidden `<!-- cowabunga:pr:{...} -->` marker of an update PR. */

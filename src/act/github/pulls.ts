@@ -116,6 +116,7 @@ export function markerOf(group: PlannedGroup, baseSha: string, pins?: ReadonlyMa
       from: u.dep.version,
       to: u.newVersion,
       security: u.security,
+      ...(u.dep.value_span ? { value_span: u.dep.value_span } : {}),
       ...pinFields(pins?.get(declarationKey(u.dep))),
     })),
     base_sha: baseSha,
@@ -177,7 +178,7 @@ async function buildUpdateCommit(
     const r = updateManifest(
       d.file,
       before,
-      { name: d.name, line: d.line, current_value: d.current_value, version: d.from, package_manager: d.package_manager, file: d.file },
+      { name: d.name, line: d.line, current_value: d.current_value, version: d.from, package_manager: d.package_manager, file: d.file, value_span: d.value_span ?? null },
       d.to,
       pinned ? { newDigest: pinned.to_digest } : {},
     );

@@ -1,4 +1,6 @@
 import type { ComponentConfig } from "../../config/schema.js";
+import type { Dispatcher } from "undici";
+import { guardedDispatcherFor, unsafeConnectionMessage, withDispatcher } from "../../enrich/guarded-agent.js";
 import { assertSafeUrl, redactUrl, type UrlGuardOptions } from "../../enrich/url-guard.js";
 import type { RepoRef, Store } from "../../store/types.js";
 import { recordRuntimeSample, RuntimeMetricsInput, type RuntimeMetricsStore, type RuntimeSample } from "./metrics-store.js";
@@ -36,6 +38,12 @@ export interface HealthPollerOptions {
   clock?: () => Date;
   /** Options for the outbound guard (private addresses refused unless COWABUNGA_ALLOW_PRIVATE_URLS=true). */
   guard?: UrlGuardOptions;
+  /**
+   * undici dispatcher of the polls (null: the global one). Default: an Agent that connects only to
+   * addresses the guard accepts, checked at connect time, so a health_url host cannot rebind to an
+   * internal address between the guard's lookup and the connection.
+   */
+  dispatcher?: Dispatcher | null;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -87,9 +95,11 @@ export class HealthPoller {
   private running: Promise<PollResult[]> | null = null;
   private readonly fetchImpl: typeof fetch;
   private readonly clock: () => Date;
+  private readonly dispatcher: Dispatcher | null;
 
   constructor(private readonly opts: HealthPollerOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
+    this.dispatcher = opts.dispatcher === undefined ? guardedDispatcherFor(opts.guard) : opts.dispatcher;
     this.clock = opts.clock ?? (() => new Date());
   }
 
@@ -109,12 +119,13 @@ export class HealthPoller {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       for (let hop = 0; ; hop++) {
-        const res = await this.fetchImpl(current, {
+        const init: RequestInit = {
           method: "GET",
           redirect: "manual",
           signal,
           headers: { accept: "application/json, text/plain;q=0.9, */*;q=0.1", "user-agent": "cowabunga-maintainer-health-poller" },
-        });
+        };
+        const res = await this.fetchImpl(current, withDispatcher(init, this.dispatcher));
         if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
           await res.body?.cancel().catch(() => undefined);
           const next = new URL(res.headers.get("location") ?? "", current);
@@ -139,6 +150,8 @@ export class HealthPoller {
       const err = e as Error;
       if (err.name === "TimeoutError" || err.name === "AbortError") return down(`${shown}: no answer within ${timeoutMs} ms`);
       if (err.name === "UnsafeUrlError") return down(err.message);
+      const refused = unsafeConnectionMessage(err);
+      if (refused) return down(`${shown}: ${refused}`);
       return down(`${shown}: ${err.message}`);
     }
   }

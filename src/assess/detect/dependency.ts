@@ -19,7 +19,7 @@ function ageDays(iso: string | null, now: Date): number | null {
 }
 
 function isRuntime(dep: Dependency): boolean {
-  return dep.dependency_type === "prod" || dep.dependency_type === "peer" || dep.dependency_type === "optional";
+  return ["prod", "peer", "optional", "override", "runtime"].includes(dep.dependency_type);
 }
 
 /** What is wrong with one dependency, by the thresholds; empty when nothing. */

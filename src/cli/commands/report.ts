@@ -2,7 +2,8 @@ import path from "node:path";
 import { promises as fs } from "node:fs";
 import { Command, Option } from "commander";
 import type { Assessment, Clock } from "../../assess/types.js";
-import type { ReportFormat } from "../../act/report/index.js";
+import type { ReportFormat, renderReport as RenderReport } from "../../act/report/index.js";
+import type { RepoRef, Store } from "../../store/types.js";
 import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 import { parseRepoOption } from "./scan.js";
@@ -10,7 +11,9 @@ import { parseRepoOption } from "./scan.js";
 export const STORED_REPORT_FORMATS = ["json", "csv", "csv-issues", "markdown", "html"] as const;
 
 export interface ReportCommandOptions {
-  data: string;
+  data?: string;
+  /** Read the PostgreSQL store instead of a directory. */
+  databaseUrl?: string;
   repo: string;
   format: (typeof STORED_REPORT_FORMATS)[number];
   out?: string;
@@ -25,7 +28,8 @@ export interface ReportCommandDeps {
 export function reportCommand(deps: ReportCommandDeps): Command {
   return new Command("report")
     .description("render a report from an assessment stored with `cowabunga scan --data DIR`")
-    .requiredOption("--data <dir>", "the file store directory")
+    .option("--data <dir>", "the file store directory")
+    .option("--database-url <url>", "read the PostgreSQL store (a cluster's DATABASE_URL) instead of --data")
     .requiredOption("--repo <owner/repo>", "repository name in the store (scan stores local/<dir name> by default)")
     .addOption(new Option("-f, --format <format>", "report format").choices([...STORED_REPORT_FORMATS]).default("html"))
     .option("-o, --out <file>", "write the report to a file instead of stdout")
@@ -40,12 +44,32 @@ const LOAD_STEPS = 5;
 export async function runReport(options: ReportCommandOptions, deps: ReportCommandDeps): Promise<void> {
   const { io } = deps;
   const ref = parseRepoOption(options.repo);
-  const root = path.resolve(io.cwd, options.data);
-  if (!(await fs.stat(root).catch(() => null))) throw new UsageError(`--data: directory not found: ${options.data}`);
+  if (!options.data === !options.databaseUrl) throw new UsageError("pass exactly one of --data <dir> and --database-url <url>");
+  const root = options.data ? path.resolve(io.cwd, options.data) : "";
+  if (options.data && !(await fs.stat(root).catch(() => null))) throw new UsageError(`--data: directory not found: ${options.data}`);
+  const where = options.data ?? "the database";
   const clock = deps.clock ?? (() => new Date());
   // Loaded here, not at start-up: `scan` never needs the store or the renderers.
-  const [{ FileStore }, { renderReport }] = await Promise.all([import("../../store/file-store.js"), import("../../act/report/index.js")]);
-  const store = new FileStore({ root, clock });
+  const [{ openStore }, { renderReport }] = await Promise.all([import("../../store/factory.js"), import("../../act/report/index.js")]);
+  // migrate: false: a report only reads, and never changes the schema of a cluster's database.
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: root, clock, migrate: false });
+  try {
+    await renderStored(store, ref, options, deps, clock, renderReport, where);
+  } finally {
+    await store.close();
+  }
+}
+
+async function renderStored(
+  store: Store,
+  ref: RepoRef,
+  options: ReportCommandOptions,
+  deps: ReportCommandDeps,
+  clock: Clock,
+  renderReport: typeof RenderReport,
+  where: string,
+): Promise<void> {
+  const { io } = deps;
   // Phases: load the store (one unit per read), render, write. Drawn only on a terminal.
   const progress = await createProgressBar(io);
   let text: string;
@@ -57,7 +81,7 @@ export async function runReport(options: ReportCommandOptions, deps: ReportComma
     };
     progress.onProgress({ phase: "load store", done: 0, total: LOAD_STEPS });
     const system = step(await store.getSystemHealth(ref));
-    if (!system) throw new UsageError(`no stored assessment for ${ref.owner}/${ref.repo} in ${options.data} (stored: ${(await store.listRepos()).map((r) => `${r.owner}/${r.repo}`).join(", ") || "none"})`);
+    if (!system) throw new UsageError(`no stored assessment for ${ref.owner}/${ref.repo} in ${where} (stored: ${(await store.listRepos()).map((r) => `${r.owner}/${r.repo}`).join(", ") || "none"})`);
     const assessment: Assessment = {
       system,
       components: step(await store.listComponentHealth(ref)),

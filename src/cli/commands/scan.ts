@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import type { z } from "zod";
-import type { Clock } from "../../assess/types.js";
+import type { Assessment, Clock } from "../../assess/types.js";
 import type { ReportFormat } from "../../act/report/index.js";
 import type { CowabungaConfig, RegistriesConfig } from "../../config/schema.js";
 import type { AdvisorySource } from "../../enrich/advisories/index.js";
@@ -12,10 +12,12 @@ import type { Severity } from "../../model/index.js";
 import { scanRepository } from "../../scan/index.js";
 import type { Manager } from "../../scan/types.js";
 import { LocalSource } from "../../source/local.js";
+import type { FileStore } from "../../store/file-store.js";
 import type { RepoRef } from "../../store/types.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
 import { UsageError, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
+import { DEFAULT_GITHUB_API_URL, GITHUB_PREFIX } from "../github-spec.js";
 
 // Start-up time: `scan --no-enrich` needs none of zod, the config loader, the pipeline (enrich,
 // assess), the report renderers or the store, so those are imported with `await import()` on the
@@ -40,6 +42,8 @@ export interface ScanCommandOptions {
   repo?: string;
   /** commander's --no-enrich sets enrich: false. */
   enrich?: boolean;
+  /** REST API base for `github:` targets (GHES: https://HOST/api/v3). */
+  githubApiUrl?: string;
 }
 
 export interface ScanCommandDeps {
@@ -53,6 +57,8 @@ export interface ScanCommandDeps {
   clock?: Clock;
   /** The command's exit code (0, or 1 for --fail-on), read by runCli. */
   exit: { code: number };
+  /** Environment for GITHUB_TOKEN and GITHUB_API_URL (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -92,7 +98,7 @@ export async function loadConfigFile(file: string, explicit: boolean, io: CliIO)
 }
 
 /** The config file's text; null when it is absent and was not named with --config. */
-async function readConfigText(file: string, explicit: boolean): Promise<string | null> {
+export async function readConfigText(file: string, explicit: boolean): Promise<string | null> {
   try {
     return await fs.readFile(file, "utf8");
   } catch (err) {
@@ -101,7 +107,7 @@ async function readConfigText(file: string, explicit: boolean): Promise<string |
   }
 }
 
-async function parseConfigText(text: string, file: string, io: CliIO): Promise<CowabungaConfig> {
+export async function parseConfigText(text: string, file: string, io: CliIO): Promise<CowabungaConfig> {
   const { formatConfigErrors, parseConfigYaml } = await import("../../config/load.js");
   const { config, errors } = parseConfigYaml(text, file);
   if (errors.length) io.stderr(`${formatConfigErrors(errors)}\n`);
@@ -117,8 +123,8 @@ export function parseRepoOption(value: string): RepoRef {
 /** `cowabunga scan [dir]`: scan, enrich and assess a local directory. */
 export function scanCommand(deps: ScanCommandDeps): Command {
   return new Command("scan")
-    .description("scan a local repository, look up updates and advisories, and assess its health")
-    .argument("[dir]", "repository directory", ".")
+    .description("scan a local repository (or github:OWNER/REPO[@REF]), look up updates and advisories, and assess its health")
+    .argument("[dir]", "repository directory, or github:OWNER/REPO[@REF] to read a repository through the GitHub API (token in GITHUB_TOKEN)", ".")
     .addOption(new Option("-f, --format <format>", "output format").choices([...OUTPUT_FORMATS]).default("table"))
     .option("-o, --out <file>", "write the output to a file instead of stdout")
     .option("-c, --config <file>", "config file (default: <dir>/.github/cowabunga.yml when present)")
@@ -129,12 +135,13 @@ export function scanCommand(deps: ScanCommandDeps): Command {
     .option("--data <dir>", "persist the assessment to a file store in this directory")
     .option("--repo <owner/repo>", "name to store the assessment under (default: local/<dir name>)")
     .option("--no-enrich", "scan only: no registry lookups, advisories or assessment")
+    .option("--github-api-url <url>", `GitHub API for github: targets; GHES: https://HOST/api/v3 (default: $GITHUB_API_URL, else ${DEFAULT_GITHUB_API_URL})`)
     .action(async (dir: string, options: ScanCommandOptions) => {
       deps.exit.code = await runScan(dir, options, deps);
     });
 }
 
-async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
+export async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
   if (out) {
     await fs.writeFile(path.resolve(io.cwd, out), text, "utf8");
     if (io.stderrIsTTY) io.stderr(`${summary} to ${out}\n`);
@@ -146,6 +153,8 @@ async function emit(io: CliIO, text: string, out: string | undefined, summary: s
 /** Runs the scan; resolves to the exit code (1 when --fail-on matched). Usage problems throw UsageError. */
 export async function runScan(dir: string, options: ScanCommandOptions, deps: ScanCommandDeps): Promise<number> {
   const { io } = deps;
+  if (dir.startsWith(GITHUB_PREFIX)) return (await import("./scan-github.js")).runGitHubTargetScan(dir, options, deps, scanHelpers());
+  if (options.githubApiUrl) throw new UsageError("--github-api-url applies to github:OWNER/REPO targets only");
   const root = path.resolve(io.cwd, dir);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat) throw new UsageError(`directory not found: ${dir}`);
@@ -178,24 +187,9 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
     return 0;
   }
 
-  const [{ localRepoRef, runLocalPipeline }, { createHttpClient }, { assertSafeUrl }, { defaultConfig }] = await Promise.all([
-    import("../../pipeline/local.js"),
-    import("../../enrich/http.js"),
-    import("../../enrich/url-guard.js"),
-    import("../../config/schema.js"),
-  ]);
+  const [{ localRepoRef, runLocalPipeline }, { defaultConfig }] = await Promise.all([import("../../pipeline/local.js"), import("../../config/schema.js")]);
   const repo = explicitRepo ?? localRepoRef(root);
-  // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
-  const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
-  const http =
-    deps.http ??
-    createHttpClient({
-      offline: Boolean(options.offline),
-      urlGuard: async (url) => {
-        if (trustedOrigins.has(url.origin)) return;
-        await assertSafeUrl(url);
-      },
-    });
+  const http = await pipelineHttp(options, registries, deps);
   const clock = deps.clock ?? (() => new Date());
   const store = options.data ? new (await import("../../store/file-store.js")).FileStore({ root: path.resolve(io.cwd, options.data), clock }) : undefined;
   let result;
@@ -218,12 +212,42 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
   } finally {
     progress.stop();
   }
-  const { assessment } = result;
-  const subject = `${repo.owner}/${repo.repo}`;
+  return finishAssessment(result.assessment, result.scan.source, { options, deps, clock, subject: `${repo.owner}/${repo.repo}`, title: path.basename(root), store });
+}
+
+/** The enrichment's HttpClient: offline or not, with the operator's mirrors let through the outbound guard. */
+export async function pipelineHttp(options: ScanCommandOptions, registries: Registries, deps: ScanCommandDeps): Promise<HttpClient> {
+  if (deps.http) return deps.http;
+  const [{ createHttpClient }, { assertSafeUrl }, { sharedGuardedAgent }] = await Promise.all([
+    import("../../enrich/http.js"),
+    import("../../enrich/url-guard.js"),
+    import("../../enrich/guarded-agent.js"),
+  ]);
+  // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
+  const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
+  return createHttpClient({
+    offline: Boolean(options.offline),
+    urlGuard: async (url) => {
+      if (trustedOrigins.has(url.origin)) return;
+      await assertSafeUrl(url);
+    },
+    // Everything else connects only to the addresses the guard accepts, checked at connect time.
+    dispatcher: (url) => (trustedOrigins.has(url.origin) ? null : sharedGuardedAgent()),
+  });
+}
+
+/** Render and write the assessment, report the store, apply --fail-on: the end of every enriched scan. */
+export async function finishAssessment(
+  assessment: Assessment,
+  source: string,
+  ctx: { options: ScanCommandOptions; deps: ScanCommandDeps; clock: Clock; subject: string; title: string; store?: FileStore },
+): Promise<number> {
+  const { options, deps, clock, subject, store } = ctx;
+  const { io } = deps;
   const text =
     options.format === "table"
-      ? (await import("../format/assessment-table.js")).formatAssessmentTable(assessment, result.scan.source)
-      : (await import("../../act/report/index.js")).renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${path.basename(root)}`, collapse: false });
+      ? (await import("../format/assessment-table.js")).formatAssessmentTable(assessment, source)
+      : (await import("../../act/report/index.js")).renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${ctx.title}`, collapse: false });
   await emit(io, text, options.out, `Wrote the ${options.format} report of ${assessment.dependencies.length} dependencies`);
   if (store && io.stderrIsTTY) io.stderr(`Stored the assessment as ${subject} in ${store.root}\n`);
   for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.file}: ${w.message}\n`);
@@ -238,3 +262,12 @@ export async function runScan(dir: string, options: ScanCommandOptions, deps: Sc
   }
   return 0;
 }
+
+/**
+ * What the `github:` scan shares with the local one, handed over at run time: a static import of this
+ * module from scan-github.ts would move these functions (and their lazy imports) out of the CLI's entry chunk.
+ */
+export function scanHelpers() {
+  return { emit, finishAssessment, parseConfigText, readConfigText, parseRegistryOptions, parseRepoOption, pipelineHttp, createProgressBar };
+}
+export type ScanHelpers = ReturnType<typeof scanHelpers>;

@@ -1,4 +1,4 @@
-import { promises as fsp, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync } from "node:fs";
 import path from "node:path";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
@@ -23,7 +23,28 @@ import {
  */
 
 const SUMMARY_MAX = 160;
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Largest OSV JSON file (or zip entry) read; larger ones are refused before reading. */
+export const MAX_OSV_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_FILE_BYTES = MAX_OSV_FILE_BYTES;
+/** Bytes one archive may inflate to, in total (the all-ecosystems export inflates to a few GB). */
+export const DEFAULT_OSV_MAX_INFLATED_BYTES = 8 * 1024 * 1024 * 1024;
+/**
+ * Largest compression ratio (inflated bytes : bytes on disk) of an archive, and of an entry over
+ * 1 MiB. OSV exports compress about 3:1; a zip bomb (entries sharing one highly compressed blob)
+ * runs at 1000:1 and more.
+ */
+export const DEFAULT_OSV_MAX_ZIP_RATIO = 100;
+export const OSV_MAX_INFLATED_BYTES_ENV = "COWABUNGA_OSV_MAX_INFLATED_BYTES";
+export const OSV_MAX_ZIP_RATIO_ENV = "COWABUNGA_OSV_MAX_ZIP_RATIO";
+/** Entries at most this large are not held to the per-entry ratio (tiny JSON can compress well). */
+const ENTRY_RATIO_FLOOR = 1024 * 1024;
+
+function positiveFromEnv(env: Record<string, string | undefined>, name: string, dflt: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : dflt;
+}
 const MAX_KEPT_WARNINGS = 500;
 const RS = "\x1e"; // between ranges
 const US = "\x1f"; // between fields of a range
@@ -62,6 +83,14 @@ export interface OfflineLoadOptions {
    * streamed through yauzl (less memory). Default 256 MiB.
    */
   maxBufferedZipBytes?: number;
+  /** Total bytes one archive may inflate to. Default COWABUNGA_OSV_MAX_INFLATED_BYTES, else 8 GiB. */
+  maxInflatedBytes?: number;
+  /** Largest inflated : compressed ratio of an archive (and of an entry over 1 MiB). Default COWABUNGA_OSV_MAX_ZIP_RATIO, else 100. */
+  maxZipRatio?: number;
+  /** Largest JSON file or entry read. Default 64 MiB. */
+  maxFileBytes?: number;
+  /** Environment for the two variables above (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface OfflineStats {
@@ -137,10 +166,17 @@ export class OsvOfflineIndex implements AdvisorySource {
   readonly stats: OfflineStats = { files: 0, records: 0, skipped: 0, packages: 0, load_ms: 0 };
   private readonly ecosystems: ReadonlySet<string> | null;
   private readonly maxBufferedZip: number;
+  private readonly maxInflated: number;
+  private readonly maxRatio: number;
+  private readonly maxFileBytes: number;
 
   private constructor(opts: OfflineLoadOptions) {
     this.ecosystems = opts.ecosystems ? new Set(opts.ecosystems) : null;
     this.maxBufferedZip = opts.maxBufferedZipBytes ?? 256 * 1024 * 1024;
+    const env = opts.env ?? process.env;
+    this.maxInflated = opts.maxInflatedBytes ?? positiveFromEnv(env, OSV_MAX_INFLATED_BYTES_ENV, DEFAULT_OSV_MAX_INFLATED_BYTES);
+    this.maxRatio = opts.maxZipRatio ?? positiveFromEnv(env, OSV_MAX_ZIP_RATIO_ENV, DEFAULT_OSV_MAX_ZIP_RATIO);
+    this.maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
   }
 
   /** Load a mirror: a directory (walked recursively), one `.zip` export or one `.json` file. Never throws. */
@@ -211,18 +247,24 @@ export class OsvOfflineIndex implements AdvisorySource {
   private loadJsonFile(file: string): void {
     this.stats.files++;
     let text: string;
+    let fd: number | null = null;
     try {
-      // No stat first: it costs as much as the read. Oversized files are dropped after reading.
-      text = readFileSync(file, "utf8");
-      if (text.length > MAX_FILE_BYTES) {
-        this.warn({ file, message: `OSV file skipped: ${text.length} characters is over the ${MAX_FILE_BYTES} limit` });
+      // fstat on the open descriptor, then read it: the same system calls readFileSync(path) makes,
+      // and an oversized file is refused before a byte of it is read.
+      fd = openSync(file, "r");
+      const size = fstatSync(fd).size;
+      if (size > this.maxFileBytes) {
+        this.warn({ file, message: `OSV file skipped: ${size} bytes is over the ${this.maxFileBytes}-byte limit` });
         this.stats.skipped++;
         return;
       }
+      text = readFileSync(fd, "utf8");
     } catch (err) {
       this.warn({ file, message: `OSV file not readable: ${(err as Error).message}` });
       this.stats.skipped++;
       return;
+    } finally {
+      if (fd !== null) closeSync(fd);
     }
     this.addText(text, file);
   }
@@ -324,7 +366,7 @@ export class OsvOfflineIndex implements AdvisorySource {
       }
       return this.loadZipBuffer(file, buf);
     }
-    return this.loadZipStream(file);
+    return this.loadZipStream(file, size);
   }
 
   /**
@@ -333,9 +375,16 @@ export class OsvOfflineIndex implements AdvisorySource {
    */
   private walkZipJson(
     file: string,
+    zipBytes: number,
     open: (callback: (err: Error | null, zip: yauzl.ZipFile | undefined) => void) => void,
     onEntry: (entry: yauzl.Entry, where: string, next: () => void, zip: yauzl.ZipFile) => void,
   ): Promise<void> {
+    // Zip bomb limits, checked from the central directory before an entry is inflated: total
+    // inflated bytes, the archive's ratio so far, each large entry's ratio, and entries that share
+    // their data with another (the overlapping-entries bomb).
+    const budget = Math.min(this.maxInflated, this.maxRatio * Math.max(1, zipBytes));
+    let inflated = 0;
+    const offsets = new Set<number>();
     return new Promise((resolve) => {
       open((err, zip) => {
         if (err || !zip) {
@@ -364,7 +413,36 @@ export class OsvOfflineIndex implements AdvisorySource {
             return;
           }
           this.stats.files++;
-          onEntry(entry, `${file}!${entry.fileName}`, next, zip);
+          const where = `${file}!${entry.fileName}`;
+          if (offsets.has(entry.relativeOffsetOfLocalHeader)) {
+            this.warn({ file: where, message: "OSV zip entry skipped: it shares its data with another entry (a zip bomb?)" });
+            this.stats.skipped++;
+            next();
+            return;
+          }
+          offsets.add(entry.relativeOffsetOfLocalHeader);
+          if (entry.uncompressedSize > ENTRY_RATIO_FLOOR && entry.uncompressedSize > this.maxRatio * Math.max(1, entry.compressedSize)) {
+            this.warn({
+              file: where,
+              message: `OSV zip entry skipped: ${entry.compressedSize} bytes inflate to ${entry.uncompressedSize}, over the ${this.maxRatio}:1 ratio limit (a zip bomb?)`,
+            });
+            this.stats.skipped++;
+            next();
+            return;
+          }
+          if (inflated + entry.uncompressedSize > budget) {
+            const limit =
+              budget < this.maxInflated
+                ? `the ${this.maxRatio}:1 ratio limit for a ${zipBytes}-byte archive (a zip bomb?)`
+                : `the ${this.maxInflated}-byte limit per archive`;
+            this.warn({ file, message: `OSV zip: the rest of the archive is skipped from ${entry.fileName}: it would inflate past ${limit}` });
+            this.stats.skipped++;
+            zip.close();
+            finish();
+            return;
+          }
+          inflated += entry.uncompressedSize;
+          onEntry(entry, where, next, zip);
         });
         next();
       });
@@ -375,6 +453,7 @@ export class OsvOfflineIndex implements AdvisorySource {
   private loadZipBuffer(file: string, buf: Buffer): Promise<void> {
     return this.walkZipJson(
       file,
+      buf.length,
       (callback) => yauzl.fromBuffer(buf, { lazyEntries: true, strictFileNames: false }, callback),
       (entry, where, next) => {
         const text = this.entryText(buf, entry, where);
@@ -386,7 +465,7 @@ export class OsvOfflineIndex implements AdvisorySource {
   }
 
   private entryText(buf: Buffer, entry: yauzl.Entry, where: string): string | null {
-    if (entry.uncompressedSize > MAX_FILE_BYTES) {
+    if (entry.uncompressedSize > this.maxFileBytes) {
       this.warn({ file: where, message: `OSV zip entry skipped: ${entry.uncompressedSize} bytes is over the limit` });
       return null;
     }
@@ -407,7 +486,8 @@ export class OsvOfflineIndex implements AdvisorySource {
     }
     try {
       const raw = buf.subarray(start, end);
-      const data = entry.compressionMethod === 8 ? inflateRawSync(raw, { maxOutputLength: MAX_FILE_BYTES }) : raw;
+      // Never inflate past the declared size: the budget above counted declared sizes.
+      const data = entry.compressionMethod === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : raw;
       if (data.length !== entry.uncompressedSize || crc32(data) !== entry.crc32) {
         this.warn({ file: where, message: "OSV zip entry corrupt: size or CRC mismatch" });
         return null;
@@ -419,12 +499,13 @@ export class OsvOfflineIndex implements AdvisorySource {
     }
   }
 
-  private loadZipStream(file: string): Promise<void> {
+  private loadZipStream(file: string, size: number): Promise<void> {
     return this.walkZipJson(
       file,
+      size,
       (callback) => yauzl.open(file, { lazyEntries: true, autoClose: true, strictFileNames: false }, callback),
       (entry, where, next, zip) => {
-        if (entry.uncompressedSize > MAX_FILE_BYTES) {
+        if (entry.uncompressedSize > this.maxFileBytes) {
           this.warn({ file: where, message: `OSV zip entry skipped: ${entry.uncompressedSize} bytes is over the limit` });
           this.stats.skipped++;
           next();

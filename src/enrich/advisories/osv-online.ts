@@ -1,6 +1,8 @@
 import { LRUCache } from "lru-cache";
 import pLimit from "p-limit";
 import { BodyTooLargeError, readBodyLimited } from "../http.js";
+import type { Dispatcher } from "undici";
+import { sharedGuardedAgent, withDispatcher } from "../guarded-agent.js";
 import { assertSafeUrl, redactUrl } from "../url-guard.js";
 import {
   advisoryQueryKey,
@@ -38,6 +40,11 @@ export interface FetchHttpOptions {
   redirectGuard?: ((url: URL) => Promise<void>) | null;
   /** Largest response body read, in bytes (default 64 MiB). */
   maxBodyBytes?: number;
+  /**
+   * undici dispatcher (null: the global one). Default: while the redirect guard is on, the shared
+   * guarded Agent, which connects only to addresses the SSRF guard accepts (DNS rebinding).
+   */
+  dispatcher?: Dispatcher | null;
 }
 
 const MAX_REDIRECTS = 5;
@@ -66,12 +73,13 @@ export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 
         }
       : opts.redirectGuard;
   const maxBody = opts.maxBodyBytes ?? OSV_MAX_BODY_BYTES;
+  const dispatcher = opts.dispatcher === undefined ? (guard ? sharedGuardedAgent() : null) : opts.dispatcher;
   async function call(url: string, init: RequestInit): Promise<unknown> {
     const signal = AbortSignal.timeout(timeoutMs);
     let current = url;
     let req = init;
     for (let hop = 0; ; hop++) {
-      const res = await fetchFn(current, { ...req, redirect: "manual", signal });
+      const res = await fetchFn(current, withDispatcher({ ...req, redirect: "manual", signal }, dispatcher));
       const location = res.headers.get("location");
       if (res.status >= 300 && res.status < 400 && location) {
         await res.body?.cancel().catch(() => undefined);
@@ -117,6 +125,8 @@ export interface OsvOnlineOptions {
   http?: OsvHttp;
   /** Or just a fetch to build them with. Ignored when `http` is given. */
   fetch?: typeof fetch;
+  /** Dispatcher for fetchHttp (see FetchHttpOptions.dispatcher); null for an operator-trusted mirror. Ignored when `http` is given. */
+  dispatcher?: Dispatcher | null;
   cache?: LRUCache<string, OsvVulnerability>;
   /** Queries per querybatch call, at most 1000. */
   batchSize?: number;
@@ -162,7 +172,7 @@ export class OsvOnlineSource implements AdvisorySource {
 
   constructor(opts: OsvOnlineOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_OSV_API).replace(/\/+$/, "");
-    this.http = opts.http ?? fetchHttp(opts.fetch ?? globalThis.fetch);
+    this.http = opts.http ?? fetchHttp(opts.fetch ?? globalThis.fetch, undefined, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher });
     this.cache = opts.cache ?? sharedOsvCache;
     this.batchSize = Math.max(1, Math.min(MAX_BATCH, opts.batchSize ?? MAX_BATCH));
     this.concurrency = Math.max(1, opts.concurrency ?? 8);

@@ -57,7 +57,11 @@ export function parseImageName(name: string, registryUrl: string | null, default
     const [host, ...prefix] = h.host.split("/");
     registry = host;
     base = h.base;
-    const stripped = n.startsWith(host + "/") ? n.slice(host.length + 1) : n;
+    // The name may repeat the registry host, or name Docker Hub by another of its aliases
+    // (`registry-1.docker.io/bitnamicharts/redis` with registry `docker.io`): never twice in the URL.
+    const first = n.includes("/") ? n.slice(0, n.indexOf("/")) : "";
+    const sameHost = first !== "" && (first === host || (HUB_ALIASES.has(first) && HUB_ALIASES.has(host)));
+    const stripped = sameHost ? n.slice(first.length + 1) : n;
     repository = [...prefix, stripped].filter(Boolean).join("/");
   } else {
     const first = n.split("/")[0];

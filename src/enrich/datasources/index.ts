@@ -10,6 +10,7 @@ import { createGoDatasource } from "./go.js";
 import { createHelmDatasource } from "./helm.js";
 import { createNpmDatasource } from "./npm.js";
 import { createPypiDatasource } from "./pypi.js";
+import { createRuntimeDatasource } from "./runtime.js";
 
 export { createCratesDatasource } from "./crates.js";
 export { createDockerDatasource, parseImageName } from "./docker.js";
@@ -19,6 +20,7 @@ export { createHelmDatasource } from "./helm.js";
 export { createNpmDatasource } from "./npm.js";
 export { createPypiDatasource, normalizePypiName } from "./pypi.js";
 export { normalizeSourceUrl } from "./util.js";
+export { createRuntimeDatasource, ENDOFLIFE_BASE, parseCycles } from "./runtime.js";
 
 export interface CreateDatasourcesOptions {
   /** The process-wide shared HttpClient (its cache is what makes lookups cheap across repositories). */
@@ -33,7 +35,8 @@ export interface CreateDatasourcesOptions {
 export type Datasources = Record<DatasourceName, Datasource | undefined> & { "github-tags": GithubDatasource | undefined };
 
 /**
- * One datasource per registry. `git`, `node-version`, `python-version` and `none` have none here.
+ * One datasource per registry. Runtime versions (node, python, go, rust) come from endoflife.date.
+ * `git` and `none` have none here.
  * The GitHub datasource caches per instance: build one per installation Octokit (or share one
  * created with an app-level Octokit for public repositories).
  */
@@ -50,8 +53,10 @@ export function createDatasources(opts: CreateDatasourcesOptions): Datasources {
     helm: createHelmDatasource({ http, oci: docker, defaultRepository: r.helm }),
     "github-tags": opts.octokit ? createGithubDatasource({ octokit: opts.octokit, now: opts.now }) : undefined,
     git: undefined,
-    "node-version": undefined,
-    "python-version": undefined,
+    "node-version": createRuntimeDatasource("node-version", { http, now: opts.now }),
+    "python-version": createRuntimeDatasource("python-version", { http, now: opts.now }),
+    "golang-version": createRuntimeDatasource("golang-version", { http, now: opts.now }),
+    "rust-version": createRuntimeDatasource("rust-version", { http, now: opts.now }),
     none: undefined,
   };
 }

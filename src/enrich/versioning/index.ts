@@ -17,6 +17,8 @@ export function versioningFor(datasource: DatasourceName): Versioning {
   switch (datasource) {
     case "npm":
     case "node-version":
+    case "golang-version":
+    case "rust-version":
       return semverVersioning;
     case "crates":
       return cargoVersioning;

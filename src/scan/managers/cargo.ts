@@ -2,6 +2,7 @@ import path from "node:path";
 import semver from "semver";
 import type { DependencyType } from "../../model/index.js";
 import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import { extractRustToolchain } from "./cargo/toolchain.js";
 import { parseCargoReq } from "./cargo/version-req.js";
 import { baseDependency } from "./dependency.js";
 import { resolveRelative, safeRead } from "./pip/common.js";
@@ -292,9 +293,11 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
 export const cargoManager: Manager = {
   name: "cargo",
   matches(file: string): boolean {
-    return path.posix.basename(file) === "Cargo.toml";
+    const base = path.posix.basename(file);
+    return base === "Cargo.toml" || base === "rust-toolchain.toml" || base === "rust-toolchain";
   },
   companions(file: string): string[] {
+    if (path.posix.basename(file) !== "Cargo.toml") return [];
     // Cargo.lock and the workspace root Cargo.toml live in this or an ancestor directory.
     const out: string[] = [];
     let dir = path.posix.dirname(file);
@@ -308,6 +311,7 @@ export const cargoManager: Manager = {
   },
   extract(file: string, content: string, ctx: ExtractContext): ManagerResult {
     try {
+      if (path.posix.basename(file) !== "Cargo.toml") return extractRustToolchain(file, content);
       return extract(file, content, ctx);
     } catch (err) {
       return { deps: [], warnings: [{ file, line: null, manager: "cargo", message: `internal error while reading ${file}: ${String(err)}` }], meta: { primary: false }, locked: [] };

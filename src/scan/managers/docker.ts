@@ -16,7 +16,9 @@ import {
   mapEntries,
   parseYaml,
   scalarText,
+  splitImageRef,
 } from "./image-ref.js";
+import { LineIndex, locateValue } from "./span.js";
 import { extractSafely } from "./manifest.js";
 
 const DOCKERFILE = /^(?:(?:Dockerfile|Containerfile)(?:\.[^/]+)?|[^/]+\.(?:Dockerfile|dockerfile|Containerfile|containerfile))$/;
@@ -159,14 +161,20 @@ export interface DockerInstruction {
 }
 
 /** Split a Dockerfile into instructions: parser directives, escape char, continuations, comments, heredocs. */
-export function parseDockerfileInstructions(content: string): { instructions: DockerInstruction[]; escape: string } {
+export function parseDockerfileInstructions(content: string): {
+  instructions: DockerInstruction[];
+  escape: string;
+  directives: Array<{ name: string; value: string; line: number }>;
+} {
   const lines = content.replace(/^\uFEFF/, "").split(/\r?\n/);
   let escape = "\\";
   let idx = 0;
+  const directives: Array<{ name: string; value: string; line: number }> = [];
   // Parser directives: `# name=value` lines at the very top, before any other line.
   for (; idx < lines.length; idx++) {
     const m = /^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(\S.*?)\s*$/.exec(lines[idx]);
     if (!m) break;
+    directives.push({ name: m[1].toLowerCase(), value: m[2], line: idx + 1 });
     if (m[1].toLowerCase() === "escape" && (m[2] === "`" || m[2] === "\\")) escape = m[2];
   }
   const instructions: DockerInstruction[] = [];
@@ -202,7 +210,7 @@ export function parseDockerfileInstructions(content: string): { instructions: Do
     if (!continues) flush();
   }
   flush();
-  return { instructions, escape };
+  return { instructions, escape, directives };
 }
 
 /** Shell-like words: quotes removed, `\"` kept; used for ARG and flag parsing. */
@@ -244,7 +252,17 @@ const PLATFORM_ARGS = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIAN
 function extractDockerfile(file: string, content: string): ManagerResult {
   const deps: ExtractedDependency[] = [];
   const warnings: ScanWarning[] = [];
-  const { instructions, escape } = parseDockerfileInstructions(content);
+  const { instructions, escape, directives } = parseDockerfileInstructions(content);
+  // `# syntax=docker/dockerfile:1`: the BuildKit frontend image that parses this file.
+  const syntax = directives.find((d) => d.name === "syntax");
+  if (syntax) {
+    const { dep, warning } = imageDependency(syntax.value, { file, line: syntax.line, package_manager: "docker", dependency_type: "build" });
+    if (warning) warnings.push({ file, line: syntax.line, manager: "docker", message: `syntax directive: ${warning}` });
+    dep.group = "syntax";
+    const tag = splitImageRef(syntax.value).tag;
+    if (tag && !dep.skip_reason && dep.digest === null) dep.value_span = locateValue(new LineIndex(content), syntax.line, tag, `${splitImageRef(syntax.value).name}:`);
+    deps.push(dep);
+  }
   const globalArgs: VariableScope = new Map(PLATFORM_ARGS.map((a) => [a, undefined]));
   let stageArgs: VariableScope | null = null;
   const stages = new Set<string>();

@@ -31,8 +31,24 @@ import { knownActionInputs, parseRunnerLabel } from "./github-actions-known.js";
 const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const ACTION = /^action\.ya?ml$/;
 const FULL_SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i;
-/** Version comments after a SHA pin: `# v4.1.0`, `# tag=v4.1.0`, `# pin @v4`, `# renovate: tag=v4`. */
-const VERSION_COMMENT = /^\s*(?:renovate:\s*)?(?:tag\s*[=:]\s*|pin\s*@?\s*|ratchet:[^@\s]+@)?(v?\d[\w.+-]*|[a-z][\w.+-]*\/v?\d[\w.+-]*)\s*$/i;
+/**
+ * Version comments after a SHA pin, read as Renovate reads them: a version-like token at the start,
+ * with an optional prefix (`# v4.1.0`, `# tag=v4.1.0`, `# pin @v4`, `# renovate: tag=v4`,
+ * `# v9.0.0 (source v9)`, `# release/v1`, `# create-github-app-token/v0.3.1`: the tag as named), else a
+ * single bare word (`# stable`, `# master`: a branch).
+ */
+const VERSION_COMMENT =
+  /^\s*(?:(?:renovate\s*:\s*)?(?:pin\s+|tag\s*[=:]\s*)?|ratchet:[\w-]+\/[.\w-]+(?:\/[.\w-]+)*)?@?((?:[\w-]*[-/])?v?\d+(?:\.\d+(?:\.\d+)?)?(?:[-+][a-zA-Z0-9.]+)?)/i;
+const BARE_REF_COMMENT = /^\s*([\w][\w./-]{0,127})\s*$/;
+
+/** The tag or branch a comment after a SHA names, or null. The SHA itself is never the version. */
+export function versionFromComment(comment: string | null): string | null {
+  if (comment === null || comment.trim() === "ratchet:exclude") return null;
+  const m = VERSION_COMMENT.exec(comment);
+  if (m) return m[1];
+  const bare = BARE_REF_COMMENT.exec(comment);
+  return bare ? bare[1] : null;
+}
 
 interface UsesContext {
   file: string;
@@ -78,8 +94,7 @@ export function parseUses(value: string, ctx: UsesContext): { dep: ExtractedDepe
     };
   }
   if (FULL_SHA.test(ref)) {
-    const m = ctx.comment !== null ? VERSION_COMMENT.exec(ctx.comment) : null;
-    const version = m ? m[1].replace(/^[a-z][\w.+-]*\//i, "") : null;
+    const version = versionFromComment(ctx.comment);
     return {
       dep: baseDependency(base, {
         name,

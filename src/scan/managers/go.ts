@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { ExtractContext, ExtractedDependency, Manager, ManagerResult, ManifestMeta, ScanWarning } from "../types.js";
+import type { ValueSpan } from "../../model/index.js";
 import { baseDependency } from "./dependency.js";
 import { resolveRelative } from "./pip/common.js";
 import { truncate } from "./pip/pep508.js";
@@ -12,6 +13,9 @@ import { truncate } from "./pip/pep508.js";
 
 interface Token {
   text: string;
+  /** 0-based column of the token's text (inside the quotes for a quoted token). */
+  col: number;
+  quoted: boolean;
 }
 
 /** Split a line into tokens and its trailing comment. */
@@ -29,18 +33,18 @@ function tokenize(line: string): { tokens: Token[]; comment: string | null; erro
       const end = c === '"' ? findQuoteEnd(line, i + 1) : line.indexOf("`", i + 1);
       if (end < 0) return { tokens, comment: null, error: "unterminated quoted string" };
       const raw = line.slice(i + 1, end);
-      tokens.push({ text: c === '"' ? raw.replace(/\\(.)/g, "$1") : raw });
+      tokens.push({ text: c === '"' ? raw.replace(/\\(.)/g, "$1") : raw, col: i + 1, quoted: true });
       i = end + 1;
       continue;
     }
     if (c === "(" || c === ")") {
-      tokens.push({ text: c });
+      tokens.push({ text: c, col: i, quoted: false });
       i++;
       continue;
     }
     let j = i;
     while (j < line.length && !/[\s"`()]/.test(line[j]) && !(line[j] === "/" && line[j + 1] === "/")) j++;
-    tokens.push({ text: line.slice(i, j) });
+    tokens.push({ text: line.slice(i, j), col: i, quoted: false });
     i = j;
   }
   return { tokens, comment: null, error: null };
@@ -61,6 +65,7 @@ interface Require {
   version: string;
   line: number;
   indirect: boolean;
+  span: ValueSpan | null;
 }
 
 interface Replace {
@@ -69,6 +74,13 @@ interface Replace {
   newPath: string;
   newVersion: string | null;
   line: number;
+  span: ValueSpan | null;
+}
+
+/** The span of a bare token, `strip` characters skipped at its start ("go" of "go1.26.6"). */
+function tokenSpan(line: number, t: Token | undefined, strip = 0): ValueSpan | null {
+  if (!t || t.quoted) return null;
+  return { line, start_column: t.col + strip, end_column: t.col + t.text.length, text: t.text.slice(strip) };
 }
 
 function isLocalPath(p: string): boolean {
@@ -104,21 +116,37 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
         if (a.length !== 1 || !/^\d+(\.\d+){0,2}([a-z]+\d*)?$/.test(a[0])) warn(line, `invalid go version "${truncate(a.join(" "))}"`);
         else {
           meta.go_version = a[0];
-          deps.push(goDep(file, line, "go", a[0], { datasource: "none", dependency_type: "build", notes: ["go directive: minimum Go language version"] }));
+          deps.push(
+            goDep(file, line, "go", a[0], {
+              datasource: "golang-version",
+              dependency_type: "runtime",
+              group: "go",
+              notes: ["go directive: minimum Go language version"],
+              value_span: tokenSpan(line, args[0]),
+            }),
+          );
         }
         break;
       case "toolchain":
         if (a.length !== 1 || !/^go\d/.test(a[0]) && a[0] !== "default") warn(line, `invalid toolchain "${truncate(a.join(" "))}"`);
         else if (a[0] !== "default") {
+          // Named "go" (the toolchain is a Go release), the version without its "go" prefix, as Renovate does.
+          const version = a[0].replace(/^go/, "");
           deps.push(
-            goDep(file, line, "toolchain", a[0], { version: a[0].replace(/^go/, ""), datasource: "none", dependency_type: "build", notes: ["toolchain directive: preferred Go toolchain"] }),
+            goDep(file, line, "go", version, {
+              datasource: "golang-version",
+              dependency_type: "runtime",
+              group: "toolchain",
+              notes: [`toolchain directive: preferred Go toolchain (${a[0]})`],
+              value_span: tokenSpan(line, args[0], 2),
+            }),
           );
         }
         break;
       case "require":
         if (a.length !== 2) warn(line, `require needs a module path and a version, got "${truncate(a.join(" "))}"`);
         else if (!/^v\d+\.\d+\.\d+/.test(a[1])) warn(line, `${a[0]}: invalid module version "${truncate(a[1])}"`);
-        else requires.push({ path: a[0], version: a[1], line, indirect: comment !== null && /(^|;)\s*indirect\s*(;|$)/.test(comment) });
+        else requires.push({ path: a[0], version: a[1], line, indirect: comment !== null && /(^|;)\s*indirect\s*(;|$)/.test(comment), span: tokenSpan(line, args[1]) });
         break;
       case "replace": {
         const arrow = a.indexOf("=>");
@@ -132,6 +160,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
           newPath: a[arrow + 1],
           newVersion: a[arrow + 2] ?? null,
           line,
+          span: tokenSpan(line, args[arrow + 2]),
         });
         break;
       }
@@ -193,20 +222,51 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
         dep.skip_reason = "local-replace";
         notes.push(`replaced by local path ${rep.newPath}`);
       } else {
-        notes.push(`replaced by ${rep.newPath}${rep.newVersion ? ` ${rep.newVersion}` : ""}`);
+        // What is built is the replacement; the require line is not where an update goes.
+        notes.push(`replaced by ${rep.newPath}${rep.newVersion ? ` ${rep.newVersion}` : ""} (line ${rep.line}): that is the version built`);
+        if (rep.newVersion && rep.newPath === r.path) dep.version = rep.newVersion;
+        dep.skip_reason = "replaced";
       }
+    } else {
+      dep.value_span = r.span;
     }
     if (notes.length) dep.notes = notes;
     deps.push(dep);
   }
+
+  // Each replace is a dependency of its own: a versioned one is the version actually built.
+  for (const p of replaces) {
+    const replaced = `${p.oldPath}${p.oldVersion ? ` ${p.oldVersion}` : ""}`;
+    if (isLocalPath(p.newPath)) {
+      deps.push(
+        goDep(file, p.line, p.newPath, "", {
+          dependency_type: "override",
+          group: "replace",
+          local_path: resolveRelative(file, p.newPath),
+          skip_reason: "local-replace",
+          notes: [`replaces ${replaced} with the local directory ${p.newPath}`],
+        }),
+      );
+      continue;
+    }
+    if (p.newVersion === null) {
+      // `replace a => b` without a version needs b required elsewhere; nothing to update here.
+      warn(p.line, `replace of ${truncate(p.oldPath)} names ${truncate(p.newPath)} without a version`);
+      continue;
+    }
+    const notesR = [`replaces ${replaced}`];
+    if (/[-.]\d{14}-[0-9a-f]{12}(\+incompatible)?$/.test(p.newVersion)) notesR.push("pseudo-version");
+    deps.push(goDep(file, p.line, p.newPath, p.newVersion, { dependency_type: "override", group: "replace", notes: notesR, value_span: p.span }));
+  }
   const sum = path.posix.dirname(file) === "." ? "go.sum" : `${path.posix.dirname(file)}/go.sum`;
   const needsSum = requires.some((r) => !deps.find((d) => d.name === r.path)?.local_path);
+  const built = (d: ExtractedDependency): boolean => d.datasource === "go" && d.local_path === null && d.skip_reason !== "replaced";
   if (needsSum && !ctx.allFiles.includes(sum)) {
     warnings.push({ file, line: null, manager: "go", message: `go.mod has requirements but ${sum} is missing` });
   }
   // go.mod pins the minimal version of every module in the build (MVS): they are the lock.
   const locked = deps
-    .filter((d) => d.datasource === "go" && d.local_path === null)
+    .filter(built)
     .map((d) => ({ name: d.name, version: d.version, datasource: "go" as const }));
   return { deps, warnings, meta, locked };
 }

@@ -26,6 +26,7 @@ import {
   scalarText,
 } from "./image-ref.js";
 import { extractSafely, manifestMetadata, openYamlManifest } from "./manifest.js";
+import { MAX_YAML_ALIAS_EXPANSION, YamlLimitError } from "./yaml-ast.js";
 
 const CHART = /^Chart\.ya?ml$/;
 const REQUIREMENTS = /^requirements\.ya?ml$/;
@@ -254,12 +255,36 @@ function stringValue(node: unknown): string | null {
   return null;
 }
 
-function extractValues(file: string, content: string): ManagerResult {
+/** The chart a values file belongs to: Chart.yaml (or .yml) in its directory. */
+function chartFileOf(values: string): string[] {
+  const dir = dirOf(values);
+  return ["Chart.yaml", "Chart.yml"].map((n) => (dir === "." ? n : `${dir}/${n}`));
+}
+
+/** `appVersion` of the chart next to a values file, with where it is written; null when there is none. */
+function chartAppVersion(values: string, ctx: ExtractContext | undefined): { version: string; file: string; line: number | null } | null {
+  for (const chart of chartFileOf(values)) {
+    const text = ctx?.readFile(chart);
+    if (text === undefined) continue;
+    const { docs } = parseYaml(chart, text, "helm");
+    const node = getNode(docs[0]?.contents, "appVersion");
+    const version = scalarText(node);
+    return version !== null && version.trim() !== "" ? { version: version.trim(), file: chart, line: lineOf(node) } : null;
+  }
+  return null;
+}
+
+function extractValues(file: string, content: string, ctx?: ExtractContext): ManagerResult {
   const { docs, warnings } = parseYaml(file, content, "helm");
+  let appVersion: ReturnType<typeof chartAppVersion> | undefined;
   const deps: ExtractedDependency[] = [];
   const base = (line: number | null) => ({ file, line, package_manager: "helm" as const, dependency_type: "prod" as const });
 
+  // The parser already bounds alias expansion and depth; this budget keeps the walk itself bounded
+  // should a tree ever reach it by another path (every node written once plus the allowed expansion).
+  let budget = content.length + MAX_YAML_ALIAS_EXPANSION;
   const visit = (node: unknown, depth: number): void => {
+    if (--budget < 0) throw new YamlLimitError(`values walk passed its node budget (YAML aliases?); file skipped`);
     if (depth > 64) return;
     if (isYSeq(node)) {
       for (const item of node.items) visit(item, depth + 1);
@@ -286,7 +311,17 @@ function extractValues(file: string, content: string): ManagerResult {
           continue;
         }
         if ((tag === null || tag.trim() === "") && (digest === null || digest === "")) {
-          deps.push(imageDependency(name, base(line), "no tag (defaults to the chart appVersion)").dep);
+          // An empty tag means the chart's appVersion (the common `.Values.image.tag | default .Chart.AppVersion`).
+          appVersion ??= chartAppVersion(file, ctx);
+          const written = tagNode === undefined || (isYScalar(tagNode) && tagNode.value === null) ? "tag: null" : 'tag: ""';
+          if (!appVersion) {
+            deps.push(imageDependency(name, base(line), "no tag and no chart appVersion").dep);
+            continue;
+          }
+          const { dep, warning } = imageDependency(`${name}:${appVersion.version}`, base(line));
+          if (warning) warnings.push({ file, line, manager: "helm", message: `${clip(key, 40)}: ${warning}` });
+          dep.notes = [`${written} in values: the chart's appVersion ${appVersion.version} (${appVersion.file}${appVersion.line ? `:${appVersion.line}` : ""}) is used`];
+          deps.push(dep);
           continue;
         }
         const ref = `${name}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
@@ -324,14 +359,15 @@ export const helmManager: Manager = {
   },
   companions(path: string): string[] {
     const lock = helmLockPathOf(path);
-    return lock ? [lock] : [];
+    if (lock) return [lock];
+    return VALUES.test(baseName(path)) ? chartFileOf(path) : [];
   },
   extract(path: string, content: string, ctx?: ExtractContext): ManagerResult {
     return extractSafely(path, "helm", false, () => {
       const base = baseName(path);
       if (CHART.test(base)) return extractChart(path, content, true, ctx);
       if (REQUIREMENTS.test(base)) return extractChart(path, content, false, ctx);
-      return extractValues(path, content);
+      return extractValues(path, content, ctx);
     });
   },
 };

@@ -91,6 +91,9 @@ export function parseImageRef(input: string): ImageParseResult {
 
 export { baseDependency, type DependencyBase } from "./dependency.js";
 
+/** The note on an image reference that names no tag and no digest. */
+export const UNTAGGED_NOTE = "untagged: the registry's default tag is pulled";
+
 /**
  * Build the docker dependency for an image reference. `skipReason` is set by callers that know the
  * reference holds a variable: name/tag are then split best-effort and the dependency is skipped.
@@ -107,7 +110,8 @@ export function imageDependency(
     if (parsed.ok) {
       const { ref } = parsed;
       // Digest-only pins have no tag to compare: current_value is the digest, update type "digest".
-      const value = ref.tag ?? (ref.digest !== null ? ref.digest : "latest");
+      // No tag and no digest: untagged, never reported as "latest" (a version nobody wrote).
+      const value = ref.tag ?? (ref.digest !== null ? ref.digest : "");
       return {
         dep: baseDependency(base, {
           name: ref.name,
@@ -116,6 +120,7 @@ export function imageDependency(
           version: value,
           registry_url: ref.registry,
           digest: ref.digest,
+          ...(ref.tag === null && ref.digest === null ? { notes: [UNTAGGED_NOTE] } : {}),
         }),
         warning: null,
       };
@@ -139,7 +144,7 @@ export function imageDependency(
     dep: baseDependency(base, {
       name: nameHasVariable ? text : split.name,
       datasource: "docker",
-      current_value: nameHasVariable ? text : (split.tag ?? "latest"),
+      current_value: nameHasVariable ? text : (split.tag ?? ""),
       registry_url: parsedName?.ok ? parsedName.ref.registry : null,
       digest: !nameHasVariable && split.digest !== null && DIGEST.test(split.digest) ? split.digest : null,
       skip_reason: skipReason,

@@ -4,6 +4,7 @@
  */
 import type { ManagerResult, PackageManager, ScanWarning } from "../types.js";
 import { asSeq, getNode, getPair, isYMap, isYScalar, kindOf, lineOf, pairLine, parseYaml, scalarText, type YMap, type YSeq } from "./image-ref.js";
+import { YamlLimitError } from "./yaml-ast.js";
 
 export type Warn = (line: number | null, message: string) => void;
 
@@ -59,9 +60,16 @@ export function extractSafely(file: string, manager: PackageManager, primary: bo
   try {
     return extract();
   } catch (err) {
+    // A resource limit says what it is; a stack overflow from a walk is a nesting limit, not a bug to echo.
+    const message =
+      err instanceof YamlLimitError
+        ? err.message
+        : err instanceof RangeError
+          ? `cannot extract: the file is nested too deeply to read (${err.message})`
+          : `cannot extract: ${String(err)}`;
     return {
       deps: [],
-      warnings: [{ file, line: null, manager, message: `cannot extract: ${String(err)}` }],
+      warnings: [{ file, line: err instanceof YamlLimitError ? err.line : null, manager, message }],
       meta: { primary },
     };
   }

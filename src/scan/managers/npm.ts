@@ -12,9 +12,12 @@ import type {
 import { baseDependency } from "./dependency.js";
 import { pathKey, scanJson } from "./npm/json-lines.js";
 import { parsePackageLock } from "./npm/package-lock.js";
-import { parsePnpmLock, parsePnpmWorkspace, resolveCatalog, type PnpmWorkspace } from "./npm/pnpm.js";
+import { parsePnpmLock } from "./npm/pnpm.js";
+import { catalogNameOf, findCatalogEntry, overrideTarget, parsePnpmWorkspaceFile, type PnpmWorkspaceFile } from "./npm/pnpm-workspace.js";
+import { LineIndex, locateValue } from "./span.js";
 import { isRecord, splitNameAt, type LockfileParse, type NpmLockfile } from "./npm/types.js";
 import { classifyNpmValue, isValidNpmName, posixJoin, rangeVersion, type NpmValue } from "./npm/values.js";
+import { extractNodeVersionFile, extractPnpmWorkspace } from "./npm/workspace-manifest.js";
 import { parseYarnLock } from "./npm/yarn-lock.js";
 
 /** Lockfiles in order of preference when a directory holds several. */
@@ -84,16 +87,22 @@ function parseLockCached(file: string, content: string, parse: (f: string, c: st
   return entry;
 }
 
-// name -> directory of every package.json readable through ctx, for workspace: targets.
-const workspaceIndex = new WeakMap<ExtractContext, Map<string, { dir: string; version: string | null }>>();
+// name -> directory of every package.json readable through ctx, for workspace: targets. Keyed by the
+// scan's file list, which every manifest of one scan shares (each gets its own ctx object): one index
+// per scan, not one per package.json (379 package.json files would otherwise parse 379² times).
+const workspaceIndex = new WeakMap<readonly string[], Map<string, { dir: string; version: string | null }>>();
 function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; version: string | null }> {
-  let idx = workspaceIndex.get(ctx);
+  let idx = workspaceIndex.get(ctx.allFiles);
   if (idx) return idx;
   idx = new Map();
+  let complete = true;
   for (const f of ctx.allFiles) {
     if (!f.endsWith("package.json") || (f !== "package.json" && !f.endsWith("/package.json")) || f.includes("node_modules/")) continue;
     const text = ctx.readFile(f);
-    if (text === undefined) continue;
+    if (text === undefined) {
+      complete = false; // not fetched yet: the scan reruns this manifest with it; do not keep a partial index
+      continue;
+    }
     try {
       const doc: unknown = JSON.parse(text);
       if (isRecord(doc) && typeof doc.name === "string" && !idx.has(doc.name)) {
@@ -103,7 +112,7 @@ function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; vers
       // Reported when that file itself is extracted.
     }
   }
-  workspaceIndex.set(ctx, idx);
+  if (complete) workspaceIndex.set(ctx.allFiles, idx);
   return idx;
 }
 
@@ -177,6 +186,18 @@ function findPnpmWorkspace(manifestDir: string, ctx: ExtractContext): { file: st
   return null;
 }
 
+// Parsed workspace files are shared by every package.json of the workspace.
+const wsCache = new Map<string, { content: string; parsed: ReturnType<typeof parsePnpmWorkspaceFile>; lines: LineIndex }>();
+function parseWorkspaceCached(file: string, content: string): { parsed: ReturnType<typeof parsePnpmWorkspaceFile>; lines: LineIndex } {
+  const hit = wsCache.get(file);
+  if (hit && hit.content === content) return hit;
+  const entry = { content, parsed: parsePnpmWorkspaceFile(file, content), lines: new LineIndex(content) };
+  wsCache.delete(file);
+  wsCache.set(file, entry);
+  while (wsCache.size > LOCK_CACHE_SIZE) wsCache.delete(wsCache.keys().next().value as string);
+  return entry;
+}
+
 function extractPackageJson(path: string, content: string, ctx: ExtractContext): ManagerResult {
   const warnings: ScanWarning[] = [];
   const warn = (line: number | null, message: string, file: string = path): void => {
@@ -211,19 +232,25 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
 
   const lockSel = findLock(path, manifestDir, ctx, warnings);
 
-  let pnpmWs: PnpmWorkspace | null = null;
+  let pnpmWs: PnpmWorkspaceFile | null = null;
+  let pnpmWsLines: LineIndex | null = null;
   let pnpmWsError: string | null = null;
   const wsFile = findPnpmWorkspace(manifestDir, ctx);
   if (wsFile) {
-    const parsed = parsePnpmWorkspace(wsFile.content);
+    const { parsed, lines } = parseWorkspaceCached(wsFile.file, wsFile.content);
     if (parsed.ok) {
       pnpmWs = parsed.workspace;
+      pnpmWsLines = lines;
       if (wsFile.dir === manifestDir && !meta.workspaces && parsed.workspace.packages.length > 0) meta.workspaces = parsed.workspace.packages;
     } else {
+      // Reported by the workspace file's own extraction.
       pnpmWsError = `${wsFile.file}${parsed.line ? `:${parsed.line}` : ""}: ${parsed.message}`;
-      if (wsFile.dir === manifestDir) warnings.push({ file: wsFile.file, line: parsed.line, manager: "npm", message: pnpmWsError });
     }
   }
+  const pjLines = new LineIndex(text);
+  /** Where a "key": "value" string is written in this package.json. */
+  const spanOf = (key: string, value: string, line: number | null) =>
+    locateValue(pjLines, line, JSON.stringify(value).slice(1, -1), JSON.stringify(key));
 
   const uniqueLocked = (name: string): string | null => {
     const set = lockSel?.byName.get(name);
@@ -236,7 +263,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     raw: unknown,
     type: DependencyType,
     keyPath: string[],
-    opts: { direct: boolean; section: string },
+    opts: { direct: boolean; section: string; override?: boolean; selector?: string | null },
   ): void => {
     const line = lineOf(...keyPath);
     if (typeof raw !== "string") {
@@ -246,15 +273,17 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     }
     let value = raw;
     let v: NpmValue;
+    let catalog: { file: string; line: number; name: string; value: string } | null = null;
     if (value.trim().startsWith("catalog:")) {
-      const resolved = pnpmWs ? resolveCatalog(pnpmWs, value.trim(), keyName) : null;
-      if (resolved === null) {
+      const entry = pnpmWs ? findCatalogEntry(pnpmWs, value, keyName) : null;
+      if (entry === null || !wsFile) {
         const why = pnpmWsError ? `cannot read ${pnpmWsError}` : pnpmWs ? `no entry for ${q(keyName)} in ${q(value.trim())} of ${wsFile?.file}` : `no ${PNPM_WORKSPACE} found in this directory or above`;
         warn(line, `${opts.section}: ${q(keyName)} uses ${q(value.trim())} but ${why}`);
         v = classifyNpmValue(keyName, value, manifestDir);
       } else {
-        value = resolved;
-        v = classifyNpmValue(keyName, resolved, manifestDir);
+        value = entry.value;
+        v = classifyNpmValue(keyName, entry.value, manifestDir);
+        catalog = { file: wsFile.file, line: entry.line, name: catalogNameOf(raw), value: entry.value };
       }
     } else {
       v = classifyNpmValue(keyName, value, manifestDir);
@@ -279,7 +308,24 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
       v = { ...v, skip_reason: "invalid package name" };
       locked = null;
     }
-    deps.push(makeDep(path, line, type, v, locked));
+    if (catalog) {
+      // The version is written in the catalog entry: that is the dependency's file and line.
+      const dep = makeDep(catalog.file, catalog.line, opts.override ? "override" : type, v, locked);
+      dep.value_span = pnpmWsLines ? locateValue(pnpmWsLines, catalog.line, catalog.value, keyName) : null;
+      dep.declared_by = { file: path, line, value: raw.trim() };
+      dep.group = `catalog:${catalog.name}`;
+      dep.notes = [`catalog:${catalog.name} entry, referenced by ${path}${line ? `:${line}` : ""}${opts.override ? ` (${opts.section})` : ""}`];
+      deps.push(dep);
+      return;
+    }
+    const dep = makeDep(path, line, type, v, locked);
+    if (opts.override) {
+      dep.dependency_type = "override";
+      dep.value_span = spanOf(keyPath[keyPath.length - 1], value, line);
+      dep.group = opts.section;
+      if (opts.selector !== null && opts.selector !== v.name) dep.notes = [`${opts.section} selector ${opts.selector}`];
+    }
+    deps.push(dep);
   };
 
   for (const [section, type] of SECTIONS) {
@@ -323,7 +369,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
           const line = lineOf(...p);
           const resolved = overrideValue(name, value, line, "overrides");
           if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-          push(name, resolved, "prod", p, { direct: false, section: "overrides" });
+          push(name, resolved, "prod", p, { direct: false, section: "overrides", override: true, selector: keyPath.slice(1).concat(key === "." ? [] : [key]).join(">") });
         }
       };
       walk(doc.overrides, ["overrides"], null, 0);
@@ -338,7 +384,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const segs = key.split("/").filter((s) => s !== "" && s !== "**");
         let last = segs.length >= 2 && segs[segs.length - 2].startsWith("@") ? `${segs[segs.length - 2]}/${segs[segs.length - 1]}` : (segs[segs.length - 1] ?? key);
         last = splitNameAt(last)?.name ?? last;
-        push(last, value, "prod", ["resolutions", key], { direct: false, section: "resolutions" });
+        push(last, value, "prod", ["resolutions", key], { direct: false, section: "resolutions", override: true, selector: key });
       }
     }
   }
@@ -355,7 +401,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const line = lineOf("pnpm", "overrides", key);
         const resolved = overrideValue(name, value, line, "pnpm.overrides");
         if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-        push(name, resolved, "prod", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides" });
+        push(name, resolved, "prod", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides", override: true, selector: key });
       }
     }
   }
@@ -370,13 +416,16 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
           continue;
         }
         const datasource: DatasourceName = engine === "node" ? "node-version" : ["npm", "pnpm", "yarn"].includes(engine) ? "npm" : "none";
+        const line = lineOf("engines", engine);
         deps.push({
-          ...emptyDep(path, lineOf("engines", engine), "build"),
+          ...emptyDep(path, line, engine === "node" ? "runtime" : "build"),
           name: engine,
           datasource,
           current_value: value,
           version: rangeVersion(value.trim()) ?? value,
           skip_reason: datasource === "none" ? "unsupported engine" : null,
+          value_span: datasource === "none" ? null : spanOf(engine, value, line),
+          group: "engines",
         });
       }
     }
@@ -395,14 +444,18 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
       // Yarn 2+ is published as @yarnpkg/cli-dist; the "yarn" package stops at 1.x.
       const lookupName = pm.name === "yarn" && major >= 2 ? "@yarnpkg/cli-dist" : pm.name;
       const known = ["npm", "pnpm", "yarn", "bun"].includes(pm.name);
+      const span = known ? locateValue(pjLines, line, version, `"${pm.name}@`) : null;
       deps.push({
-        ...emptyDep(path, line, "build"),
+        ...emptyDep(path, line, "runtime"),
         name: lookupName,
         datasource: known ? "npm" : "none",
         current_value: version,
         version,
         digest,
         skip_reason: known ? null : "unknown package manager",
+        // A corepack hash pins the old version's tarball: an edit of the version alone would break it.
+        value_span: digest === null ? span : null,
+        group: "packageManager",
       });
     }
   }
@@ -436,9 +489,11 @@ function makeDep(file: string, line: number | null, type: DependencyType, v: Npm
 export const npmManager: Manager = {
   name: "npm",
   matches(path: string): boolean {
-    return (path === "package.json" || path.endsWith("/package.json")) && !path.split("/").includes("node_modules");
+    const base = path.slice(path.lastIndexOf("/") + 1);
+    return (base === "package.json" || base === PNPM_WORKSPACE || base === ".nvmrc" || base === ".node-version") && !path.split("/").includes("node_modules");
   },
   companions(path: string): string[] {
+    if (!path.endsWith("package.json")) return [];
     const out: string[] = [];
     const own = dirname(path);
     for (const dir of ancestry(own)) {
@@ -450,6 +505,9 @@ export const npmManager: Manager = {
   },
   extract(path: string, content: string, ctx: ExtractContext): ManagerResult {
     try {
+      const base = path.slice(path.lastIndexOf("/") + 1);
+      if (base === PNPM_WORKSPACE) return extractPnpmWorkspace(path, content, ctx);
+      if (base === ".nvmrc" || base === ".node-version") return extractNodeVersionFile(path, content);
       return extractPackageJson(path, content, ctx);
     } catch (e) {
       // A bug, not bad input; still, a scan must go on.

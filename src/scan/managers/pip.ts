@@ -6,6 +6,7 @@ import { normalizePyName } from "./pip/pep508.js";
 import { extractPipfile } from "./pip/pipfile.js";
 import { extractPyproject } from "./pip/pyproject.js";
 import { extractRequirements } from "./pip/requirements.js";
+import { extractPythonVersionFile } from "./pip/runtime.js";
 import { parseTomlFile } from "./pip/toml.js";
 
 /** requirements*.txt / *requirements*.in anywhere, and any .txt / .in directly under a requirements/ folder. */
@@ -16,8 +17,9 @@ export function isRequirementsFile(file: string): boolean {
   return dir.toLowerCase() === "requirements" && /^[^.]+\.(txt|in)$/i.test(base);
 }
 
-function kind(file: string): "requirements" | "pyproject" | "pipfile" | null {
+function kind(file: string): "requirements" | "pyproject" | "pipfile" | "python-version" | null {
   const base = path.posix.basename(file);
+  if (base === ".python-version") return "python-version";
   if (base === "pyproject.toml") return "pyproject";
   if (base === "Pipfile") return "pipfile";
   if (isRequirementsFile(file)) return "requirements";
@@ -42,6 +44,7 @@ function applyLock(deps: ExtractedDependency[], lock: PyLock): void {
 function extract(file: string, content: string, ctx: ExtractContext): ManagerResult {
   const k = kind(file);
   if (k === null) return emptyResult();
+  if (k === "python-version") return extractPythonVersionFile(file, content);
   if (k === "requirements") {
     const r = extractRequirements(file, content, ctx);
     return {

@@ -19,8 +19,8 @@
  * Why: cold (before the JIT has warmed up) the `yaml` package costs ~5× more CPU than js-yaml for the
  * same files; for the scan of a repository the YAML parse was about half of the whole run.
  */
-import { CORE_SCHEMA, Type, load, loadAll } from "js-yaml";
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments } from "yaml";
+import { CORE_SCHEMA, Type, YAMLException, load, loadAll } from "js-yaml";
+import { Lexer, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments } from "yaml";
 import type { Document, Node as YamlNode } from "yaml";
 import type { PackageManager, ScanWarning } from "../types.js";
 
@@ -81,20 +81,142 @@ export function isYSeq(node: unknown): node is YSeq {
   return typeof node === "object" && node !== null && (node as { kind?: unknown }).kind === "seq";
 }
 
-/** Parse every document of a YAML stream; syntax errors become warnings with their line. */
+/**
+ * Deepest nesting a YAML document may have, aliases included (given to js-yaml as its maxDepth,
+ * default 100). The `yaml` package overflows the stack at roughly 1,000 levels; real manifests stay
+ * under 30.
+ */
+export const MAX_YAML_DEPTH = 200;
+/**
+ * Nodes that aliases may add to a document when every alias is counted as a copy of its anchor
+ * (what a walker visits). A 570-byte file of 10 nested levels of 10 aliases each expands to 10^10
+ * nodes; real files reuse a few anchors (CI step templates, default images).
+ */
+export const MAX_YAML_ALIAS_EXPANSION = 100_000;
+
+/** A resource limit of the YAML front-end was hit: the file is refused with this message. */
+export class YamlLimitError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | null = null,
+  ) {
+    super(message);
+    this.name = "YamlLimitError";
+  }
+}
+
+/** js-yaml 4.1+ reads `maxDepth` (its typings do not list it yet). */
+const JS_YAML_LIMITS: { maxDepth: number } = { maxDepth: MAX_YAML_DEPTH };
+
+const DEPTH_MESSAGE = `YAML is nested deeper than ${MAX_YAML_DEPTH} levels; file skipped`;
+const EXPANSION_MESSAGE = `YAML aliases expand to over ${MAX_YAML_ALIAS_EXPANSION} extra nodes (an alias bomb?); file skipped`;
+
+/** js-yaml's own refusal past `maxDepth`. */
+function isJsYamlDepthError(err: unknown): boolean {
+  return err instanceof YAMLException && /nesting exceeded maxDepth/.test(err.reason);
+}
+
+function jsYamlLine(err: unknown): number | null {
+  return err instanceof YAMLException && typeof err.mark?.line === "number" ? err.mark.line + 1 : null;
+}
+
+/**
+ * True when flow collections (`[`, `{`) nest deeper than `max`. The `yaml` package's lexer knows
+ * quotes, comments and plain scalars, is iterative and stops at the first excess: a 600 KB `[[[…`
+ * otherwise costs the composer seconds of repeated stack overflows.
+ */
+export function flowNestsDeeperThan(content: string, max: number = MAX_YAML_DEPTH): boolean {
+  let depth = 0;
+  for (const token of new Lexer().lex(content)) {
+    if (token === "[" || token === "{") {
+      if (++depth > max) return true;
+    } else if ((token === "]" || token === "}") && depth > 0) depth--;
+  }
+  return false;
+}
+
+/** A stack overflow of a recursive parser (V8's RangeError "Maximum call stack size exceeded"). */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError || (err instanceof Error && /Maximum call stack size exceeded/.test(err.message));
+}
+
+/**
+ * Expansion and height bookkeeping shared by both tree builders: a collection reached a second time
+ * (an alias) adds its whole expanded size, and the height counts through aliases, so a walker of
+ * the tree is bounded by what is checked here.
+ */
+class TreeMeter {
+  private readonly size = new WeakMap<object, number>();
+  private readonly height = new WeakMap<object, number>();
+  private readonly used = new WeakSet<object>();
+  private extra = 0;
+
+  /**
+   * Pairs a merge key (`<<: *base`) copied into a map count as extra too: a thousand maps merging
+   * one large anchor would otherwise multiply the pairs walkers see without any alias "expansion".
+   */
+  merged(count: number, line: number): void {
+    this.extra += count;
+    if (this.extra > MAX_YAML_ALIAS_EXPANSION) throw new YamlLimitError(EXPANSION_MESSAGE, line);
+  }
+
+  /** Record a collection's children; throws YamlLimitError past a limit. */
+  measure(node: YMap | YSeq, children: Iterable<YNode>): void {
+    let size = 1;
+    let height = 1;
+    for (const child of children) {
+      if (child.kind === "scalar") {
+        size++;
+        continue;
+      }
+      const s = this.size.get(child);
+      const h = this.height.get(child);
+      // Not measured yet: the child is an ancestor still being built (a recursive alias).
+      if (s === undefined || h === undefined) throw new YamlLimitError("YAML alias refers to a node that contains it; file skipped", node.line);
+      if (this.used.has(child)) {
+        this.extra += s;
+        if (this.extra > MAX_YAML_ALIAS_EXPANSION) throw new YamlLimitError(EXPANSION_MESSAGE, node.line);
+      } else this.used.add(child);
+      size += s;
+      if (h + 1 > height) height = h + 1;
+    }
+    if (height > MAX_YAML_DEPTH) throw new YamlLimitError(DEPTH_MESSAGE, node.line);
+    this.size.set(node, size);
+    this.height.set(node, height);
+  }
+}
+
+function* pairValues(items: readonly YPair[]): Iterable<YNode> {
+  for (const p of items) yield p.value;
+}
+
+/**
+ * Parse every document of a YAML stream; syntax errors become warnings with their line. A document
+ * nested too deeply or whose aliases expand too far (MAX_YAML_DEPTH, MAX_YAML_ALIAS_EXPANSION) gives
+ * one warning naming the limit and no documents.
+ */
 export function parseYaml(file: string, content: string, manager: PackageManager): ParsedYaml {
-  const fast = parseFast(content);
-  if (fast !== null) return { docs: fast, warnings: [], parser: "fast" };
+  try {
+    const fast = parseFast(content);
+    if (fast !== null) return { docs: fast, warnings: [], parser: "fast" };
+  } catch (err) {
+    if (!(err instanceof YamlLimitError)) throw err;
+    return { docs: [], warnings: [{ file, line: err.line, manager, message: err.message }], parser: "fast" };
+  }
   return parseFallback(file, content, manager);
 }
 
-/** Parse with js-yaml only; null when the fallback is needed (syntax error, duplicate key, ...). */
+/**
+ * Parse with js-yaml only; null when the fallback is needed (syntax error, duplicate key, ...).
+ * Throws YamlLimitError when the document is nested too deeply or its aliases expand too far.
+ */
 export function parseFast(content: string): YDoc[] | null {
   const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
   const builder = new FastBuilder(text);
   try {
     const results = loadAll(text, null, {
       schema: SCHEMA,
+      ...JS_YAML_LIMITS,
       listener: function (this: unknown, event: "open" | "close", state: unknown) {
         builder.event(event, state as LoaderState);
       },
@@ -110,9 +232,12 @@ export function parseFast(content: string): YDoc[] | null {
       docs.push({ contents: node });
     }
     return docs;
-  } catch {
-    // A YAMLException (syntax error, unknown tag, nesting limit), a FallbackSignal (duplicate key,
-    // empty list entry, ...) or a bug of ours: the faithful parser decides.
+  } catch (err) {
+    if (err instanceof YamlLimitError) throw err;
+    if (isJsYamlDepthError(err)) throw new YamlLimitError(DEPTH_MESSAGE, jsYamlLine(err));
+    if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
+    // A YAMLException (syntax error, unknown tag), a FallbackSignal (duplicate key, empty list
+    // entry, ...) or a bug of ours: the faithful parser decides.
     return null;
   }
 }
@@ -124,10 +249,18 @@ export function parseFast(content: string): YDoc[] | null {
  */
 export function parseYamlData(content: string, options: { maxAliasCount?: number } = {}): unknown {
   try {
-    return load(content, { schema: SCHEMA });
-  } catch {
+    return load(content, { schema: SCHEMA, ...JS_YAML_LIMITS });
+  } catch (err) {
+    // Too deep for js-yaml is too deep for `yaml` too: say so instead of "Maximum call stack size exceeded".
+    if (isJsYamlDepthError(err)) throw new YamlLimitError(DEPTH_MESSAGE, jsYamlLine(err));
+    if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
+  }
+  try {
     // logLevel "error": `yaml` would print its warnings (unknown tags) on stderr.
     return parse(content, { maxAliasCount: options.maxAliasCount ?? 1000, logLevel: "error" });
+  } catch (err) {
+    if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
+    throw err;
   }
 }
 
@@ -170,6 +303,7 @@ class FastBuilder {
   private readonly tokenFrame: number[] = [];
   private lastToken: string | null = null;
   private readonly collections = new WeakMap<object, YMap | YSeq>();
+  private readonly meter = new TreeMeter();
 
   constructor(input: string) {
     this.input = input;
@@ -238,6 +372,7 @@ class FastBuilder {
       seq.items.push(node);
     }
     if (seq.items.length > 0 && seq.items[0].line < line) seq.line = seq.items[0].line;
+    this.meter.measure(seq, seq.items);
     return seq;
   }
 
@@ -264,6 +399,8 @@ class FastBuilder {
       pairs.push({ pair: { key, value }, own });
     }
     map.items = mergedCount === 0 ? pairs.map((p) => p.pair) : applyMerge(pairs, explicit);
+    if (mergedCount > 0) this.meter.merged(mergedCount, line);
+    this.meter.measure(map, pairValues(map.items));
     return map;
   }
 
@@ -381,20 +518,40 @@ export function parseFallback(file: string, content: string, manager: PackageMan
   const warnings: ScanWarning[] = [];
   let parsed: Document.Parsed[] = [];
   try {
+    if (flowNestsDeeperThan(content, MAX_YAML_DEPTH)) {
+      warnings.push({ file, line: null, manager, message: DEPTH_MESSAGE });
+      return { docs: [], warnings, parser: "fallback" };
+    }
     parsed = parseAllDocuments(content, { lineCounter: lines, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
-    warnings.push({ file, line: null, manager, message: `cannot parse YAML: ${String(err)}` });
+    const message = isStackOverflow(err) ? DEPTH_MESSAGE : `cannot parse YAML: ${String(err)}`;
+    warnings.push({ file, line: null, manager, message });
     return { docs: [], warnings, parser: "fallback" };
   }
   if (!Array.isArray(parsed)) parsed = [];
   const docs: YDoc[] = [];
+  const meter = new TreeMeter();
   for (const doc of parsed) {
+    let tooDeep = false;
     for (const e of doc.errors) {
       const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
+      if (isStackOverflow(e)) {
+        // The `yaml` package records its own stack overflow as a document error: report it once, as the limit.
+        if (!tooDeep) warnings.push({ file, line, manager, message: DEPTH_MESSAGE });
+        tooDeep = true;
+        continue;
+      }
       warnings.push({ file, line, manager, message: `invalid YAML: ${e.message.split("\n")[0]}` });
     }
-    const conv = new FallbackConverter(doc, lines);
-    docs.push({ contents: doc.contents === null ? null : conv.convert(doc.contents, 1, 0) });
+    if (tooDeep) return { docs: [], warnings, parser: "fallback" };
+    const conv = new FallbackConverter(doc, lines, meter);
+    try {
+      docs.push({ contents: doc.contents === null ? null : conv.convert(doc.contents, 1, 0) });
+    } catch (err) {
+      if (!(err instanceof YamlLimitError)) throw err;
+      warnings.push({ file, line: err.line, manager, message: err.message });
+      return { docs: [], warnings, parser: "fallback" };
+    }
   }
   return { docs, warnings, parser: "fallback" };
 }
@@ -404,6 +561,7 @@ class FallbackConverter {
   constructor(
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    private readonly meter: TreeMeter,
   ) {}
 
   private lineOf(node: unknown, dflt: number): number {
@@ -412,7 +570,7 @@ class FallbackConverter {
   }
 
   convert(node: unknown, dfltLine: number, depth: number): YNode {
-    if (depth > 200) return nullScalar(dfltLine);
+    if (depth > MAX_YAML_DEPTH) throw new YamlLimitError(DEPTH_MESSAGE, this.lineOf(node, dfltLine));
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       return target === undefined ? nullScalar(this.lineOf(node, dfltLine)) : this.convert(target, dfltLine, depth + 1);
@@ -441,6 +599,7 @@ class FallbackConverter {
       const out: YSeq = { kind: "seq", items: [], line: this.lineOf(node, dfltLine) };
       this.cache.set(node, out);
       for (const item of node.items) out.items.push(this.convert(item, out.line, depth + 1));
+      this.meter.measure(out, out.items);
       return out;
     }
     if (isMap(node)) {
@@ -466,6 +625,8 @@ class FallbackConverter {
         pairs.push({ pair: { key, value }, own: true });
       }
       out.items = merged ? applyMerge(pairs, explicit) : pairs.map((p) => p.pair);
+      if (merged) this.meter.merged(pairs.length - explicit.size, out.line);
+      this.meter.measure(out, pairValues(out.items));
       return out;
     }
     return nullScalar(this.lineOf(node, dfltLine));

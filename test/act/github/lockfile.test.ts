@@ -62,6 +62,11 @@ describe("regenerateLockfile", () => {
     expect(lockfileInstructions("api/pyproject.toml", "pip", "requests", ["api/pyproject.toml", "api/poetry.lock"])?.command).toBe("cd api && poetry lock --no-update");
     expect(lockfileInstructions("api/pyproject.toml", "pip", "requests", ["uv.lock", "api/pyproject.toml"])).toEqual({ lockfile: "uv.lock", command: "uv lock --upgrade-package requests" });
     expect(lockfileInstructions("crates/a/Cargo.toml", "cargo", "serde", ["Cargo.lock"])?.command).toBe("cargo update -p serde");
+    // A pnpm catalog entry or workspace override: the workspace lockfile, by hand.
+    expect(lockfileInstructions("pnpm-workspace.yaml", "npm", "react", ["pnpm-workspace.yaml", "pnpm-lock.yaml"])).toEqual({ lockfile: "pnpm-lock.yaml", command: "pnpm install --lockfile-only" });
+    expect(lockfileInstructions("pnpm-workspace.yaml", "npm", "react", ["pnpm-workspace.yaml"])).toBeNull();
+    // Runtime version files have no lockfile.
+    expect(lockfileInstructions(".nvmrc", "npm", "node", [".nvmrc", "package-lock.json"])).toBeNull();
     expect(lockfileInstructions("svc/go.mod", "go", "x", [])).toEqual({ lockfile: "svc/go.sum", command: "cd svc && go mod tidy" });
     expect(lockfileInstructions("web/package.json", "npm", "x", ["yarn.lock"])?.command).toBe("yarn install --mode update-lockfile");
     expect(lockfileInstructions("Dockerfile", "docker", "x", [])).toBeNull();

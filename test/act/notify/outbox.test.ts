@@ -304,11 +304,17 @@ describe("NotificationOutbox behaviour with recording channels", () => {
 
   it("two outboxes flushing the same store at once deliver each alert once (leases)", async () => {
     const got: string[] = [];
-    // A slow channel: the second flusher runs while the first is still sending.
+    // A barrier instead of timing: the first send blocks until the test opens the gate, so the second
+    // flusher certainly runs while the first holds its leases.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let started!: () => void;
+    const firstSendStarted = new Promise<void>((r) => (started = r));
     const slack: AlertChannel = {
       name: "slack:default",
       async send(alert) {
-        await new Promise((r) => setTimeout(r, 100));
+        started();
+        await gate;
         got.push(alert.key);
       },
     };
@@ -316,9 +322,17 @@ describe("NotificationOutbox behaviour with recording channels", () => {
     const b = new NotificationOutbox({ store: makeStore(), repo, channels: [slack], clock });
     await a.enqueue([makeAlert({ key: "k1" }), makeAlert({ key: "k2" }), makeAlert({ key: "k3" })]);
     const first = a.flush();
-    await new Promise((r) => setTimeout(r, 50)); // a has claimed and is sending
-    await Promise.all([first, b.flush()]);
+    await firstSendStarted; // a has claimed all three and is inside its first send
+    const second = await b.flush(); // runs to completion while a is blocked: everything is leased to a
+    expect(got).toEqual([]);
+    expect(second.pending).toBe(3);
+    open();
+    await first;
     expect(got.sort()).toEqual(["k1", "k2", "k3"]);
+    // Nothing is left to deliver, by either outbox.
+    await b.flush();
+    await a.flush();
+    expect(got).toHaveLength(3);
   });
 
   it("expands a kind to every channel of that kind (slack:default and slack:ops) and skips unknown ones", async () => {

@@ -13,6 +13,7 @@ import {
   normalizeValue,
   parseRenovateReport,
   type OurDependency,
+  type PeerDependency,
 } from "../../../bench/renovate/diff.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -126,7 +127,7 @@ describe("compareExtractions", () => {
 
   it("explains every difference", () => {
     const kinds = Object.fromEntries(result.missed.map((p) => [p.name, explainMissed(p).kind]));
-    expect(kinds).toEqual({ "ghcr.io/acme/sdk": "gap", ubuntu: "by-design", node: "by-design" });
+    expect(kinds).toEqual({ "ghcr.io/acme/sdk": "gap", ubuntu: "by-design", node: "gap" });
     const ctx = extraContext(result, peer);
     const extra = Object.fromEntries(result.extra.map((o) => [o.name, explainExtra(o, ctx)]));
     expect(extra["./.github/actions/setup"].kind).toBe("peer");
@@ -160,5 +161,38 @@ describe("compareExtractions", () => {
     };
     expect(explainValueDifference(pair).kind).toBe("by-design");
     expect(explainValueDifference({ ...pair, peer: { ...sdk, skip_reason: "inherited-dependency" } }).reason).toMatch(/workspace/);
+  });
+});
+
+describe("pnpm catalogs", () => {
+  const peerDep = (p: Partial<PeerDependency> & Pick<PeerDependency, "name" | "file">): PeerDependency => ({
+    manager: "npm",
+    renovate_manager: "npm",
+    package_name: p.name,
+    dep_type: null,
+    current_value: null,
+    current_digest: null,
+    locked_version: null,
+    skip_reason: null,
+    datasource: "npm",
+    ...p,
+  });
+  it("pairs Renovate's catalog: references with the dependency that records them, and the entry by key", () => {
+    const peer = [
+      peerDep({ name: "react", file: "pnpm-workspace.yaml", dep_type: "pnpm.catalog.default", current_value: "19.2.1" }),
+      peerDep({ name: "react", file: "packages/a/package.json", current_value: "catalog:", skip_reason: "unspecified-version" }),
+      peerDep({ name: "react", file: "packages/b/package.json", current_value: "catalog:", skip_reason: "unspecified-version" }),
+      peerDep({ name: "protobufjs@8", package_name: "protobufjs", file: "pnpm-workspace.yaml", dep_type: "pnpm-workspace.overrides", current_value: "8.6.6" }),
+    ];
+    const mine = [
+      ours({ name: "react", package_manager: "npm", file: "pnpm-workspace.yaml", line: 15, current_value: "19.2.1", declared_by: { file: "packages/a/package.json", line: 5, value: "catalog:" } }),
+      ours({ name: "react", package_manager: "npm", file: "pnpm-workspace.yaml", line: 15, current_value: "19.2.1", declared_by: { file: "packages/b/package.json", line: 6, value: "catalog:" } }),
+      ours({ name: "protobufjs", package_manager: "npm", file: "pnpm-workspace.yaml", line: 9, current_value: "8.6.6", dependency_type: "override" }),
+    ];
+    const r = compareExtractions(peer, mine);
+    expect(r.missed).toEqual([]);
+    expect(r.extra).toEqual([]);
+    expect(r.pairs.map((x) => x.via).sort()).toEqual(["catalog-reference", "catalog-reference", "key", "package-name"]);
+    expect(r.tallies.find((t) => t.manager === "npm")).toMatchObject({ renovate: 4, ours: 3, found: 4, missed: 0, extra: 0 });
   });
 });

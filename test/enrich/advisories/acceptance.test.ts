@@ -1,16 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findVulnerabilities } from "../../../src/enrich/advisories/index.js";
 import { OsvOfflineIndex } from "../../../src/enrich/advisories/osv-offline.js";
+import { corpusPathAvailable } from "../../helpers/corpus.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, "../../..");
 const CORPUS_OSV = path.resolve(project, "..", "shared/corpus/osv");
 const PINS = path.resolve(here, "../../fixtures/enrich/osv/pinned-requirements.txt");
-const exists = existsSync(CORPUS_OSV);
-if (!exists) console.warn(`[enrich/osv acceptance] skipped: corpus not found at ${CORPUS_OSV}`);
+const exists = corpusPathAvailable("[enrich/osv acceptance]", CORPUS_OSV);
 
 interface Pin {
   line: number;

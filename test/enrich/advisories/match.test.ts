@@ -98,9 +98,15 @@ describe("isAffected: versions lists, names, withdrawn, GIT", () => {
     const n = record("T-13", "npm", "Foo", [sem({ introduced: "0" }, { fixed: "2.0.0" })]);
     expect(isAffected(n, "npm", "foo", "1.0.0")).toBe(false);
   });
-  it("withdrawn records never match", () => {
-    const r = record("T-14", "npm", "x", [sem({ introduced: "0" })], { withdrawn: "2024-02-01T00:00:00Z" }, ["1.0.0"]);
+  it("withdrawn records never match and offer no fix", () => {
+    // Without `withdrawn` this record matches 1.0.0 (listed and in range) and offers the fix 2.0.0:
+    // both answers below depend on the withdrawn guards alone.
+    const live = record("T-14", "npm", "x", [sem({ introduced: "0" }, { fixed: "2.0.0" })], {}, ["1.0.0"]);
+    expect(isAffected(live, "npm", "x", "1.0.0")).toBe(true);
+    expect(lowestFixedAtOrAbove(live, "npm", "x", "1.0.0")).toBe("2.0.0");
+    const r = record("T-14", "npm", "x", [sem({ introduced: "0" }, { fixed: "2.0.0" })], { withdrawn: "2024-02-01T00:00:00Z" }, ["1.0.0"]);
     expect(isAffected(r, "npm", "x", "1.0.0")).toBe(false);
+    expect(evaluateRecord(r, "npm", "x", "1.0.0").affected).toBe(false);
     expect(lowestFixedAtOrAbove(r, "npm", "x", "1.0.0")).toBeNull();
   });
   it("Go versions with and without the v prefix", () => {
@@ -154,5 +160,40 @@ describe("lowestFixedAtOrAbove", () => {
       ],
     });
     expect(lowestFixedAtOrAbove(r2, "npm", "x", "0.9.0")).toBe("1.2.0");
+  });
+  it("returns the lowest of several fixes, whatever their order in the record", () => {
+    // Three independent fix lines, listed highest first: any of them clears 1.0.0 of this record.
+    const r3 = OsvVulnerability.parse({
+      id: "T-33",
+      affected: [
+        { package: { ecosystem: "npm", name: "x" }, ranges: [sem({ introduced: "0" }, { fixed: "3.0.0" })] },
+        { package: { ecosystem: "npm", name: "x" }, ranges: [sem({ introduced: "0" }, { fixed: "1.5.0" })] },
+        { package: { ecosystem: "npm", name: "x" }, ranges: [sem({ introduced: "0" }, { fixed: "2.0.0" })] },
+      ],
+    });
+    // Every range affects 1.0.0; 1.5.0 is still inside the 2.0.0 and 3.0.0 lines' intervals, so the
+    // lowest version this record does not affect is 3.0.0. With ordered intervals the lowest fix wins:
+    expect(lowestFixedAtOrAbove(r3, "npm", "x", "1.0.0")).toBe("3.0.0");
+    const r4 = record("T-34", "PyPI", "p", [eco({ introduced: "0" }, { fixed: "1.4" }, { introduced: "2.0" }, { fixed: "2.3" }, { introduced: "1.9" }, { fixed: "1.9.5" })]);
+    expect(lowestFixedAtOrAbove(r4, "PyPI", "p", "1.0")).toBe("1.4");
+    expect(lowestFixedAtOrAbove(r4, "PyPI", "p", "1.9.1")).toBe("1.9.5");
+    expect(lowestFixedAtOrAbove(r4, "PyPI", "p", "2.1")).toBe("2.3");
+  });
+  it("never offers another package's fix from the same record", () => {
+    const r5 = OsvVulnerability.parse({
+      id: "T-35",
+      affected: [
+        { package: { ecosystem: "npm", name: "other" }, ranges: [sem({ introduced: "0" }, { fixed: "1.1.0" })] },
+        { package: { ecosystem: "PyPI", name: "x" }, ranges: [eco({ introduced: "0" }, { fixed: "1.2.0" })] },
+        { package: { ecosystem: "npm", name: "x" }, ranges: [sem({ introduced: "0" }, { fixed: "1.3.0" })] },
+      ],
+    });
+    expect(lowestFixedAtOrAbove(r5, "npm", "x", "1.0.0")).toBe("1.3.0");
+    expect(lowestFixedAtOrAbove(r5, "npm", "other", "1.0.0")).toBe("1.1.0");
+    expect(lowestFixedAtOrAbove(r5, "npm", "nobody", "1.0.0")).toBeNull();
+  });
+  it("ignores fixes below the current version", () => {
+    const r6 = record("T-36", "npm", "x", [sem({ introduced: "0" }, { fixed: "1.0.0" }), sem({ introduced: "2.0.0" }, { fixed: "2.5.0" })]);
+    expect(lowestFixedAtOrAbove(r6, "npm", "x", "2.1.0")).toBe("2.5.0");
   });
 });

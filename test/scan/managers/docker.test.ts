@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   dockerManager,
+  isDockerfile,
   parseDockerfileInstructions,
   parseDotEnv,
   substituteVariables,
@@ -100,14 +101,22 @@ describe("Dockerfile extraction", () => {
 
   it("ignores heredoc bodies and marks the final stage prod", () => {
     expect(deps.map((d) => d.name)).not.toContain("not-an-instruction");
-    expect(byName(deps, "gcr.io/distroless/python3-debian12")).toMatchObject({ current_value: "latest", dependency_type: "prod" });
+    expect(byName(deps, "gcr.io/distroless/python3-debian12")).toMatchObject({ current_value: "", version: "", dependency_type: "prod", notes: ["untagged: the registry's default tag is pulled"] });
     expect(deps.filter((d) => d.dependency_type === "prod")).toHaveLength(1);
   });
 
   it("extracts exactly the expected external images", () => {
     expect(deps.map((d) => d.name).sort()).toEqual(
-      ["${REGISTRY}/base:1.0", "busybox", "debian", "gcr.io/distroless/python3-debian12", "ghcr.io/astral-sh/uv", "golang", "node", "python"].sort(),
+      ["${REGISTRY}/base:1.0", "busybox", "debian", "docker/dockerfile", "gcr.io/distroless/python3-debian12", "ghcr.io/astral-sh/uv", "golang", "node", "python"].sort(),
     );
+  });
+
+  it("the # syntax= parser directive is an image dependency (the BuildKit frontend), with its span", () => {
+    const text = fixture("Dockerfile.multistage");
+    const syntax = byName(deps, "docker/dockerfile");
+    expect(syntax).toMatchObject({ current_value: "1.7", line: 1, dependency_type: "build", group: "syntax", datasource: "docker", registry_url: "docker.io" });
+    const sp = syntax.value_span!;
+    expect(text.split("\n")[0].slice(sp.start_column, sp.end_column)).toBe("1.7");
   });
 
   it("honours the backtick escape directive", () => {
@@ -201,7 +210,8 @@ const corpusExists = corpusReposAvailable("docker");
 describe.skipIf(!corpusExists)("docker manager over the corpus", () => {
   it("extracts every external FROM of every Dockerfile without warnings", () => {
     const repos = path.join(CORPUS, "repos");
-    const files = corpusFiles((f) => dockerManager.matches(f));
+    // Dockerfiles only: compose files (added to the corpus later) have no FROM lines to count.
+    const files = corpusFiles((f) => dockerManager.matches(f) && isDockerfile(f));
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const content = readFileSync(path.join(repos, f), "utf8");
@@ -217,7 +227,10 @@ describe.skipIf(!corpusExists)("docker manager over the corpus", () => {
         if (args[0] !== "scratch" && !stages.has(args[0].toLowerCase())) expected.push(i + 1);
         if (args[1]?.toLowerCase() === "as") stages.add(args[2].toLowerCase());
       });
-      expect(r.deps.map((d) => d.line), f).toEqual(expected);
+      expect(r.deps.filter((d) => d.group !== "syntax").map((d) => d.line), f).toEqual(expected);
+      // A `# syntax=` directive on the first lines is one more image.
+      const directive = /^#\s*syntax\s*=/im.test(content.split("\n").slice(0, 5).join("\n"));
+      expect(r.deps.filter((d) => d.group === "syntax").length, f).toBe(directive ? 1 : 0);
       for (const d of r.deps) {
         if (d.skip_reason === null) expect(d.current_value, `${f}:${d.line}`).not.toMatch(/\$/);
       }

@@ -22,7 +22,8 @@ describe("Helm lock files", () => {
     expect(helmLockPathOf("legacy/requirements.yaml")).toBe("legacy/requirements.lock");
     expect(helmLockPathOf("chart/values.yaml")).toBeNull();
     expect(helmManager.companions!("charts/app/Chart.yaml")).toEqual(["charts/app/Chart.lock"]);
-    expect(helmManager.companions!("chart/values.yaml")).toEqual([]);
+    // A values file reads its chart's appVersion (for `tag: ""`).
+    expect(helmManager.companions!("chart/values.yaml")).toEqual(["chart/Chart.yaml", "chart/Chart.yml"]);
   });
 
   it("fills locked_version and version of Chart.yaml dependencies from Chart.lock", () => {

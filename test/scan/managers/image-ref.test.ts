@@ -92,8 +92,12 @@ describe("imageDependency", () => {
     });
   });
 
-  it("uses latest when no tag is given", () => {
-    expect(imageDependency("redis", base).dep.current_value).toBe("latest");
+  it("reports an image without tag as untagged, never as latest", () => {
+    const { dep } = imageDependency("redis", base);
+    expect(dep).toMatchObject({ current_value: "", version: "", digest: null, notes: ["untagged: the registry's default tag is pulled"] });
+    // An explicit :latest is what was written, and stays.
+    expect(imageDependency("redis:latest", base).dep).toMatchObject({ current_value: "latest" });
+    expect(imageDependency("redis:latest", base).dep.notes).toBeUndefined();
   });
 
   it("flags invalid references with a warning and skip_reason", () => {

@@ -5,11 +5,11 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { npmManager } from "../../../src/scan/managers/npm.js";
 import { diskContext, listFiles } from "./npm-helpers.js";
+import { corpusPathAvailable } from "../../helpers/corpus.js";
 
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..", "shared/corpus");
 const REPOS = path.join(CORPUS, "repos");
-const exists = fs.existsSync(REPOS);
-if (!exists) console.warn(`npm acceptance tests skipped: corpus not found at ${REPOS}`);
+const exists = corpusPathAvailable("npm acceptance", REPOS);
 
 const repos = exists ? fs.readdirSync(REPOS).filter((d) => fs.statSync(path.join(REPOS, d)).isDirectory()) : [];
 
@@ -17,7 +17,7 @@ describe.skipIf(!exists)("npm manager over the corpus", () => {
   for (const repo of repos) {
     const root = path.join(REPOS, repo);
     const ctx = diskContext(root);
-    const manifests = listFiles(root).filter((f) => npmManager.matches(f));
+    const manifests = listFiles(root).filter((f) => npmManager.matches(f) && f.endsWith("package.json"));
 
     for (const file of manifests) {
       it(`${repo}/${file}: no warnings, every declared dependency extracted`, () => {
@@ -31,10 +31,16 @@ describe.skipIf(!exists)("npm manager over the corpus", () => {
           expect(got).toHaveLength(declared.length);
           for (const [name, value] of declared) {
             const realName = value.startsWith("npm:") ? value.slice(4).replace(/(.)@.*$/, "$1") : name;
-            const d = got.find((x) => x.name === realName);
+            // The line really holds that key; a `catalog:` reference is reported at its catalog entry.
+            const lineOfKey = (x: (typeof got)[number]): number | null => (x.declared_by ? x.declared_by.line : x.line);
+            const d = got.find((x) => x.name === realName && text.split("\n")[lineOfKey(x)! - 1]?.includes(JSON.stringify(name)));
             expect(d, `${section}.${name}`).toBeDefined();
-            // The line really holds that key.
-            expect(text.split("\n")[d!.line! - 1]).toContain(JSON.stringify(name));
+            if (value.startsWith("catalog:")) {
+              expect(d!.declared_by?.file).toBe(file);
+              const wsText = fs.readFileSync(path.join(root, d!.file), "utf8");
+              expect(wsText.split("\n")[d!.line! - 1]).toContain(name);
+              expect(d!.value_span?.text).toBe(d!.current_value);
+            }
           }
         }
       });

@@ -86,11 +86,14 @@ describe("package.json with package-lock.json v3", () => {
 
   it("extracts engines and packageManager", () => {
     const node = find(r, "node");
-    expect(node).toMatchObject({ datasource: "node-version", dependency_type: "build", current_value: ">=18.17.0", version: "18.17.0" });
+    expect(node).toMatchObject({ datasource: "node-version", dependency_type: "runtime", current_value: ">=18.17.0", version: "18.17.0" });
+    expect(node.value_span).toMatchObject({ line: node.line, text: ">=18.17.0" });
     expect(node.line).toBe(lineInSection(text, "engines", "node"));
     expect(r.deps.filter((d) => d.name === "npm")).toHaveLength(2);
     const pm = r.deps.find((d) => d.name === "npm" && d.line === lineInSection(text, "name", "packageManager"))!;
-    expect(pm).toMatchObject({ datasource: "npm", current_value: "10.8.2", version: "10.8.2", dependency_type: "build" });
+    expect(pm).toMatchObject({ datasource: "npm", current_value: "10.8.2", version: "10.8.2", dependency_type: "runtime" });
+    // The corepack hash pins the old tarball: no plain span edit for it.
+    expect(pm.value_span).toBeNull();
     expect(pm.digest).toMatch(/^sha512\./);
   });
 
@@ -184,7 +187,7 @@ describe("yarn.lock", () => {
     const keys = root.locked!.map((p) => `${p.name}@${p.version}`);
     expect(keys.sort()).toEqual(["chalk@4.1.2", "chalk@5.3.0", "ms@2.1.3", "typescript@5.5.4"]);
     // yarn 2+ is looked up as @yarnpkg/cli-dist
-    expect(find(root, "@yarnpkg/cli-dist")).toMatchObject({ current_value: "4.4.1", dependency_type: "build" });
+    expect(find(root, "@yarnpkg/cli-dist")).toMatchObject({ current_value: "4.4.1", dependency_type: "runtime" });
   });
 });
 

@@ -158,7 +158,9 @@ describe("pyproject.toml", () => {
   it("extracts Poetry tables and fills versions from poetry.lock", () => {
     const r = run("poetry/pyproject.toml");
     expect(r.meta).toMatchObject({ name: "poetry-app", version: "0.3.0", requires_python: "^3.10" });
-    expect(r.deps.find((d) => d.name === "python")).toBeUndefined();
+    // Poetry's python constraint is the runtime dependency, with the span an update replaces.
+    expect(find(r.deps, "python")).toMatchObject({ datasource: "python-version", dependency_type: "runtime", current_value: "^3.10", version: "3.10", line: 6, group: "poetry" });
+    expect(find(r.deps, "python").value_span).toEqual({ line: 6, start_column: 10, end_column: 15, text: "^3.10" });
     expect(find(r.deps, "requests")).toMatchObject({ line: 7, current_value: "^2.31", locked_version: "2.31.0" });
     expect(find(r.deps, "httpx")).toMatchObject({ notes: ["extras: http2"], locked_version: "0.27.2" });
     expect(find(r.deps, "boto3")).toMatchObject({ dependency_type: "optional", version: "1.28" });

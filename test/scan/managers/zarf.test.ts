@@ -55,7 +55,7 @@ describe("zarfManager", () => {
       local_path: null,
       component: "",
     });
-    expect(byName(r.deps, "nginx")).toMatchObject({ current_value: "latest", registry_url: "docker.io" });
+    expect(byName(r.deps, "nginx")).toMatchObject({ current_value: "", registry_url: "docker.io" });
     expect(byName(r.deps, "docker.io/library/alpine")).toMatchObject({ current_value: "3.19", digest: SHA });
   });
 

@@ -2,7 +2,7 @@ import type { Dependency } from "../../../model/index.js";
 
 /** What an updater needs to know about the dependency it rewrites. */
 export type UpdateTarget = Pick<Dependency, "name" | "current_value" | "version" | "line" | "package_manager"> &
-  Partial<Pick<Dependency, "file">>;
+  Partial<Pick<Dependency, "file" | "value_span">>;
 
 /**
  * Extra facts for one update. `newDigest`: the digest (`sha256:...`) or commit SHA that the new version

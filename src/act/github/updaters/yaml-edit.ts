@@ -1,4 +1,5 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Node, type YAMLMap } from "yaml";
+import { flowNestsDeeperThan } from "../../../scan/managers/yaml-ast.js";
 
 export interface ScalarSpot {
   /** Offsets of the scalar's source text (quotes included) in the document. */
@@ -17,8 +18,25 @@ export interface MapSpot {
 
 export type YamlIndex = { ok: true; scalars: ScalarSpot[]; maps: MapSpot[] } | { ok: false; error: string };
 
-/** Parse every document and index its string scalars and maps with their lines and offsets. */
+const TOO_DEEP = /Maximum call stack size exceeded/;
+
+/**
+ * Parse every document and index its string scalars and maps with their lines and offsets. Aliases
+ * are not followed (yaml's visit sees an Alias node, not its target); nesting too deep for the
+ * recursive parser or visitor is an error naming the file, never a stack overflow.
+ */
 export function indexYaml(path: string, content: string): YamlIndex {
+  // The parser would spend seconds overflowing its stack on `[[[[…`: refuse from the lexer first.
+  if (flowNestsDeeperThan(content)) return { ok: false, error: `${path}: YAML is nested too deeply to edit safely; not edited` };
+  try {
+    return indexYamlUnguarded(path, content);
+  } catch (e) {
+    if (e instanceof RangeError || TOO_DEEP.test(String(e))) return { ok: false, error: `${path}: YAML is nested too deeply to edit safely; not edited` };
+    throw e;
+  }
+}
+
+function indexYamlUnguarded(path: string, content: string): YamlIndex {
   const lineCounter = new LineCounter();
   let docs;
   try {
@@ -29,6 +47,7 @@ export function indexYaml(path: string, content: string): YamlIndex {
   const list = Array.isArray(docs) ? docs : [docs];
   for (const d of list) {
     const err = d.errors[0];
+    if (err && TOO_DEEP.test(err.message)) return { ok: false, error: `${path}: YAML is nested too deeply to edit safely; not edited` };
     if (err) return { ok: false, error: `${path}:${err.linePos?.[0].line ?? "?"}: invalid YAML (${err.message.split("\n")[0]}); not edited` };
   }
   const lineOf = (offset: number): number => lineCounter.linePos(offset).line;

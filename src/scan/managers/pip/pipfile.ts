@@ -3,6 +3,8 @@ import type { ExtractedDependency, ManifestMeta, ScanWarning } from "../../types
 import { pyDep, resolveRelative, startTomlManifest } from "./common.js";
 import { truncate, versionFromSpecifier } from "./pep508.js";
 import { asString, asTable, isTable, type TomlTable } from "./toml.js";
+import { LineIndex } from "../span.js";
+import { pythonRuntimeDep } from "./runtime.js";
 
 /** Pipfile: [packages] (prod), [dev-packages] (dev), [[source]] registries, [requires] python. */
 export function extractPipfile(
@@ -13,7 +15,11 @@ export function extractPipfile(
   const { loc, deps, warnings, warn, meta } = startTomlManifest(file, content);
   const requires = asTable(doc.requires);
   const py = asString(requires?.python_full_version) ?? asString(requires?.python_version);
-  if (py) meta.requires_python = requires?.python_full_version ? `==${py}` : `==${py}.*`;
+  if (py) {
+    meta.requires_python = requires?.python_full_version ? `==${py}` : `==${py}.*`;
+    const key = asString(requires?.python_full_version) ? "python_full_version" : "python_version";
+    deps.push(pythonRuntimeDep(file, new LineIndex(content), loc.keyLine(["requires"], [key]), py, "pipenv", key));
+  }
 
   const sources = new Map<string, string>();
   let defaultSource: string | null = null;

@@ -6,6 +6,8 @@ import { parsePep508, truncate, versionFromSpecifier } from "./pep508.js";
 import { requirementToDep } from "./requirements.js";
 import { asString, asTable, getPath, isTable, type TomlTable } from "./toml.js";
 import type { TomlLocator } from "./toml-lines.js";
+import { LineIndex } from "../span.js";
+import { pythonRuntimeDep } from "./runtime.js";
 
 export interface PyprojectResult {
   deps: ExtractedDependency[];
@@ -17,6 +19,7 @@ export interface PyprojectResult {
 
 export function extractPyproject(file: string, content: string, doc: TomlTable): PyprojectResult {
   const { loc, deps, warnings, warn, meta } = startTomlManifest(file, content);
+  let lines: LineIndex | undefined;
 
   const project = asTable(doc.project);
   if (doc.project !== undefined && !project) warn(loc.keyLine([], ["project"]), "[project] is not a table");
@@ -24,7 +27,11 @@ export function extractPyproject(file: string, content: string, doc: TomlTable):
     if (typeof project.name === "string") meta.name = project.name;
     if (typeof project.version === "string") meta.version = project.version;
     if (typeof project.description === "string") meta.description = project.description;
-    if (typeof project["requires-python"] === "string") meta.requires_python = project["requires-python"];
+    if (typeof project["requires-python"] === "string") {
+      meta.requires_python = project["requires-python"];
+      lines ??= new LineIndex(content);
+      deps.push(pythonRuntimeDep(file, lines, loc.keyLine(["project"], ["requires-python"]), project["requires-python"], "requires-python", "requires-python"));
+    }
     pep508Array(file, loc, project.dependencies, ["project"], ["dependencies"], "prod", undefined, deps, warn);
     const optional = asTable(project["optional-dependencies"]);
     if (optional) {
@@ -61,6 +68,10 @@ export function extractPyproject(file: string, content: string, doc: TomlTable):
         if (name.toLowerCase() === "python") {
           const py = typeof value === "string" ? value : asString(asTable(value)?.version);
           if (py && !meta.requires_python) meta.requires_python = py;
+          if (py) {
+            lines ??= new LineIndex(content);
+            deps.push(pythonRuntimeDep(file, lines, line, py, "poetry", typeof value === "string" ? name : "version"));
+          }
           continue;
         }
         const dep = poetryDep(file, line, name, value, type, group, warn);

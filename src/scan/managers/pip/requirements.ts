@@ -141,7 +141,12 @@ function looksLikePath(s: string): boolean {
   return s.startsWith(".") || s.startsWith("/") || s.startsWith("file:") || /^[A-Za-z]:[\\/]/.test(s) || (s.includes("/") && !s.includes("://") && !/[<>=~;@[]/.test(s));
 }
 
+/** Nested `-r` / `-c` includes followed; deeper chains are warned, not followed (each level is a stack frame). */
+export const MAX_REQUIREMENTS_INCLUDE_DEPTH = 32;
+
 interface State {
+  /** Current include nesting. */
+  depth: number;
   ctx: ExtractContext;
   warnings: ScanWarning[];
   deps: ExtractedDependency[];
@@ -152,7 +157,7 @@ interface State {
 
 /** Extract a requirements / pip-tools file and everything it includes with -r. */
 export function extractRequirements(file: string, content: string, ctx: ExtractContext): RequirementsResult {
-  const st: State = { ctx, warnings: [], deps: [], visited: new Set(), constraintFiles: [], constraintSeen: new Set() };
+  const st: State = { depth: 0, ctx, warnings: [], deps: [], visited: new Set(), constraintFiles: [], constraintSeen: new Set() };
   walkRequirements(file, content, st);
 
   const pins = new Map<string, string>();
@@ -210,7 +215,12 @@ function walkRequirements(file: string, content: string, st: State): void {
           if (st.visited.has(target)) break;
           const included = st.ctx.allFiles.includes(target) ? safeRead(st.ctx, target) : undefined;
           if (included === undefined) warn(line, `included requirements file ${target} not found`);
-          else walkRequirements(target, included, st);
+          else if (st.depth >= MAX_REQUIREMENTS_INCLUDE_DEPTH) warn(line, `${opt} ${target}: includes nested over ${MAX_REQUIREMENTS_INCLUDE_DEPTH} levels deep; not followed`);
+          else {
+            st.depth++;
+            walkRequirements(target, included, st);
+            st.depth--;
+          }
           break;
         }
         case "-i":
@@ -395,8 +405,13 @@ function collectPins(
   locked: Array<{ name: string; version: string }>,
   warnings: ScanWarning[],
   seen: Set<string>,
+  depth = 0,
 ): void {
   if (seen.has(file)) return;
+  if (depth > MAX_REQUIREMENTS_INCLUDE_DEPTH) {
+    warnings.push({ file, line: null, manager: "pip", message: `constraint includes nested over ${MAX_REQUIREMENTS_INCLUDE_DEPTH} levels deep; not followed` });
+    return;
+  }
   seen.add(file);
   const content = safeRead(ctx, file);
   if (content === undefined) {
@@ -407,7 +422,7 @@ function collectPins(
     if (text.startsWith("-")) {
       const [opt, value] = splitOption(text);
       if (["-r", "--requirement", "-c", "--constraint"].includes(opt) && value) {
-        collectPins(resolveRelative(file, value.split(/\s+/)[0]), ctx, pins, locked, warnings, seen);
+        collectPins(resolveRelative(file, value.split(/\s+/)[0]), ctx, pins, locked, warnings, seen, depth + 1);
       }
       continue;
     }

@@ -1,0 +1,386 @@
+/**
+ * The Store contract (src/store/types.ts), run against every implementation: file-store.conformance.test.ts
+ * and pg-store.conformance.test.ts call defineStoreConformance with a harness each.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { SystemHealth } from "../../src/model/index.js";
+import { StoreValidationError, UnsafeNameError, type RepoRef, type Store } from "../../src/store/index.js";
+import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
+
+export interface StoreHarness {
+  /** Once per file (create the database). */
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+  /** Before each test: an empty store's backing data (fresh directory, truncated tables). */
+  reset(): Promise<void>;
+  /** A store instance on the current data; several instances stand for several processes. */
+  open(opts?: { now?: () => Date }): Promise<Store>;
+  /** Release every instance opened since the last reset. */
+  closeAll(): Promise<void>;
+  /** Make the stored issue `id` of repo fail its schema, behind the store's back. */
+  corruptIssue(repo: RepoRef, id: string): Promise<void>;
+  /** Make the stored system health fail its schema. */
+  corruptSystemHealth(repo: RepoRef): Promise<void>;
+}
+
+const DAY = 86_400_000;
+const NOW = new Date("2026-06-01T00:00:00.000Z");
+const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+const repo = { owner: "acme", repo: "app" };
+
+export function defineStoreConformance(name: string, available: boolean, harness: StoreHarness): void {
+  describe.skipIf(!available)(`Store conformance: ${name}`, () => {
+    beforeAll(async () => harness.setup?.());
+    afterAll(async () => harness.teardown?.());
+    beforeEach(async () => harness.reset());
+    afterEach(async () => harness.closeAll());
+
+    describe("round trips", () => {
+      it("reads back every entity written, and empty values for a repository never written", async () => {
+        const store = await harness.open({ now: () => NOW });
+        expect(await store.getSystemHealth(repo)).toBeNull();
+        expect(await store.getIssues(repo)).toEqual([]);
+        expect(await store.getDependencies(repo)).toEqual([]);
+        expect(await store.getDependencyHistory(repo)).toEqual([]);
+        expect(await store.getRecords(repo)).toEqual([]);
+        expect(await store.getComponentHealth(repo, "api")).toBeNull();
+        expect(await store.listComponentHealth(repo)).toEqual([]);
+        expect(await store.getHealthHistory(repo)).toEqual([]);
+        expect(await store.getScanState(repo)).toBeNull();
+        expect(await store.getPending(repo)).toEqual([]);
+        expect(await store.listRepos()).toEqual([]);
+
+        const health = makeSystemHealth({ timestamp: NOW.toISOString() });
+        await store.putSystemHealth(repo, health);
+        expect(await store.updateIssues(repo, () => [makeIssue({ id: "b" }), makeIssue({ id: "a" })])).toHaveLength(2);
+        await store.putDependencies(repo, [makeDependency({ name: "zod" }), makeDependency({ name: "axios" })], { head_sha: "abc" });
+        await store.updateRecords(repo, (r) => [...r, makeRecord()]);
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "ui" }));
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "api" }));
+        await store.putScanState(repo, { tree_sha: "t1", head_sha: "h1", custom: { nested: [1, "two", null] } });
+        await store.updatePending(repo, (p) => [...p, { id: "n1", created_at: NOW.toISOString(), channel: "slack" }]);
+        expect(await store.appendHealthHistory(repo, health)).toEqual([health]);
+
+        expect(await store.getSystemHealth(repo)).toEqual(health);
+        // Lists keep the order they were written in.
+        expect((await store.getIssues(repo)).map((i) => i.id)).toEqual(["b", "a"]);
+        expect(await store.getIssues(repo)).toEqual([makeIssue({ id: "b" }), makeIssue({ id: "a" })]);
+        expect((await store.getDependencies(repo)).map((d) => d.name)).toEqual(["zod", "axios"]);
+        expect(await store.getDependencies(repo)).toEqual([makeDependency({ name: "zod" }), makeDependency({ name: "axios" })]);
+        const history = await store.getDependencyHistory(repo);
+        expect(history).toHaveLength(1);
+        expect(history[0]).toMatchObject({ head_sha: "abc", scanned_at: NOW.toISOString() });
+        expect(history[0]!.dependencies.map((d) => d.name)).toEqual(["zod", "axios"]);
+        expect(await store.getRecords(repo)).toEqual([makeRecord()]);
+        expect(await store.getComponentHealth(repo, "api")).toEqual(makeComponentHealth({ name: "api" }));
+        expect((await store.listComponentHealth(repo)).map((c) => c.name)).toEqual(["api", "ui"]);
+        expect(await store.getScanState(repo)).toEqual({ tree_sha: "t1", head_sha: "h1", custom: { nested: [1, "two", null] } });
+        expect(await store.getPending(repo)).toEqual([{ id: "n1", created_at: NOW.toISOString(), channel: "slack" }]);
+        expect(await store.getHealthHistory(repo)).toEqual([health]);
+        expect(await store.listRepos()).toEqual([repo]);
+        expect(store.takeWarnings()).toEqual([]);
+      });
+
+      it("a second instance (another process) sees the first one's writes", async () => {
+        const a = await harness.open();
+        const b = await harness.open();
+        await a.updateIssues(repo, () => [makeIssue({ id: "x" })]);
+        await a.putScanState(repo, { head_sha: "h" });
+        expect((await b.getIssues(repo)).map((i) => i.id)).toEqual(["x"]);
+        expect(await b.getScanState(repo)).toEqual({ head_sha: "h" });
+      });
+
+      it("put* replace, update* see the current value and replace it with what they return", async () => {
+        const store = await harness.open();
+        await store.putSystemHealth(repo, makeSystemHealth({ version: "1" }));
+        await store.putSystemHealth(repo, makeSystemHealth({ version: "2" }));
+        expect((await store.getSystemHealth(repo))?.version).toBe("2");
+        await store.putScanState(repo, { head_sha: "1", extra: true });
+        await store.putScanState(repo, { head_sha: "2" });
+        expect(await store.getScanState(repo)).toEqual({ head_sha: "2" });
+
+        await store.updateIssues(repo, () => [makeIssue({ id: "a" }), makeIssue({ id: "b" }), makeIssue({ id: "c" })]);
+        const seen: string[][] = [];
+        const out = await store.updateIssues(repo, (cur) => {
+          seen.push(cur.map((i) => i.id));
+          return [makeIssue({ id: "c", title: "changed" }), makeIssue({ id: "d" }), cur[0]!];
+        });
+        expect(seen).toEqual([["a", "b", "c"]]);
+        expect(out.map((i) => i.id)).toEqual(["c", "d", "a"]);
+        expect((await store.getIssues(repo)).map((i) => [i.id, i.title])).toEqual([
+          ["c", "changed"],
+          ["d", makeIssue().title],
+          ["a", makeIssue().title],
+        ]);
+        expect(await store.updateIssues(repo, () => [])).toEqual([]);
+        expect(await store.getIssues(repo)).toEqual([]);
+
+        await store.updatePending(repo, () => [{ id: "p1", created_at: NOW.toISOString() }]);
+        expect(await store.updatePending(repo, (p) => p.filter((x) => x.id !== "p1"))).toEqual([]);
+        expect(await store.getPending(repo)).toEqual([]);
+
+        await store.putDependencies(repo, [makeDependency({ name: "a" }), makeDependency({ name: "b" })]);
+        await store.putDependencies(repo, [makeDependency({ name: "b" })]);
+        expect((await store.getDependencies(repo)).map((d) => d.name)).toEqual(["b"]);
+        expect((await store.getDependencyHistory(repo)).map((s) => s.dependencies.length)).toEqual([2, 1]);
+        await store.putDependencies(repo, []);
+        expect(await store.getDependencies(repo)).toEqual([]);
+      });
+
+      it("fills zod defaults on write, so reads return complete entities", async () => {
+        const store = await harness.open();
+        const partial = { ...makeIssue({ id: "d" }) } as Partial<ReturnType<typeof makeIssue>>;
+        delete partial.lifecycle_state;
+        delete partial.history;
+        const [written] = await store.updateIssues(repo, () => [partial as ReturnType<typeof makeIssue>]);
+        expect(written).toMatchObject({ lifecycle_state: "detected", history: [] });
+        expect((await store.getIssues(repo))[0]).toMatchObject({ lifecycle_state: "detected", history: [] });
+      });
+
+      it("deletes a component's health and keeps component names apart", async () => {
+        const store = await harness.open();
+        for (const name of ["src/api", "src_api", "../escape", "..", "ä"]) await store.putComponentHealth(repo, makeComponentHealth({ name }));
+        expect((await store.listComponentHealth(repo)).map((c) => c.name).sort()).toEqual(["..", "../escape", "src/api", "src_api", "ä"].sort());
+        expect((await store.getComponentHealth(repo, "../escape"))?.name).toBe("../escape");
+        await store.deleteComponentHealth(repo, "src/api");
+        await store.deleteComponentHealth(repo, "never-existed");
+        expect(await store.getComponentHealth(repo, "src/api")).toBeNull();
+        expect((await store.getComponentHealth(repo, "src_api"))?.name).toBe("src_api");
+        expect(await store.listComponentHealth(repo)).toHaveLength(4);
+      });
+
+      it("health history is kept in timestamp order", async () => {
+        const store = await harness.open({ now: () => NOW });
+        await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(DAY) }));
+        await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(3 * DAY) }));
+        const all = await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(2 * DAY) }));
+        const ages = all.map((h) => (NOW.getTime() - Date.parse(h.timestamp)) / DAY);
+        expect(ages).toEqual([3, 2, 1]);
+        expect(await store.getHealthHistory(repo)).toEqual(all);
+      });
+    });
+
+    describe("repository names", () => {
+      it("folds case: listRepos is lower case and a repository is one whatever its spelling", async () => {
+        const store = await harness.open();
+        await store.putScanState({ owner: "Defense-Unicorns", repo: "LeapfrogAI.v2_x" }, { head_sha: "a" });
+        await store.updateIssues({ owner: "defense-unicorns", repo: "LEAPFROGAI.V2_X" }, () => [makeIssue()]);
+        expect(await store.getScanState({ owner: "DEFENSE-UNICORNS", repo: "leapfrogai.v2_X" })).toEqual({ head_sha: "a" });
+        expect(await store.getIssues({ owner: "Defense-Unicorns", repo: "leapfrogai.v2_x" })).toHaveLength(1);
+        await store.putScanState({ owner: "Acme", repo: "B" }, {});
+        await store.putScanState({ owner: "acme", repo: "a" }, {});
+        expect(await store.listRepos()).toEqual([
+          { owner: "acme", repo: "a" },
+          { owner: "acme", repo: "b" },
+          { owner: "defense-unicorns", repo: "leapfrogai.v2_x" },
+        ]);
+      });
+
+      it.each([
+        { owner: "..", repo: "x" },
+        { owner: "acme", repo: ".." },
+        { owner: "a/b", repo: "app" },
+        { owner: "acme", repo: "a/b" },
+        { owner: "acme", repo: "" },
+        { owner: "-acme", repo: "app" },
+        { owner: "acme", repo: "x\0y" },
+      ])("refuses $owner / $repo for reads and writes", async (ref) => {
+        const store = await harness.open();
+        await expect(store.getIssues(ref)).rejects.toThrow(UnsafeNameError);
+        await expect(store.updateIssues(ref, () => [])).rejects.toThrow(/refusing repository/);
+        await expect(store.putScanState(ref, {})).rejects.toThrow(UnsafeNameError);
+        expect(await store.listRepos()).toEqual([]);
+      });
+    });
+
+    describe("validation on write", () => {
+      it("refuses an invalid entity, naming the field, and keeps the old value", async () => {
+        const store = await harness.open();
+        await store.putSystemHealth(repo, makeSystemHealth());
+        const bad = { ...makeSystemHealth(), overall_status: "fine" } as unknown as SystemHealth;
+        await expect(store.putSystemHealth(repo, bad)).rejects.toThrow(StoreValidationError);
+        await expect(store.putSystemHealth(repo, bad)).rejects.toThrow(/overall_status/);
+        expect(await store.getSystemHealth(repo)).toEqual(makeSystemHealth());
+      });
+
+      it("an updater returning an invalid list writes nothing", async () => {
+        const store = await harness.open();
+        await store.updateIssues(repo, () => [makeIssue({ id: "keep" })]);
+        await expect(store.updateIssues(repo, (cur) => [...cur, { ...makeIssue({ id: "bad" }), severity: "apocalyptic" } as never])).rejects.toThrow(/severity/);
+        await expect(store.updateRecords(repo, () => [{ id: "" } as never])).rejects.toThrow(StoreValidationError);
+        await expect(store.updatePending(repo, () => [{ id: "p", created_at: "yesterday" }])).rejects.toThrow(/created_at/);
+        await expect(store.putDependencies(repo, [{ ...makeDependency(), name: "" }])).rejects.toThrow(StoreValidationError);
+        await expect(store.putComponentHealth(repo, { ...makeComponentHealth(), health_score: 7 })).rejects.toThrow(/health_score/);
+        await expect(store.appendHealthHistory(repo, { ...makeSystemHealth(), timestamp: "now" })).rejects.toThrow(/timestamp/);
+        await expect(store.putScanState(repo, { head_sha: 42 } as never)).rejects.toThrow(/head_sha/);
+        expect((await store.getIssues(repo)).map((i) => i.id)).toEqual(["keep"]);
+        expect(await store.getRecords(repo)).toEqual([]);
+        expect(await store.getPending(repo)).toEqual([]);
+        expect(await store.getDependencies(repo)).toEqual([]);
+        expect(await store.getDependencyHistory(repo)).toEqual([]);
+        expect(await store.getHealthHistory(repo)).toEqual([]);
+      });
+
+      it("an updater that throws writes nothing and releases the repository", async () => {
+        const store = await harness.open();
+        await store.updateRecords(repo, () => [makeRecord({ id: "a" })]);
+        await expect(store.updateRecords(repo, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+        expect(await store.updateRecords(repo, (r) => [...r, makeRecord({ id: "b" })])).toHaveLength(2);
+      });
+    });
+
+    describe("validation on read", () => {
+      it("an invalid stored issue is reported and left out; the read does not throw and writes go on", async () => {
+        const store = await harness.open();
+        await store.updateIssues(repo, () => [makeIssue({ id: "good" }), makeIssue({ id: "bad" })]);
+        await harness.corruptIssue(repo, "bad");
+        const read = await store.getIssues(repo);
+        expect(read.map((i) => i.id)).not.toContain("bad");
+        const warnings = store.takeWarnings();
+        expect(warnings.length).toBeGreaterThanOrEqual(1);
+        expect(warnings[0]).toMatchObject({ repo: "acme/app" });
+        expect(warnings[0]!.message).toMatch(/schema/);
+        expect(store.takeWarnings()).toEqual([]);
+        const after = await store.updateIssues(repo, (cur) => [...cur, makeIssue({ id: "new" })]);
+        expect(after.map((i) => i.id)).toContain("new");
+        expect((await store.getIssues(repo)).map((i) => i.id)).toContain("new");
+        expect(store.takeWarnings()).toEqual([]);
+      });
+
+      it("an invalid stored system health reads as null with a warning", async () => {
+        const store = await harness.open();
+        await store.putSystemHealth(repo, makeSystemHealth());
+        await harness.corruptSystemHealth(repo);
+        expect(await store.getSystemHealth(repo)).toBeNull();
+        expect(store.takeWarnings()).toHaveLength(1);
+        await store.putSystemHealth(repo, makeSystemHealth({ version: "3" }));
+        expect((await store.getSystemHealth(repo))?.version).toBe("3");
+      });
+    });
+
+    describe("retention", () => {
+      const healthAt = (ms: number) => makeSystemHealth({ timestamp: ago(ms) });
+
+      it("health history: 30 days rolling by default, boundary exact", async () => {
+        const store = await harness.open({ now: () => NOW });
+        for (const age of [30 * DAY + 1, 30 * DAY, 29 * DAY, 0]) await store.appendHealthHistory(repo, healthAt(age));
+        const kept = (await store.getHealthHistory(repo)).map((h) => NOW.getTime() - Date.parse(h.timestamp));
+        expect(kept).toEqual([30 * DAY, 29 * DAY, 0]);
+      });
+
+      it("health history follows the repository's configured retention", async () => {
+        const store = await harness.open({ now: () => NOW });
+        store.setRetention(repo, { health_days: 7 });
+        await store.appendHealthHistory(repo, healthAt(7 * DAY + 1));
+        expect(await store.appendHealthHistory(repo, healthAt(7 * DAY))).toHaveLength(1);
+        expect(await store.getHealthHistory(repo)).toHaveLength(1);
+      });
+
+      it("issues: resolved/deferred dropped a year after their last activity, open ones never", async () => {
+        const store = await harness.open({ now: () => NOW });
+        const Y = 365 * DAY;
+        const issues = [
+          makeIssue({ id: "open-old", status: "open", updated_at: ago(5 * Y) }),
+          makeIssue({ id: "progress-old", status: "in_progress", lifecycle_state: "in_progress", updated_at: ago(5 * Y) }),
+          makeIssue({ id: "resolved-edge", status: "resolved", lifecycle_state: "resolved", updated_at: ago(Y), resolved_at: ago(Y) }),
+          makeIssue({ id: "resolved-old", status: "resolved", lifecycle_state: "resolved", updated_at: ago(Y + 1), resolved_at: ago(Y + 1) }),
+          makeIssue({ id: "resolved-late", status: "resolved", lifecycle_state: "resolved", updated_at: ago(2 * Y), resolved_at: ago(DAY) }),
+          makeIssue({ id: "deferred-old", status: "deferred", lifecycle_state: "deferred", updated_at: ago(Y + 1) }),
+          makeIssue({ id: "deferred-touched", status: "deferred", lifecycle_state: "deferred", updated_at: ago(Y - 1) }),
+        ];
+        const kept = await store.updateIssues(repo, () => issues);
+        expect(kept.map((i) => i.id)).toEqual(["open-old", "progress-old", "resolved-edge", "resolved-late", "deferred-touched"]);
+        expect((await store.getIssues(repo)).map((i) => i.id)).toEqual(kept.map((i) => i.id));
+      });
+
+      it("maintenance records are permanent by default, pruned only when records_days is set", async () => {
+        const store = await harness.open({ now: () => NOW });
+        expect(await store.updateRecords(repo, () => [makeRecord({ id: "ancient", performed_at: ago(20 * 365 * DAY) })])).toHaveLength(1);
+        store.setRetention(repo, { records_days: 10 });
+        const kept = await store.updateRecords(repo, (r) => [...r, makeRecord({ id: "edge", performed_at: ago(10 * DAY) })]);
+        expect(kept.map((r) => r.id)).toEqual(["edge"]);
+        expect((await store.getRecords(repo)).map((r) => r.id)).toEqual(["edge"]);
+      });
+
+      it("dependency history: 6 months (182 days), one snapshot per putDependencies", async () => {
+        let now = new Date(NOW.getTime() - 182 * DAY - 1);
+        const store = await harness.open({ now: () => now });
+        await store.putDependencies(repo, [makeDependency({ version: "1.0.0" })]);
+        now = new Date(NOW.getTime() - 182 * DAY);
+        await store.putDependencies(repo, [makeDependency({ version: "1.1.0" })]);
+        now = NOW;
+        await store.putDependencies(repo, [makeDependency({ version: "2.0.0" })], { head_sha: "cafe" });
+        const h = await store.getDependencyHistory(repo);
+        expect(h.map((s) => s.dependencies[0]!.version)).toEqual(["1.1.0", "2.0.0"]);
+        expect(h[1]).toMatchObject({ head_sha: "cafe", scanned_at: NOW.toISOString() });
+        expect((await store.getDependencies(repo))[0]!.version).toBe("2.0.0");
+      });
+
+      it("one year of issue history and 6 months of dependency history are configurable too", async () => {
+        const store = await harness.open({ now: () => NOW });
+        store.setRetention(repo, { issue_history_days: 30, dependency_history_days: 1 });
+        const kept = await store.updateIssues(repo, () => [
+          makeIssue({ id: "r31", status: "resolved", updated_at: ago(31 * DAY), resolved_at: ago(31 * DAY) }),
+          makeIssue({ id: "r29", status: "resolved", updated_at: ago(29 * DAY), resolved_at: ago(29 * DAY) }),
+        ]);
+        expect(kept.map((i) => i.id)).toEqual(["r29"]);
+        await store.putDependencies(repo, [makeDependency()], { scanned_at: ago(2 * DAY) });
+        await store.putDependencies(repo, [makeDependency()], { scanned_at: ago(0) });
+        expect(await store.getDependencyHistory(repo)).toHaveLength(1);
+      });
+    });
+
+    describe("concurrency", () => {
+      it("two concurrent updaters on two instances (two processes) are both applied", async () => {
+        const a = await harness.open();
+        const b = await harness.open();
+        await a.updateRecords(repo, () => []);
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let entered!: () => void;
+        const inFirst = new Promise<void>((r) => (entered = r));
+        // The first updater holds the repository until the second has been started.
+        const first = a.updateRecords(repo, async (cur) => {
+          entered();
+          await gate;
+          return [...cur, makeRecord({ id: "from-a" })];
+        });
+        await inFirst;
+        const second = b.updateRecords(repo, (cur) => [...cur, makeRecord({ id: "from-b" })]);
+        release();
+        await Promise.all([first, second]);
+        expect((await a.getRecords(repo)).map((r) => r.id).sort()).toEqual(["from-a", "from-b"]);
+      });
+
+      it("60 concurrent appends across three instances keep all 60", async () => {
+        const stores = [await harness.open(), await harness.open(), await harness.open()];
+        await Promise.all(
+          Array.from({ length: 60 }, (_, i) => stores[i % 3]!.updatePending(repo, (p) => [...p, { id: `n${i}`, created_at: NOW.toISOString() }])),
+        );
+        const ids = (await stores[0]!.getPending(repo)).map((p) => p.id);
+        expect(ids).toHaveLength(60);
+        expect(new Set(ids).size).toBe(60);
+      });
+
+      it("concurrent health appends are all kept", async () => {
+        const [a, b] = [await harness.open({ now: () => NOW }), await harness.open({ now: () => NOW })];
+        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(i * 1000) }))));
+        expect(await a.getHealthHistory(repo)).toHaveLength(10);
+      });
+
+      it("writes to different repositories do not wait for each other", async () => {
+        const store = await harness.open();
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const slow = store.updateIssues(repo, async (cur) => {
+          await gate;
+          return cur;
+        });
+        await store.updateIssues({ owner: "acme", repo: "other" }, () => [makeIssue()]);
+        expect(await store.getIssues({ owner: "acme", repo: "other" })).toHaveLength(1);
+        release();
+        await slow;
+      });
+    });
+  });
+}
