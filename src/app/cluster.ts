@@ -9,12 +9,13 @@
  * every process through Redis (Bottleneck clustering), so the fleet together respects GitHub's limits.
  */
 import { createServer, type Server } from "node:http";
-import { createProbot, ProbotOctokit, run, type ApplicationFunction } from "probot";
+import { createProbot, run, type ApplicationFunction, type ProbotOctokit } from "probot";
 import { createApp } from "../index.js";
 import { MemoryJobQueue } from "../jobs/memory.js";
 import { PgBossJobQueue, type PgBossJobQueueOptions } from "../jobs/pg-boss.js";
 import type { JobQueue, RetryPolicy } from "../jobs/types.js";
 import { createOpsHttpHandler } from "../server/index.js";
+import { appOctokitClass } from "../server/octokit.js";
 import { sharedEnrichment } from "./enrichment.js";
 import type { AppServices, ProcessRole } from "./handlers.js";
 import { AppMetrics } from "./metrics.js";
@@ -79,10 +80,14 @@ export async function openJobQueue(env: Env, role: ProcessRole, log: ProcessLogg
   return queue;
 }
 
-/** COWABUNGA_GITHUB_THROTTLE=false turns Octokit's client-side throttling off (a GHES without rate limits, tests). */
-export function octokitOverride(env: Env): { Octokit?: typeof ProbotOctokit } {
+/**
+ * The app's Octokit (src/server/octokit.ts: rate limits retried as GitHub documents them, creates never
+ * re-POSTed blindly). COWABUNGA_GITHUB_THROTTLE=false turns client-side throttling off (a GHES without rate
+ * limits, tests); with REDIS_URL, Probot gives the throttling a Redis connection (cluster-wide limits).
+ */
+export function octokitOverride(env: Env): { Octokit: typeof ProbotOctokit } {
   const throttle = !/^(false|0|off|no)$/i.test(env.COWABUNGA_GITHUB_THROTTLE?.trim() ?? "");
-  return throttle ? {} : { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { enabled: false } })) };
+  return { Octokit: appOctokitClass({ throttle }) };
 }
 
 /** The app for a role; createApp opens the store the environment names (PostgreSQL with DATABASE_URL). */

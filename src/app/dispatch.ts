@@ -5,6 +5,7 @@
  */
 import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
 import { parseCommand } from "../act/github/commands.js";
+import { parsePrMarker } from "../act/github/pulls.js";
 import type { ScanTrigger } from "../pipeline/github.js";
 import type { Manager } from "../scan/types.js";
 import type { EnqueueOptions, Job } from "../jobs/types.js";
@@ -125,11 +126,13 @@ export function dispatchEvent(name: string, rawPayload: unknown, deliveryId: str
   }
 
   if (name === "issue_comment" && action === "created") {
-    const issue = payload.issue as { number: number; body?: string | null } | undefined;
+    const issue = payload.issue as { number: number; body?: string | null; pull_request?: unknown } | undefined;
     const comment = payload.comment as { body?: string; user?: { login: string; type?: string } } | undefined;
     if (!issue || !comment?.user || typeof comment.body !== "string") return { jobs: [], ignored: "malformed issue_comment" };
     if (isBot(comment.user) || isBot(payload.sender)) return { jobs: [], ignored: "comment by a bot" };
-    if (!parseCommand(comment.body) || !isAppIssueBody(issue.body)) return { jobs: [], ignored: "not a command on an app issue" };
+    // Commands work on the app's issues, and `/cowabunga rebase` on its update PRs too.
+    const onUpdatePr = !!issue.pull_request && parsePrMarker(issue.body) !== null;
+    if (!parseCommand(comment.body) || !(isAppIssueBody(issue.body) || onUpdatePr)) return { jobs: [], ignored: "not a command on an app issue or update PR" };
     if (!repo) return { jobs: [], ignored: "comment without a repository" };
     return {
       jobs: [
@@ -137,7 +140,7 @@ export function dispatchEvent(name: string, rawPayload: unknown, deliveryId: str
           "command",
           repo,
           installationId,
-          { issue_number: issue.number, issue_id: issueIdFromBody(issue.body), comment: comment.body.slice(0, 10_000), user: comment.user.login, delivery_id: deliveryId ?? null },
+          { issue_number: issue.number, issue_id: issueIdFromBody(issue.body), on_update_pr: onUpdatePr, comment: comment.body.slice(0, 10_000), user: comment.user.login, delivery_id: deliveryId ?? null },
           deliveryId,
         ),
       ],

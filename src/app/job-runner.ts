@@ -8,14 +8,15 @@ import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../
 import type { AppLogger, GitHubOctokit } from "../act/github/client.js";
 import { openUpdatePullRequestAdapter } from "../act/github/update-adapter.js";
 import type { HealthPoller, RuntimeMetricsStore } from "../act/runtime/index.js";
-import { loadRepoConfig, type ConfigContext } from "../config/load.js";
+import { loadConfigFor, type ConfigOctokit } from "../config/repo-config.js";
 import type { Job, JobHandler, JobRunContext, EnqueueResult } from "../jobs/types.js";
-import { runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
+import { PendingWritesError, runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
 import type { Manager } from "../scan/types.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { UpdateRequestBody } from "../server/types.js";
 import { scanJob, type JobRequest } from "./dispatch.js";
 import { syncIssueLifecycle } from "./lifecycle.js";
+import { rebaseUpdatePullRequest } from "./rebase.js";
 import type { NotificationHub } from "./notifications.js";
 import { routePrEvent } from "./pr-routes.js";
 import type { Scheduler } from "./schedule.js";
@@ -41,20 +42,6 @@ export interface JobRunnerDeps {
 function refOf(job: Job): RepoRef {
   const [owner, repo] = (job.repo ?? "/").split("/");
   return { owner, repo };
-}
-
-/** Probot's `context.config` for a job: the config plugin of the installation Octokit (so `_extends` works). */
-function configContext(octokit: GitHubOctokit, ref: RepoRef, log: AppLogger): ConfigContext {
-  const withConfig = octokit as unknown as ConfigContext["octokit"] & { config?: { get(o: { owner: string; repo: string; path: string }): Promise<{ config: unknown }> } };
-  return {
-    repo: () => ref,
-    config: async (fileName: string) => {
-      if (!withConfig.config) throw new Error("this Octokit has no config plugin");
-      return (await withConfig.config.get({ ...ref, path: `.github/${fileName}` })).config;
-    },
-    octokit: withConfig,
-    log,
-  };
 }
 
 export function createJobRunner(deps: JobRunnerDeps): JobHandler {
@@ -98,11 +85,15 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
           ...(deps.notifications ? { notify: (input) => deps.notifications!.afterAssess(input) } : {}),
           ...(deps.managers ? { managers: deps.managers } : {}),
           publicUrl: deps.publicUrl,
-          loadConfig: () => loadRepoConfig(configContext(octokit, ref, log)),
+          // Webhook, schedule, REST API and commands: the one config loader, so `_extends` holds for all.
+          loadConfig: () => loadConfigFor(octokit as unknown as ConfigOctokit, ref, log),
         });
         deps.onScan?.(result);
         // A failed scan is retried by the queue (with backoff), then shown as a failed job.
         if (result.outcome === "failed") throw new Error(`scan of ${job.repo} failed: ${result.error ?? "unknown error"}`);
+        // Writes GitHub kept refusing: the job fails visibly and is retried; scan_state.pending_writes makes
+        // the next run complete them.
+        if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
         return;
       }
       case "update_prs": {
@@ -147,6 +138,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
               .enqueue(scanJob(job.repo!, job.installation_id, { event: "command", force: true, ...(typeof p.delivery_id === "string" ? { deliveryId: `${p.delivery_id}:rescan` } : {}) }))
               .catch((err: unknown) => log.warn({ err: String(err) }, "could not queue the rescan"));
           },
+          // `/cowabunga rebase` on one of the app's update PRs.
+          ...(p.on_update_pr === true ? { rebase: () => rebaseUpdatePullRequest({ octokit, repo: ref, number: issueNumber, store, clock, log }) } : {}),
           // The repository's own updates settings (labels, reviewers, grouping) apply: one contents read.
           openUpdate: async (issue) => openUpdatePullRequestAdapter({ octokit, repo: ref, owner: ref.owner, store, issue, requestedBy: user, clock, log, config: await readRepoConfig(octokit, ref, log) }),
         });

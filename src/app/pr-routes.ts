@@ -7,12 +7,16 @@ import type { GitHubOctokit, AppLogger } from "../act/github/client.js";
 import { handlePullRequestClosed, type PullRequestClosedArgs } from "../act/github/records.js";
 import { handleCiCompleted } from "../act/github/validation.js";
 import { handleDefaultBranchFailure } from "../act/github/revert.js";
+import { rebaseRequested } from "../act/github/pulls-body.js";
+import { BRANCH_PREFIX } from "../act/github/pulls-git.js";
+import { rebaseUpdatePullRequest } from "./rebase.js";
 import type { Store } from "../store/types.js";
 
 export type PrRoute =
   | { handler: "records"; fn: "handlePullRequestClosed" }
   | { handler: "validation"; fn: "handleCiCompleted" }
-  | { handler: "revert"; fn: "handleDefaultBranchFailure" };
+  | { handler: "revert"; fn: "handleDefaultBranchFailure" }
+  | { handler: "rebase"; fn: "rebaseUpdatePullRequest" };
 
 /** Conclusions that count as a failed default-branch build (as in src/act/github/revert.ts). */
 const FAILING = new Set(["failure", "timed_out", "startup_failure"]);
@@ -20,6 +24,8 @@ const FAILING = new Set(["failure", "timed_out", "startup_failure"]);
 /** Which handler an event goes to, or null. Pure, for tests. */
 export function routeOfPrEvent(name: string, action: string | undefined): PrRoute | null {
   if (name === "pull_request" && action === "closed") return { handler: "records", fn: "handlePullRequestClosed" };
+  // A person ticked the update PR's rebase checkbox (checked on the payload in routePrEvent).
+  if (name === "pull_request" && action === "edited") return { handler: "rebase", fn: "rebaseUpdatePullRequest" };
   if ((name === "check_suite" || name === "workflow_run" || name === "check_run") && action === "completed") return { handler: "validation", fn: "handleCiCompleted" };
   if (name === "status") return { handler: "validation", fn: "handleCiCompleted" };
   return null;
@@ -147,6 +153,13 @@ export async function routePrEvent(name: string, payload: Record<string, unknown
   const { octokit, owner, repo, store, clock, log } = deps;
   if (route.handler === "records") {
     return handlePullRequestClosed({ octokit, owner, repo, payload: payload as unknown as PullRequestClosedArgs["payload"], store, clock, log });
+  }
+  if (route.handler === "rebase") {
+    const p = payload as { pull_request?: { number?: number; body?: string | null; head?: { ref?: string } }; sender?: { login?: string; type?: string } };
+    const bot = p.sender?.type === "Bot" || (p.sender?.login ?? "").endsWith("[bot]");
+    if (bot || !p.pull_request?.number || !rebaseRequested(p.pull_request.body) || !(p.pull_request.head?.ref ?? "").startsWith(BRANCH_PREFIX)) return null;
+    // Ticking a box needs write access to the PR already: no separate permission check.
+    return { status: "rebase", reply: await rebaseUpdatePullRequest({ octokit, repo: { owner, repo }, number: p.pull_request.number, store, clock, log }) };
   }
   const ci = defaultBranchCiRun(name, payload as CiPayload & { action?: string }, clock());
   if (ci) {

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Probot } from "probot";
-import { CONFIG_PATH, parseConfigYaml } from "../config/load.js";
-import { defaultConfig, type CowabungaConfig } from "../config/schema.js";
+import { loadConfigFor, type ConfigOctokit } from "../config/repo-config.js";
+import type { CowabungaConfig } from "../config/schema.js";
 import type { Dependency } from "../model/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { UpdateRequestBody } from "../server/types.js";
@@ -65,19 +65,14 @@ export function selectDependencies(deps: readonly Dependency[], body: UpdateRequ
 }
 
 /** The repository's config, read with one contents request (defaults when absent or broken). */
+/**
+ * The repository's config for the REST API and issue commands: the app's one loader (`_extends`
+ * included, src/config/repo-config.ts); problems are logged with file and line.
+ */
 export async function readRepoConfig(octokit: GitHubOctokit, ref: RepoRef, log: AppLogger): Promise<CowabungaConfig> {
-  try {
-    const res = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...ref, path: CONFIG_PATH });
-    const data = res.data as { content?: string; encoding?: string };
-    if (typeof data.content !== "string") return defaultConfig();
-    const text = Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
-    const parsed = parseConfigYaml(text, CONFIG_PATH);
-    for (const e of parsed.errors) log.warn({ repo: `${ref.owner}/${ref.repo}`, file: e.file, line: e.line }, `config: ${e.message}`);
-    return parsed.config;
-  } catch (err) {
-    if ((err as { status?: number }).status !== 404) log.warn({ repo: `${ref.owner}/${ref.repo}`, err: errorText(err) }, `config could not be read: ${errorText(err)}`);
-    return defaultConfig();
-  }
+  const loaded = await loadConfigFor(octokit as unknown as ConfigOctokit, ref, log);
+  for (const e of loaded.errors) log.warn({ repo: `${ref.owner}/${ref.repo}`, file: e.file, line: e.line }, `config: ${e.message}`);
+  return loaded.config;
 }
 
 export interface RequestedUpdatesResult {

@@ -3,6 +3,7 @@
  * scan → enrich → assess → store → GitHub issues and dashboard. Never throws: failures are logged
  * with the request that failed and returned as outcome "failed".
  */
+import { createHash } from "node:crypto";
 import picomatch from "picomatch";
 import type { Assessment, AssessInputs, Clock } from "../assess/types.js";
 import { CONFIG_PATH, parseConfigYaml, type ConfigError, type ConfigLoadResult } from "../config/load.js";
@@ -22,7 +23,8 @@ import { fetchAddedLines } from "../act/github/compare.js";
 import { syncConfigIssue } from "../act/github/config-issue.js";
 import { renderDashboard, syncDashboard } from "../act/github/dashboard.js";
 import { storeAssessment } from "../store/assessment.js";
-import { listAppIssues, syncIssues, type AppIssueIndex } from "../act/github/issues.js";
+import { closeTwins, listAppIssues, syncIssues, type AppIssueIndex } from "../act/github/issues.js";
+import { AssigneeChecker } from "../act/github/assignees.js";
 import { BASE_LABEL, LabelManager } from "../act/github/labels.js";
 import { markerJson } from "../act/github/pulls-git.js";
 import { maintainOpenPullRequests, markerOf, openUpdatePullRequest, parsePrMarker, planUpdates, BRANCH_PREFIX, type OpenPullRequest } from "../act/github/pulls.js";
@@ -113,7 +115,41 @@ export interface ScanRunResult {
   /** Markdown and source files added to the batch for the detectors (full scans). */
   textFiles?: number;
   /** Update PRs opened, recreated and closed by this scan. */
-  pulls?: { opened: number[]; recreated: number[]; closed: number[]; messages: string[] };
+  pulls?: { opened: number[]; recreated: number[]; closed: number[]; messages: string[]; humanEdited?: number[]; failures?: string[] };
+  /**
+   * Writes to GitHub that failed (each names its request). They are kept in scan_state.pending_writes:
+   * the next run does not take the "unchanged tree" shortcut and completes them.
+   */
+  pendingWrites?: string[];
+}
+
+/** scan_state keys of the convergence bookkeeping (docs/notes/convergence.md). */
+export interface ConvergenceState {
+  /** Writes that failed in the last run; non-empty: the next run redoes the act step even on an unchanged tree. */
+  pending_writes?: string[];
+  /** CODEOWNERS assignability cache (src/act/github/assignees.ts). */
+  assignable?: Record<string, { ok: boolean; checked_at: string }>;
+  /** SHA-1 of the CODEOWNERS text the issues' assignees were last brought in line with. */
+  codeowners_sha?: string | null;
+  /** Open update PRs a person pushed to (left alone; listed in the dashboard). */
+  human_edited_prs?: number[];
+}
+
+/** The writes still pending for a repository, from its scan_state. */
+export function pendingWritesOf(state: ScanState | null | undefined): string[] {
+  const v = (state as ConvergenceState | null | undefined)?.pending_writes;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Thrown by the scan job when writes stay pending, so the queue shows (and may retry) the failure. */
+export class PendingWritesError extends Error {
+  constructor(
+    readonly repo: string,
+    readonly pending: readonly string[],
+  ) {
+    super(`${repo}: ${pending.length} write(s) to GitHub still pending: ${pending.slice(0, 3).join("; ")}${pending.length > 3 ? "; …" : ""}`);
+    this.name = "PendingWritesError";
+  }
 }
 
 /** Delivery ids remembered in scan_state, so a redelivery after a restart is still recognised. */
@@ -283,7 +319,8 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     const head = await readHead(octokit, ref, trigger);
     result.headSha = head.sha;
     result.treeSha = head.treeSha;
-    if (!trigger.force && state?.tree_sha === head.treeSha) {
+    // The shortcut holds only when nothing is pending: a failed write is completed by the next run.
+    if (!trigger.force && state?.tree_sha === head.treeSha && pendingWritesOf(state).length === 0) {
       result.outcome = "unchanged";
       await store.putScanState(ref, { ...state, last_checked_at: clock().toISOString(), deliveries: rememberDelivery(state, trigger.deliveryId) });
       return finish();
@@ -370,10 +407,32 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
     let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
     let defaultBranch: string | null = trigger.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
+    const pending: string[] = [];
+    const conv = (state ?? {}) as ConvergenceState;
+    const codeownersText = CODEOWNERS_PATHS.map((p) => texts.get(p)).find((t) => t !== undefined);
+    const codeownersSha = codeownersText === undefined ? null : createHash("sha1").update(codeownersText).digest("hex");
+    const assignees = new AssigneeChecker(octokit, ref, conv.assignable, clock, log);
+    let humanEdited = Array.isArray(conv.human_edited_prs) ? conv.human_edited_prs.filter((n): n is number => typeof n === "number") : [];
     if (!config.maintenance_mode) {
-      const out = await actOnGitHub({ octokit, ref, assessment, config, configErrors: configResult.errors, headSha: head.sha, knownLabels, store, log, publicUrl: opts.publicUrl ?? null, codeownersTexts: texts });
+      const out = await actOnGitHub({
+        octokit,
+        ref,
+        assessment,
+        config,
+        configErrors: configResult.errors,
+        headSha: head.sha,
+        knownLabels,
+        store,
+        log,
+        publicUrl: opts.publicUrl ?? null,
+        codeownersTexts: texts,
+        assignees,
+        // CODEOWNERS appeared or changed: open issues without assignees get their owners.
+        assignExisting: codeownersSha !== null && codeownersSha !== (conv.codeowners_sha ?? null),
+      });
       knownLabels = out.knownLabels;
       result.issueNumbers = out.numbers;
+      pending.push(...out.errors);
       acted = { ...acted, ...out.summary };
       if (opts.updates !== false && config.updates.enabled) {
         const upd = await actOnUpdates({
@@ -394,10 +453,18 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         });
         defaultBranch = upd.defaultBranch;
         result.pulls = upd.pulls;
+        pending.push(...(upd.pulls.failures ?? []));
+        const open = new Set(out.openPulls.map((p) => p.number).concat(upd.pulls.opened, upd.pulls.recreated));
+        const gone = new Set(upd.pulls.closed);
+        humanEdited = [...new Set([...humanEdited, ...(upd.pulls.humanEdited ?? [])])].filter((n) => open.has(n) && !gone.has(n)).sort((a, b) => a - b);
         acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
       }
-      acted = { ...acted, dashboard: await out.syncDashboard() };
+      const dash = await out.syncDashboard({ humanEdited, pendingWrites: pending.length });
+      if (dash.error) pending.push(dash.error);
+      acted = { ...acted, dashboard: dash.action };
     }
+    result.pendingWrites = pending;
+    if (pending.length > 0) log.warn({ repo: full, pending }, `scan ${full}: ${pending.length} write(s) to GitHub failed; they stay pending for the next run`);
 
     let alertsSent: Record<string, string> | undefined;
     if (opts.notify) {
@@ -427,7 +494,12 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       ...(alertsSent ? { alerts_sent: alertsSent } : {}),
       // For the health poller: no GitHub read is needed to know what to poll.
       health_targets: config.components.filter((c) => c.health_url).map((c) => ({ name: c.name, health_url: c.health_url })),
-    });
+      // Convergence: what failed stays pending; CODEOWNERS counts as applied only once every write went through.
+      pending_writes: pending,
+      assignable: assignees.snapshot(),
+      codeowners_sha: config.maintenance_mode || pending.length > 0 ? (conv.codeowners_sha ?? null) : codeownersSha,
+      human_edited_prs: humanEdited,
+    } satisfies ScanState & ConvergenceState);
     result.outcome = "scanned";
     return finish({
       manifests: scan.manifests.length,
@@ -463,6 +535,8 @@ interface ActInput {
   log: AppLogger;
   publicUrl: string | null;
   codeownersTexts: ReadonlyMap<string, string>;
+  assignees: AssigneeChecker;
+  assignExisting: boolean;
 }
 
 /** ONE listing of the app's issues, then writes only where the rendered content differs. */
@@ -471,7 +545,9 @@ async function actOnGitHub(input: ActInput): Promise<{
   knownLabels: string[];
   summary: Record<string, unknown>;
   openPulls: Array<OpenPullRequest & { author?: string }>;
-  syncDashboard: () => Promise<string>;
+  syncDashboard: (extra: { humanEdited: readonly number[]; pendingWrites: number }) => Promise<{ action: string; error?: string }>;
+  /** Writes that failed. */
+  errors: string[];
 }> {
   const { octokit, ref, assessment, config, log } = input;
   const baseLabels = config.issues.labels.length > 0 ? config.issues.labels : [BASE_LABEL];
@@ -485,7 +561,12 @@ async function actOnGitHub(input: ActInput): Promise<{
   const host = webHostOf(baseUrlOf(octokit));
   const ctx = { host, owner: ref.owner, repo: ref.repo, sha: input.headSha };
 
+  const errors: string[] = [];
+  // Twins (an issue made twice when a create's answer was lost) are closed as duplicates of the first.
+  const twins = await closeTwins(octokit, ref, index, log);
+  errors.push(...twins.errors);
   const configIssue = await syncConfigIssue({ octokit, repo: ref, errors: input.configErrors, existing: index.configErrors, ctx, labels, log });
+  if (configIssue.error) errors.push(configIssue.error);
 
   const numbers = new Map<string, number>();
   let notOpened: MaintenanceIssue[] = [];
@@ -502,7 +583,10 @@ async function actOnGitHub(input: ActInput): Promise<{
       maxNew: config.issues.max_new_per_run,
       baseLabels,
       log,
+      assignees: input.assignees,
+      assignExisting: input.assignExisting,
     });
+    errors.push(...sync.errors);
     for (const [k, v] of sync.numbers) numbers.set(k, v);
     notOpened = sync.overflow;
     if (numbers.size > 0) {
@@ -514,7 +598,7 @@ async function actOnGitHub(input: ActInput): Promise<{
 
   // The dashboard is rendered last (by the caller, after update PRs were opened), so its pending and
   // failed updates include this run's PRs; records are read at that moment.
-  const syncDashboardNow = async (): Promise<string> => {
+  const syncDashboardNow = async (extra: { humanEdited: readonly number[]; pendingWrites: number }): Promise<{ action: string; error?: string }> => {
     const records = await input.store.getRecords(ref);
     const body = renderDashboard({
       assessment,
@@ -525,11 +609,14 @@ async function actOnGitHub(input: ActInput): Promise<{
       maintenanceMode: config.maintenance_mode,
       publicUrl: input.publicUrl,
       configErrorCount: input.configErrors.length,
+      humanEdited: extra.humanEdited,
+      pendingWrites: extra.pendingWrites,
     });
-    return (await syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log })).action;
+    return syncDashboard({ octokit, repo: ref, existing: index.dashboard, body, labels, log });
   };
   return {
     numbers,
+    errors,
     knownLabels: labels.knownLabels(),
     syncDashboard: syncDashboardNow,
     openPulls: (index.pulls ?? []).map((p) => {
@@ -542,6 +629,7 @@ async function actOnGitHub(input: ActInput): Promise<{
       issues_closed: sync?.closed.length ?? 0,
       issues_reopened: sync?.reopened.length ?? 0,
       issues_not_opened: notOpened.length,
+      duplicates_closed: twins.closed.length,
       config_issue: configIssue.action,
     },
   };
@@ -576,7 +664,7 @@ interface UpdatesInput {
  */
 async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]> }> {
   const { octokit, ref, assessment, config, store, clock, log } = input;
-  const pulls: NonNullable<ScanRunResult["pulls"]> = { opened: [], recreated: [], closed: [], messages: [] };
+  const pulls: NonNullable<ScanRunResult["pulls"]> = { opened: [], recreated: [], closed: [], messages: [], humanEdited: [], failures: [] };
   let defaultBranch = input.defaultBranch;
   const now = clock();
   // Issues as stored after the act step: with their GitHub numbers, so bodies say "Resolves #n".
@@ -593,6 +681,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
       const msg = `GET /repos/${ref.owner}/${ref.repo} failed: ${errorText(err)}; no update PR opened`;
       log.warn({ repo: `${ref.owner}/${ref.repo}` }, msg);
       pulls.messages.push(msg);
+      pulls.failures!.push(msg);
       return { defaultBranch, pulls };
     }
   }
@@ -609,6 +698,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
       const msg = `${group.key}: update PR could not be opened: ${errorText(err)}`;
       log.warn({ repo: `${ref.owner}/${ref.repo}`, group: group.key, err: errorText(err) }, msg);
       pulls.messages.push(msg);
+      pulls.failures!.push(msg);
     }
   }
 
@@ -631,13 +721,17 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
         runner: input.runner,
         npmAvailable: input.npmAvailable,
         docker: sharedEnrichment(log).dockerDigests(),
+        dependencies: assessment.dependencies,
       });
       pulls.recreated.push(...m.recreated);
       pulls.closed.push(...m.closed);
+      pulls.humanEdited!.push(...m.humanEdited);
+      pulls.failures!.push(...m.errors);
     } catch (err) {
       const msg = `upkeep of open update PRs failed: ${errorText(err)}`;
       log.warn({ repo: `${ref.owner}/${ref.repo}`, err: errorText(err) }, msg);
       pulls.messages.push(msg);
+      pulls.failures!.push(msg);
     }
   }
   if (pulls.opened.length + pulls.recreated.length + pulls.closed.length > 0 || pulls.messages.length > 0) {

@@ -101,7 +101,7 @@ describe("the GitHub App at work", () => {
     rmSync(h.dir, { recursive: true, force: true });
   });
 
-  it("installation → cold scan → labelled issue with CODEOWNERS assignee + dashboard, in exactly 4 reads", async () => {
+  it("installation → cold scan → labelled issue with CODEOWNERS assignee + dashboard, in exactly 5 reads", async () => {
     h = await setup();
     const r = baseRepo();
     const created: Array<{ body: Record<string, unknown> }> = [];
@@ -111,6 +111,9 @@ describe("the GitHub App at work", () => {
     serveContents(scope, r, 1);
     serveIssueListing(scope, r, []);
     scope
+      // The owner is checked once (then cached in scan_state for a day) before being assigned.
+      .get("/repos/acme/widgets/assignees/alice")
+      .reply(204)
       .post("/repos/acme/widgets/labels", (b: { name: string }) => (labels.push(b.name), true))
       .times(5)
       .reply(201, {})
@@ -124,10 +127,11 @@ describe("the GitHub App at work", () => {
     expect(h.scans).toHaveLength(1);
     const scan = h.scans[0];
     expect(scan.outcome).toBe("scanned");
-    // head + tree + ceil(files/50) GraphQL + one issue listing; no GET /repos/{o}/{r}.
-    expect(scan.counts.reads).toBe(4);
+    // head + tree + ceil(files/50) GraphQL + one issue listing + one assignability check; no GET /repos/{o}/{r}.
+    expect(scan.counts.reads).toBe(5);
     const reads = scan.counts.requests.filter((q) => q.startsWith("GET") || q.includes("graphql"));
-    expect(reads).toHaveLength(4);
+    expect(reads).toHaveLength(5);
+    expect(reads[4]).toBe("GET /repos/{owner}/{repo}/assignees/{assignee}");
     expect(reads[0]).toBe("GET /repos/{owner}/{repo}/commits/{ref}");
     expect(reads[1]).toBe("GET /repos/{owner}/{repo}/git/trees/{tree_sha}");
     expect(reads[2]).toBe("POST /graphql");
@@ -151,6 +155,41 @@ describe("the GitHub App at work", () => {
     expect(stored.find((i) => i.id === "sec-pip-requests")?.github_issue_number).toBe(1);
     const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
     expect(state?.tree_sha).toBe(r.treeSha);
+  });
+
+  it("a write GitHub refuses: the scan job fails visibly, the write stays pending, and the same tree is scanned again", async () => {
+    h = await setup();
+    const r = baseRepo();
+    const s1 = serveHead(nock(API), r, "main");
+    serveContents(s1, r, 1);
+    serveIssueListing(s1, r, []);
+    s1.get("/repos/acme/widgets/assignees/alice").reply(204);
+    s1.post("/repos/acme/widgets/labels").times(5).reply(201, {});
+    // The finding's issue is refused (no retry can help); the dashboard goes through.
+    s1.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:issue:")).reply(403, { message: "Resource not accessible by integration" });
+    s1.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:dashboard")).reply(201, { number: 2 });
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-refused");
+    s1.done();
+    expect(h.scans[0].pendingWrites).toHaveLength(1);
+    // The scan job failed visibly: listed as failed (retries are off in this harness), with its error.
+    const failed = (await h.services.queue.list()).filter((j) => j.state === "failed");
+    expect(failed.map((j) => [j.kind, j.repo])).toEqual([["scan", "acme/widgets"]]);
+    expect(failed[0].error).toMatch(/acme\/widgets: 1 write\(s\) to GitHub still pending: POST \/repos\/acme\/widgets\/issues/);
+    const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
+    expect(state?.tree_sha).toBe(r.treeSha);
+    expect(state?.pending_writes).toHaveLength(1);
+
+    // Same tree, not forced: no "unchanged" shortcut; the issue is opened, nothing is pending any more.
+    const s2 = serveHead(nock(API), r, "main");
+    serveContents(s2, r, 1);
+    serveIssueListing(s2, r, [{ number: 2, title: "Cowabunga dashboard", state: "open", body: "<!-- cowabunga:dashboard -->\nold", labels: [{ name: "cowabunga" }, { name: "cowabunga:dashboard" }] }]);
+    s2.post("/repos/acme/widgets/issues", (b: { body: string }) => b.body.includes("cowabunga:issue:")).reply(201, { number: 3 });
+    s2.patch("/repos/acme/widgets/issues/2").reply(200, {});
+    await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-again");
+    s2.done();
+    expect(h.scans[1].outcome).toBe("scanned");
+    expect(h.scans[1].pendingWrites).toEqual([]);
+    expect((await h.store.getScanState({ owner: "acme", repo: "widgets" }))?.pending_writes).toEqual([]);
   });
 
   it("an unchanged repository costs exactly one read (the head) and no writes", async () => {
@@ -212,6 +251,10 @@ describe("the GitHub App at work", () => {
       { number: 8, title: "Cowabunga dashboard", state: "open", body: "<!-- cowabunga:dashboard -->\nold", labels: [{ name: "cowabunga" }, { name: "cowabunga:dashboard" }] },
     ]);
     scope
+      // The closing comment is keyed: the issue's comments are read first, so it is never posted twice.
+      .get("/repos/acme/widgets/issues/7/comments")
+      .query(true)
+      .reply(200, [])
       .post("/repos/acme/widgets/issues/7/comments", (b: { body: string }) => (comments.push(b.body), true))
       .reply(201, {})
       .patch("/repos/acme/widgets/issues/7", (b: Record<string, unknown>) => (patches.push(b), true))
@@ -281,6 +324,7 @@ describe("the GitHub App at work", () => {
       { number: 21, title: "Cowabunga: invalid .github/cowabunga.yml", state: "open", body: cfg, labels: ["cowabunga", "cowabunga:config"] },
       { number: 22, title: "Cowabunga dashboard", state: "open", body: String(created.find((c) => String(c.body).includes("cowabunga:dashboard"))?.body), labels: ["cowabunga", "cowabunga:dashboard"] },
     ]);
+    s2.get("/repos/acme/widgets/issues/21/comments").query(true).reply(200, []);
     s2.post("/repos/acme/widgets/issues/21/comments").reply(201, {});
     s2.patch("/repos/acme/widgets/issues/21", (b: Record<string, unknown>) => (closing.push(b), true)).reply(200, {});
     s2.patch("/repos/acme/widgets/issues/22").reply(200, {}); // the dashboard drops its config warning
@@ -448,9 +492,40 @@ describe("the GitHub App at work", () => {
       serveIssueListing(scope, r, []);
       scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
       scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
+      scope.get("/repos/acme/widgets/assignees/alice").reply(204);
       await receive(h, "repository_dispatch", forced, "d-forced");
       scope.done();
-      expect(h.scans.map((x) => [x.outcome, x.counts.reads])).toEqual([["scanned", 4]]);
+      expect(h.scans.map((x) => [x.outcome, x.counts.reads])).toEqual([["scanned", 5]]);
+    });
+  });
+
+  describe("one config loader for every entry point (_extends included)", () => {
+    // The organisation's .github repository turns maintenance mode on; the repository extends it.
+    const withExtends = (): FakeRepo => ({ ...baseRepo(), files: { ...baseRepo().files, ".github/cowabunga.yml": "_extends: .github\nissues:\n  max_new_per_run: 5\n" } });
+    const serveBase = (scope: nock.Scope): nock.Scope =>
+      scope
+        .get("/repos/acme/widgets/contents/.github%2Fcowabunga.yml")
+        .reply(200, "_extends: .github\nissues:\n  max_new_per_run: 5\n")
+        .get("/repos/acme/.github/contents/.github%2Fcowabunga.yml")
+        .reply(200, "maintenance_mode: true\n");
+
+    it("a scheduled scan and a REST API audit read the org's base config (no webhook context)", async () => {
+      h = await setup();
+      const r = withExtends();
+      for (const event of ["schedule", "api"]) {
+        const scope = serveHead(nock(API), r);
+        serveContents(scope, r, 1);
+        serveBase(scope);
+        // Maintenance mode from the base: no issue listing and no write at all (disableNetConnect fails any other request).
+        // A job: the worker authenticates as the installation itself (no webhook context).
+        await h.services.enqueueScan({ owner: "acme", repo: "widgets" }, { event, force: true }, 42);
+        await h.services.idle();
+        scope.done();
+      }
+      expect(h.scans.map((x) => [x.outcome, x.counts.writes])).toEqual([
+        ["scanned", 0],
+        ["scanned", 0],
+      ]);
     });
   });
 

@@ -165,8 +165,6 @@ describe("update PRs after a scan (fake GitHub)", () => {
       stages: fakeStages(stages),
       publicUrl: null,
       npmAvailable: false,
-      // The fake's commits are authored by "someone": here that is the app.
-      appLogins: ["someone"],
     });
     expect(out.pulls?.recreated).toEqual([pr.number]);
     const repo = gh.repo(REPO);

@@ -23,6 +23,8 @@ interface Commit {
   parents: string[];
   message: string;
   author: { name: string; email: string; date: string };
+  /** Who made it: the app's bot for commits made through the API, a person for commitFiles/commitOnBranch. */
+  login?: string;
 }
 export interface FakeIssue {
   id: number;
@@ -95,6 +97,23 @@ export interface RecordedRequest {
 
 const BOT = { login: "cowabunga-maintainer[bot]", type: "Bot" };
 
+/**
+ * A fault the fake injects on matching requests, `times` times (then it is spent):
+ * - `rate-limit`: 403 "secondary rate limit" with `retry-after` (GitHub did nothing);
+ * - `502-before`: 502, and GitHub did nothing;
+ * - `502-after`: GitHub did the work, then the answer was lost (502).
+ */
+export interface Fault {
+  method: string;
+  /** Matched against the REST path without /api/v3 (e.g. /repos/acme/w/issues). */
+  path: RegExp;
+  kind: "rate-limit" | "502-before" | "502-after";
+  times: number;
+  retryAfter?: number;
+  /** Only requests whose JSON body satisfies this (e.g. one issue title). */
+  when?: (body: Record<string, unknown> | undefined) => boolean;
+}
+
 function sha1(data: string | Buffer): string {
   return createHash("sha1").update(data).digest("hex");
 }
@@ -105,6 +124,14 @@ export class FakeGitHub {
   readonly violations: string[] = [];
   private server: Server | undefined;
   private nextId = 1000;
+  /** Faults to inject (see Fault); spent ones stay with times 0. */
+  readonly faults: Fault[] = [];
+  /** Faults that fired, as "METHOD path kind". */
+  readonly faultLog: string[] = [];
+  /** Logins GitHub refuses as assignees (GET assignees/{u} 404; POST issues with them 422). */
+  readonly unassignable = new Set<string>();
+  /** A recursive tree listing with more entries than this is truncated, as GitHub does past its limit. */
+  truncateTreesOver = Infinity;
   private clock = Date.parse("2026-11-25T12:00:00Z");
   port = 0;
 
@@ -226,11 +253,35 @@ export class FakeGitHub {
     return sha;
   }
 
-  private storeCommit(repo: FakeRepo, tree: string, parents: string[], message: string): string {
+  private storeCommit(repo: FakeRepo, tree: string, parents: string[], message: string, login = "someone"): string {
     const date = this.now();
     const sha = sha1(`${tree}|${parents.join(",")}|${message}|${date}`);
-    repo.commits.set(sha, { sha, tree, parents, message, author: { name: "t", email: "t@example.com", date } });
+    repo.commits.set(sha, { sha, tree, parents, message, author: { name: "t", email: "t@example.com", date }, login });
     return sha;
+  }
+
+  /** A person pushes a commit onto `branch` (e.g. an update PR's branch), changing `files`; returns its SHA. */
+  commitOnBranch(fullName: string, branch: string, files: Record<string, string>, message: string, login = "alice"): string {
+    const repo = this.repo(fullName);
+    const parent = repo.refs.get(`heads/${branch}`);
+    if (!parent) throw new Error(`no branch ${branch}`);
+    const byPath = new Map(this.flatTree(repo, repo.commits.get(parent)!.tree).map((e) => [e.path, e] as const));
+    for (const [path, content] of Object.entries(files)) {
+      const buf = Buffer.from(content);
+      const sha = sha1(`blob ${buf.length}\0${content}`);
+      repo.blobs.set(sha, buf);
+      byPath.set(path, { path, mode: "100644", type: "blob", sha, size: buf.length });
+    }
+    const commit = this.storeCommit(repo, this.storeTree(repo, [...byPath.values()]), [parent], message, login);
+    repo.refs.set(`heads/${branch}`, commit);
+    for (const p of this.pulls(repo)) if (p.state === "open" && p.head.ref === branch) p.head.sha = commit;
+    return commit;
+  }
+
+  /** The stored tree of directory `dir` of a flat tree (its entries with paths relative to it). */
+  private subtree(repo: FakeRepo, entries: readonly TreeEntry[], dir: string): string {
+    const below = entries.filter((e) => e.path.startsWith(`${dir}/`)).map((e) => ({ ...e, path: e.path.slice(dir.length + 1) }));
+    return this.storeTree(repo, below);
   }
 
   /** Trees are stored flat (recursive listing); a tree SHA lists every blob below it. */
@@ -271,6 +322,23 @@ export class FakeGitHub {
     this.requests.push({ method, path, query: url.searchParams, body, kind: "rest", at: Date.now() });
     const check = checkRequest(method, url.pathname.slice("/api/v3".length), body);
     if (!check.ok) this.violations.push(check.error ?? `${method} ${path}: invalid`);
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (!f.when || f.when(body as Record<string, unknown> | undefined)));
+    if (fault) {
+      fault.times--;
+      this.faultLog.push(`${method} ${path} ${fault.kind}`);
+      if (fault.kind === "rate-limit") {
+        res
+          .writeHead(403, { "content-type": "application/json; charset=utf-8", "retry-after": String(fault.retryAfter ?? 60), "x-ratelimit-remaining": "4000" })
+          .end(JSON.stringify({ message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }));
+        return;
+      }
+      if (fault.kind === "502-after") {
+        // The work is done; the answer never reaches the client.
+        const sink = { writeHead: () => sink, end: () => sink } as unknown as ServerResponse;
+        this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, sink);
+      }
+      return send(res, 502, { message: "Server Error" });
+    }
     return this.rest(method, path, url.searchParams, body as Record<string, unknown> | undefined, res);
   }
 
@@ -357,17 +425,18 @@ export class FakeGitHub {
       const treeSha = sha && repo.commits.get(sha) ? repo.commits.get(sha)!.tree : m[1]!;
       const entries = repo.trees.get(treeSha);
       if (!entries) return send(res, 404, { message: "Not Found" });
-      // Recursive listing includes the implied directories.
+      // Listings include the implied directories, each with the SHA of its own (stored) subtree.
       const dirs = new Set<string>();
       for (const e of entries) {
         const parts = e.path.split("/");
         for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
       }
-      const tree = [
-        ...[...dirs].map((d) => ({ path: d, mode: "040000", type: "tree", sha: sha1(`${treeSha}/${d}`) })),
-        ...entries.map((e) => ({ ...e })),
-      ].sort((a, b) => a.path.localeCompare(b.path));
-      return send(res, 200, { sha: treeSha, tree, truncated: false });
+      const recursive = q.get("recursive") !== null && q.get("recursive") !== "0" && q.get("recursive") !== "false";
+      const dirEntries = [...dirs].filter((d) => recursive || !d.includes("/")).map((d) => ({ path: d, mode: "040000", type: "tree", sha: this.subtree(repo, entries, d) }));
+      let tree = [...dirEntries, ...entries.filter((e) => recursive || !e.path.includes("/")).map((e) => ({ ...e }))].sort((a, b) => a.path.localeCompare(b.path));
+      const truncated = recursive && tree.length > this.truncateTreesOver;
+      if (truncated) tree = tree.slice(0, this.truncateTreesOver);
+      return send(res, 200, { sha: treeSha, tree, truncated });
     }
     if ((m = /^GET \/git\/blobs\/([0-9a-f]+)$/.exec(route))) {
       const b = repo.blobs.get(m[1]!);
@@ -404,7 +473,7 @@ export class FakeGitHub {
     if (route === "POST /git/commits") {
       const tree = String(body?.tree);
       if (!repo.trees.has(tree)) return send(res, 422, { message: "Tree SHA does not exist" });
-      const sha = this.storeCommit(repo, tree, (body?.parents as string[]) ?? [], String(body?.message ?? ""));
+      const sha = this.storeCommit(repo, tree, (body?.parents as string[]) ?? [], String(body?.message ?? ""), BOT.login);
       const c = repo.commits.get(sha)!;
       return send(res, 201, { sha, tree: { sha: tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message });
     }
@@ -417,6 +486,14 @@ export class FakeGitHub {
     if ((m = /^PATCH \/git\/refs\/(.+)$/.exec(route))) {
       if (!repo.refs.has(m[1]!)) return send(res, 422, { message: "Reference does not exist" });
       repo.refs.set(m[1]!, String(body?.sha));
+      // An open PR on this branch now shows the new head; its merge base is the new commit's parent.
+      for (const p of this.pulls(repo)) {
+        if (p.state !== "open" || `heads/${p.head.ref}` !== m[1]) continue;
+        p.head.sha = String(body?.sha);
+        const parent = repo.commits.get(p.head.sha)?.parents[0];
+        if (parent) p.base.sha = parent;
+        p.mergeable = true;
+      }
       return send(res, 200, { ref: `refs/${m[1]}`, object: { sha: body?.sha, type: "commit" } });
     }
     if ((m = /^DELETE \/git\/refs\/(.+)$/.exec(route))) {
@@ -453,9 +530,16 @@ export class FakeGitHub {
       const list = repo.issues.filter(
         (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)),
       );
-      return send(res, 200, paginate(list.map((i) => this.issueJson(repo, i)), q));
+      // GitHub's default order: newest first by creation; `direction=asc` reverses it.
+      const ordered = [...list].sort((a, b) => (q.get("direction") === "asc" ? a.number - b.number : b.number - a.number));
+      return send(res, 200, paginate((q.get("sort") || q.get("direction") ? ordered : list).map((i) => this.issueJson(repo, i)), q));
+    }
+    if ((m = /^GET \/assignees\/([^/]+)$/.exec(route))) {
+      return this.unassignable.has(m[1]!.toLowerCase()) ? send(res, 404, { message: "Not Found" }) : send(res, 204, null);
     }
     if (route === "POST /issues") {
+      const refused = ((body?.assignees as string[]) ?? []).filter((a) => this.unassignable.has(a.toLowerCase()));
+      if (refused.length > 0) return send(res, 422, { message: "Validation Failed", errors: [{ value: refused, resource: "Issue", field: "assignees", code: "invalid" }] });
       const issue: FakeIssue = {
         id: this.nextId++,
         number: this.nextNumber(repo),
@@ -486,7 +570,11 @@ export class FakeGitHub {
           issue.state_reason = (body.state_reason as string) ?? null;
         }
         if (Array.isArray(body?.labels)) issue.labels = (body.labels as Array<string | { name: string }>).map((l) => ({ name: typeof l === "string" ? l : l.name }));
-        if (Array.isArray(body?.assignees)) issue.assignees = (body.assignees as string[]).map((login) => ({ login }));
+        if (Array.isArray(body?.assignees)) {
+          const refused = (body.assignees as string[]).filter((a) => this.unassignable.has(a.toLowerCase()));
+          if (refused.length > 0) return send(res, 422, { message: "Validation Failed", errors: [{ value: refused, resource: "Issue", field: "assignees", code: "invalid" }] });
+          issue.assignees = (body.assignees as string[]).map((login) => ({ login }));
+        }
         issue.updated_at = this.now();
         const pull = repo.issues === undefined ? undefined : this.pulls(repo).find((p) => p.number === issue.number);
         if (pull && (body?.state === "open" || body?.state === "closed")) pull.state = body.state;
@@ -575,6 +663,7 @@ export class FakeGitHub {
     if ((m = /^(GET|PATCH) \/pulls\/(\d+)$/.exec(route))) {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![2]));
       if (!pull) return send(res, 404, { message: "Not Found" });
+      if (pull.state === "open" && pull.mergeable !== false && this.conflicts(repo, pull)) pull.mergeable = false;
       if (m[1] === "PATCH") {
         if (typeof body?.title === "string") pull.title = body.title;
         if (typeof body?.body === "string") pull.body = body.body;
@@ -598,8 +687,10 @@ export class FakeGitHub {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
       if (!pull) return send(res, 404, { message: "Not Found" });
       if (m[2] === "files") return send(res, 200, paginate(this.changedFiles(repo, pull.base.sha, pull.head.sha), q));
-      const c = repo.commits.get(pull.head.sha);
-      return send(res, 200, c ? [{ ...this.commitJson(repo, c) }] : []);
+      // The PR's commits: from its head back to its merge base.
+      const list: Commit[] = [];
+      for (let c = repo.commits.get(pull.head.sha); c && c.sha !== pull.base.sha && list.length < 250; c = repo.commits.get(c.parents[0] ?? "")) list.push(c);
+      return send(res, 200, list.reverse().map((c) => this.commitJson(repo, c)));
     }
     if ((m = /^POST \/pulls\/(\d+)\/requested_reviewers$/.exec(route))) {
       const pull = this.pulls(repo).find((p) => p.number === Number(m![1]));
@@ -641,6 +732,33 @@ export class FakeGitHub {
       if (issue.pull_request) issue.pull_request.merged_at = pull.merged_at;
     }
     return merge;
+  }
+
+  /**
+   * Would merging the PR conflict? A three-way check per file changed on both sides since the PR's base:
+   * the base lines each side replaced (an LCS diff) must not overlap, unless both made the same change.
+   */
+  private conflicts(repo: FakeRepo, pull: FakePull): boolean {
+    const baseNow = repo.refs.get(`heads/${pull.base.ref}`);
+    const base = repo.commits.get(pull.base.sha);
+    const head = repo.commits.get(pull.head.sha);
+    const now = baseNow ? repo.commits.get(baseNow) : undefined;
+    if (!base || !head || !now) return false;
+    const at = (c: Commit): Map<string, string> => new Map(this.flatTree(repo, c.tree).map((e) => [e.path, e.sha] as const));
+    const b = at(base);
+    const h = at(head);
+    const n = at(now);
+    const text = (sha: string | undefined): string[] | null => (sha === undefined ? null : (repo.blobs.get(sha)?.toString("utf8") ?? "").split("\n"));
+    for (const [path, sha] of h) {
+      const theirs = n.get(path);
+      if (b.get(path) === sha || theirs === b.get(path) || theirs === sha) continue; // one side only, or the same change
+      const [o, x, y] = [text(b.get(path)), text(sha), text(theirs)];
+      if (!o || !x || !y) return true; // added or deleted on both sides differently
+      const ours = changedRanges(o, x);
+      const other = changedRanges(o, y);
+      if (ours.some((r) => other.some((q) => r.start < q.end && q.start < r.end) || (r.start === r.end && other.some((q) => q.start === r.start && q.end === r.end)))) return true;
+    }
+    return false;
   }
 
   /** Files that differ between two commits (GitHub's pull-request files shape, without patches). */
@@ -761,8 +879,8 @@ export class FakeGitHub {
       node_id: `C_${c.sha}`,
       commit: { tree: { sha: c.tree }, message: c.message, author: c.author, committer: c.author },
       parents: c.parents.map((sha) => ({ sha })),
-      author: { login: "someone" },
-      committer: { login: "someone" },
+      author: { login: c.login ?? "someone" },
+      committer: { login: c.login ?? "someone" },
       html_url: `http://${this.host}/${repo.owner}/${repo.name}/commit/${c.sha}`,
     };
   }
@@ -785,6 +903,35 @@ export class FakeGitHub {
     for (const path of before.keys()) if (!after.has(path)) files.push({ filename: path, status: "removed", additions: 0, deletions: 1, changes: 1 });
     send(res, 200, { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files, base_commit: { sha: b }, merge_base_commit: { sha: b } });
   }
+}
+
+/** The base line ranges [start, end) that `to` replaced in `from` (insertions are empty ranges), by an LCS diff. */
+function changedRanges(from: readonly string[], to: readonly string[]): Array<{ start: number; end: number }> {
+  const n = from.length;
+  const m = to.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = from[i] === to[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: Array<{ start: number; end: number }> = [];
+  let i = 0;
+  let j = 0;
+  let open: { start: number; end: number } | null = null;
+  while (i < n || j < m) {
+    if (i < n && j < m && from[i] === to[j]) {
+      if (open) out.push(open);
+      open = null;
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      open ??= { start: i, end: i };
+      j++;
+    } else {
+      open ??= { start: i, end: i };
+      i++;
+      open.end = i;
+    }
+  }
+  if (open) out.push(open);
+  return out;
 }
 
 function paginate<T>(list: T[], q: URLSearchParams): T[] {

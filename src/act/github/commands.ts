@@ -4,7 +4,7 @@ import type { RepoRef, Store } from "../../store/types.js";
 import { escapeMarkdown } from "../report/escape.js";
 import { errorText, statusOf, type AppLogger, type GitHubOctokit } from "./client.js";
 
-export type CommandVerb = "defer" | "ignore" | "rescan" | "update" | "help";
+export type CommandVerb = "defer" | "ignore" | "rescan" | "update" | "rebase" | "help";
 
 export interface ParsedCommand {
   verb: CommandVerb | "unknown";
@@ -13,7 +13,7 @@ export interface ParsedCommand {
   raw: string;
 }
 
-const VERBS: readonly CommandVerb[] = ["defer", "ignore", "rescan", "update", "help"];
+const VERBS: readonly CommandVerb[] = ["defer", "ignore", "rescan", "update", "rebase", "help"];
 
 /** The first `/cowabunga <verb> [arg]` line of a comment, or null. Quoted lines (`> /cowabunga`) don't count. */
 export function parseCommand(body: string | null | undefined): ParsedCommand | null {
@@ -56,6 +56,7 @@ export const HELP_TEXT = [
   "- `/cowabunga ignore`: stop tracking this issue",
   "- `/cowabunga rescan`: scan the repository again now",
   "- `/cowabunga update`: open an update pull request for this issue",
+  "- `/cowabunga rebase` (on an update pull request): rebuild it on the default branch's head",
 ].join("\n");
 
 export interface CommandContext {
@@ -73,6 +74,8 @@ export interface CommandContext {
   rescan(): void;
   /** Open an update PR for the issue (the update-PR module). Returns a line for the reply. */
   openUpdate(issue: MaintenanceIssue): Promise<string>;
+  /** On one of the app's update PRs: rebuild it on the default branch's head. Returns a line for the reply. */
+  rebase?(): Promise<string>;
 }
 
 export interface CommandOutcome {
@@ -130,6 +133,11 @@ export async function runCommand(cmd: ParsedCommand, ctx: CommandContext): Promi
   try {
     if (cmd.verb === "help" || cmd.verb === "unknown") {
       const text = `${cmd.verb === "unknown" ? `Unknown command \`${escapeMarkdown(cmd.raw)}\`.\n\n` : ""}${HELP_TEXT}`;
+      await reply(ctx, text);
+      return { handled: true, reply: text };
+    }
+    if (cmd.verb === "rebase") {
+      const text = ctx.rebase ? await ctx.rebase() : "`/cowabunga rebase` works on Cowabunga update pull requests only.";
       await reply(ctx, text);
       return { handled: true, reply: text };
     }

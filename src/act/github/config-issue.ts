@@ -4,6 +4,7 @@ import { errorText, webOrigin, type AppLogger, type GitHubOctokit } from "./clie
 import { sameBody, type GitHubIssue } from "./issues.js";
 import { BASE_LABEL, CONFIG_LABEL, type LabelManager } from "./labels.js";
 import { CONFIG_ERRORS_MARKER } from "./markers.js";
+import { commentOnce, createIssueOnce } from "./idempotent.js";
 
 export const CONFIG_ISSUE_TITLE = "Cowabunga: invalid .github/cowabunga.yml";
 
@@ -53,16 +54,13 @@ export interface SyncConfigIssueOptions {
  * list changes, closed with a comment once the config is valid. Warnings alone (unknown keys) also
  * count: they are usually typos. Returns the issue number, or null.
  */
-export async function syncConfigIssue(opts: SyncConfigIssueOptions): Promise<{ number: number | null; action: "created" | "updated" | "closed" | "reopened" | "none" }> {
+export async function syncConfigIssue(opts: SyncConfigIssueOptions): Promise<{ number: number | null; action: "created" | "updated" | "closed" | "reopened" | "none"; error?: string }> {
   const { octokit, repo, existing } = opts;
   try {
     if (opts.errors.length === 0) {
       if (existing && existing.state === "open") {
-        await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          ...repo,
-          issue_number: existing.number,
-          body: `The configuration is valid again${opts.ctx.sha ? ` as of ${opts.ctx.sha.slice(0, 12)}` : ""}. Closing.`,
-        });
+        const closedAt = (existing as GitHubIssue & { created_at?: string }).created_at ?? "";
+        await commentOnce(octokit, repo, existing.number, `config-valid:${existing.number}:${closedAt}`, `The configuration is valid again${opts.ctx.sha ? ` as of ${opts.ctx.sha.slice(0, 12)}` : ""}. Closing.`);
         await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: existing.number, state: "closed", state_reason: "completed" });
         return { number: existing.number, action: "closed" };
       }
@@ -72,8 +70,8 @@ export async function syncConfigIssue(opts: SyncConfigIssueOptions): Promise<{ n
     const labels = [BASE_LABEL, CONFIG_LABEL];
     if (!existing) {
       await opts.labels.ensure(labels);
-      const res = await octokit.request("POST /repos/{owner}/{repo}/issues", { ...repo, title: CONFIG_ISSUE_TITLE, body, labels });
-      return { number: (res.data as { number: number }).number, action: "created" };
+      const made = await createIssueOnce(octokit, repo, { title: CONFIG_ISSUE_TITLE, body, labels }, CONFIG_ERRORS_MARKER);
+      return { number: made.number, action: "created" };
     }
     const reopen = existing.state !== "open";
     if (!reopen && sameBody(existing.body, body)) return { number: existing.number, action: "none" };
@@ -85,7 +83,8 @@ export async function syncConfigIssue(opts: SyncConfigIssueOptions): Promise<{ n
     });
     return { number: existing.number, action: reopen ? "reopened" : "updated" };
   } catch (err) {
-    opts.log.warn({ err: errorText(err) }, `config errors issue in ${repo.owner}/${repo.repo} could not be written: ${errorText(err)}`);
-    return { number: existing?.number ?? null, action: "none" };
+    const error = `config errors issue in ${repo.owner}/${repo.repo} could not be written: ${errorText(err)}`;
+    opts.log.warn({ err: errorText(err) }, error);
+    return { number: existing?.number ?? null, action: "none", error };
   }
 }

@@ -6,6 +6,7 @@ import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
 import { sameBody, type GitHubIssue } from "./issues.js";
 import { BASE_LABEL, DASHBOARD_LABEL, type LabelManager } from "./labels.js";
 import { DASHBOARD_MARKER } from "./markers.js";
+import { createIssueOnce } from "./idempotent.js";
 
 /** GitHub refuses issue bodies longer than this (characters). */
 export const ISSUE_BODY_LIMIT = 65_536;
@@ -25,6 +26,10 @@ export interface DashboardInput {
   /** COWABUNGA_PUBLIC_URL: the HTML report/dashboard, linked when something is left out. */
   publicUrl?: string | null;
   configErrorCount?: number;
+  /** Update PRs a person pushed to: the app leaves them alone (not rebased, not rebuilt). */
+  humanEdited?: readonly number[];
+  /** Writes to GitHub that failed this run and wait for the next one. */
+  pendingWrites?: number;
 }
 
 interface Level {
@@ -84,6 +89,7 @@ function render(input: DashboardInput, level: Level): string {
     `| ${state} | ${components.length} | ${open.length} | ${system.metrics.security_issues} | ${input.headSha ? `\`${input.headSha.slice(0, 12)}\`` : "n/a"} |`,
     "",
   );
+  if (input.pendingWrites) out.push(`> [!WARNING]`, `> ${input.pendingWrites} change(s) to GitHub failed in the last scan and will be retried by the next one.`, "");
   if (input.configErrorCount) out.push(`> [!WARNING]`, `> \`.github/cowabunga.yml\` has ${input.configErrorCount} problem(s); see the config issue.`, "");
 
   out.push("### Component health", "");
@@ -140,6 +146,10 @@ function render(input: DashboardInput, level: Level): string {
   const failed = input.records.filter((r) => (r.attempt_status ? r.attempt_status === "failed" : r.test_results !== null && !r.success));
   out.push("### Updates", "");
   out.push(`- Pending: ${pending.length}`, `- Failed: ${failed.length}`, "");
+  if (input.humanEdited && input.humanEdited.length > 0) {
+    const prs = [...input.humanEdited].sort((a, b) => a - b).map((n) => `#${n}`).join(", ");
+    out.push(`- Edited by a person, left alone (not rebased or rebuilt by the app): ${prs}`, "");
+  }
   if (level.records > 0) {
     if (pending.length > 0) out.push(...details(`Pending updates (${pending.length})`, pending.slice(0, level.records).map(recordLine), false));
     if (failed.length > 0) out.push(...details(`Failed updates (${failed.length})`, failed.slice(0, level.records).map(recordLine), true));
@@ -175,14 +185,14 @@ export interface SyncDashboardOptions {
 }
 
 /** Create the dashboard issue, or rewrite it only when the body differs (reopening it if closed). */
-export async function syncDashboard(opts: SyncDashboardOptions): Promise<{ number: number | null; action: "created" | "updated" | "none" }> {
+export async function syncDashboard(opts: SyncDashboardOptions): Promise<{ number: number | null; action: "created" | "updated" | "none"; error?: string }> {
   const { octokit, repo, existing, body } = opts;
   try {
     if (!existing) {
       const labels = [BASE_LABEL, DASHBOARD_LABEL];
       await opts.labels.ensure(labels);
-      const res = await octokit.request("POST /repos/{owner}/{repo}/issues", { ...repo, title: DASHBOARD_TITLE, body, labels });
-      return { number: (res.data as { number: number }).number, action: "created" };
+      const made = await createIssueOnce(octokit, repo, { title: DASHBOARD_TITLE, body, labels }, DASHBOARD_MARKER);
+      return { number: made.number, action: "created" };
     }
     if (sameBody(existing.body, body) && existing.state === "open") return { number: existing.number, action: "none" };
     await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -193,7 +203,8 @@ export async function syncDashboard(opts: SyncDashboardOptions): Promise<{ numbe
     });
     return { number: existing.number, action: "updated" };
   } catch (err) {
-    opts.log.warn({ err: errorText(err) }, `dashboard issue in ${repo.owner}/${repo.repo} could not be written: ${errorText(err)}`);
-    return { number: existing?.number ?? null, action: "none" };
+    const error = `dashboard issue in ${repo.owner}/${repo.repo} could not be written: ${errorText(err)}`;
+    opts.log.warn({ err: errorText(err) }, error);
+    return { number: existing?.number ?? null, action: "none", error };
   }
 }

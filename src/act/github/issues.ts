@@ -2,7 +2,9 @@ import type { Dependency, MaintenanceIssue } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
 import { markdownLink } from "../report/markdown.js";
 import { advisoriesForIssue } from "../report/summary.js";
-import { errorText, webOrigin, type AppLogger, type GitHubOctokit } from "./client.js";
+import { errorText, statusOf, webOrigin, type AppLogger, type GitHubOctokit } from "./client.js";
+import type { AssigneeChecker } from "./assignees.js";
+import { commentOnce, createIssueOnce } from "./idempotent.js";
 import { ownersOfFiles, type Codeowners } from "./codeowners.js";
 import { BASE_LABEL, labelsForIssue, type LabelManager } from "./labels.js";
 import { CONFIG_ERRORS_MARKER, DASHBOARD_MARKER, issueIdFromBody, issueMarker, normaliseBody } from "./markers.js";
@@ -34,6 +36,11 @@ export interface AppIssueIndex {
    * `GET /pulls` (items whose body has the `<!-- cowabunga:pr:... -->` marker).
    */
   pulls?: GitHubIssue[];
+  /**
+   * Open issues that carry the same marker as an earlier one (a create whose answer was lost, then
+   * repeated): each with the number of the first, which is kept. Closed as duplicates by syncIssues.
+   */
+  twins?: Array<{ issue: GitHubIssue; of: number }>;
 }
 
 export function labelNames(issue: Pick<GitHubIssue, "labels">): string[] {
@@ -42,7 +49,8 @@ export function labelNames(issue: Pick<GitHubIssue, "labels">): string[] {
 
 /**
  * ONE paginated listing of the app's issues (label `cowabunga`, open and closed), indexed by marker.
- * When two issues carry the same marker, the open one (then the newest) wins.
+ * When two issues carry the same marker, the open one (then the first made) wins; the other open ones
+ * are twins, to be closed as duplicates of it.
  */
 export async function listAppIssues(
   octokit: Pick<GitHubOctokit, "paginate">,
@@ -59,9 +67,17 @@ export async function listAppIssues(
 }
 
 export function indexAppIssues(all: readonly GitHubIssue[]): AppIssueIndex {
-  const index: AppIssueIndex = { byId: new Map(), dashboard: null, configErrors: null, labelsSeen: new Set(), pulls: [] };
+  const index: AppIssueIndex = { byId: new Map(), dashboard: null, configErrors: null, labelsSeen: new Set(), pulls: [], twins: [] };
+  // Open beats closed; among open ones the first made (lowest number) is kept; among closed ones the newest.
   const better = (a: GitHubIssue | null | undefined, b: GitHubIssue): boolean =>
-    !a || (a.state !== "open" && b.state === "open") || (a.state === b.state && b.number > a.number);
+    !a || (a.state !== "open" && b.state === "open") || (a.state === b.state && (b.state === "open" ? b.number < a.number : b.number > a.number));
+  const openByKey = new Map<string, GitHubIssue[]>();
+  const noteOpen = (key: string, issue: GitHubIssue): void => {
+    if (issue.state !== "open") return;
+    const list = openByKey.get(key) ?? [];
+    list.push(issue);
+    openByKey.set(key, list);
+  };
   for (const issue of all) {
     if (issue.pull_request) {
       if (issue.state === "open" && (issue.body ?? "").includes("<!-- cowabunga:pr:")) index.pulls!.push(issue);
@@ -70,16 +86,27 @@ export function indexAppIssues(all: readonly GitHubIssue[]): AppIssueIndex {
     for (const l of labelNames(issue)) index.labelsSeen.add(l);
     const body = issue.body ?? "";
     if (body.includes(DASHBOARD_MARKER)) {
+      noteOpen("dashboard", issue);
       if (better(index.dashboard, issue)) index.dashboard = issue;
       continue;
     }
     if (body.includes(CONFIG_ERRORS_MARKER)) {
+      noteOpen("config", issue);
       if (better(index.configErrors, issue)) index.configErrors = issue;
       continue;
     }
     const id = issueIdFromBody(body);
-    if (id !== null && better(index.byId.get(id), issue)) index.byId.set(id, issue);
+    if (id !== null) {
+      noteOpen(`issue:${id}`, issue);
+      if (better(index.byId.get(id), issue)) index.byId.set(id, issue);
+    }
   }
+  for (const list of openByKey.values()) {
+    if (list.length < 2) continue;
+    const first = Math.min(...list.map((i) => i.number));
+    for (const i of list) if (i.number !== first) index.twins!.push({ issue: i, of: first });
+  }
+  index.twins!.sort((a, b) => a.issue.number - b.issue.number);
   return index;
 }
 
@@ -253,6 +280,10 @@ export interface SyncIssuesOptions {
   maxNew: number;
   baseLabels: readonly string[];
   log: AppLogger;
+  /** Filters CODEOWNERS to users GitHub accepts as assignees (default: every owner is tried). */
+  assignees?: AssigneeChecker;
+  /** CODEOWNERS changed since the last scan: open issues without assignees get their owners. */
+  assignExisting?: boolean;
 }
 
 export interface SyncIssuesResult {
@@ -264,6 +295,7 @@ export interface SyncIssuesResult {
   reopened: number[];
   /** Open issues not opened on GitHub because of max_new_per_run. */
   overflow: MaintenanceIssue[];
+  /** Writes that failed (request and error): they stay pending, the next run completes them. */
   errors: string[];
 }
 
@@ -272,11 +304,28 @@ function resolutionReason(issue: MaintenanceIssue): string {
   return last?.reason ?? "its cause is no longer found by the scan";
 }
 
+/** The owners line added to an issue body when some CODEOWNERS cannot be assigned (no @: no ping). */
+export function unassignableNote(logins: readonly string[], why: string): string {
+  const names = logins.map((l) => `\`${l.replace(/`/g, "'")}\``).join(", ");
+  return `> [!NOTE]\n> Not assigned to ${names} (CODEOWNERS): ${why}. Assign someone by hand.`;
+}
+
+function withNote(body: string, note: string | null): string {
+  return note ? `${body}\n\n${note}` : body;
+}
+
+function isAssigneeRefusal(err: unknown): boolean {
+  if (statusOf(err) !== 422) return false;
+  const data = JSON.stringify((err as { response?: { data?: unknown } }).response?.data ?? "");
+  return /assignee/i.test(data) || /assignee/i.test(errorText(err));
+}
+
 /**
  * Bring the repository's GitHub issues in line with the maintenance issues: open new ones (up to
- * maxNew), edit only where title, body or labels differ, close resolved ones with a comment saying
- * why, reopen ones that came back with a comment. Deferred issues are left as they are on GitHub.
- * A failed request is logged with the request and the run goes on.
+ * maxNew), edit only where title, body, labels or (after a CODEOWNERS change) assignees differ, close
+ * resolved ones with a comment saying why, reopen ones that came back with a comment. Deferred issues
+ * are left as they are on GitHub. Creates and event comments cannot duplicate (src/act/github/idempotent.ts).
+ * A failed request is logged with the request, listed in `errors`, and the run goes on.
  */
 export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesResult> {
   const { octokit, repo, log } = opts;
@@ -296,11 +345,9 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
       if (gh && gh.state === "open") {
         const n = gh.number;
         try {
-          await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-            ...repo,
-            issue_number: n,
-            body: `Resolved: ${escapeMarkdown(resolutionReason(issue))}${opts.render.sha ? ` (scan of ${opts.render.sha.slice(0, 12)})` : ""}. Closing.`,
-          });
+          // Keyed by how many times the issue was resolved: a retry after a failed close finds its comment.
+          const times = issue.history.filter((h) => h.to === "resolved").length;
+          await commentOnce(octokit, repo, n, `resolved:${times}`, `Resolved: ${escapeMarkdown(resolutionReason(issue))}${opts.render.sha ? ` (scan of ${opts.render.sha.slice(0, 12)})` : ""}. Closing.`);
           await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: n, state: "closed", state_reason: "completed" });
           result.closed.push(n);
         } catch (err) {
@@ -312,6 +359,9 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
     if (!open) continue; // deferred: a person decided; leave GitHub alone
 
     const rendered = renderIssue(issue, opts.render);
+    const owners = ownersOfFiles(opts.codeowners, issue.files_affected.map((f) => splitFileRef(f).path));
+    const split = opts.assignees ? await opts.assignees.split(owners) : { assignable: owners, unassignable: [] as string[] };
+    const note = split.unassignable.length > 0 ? unassignableNote(split.unassignable, "they cannot be assigned issues in this repository") : null;
     if (!gh) {
       if (newCount >= opts.maxNew) {
         result.overflow.push(issue);
@@ -319,18 +369,22 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
       }
       newCount++;
       await opts.labels.ensure(rendered.labels);
-      const assignees = ownersOfFiles(opts.codeowners, issue.files_affected.map((f) => splitFileRef(f).path));
+      const marker = issueMarker(issue.id);
+      const create = (assignees: string[], body: string) =>
+        createIssueOnce(octokit, repo, { title: rendered.title, body, labels: rendered.labels, ...(assignees.length > 0 ? { assignees } : {}) }, marker);
       try {
-        const res = await octokit.request("POST /repos/{owner}/{repo}/issues", {
-          ...repo,
-          title: rendered.title,
-          body: rendered.body,
-          labels: rendered.labels,
-          ...(assignees.length > 0 ? { assignees } : {}),
-        });
-        const n = (res.data as { number: number }).number;
-        result.numbers.set(issue.id, n);
-        result.created.push(n);
+        let made: { number: number };
+        try {
+          made = await create(split.assignable, withNote(rendered.body, note));
+        } catch (err) {
+          if (split.assignable.length === 0 || !isAssigneeRefusal(err)) throw err;
+          // GitHub refused an assignee after all: open the issue without assignees, and say so.
+          opts.assignees?.refuse(split.assignable);
+          log.warn({ request: `POST /repos/${repo.owner}/${repo.repo}/issues`, assignees: split.assignable }, `assignees refused (422); opening "${rendered.title}" without them`);
+          made = await create([], withNote(rendered.body, unassignableNote([...split.unassignable, ...split.assignable], "GitHub refused to assign them (422)")));
+        }
+        result.numbers.set(issue.id, made.number);
+        result.created.push(made.number);
       } catch (err) {
         fail(`POST /repos/${repo.owner}/${repo.repo}/issues ("${rendered.title}")`, err);
       }
@@ -339,24 +393,32 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
 
     const currentLabels = labelNames(gh);
     const labels = mergeLabels(currentLabels, rendered.labels, opts.baseLabels);
-    const body = keepTickedBoxes(rendered.body, gh.body);
+    const body = keepTickedBoxes(withNote(rendered.body, note), gh.body);
     const patch: Record<string, unknown> = {};
     if (gh.title !== rendered.title) patch.title = rendered.title;
     if (!sameBody(gh.body, body)) patch.body = body;
     if (!sameSet(currentLabels, labels)) patch.labels = labels;
+    // Owners named after the issue was opened: assign them once (a person's later choice is kept).
+    if (opts.assignExisting && gh.state === "open" && (gh.assignees ?? []).length === 0 && split.assignable.length > 0) patch.assignees = split.assignable;
     const reopen = gh.state !== "open";
     if (reopen) patch.state = "open";
     if (Object.keys(patch).length === 0) continue;
     try {
       if (patch.labels) await opts.labels.ensure(rendered.labels);
       if (reopen) {
-        await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          ...repo,
-          issue_number: gh.number,
-          body: `Detected again${opts.render.sha ? ` in the scan of ${opts.render.sha.slice(0, 12)}` : ""}: the cause is back. Reopening.`,
-        });
+        // Keyed by the closing it answers: a retry after a failed reopen does not comment twice.
+        const closedAt = (gh as GitHubIssue & { closed_at?: string | null }).closed_at ?? "unknown";
+        await commentOnce(octokit, repo, gh.number, `reopened:${closedAt}`, `Detected again${opts.render.sha ? ` in the scan of ${opts.render.sha.slice(0, 12)}` : ""}: the cause is back. Reopening.`);
       }
-      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      try {
+        await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      } catch (err) {
+        if (!patch.assignees || !isAssigneeRefusal(err)) throw err;
+        // GitHub refused an owner after all: the rest of the edit goes through, and the owners are not retried.
+        opts.assignees?.refuse(patch.assignees as string[]);
+        delete patch.assignees;
+        if (Object.keys(patch).length > 0) await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: gh.number, ...patch });
+      }
       if (reopen) result.reopened.push(gh.number);
       else result.updated.push(gh.number);
     } catch (err) {
@@ -364,4 +426,24 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
     }
   }
   return result;
+}
+
+/**
+ * Close the twins the listing found (an issue made twice when a create's answer was lost): each gets a
+ * comment naming the first and is closed as a duplicate of it. Returns the writes that failed.
+ */
+export async function closeTwins(octokit: Pick<GitHubOctokit, "request">, repo: { owner: string; repo: string }, index: AppIssueIndex, log: AppLogger): Promise<{ closed: number[]; errors: string[] }> {
+  const out = { closed: [] as number[], errors: [] as string[] };
+  for (const { issue, of } of index.twins ?? []) {
+    try {
+      await commentOnce(octokit, repo, issue.number, `duplicate-of:${of}`, `Duplicate of #${of}, which tracks the same finding. Closing this one.`);
+      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: issue.number, state: "closed", state_reason: "duplicate" });
+      out.closed.push(issue.number);
+    } catch (err) {
+      const message = `PATCH /repos/${repo.owner}/${repo.repo}/issues/${issue.number} (close duplicate of #${of}) failed: ${errorText(err)}`;
+      out.errors.push(message);
+      log.warn({ issue: issue.number, of }, message);
+    }
+  }
+  return out;
 }

@@ -42,6 +42,20 @@ export function rollbackStrategy(baseSha: string, defaultBranch: string): string
 }
 
 /** The PR body: what and why, advisories, breaking changes, risk, testing checklist, lockfiles, rollback, marker. */
+/** The PR body's rebase checkbox (unticked); ticking it asks for a rebuild (src/app/rebase.ts). */
+export const REBASE_CHECKBOX = "- [ ] <!-- cowabunga:rebase -->";
+const TICKED_REBASE = /^- \[[xX]\] <!-- cowabunga:rebase -->/m;
+
+/** Has a person ticked the rebase checkbox? */
+export function rebaseRequested(body: string | null | undefined): boolean {
+  return TICKED_REBASE.test(body ?? "");
+}
+
+/** The body with the rebase checkbox unticked again. */
+export function untickRebase(body: string): string {
+  return body.replace(TICKED_REBASE, REBASE_CHECKBOX);
+}
+
 export function renderUpdateBody(input: BodyInput): string {
   const { group, baseSha } = input;
   const out: string[] = [];
@@ -139,6 +153,8 @@ export function renderUpdateBody(input: BodyInput): string {
     "```",
     "",
     "Cowabunga opens a revert PR by itself if the default branch's CI fails on the merge commit.",
+    "",
+    `${REBASE_CHECKBOX} Tick to rebuild this PR on the current ${md(input.defaultBranch)} head (or comment \`/cowabunga rebase\`). It is rebuilt by itself only when it conflicts.`,
   );
   out.push("", `<!-- cowabunga:pr:${markerJson(input.marker)} -->`);
   return out.join("\n");

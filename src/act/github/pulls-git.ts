@@ -50,16 +50,59 @@ export interface TreeEntry {
   sha: string;
 }
 
-/** The commit's tree (recursive): path → entry. A truncated tree is still returned (we edit known paths). */
-export async function readTree(octokit: GitHubClient, owner: string, repo: string, commitSha: string): Promise<{ treeSha: string; entries: Map<string, TreeEntry> }> {
+/** Subtree listings at most, when a truncated tree is walked level by level. */
+export const MAX_SUBTREE_REQUESTS = 2000;
+
+/**
+ * The commit's tree (recursive): path → entry. When GitHub truncates the recursive listing, the tree is
+ * walked as the scan's source does (src/source/github.ts): each subdirectory listed recursively, and
+ * level by level only where that listing is itself truncated, so every file is found. `wanted` (the
+ * paths the caller will edit) limits the walk to the directories on their way.
+ */
+export async function readTree(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  commitSha: string,
+  wanted?: readonly string[],
+): Promise<{ treeSha: string; entries: Map<string, TreeEntry>; truncated: boolean }> {
   const commit = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: commitSha });
   const treeSha = commit.data.tree.sha;
-  const tree = await octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: treeSha, recursive: "1" });
   const entries = new Map<string, TreeEntry>();
-  for (const e of tree.data.tree) {
-    if (e.path && e.type === "blob" && e.sha && e.mode) entries.set(e.path, { path: e.path, mode: e.mode, type: e.type, sha: e.sha });
+  type Listing = { tree: Array<{ path?: string; type?: string; sha?: string; mode?: string }>; truncated?: boolean };
+  const list = async (sha: string, recursive: boolean): Promise<Listing> =>
+    (await octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: sha, ...(recursive ? { recursive: "1" } : {}) })).data as Listing;
+  const collect = (l: Listing, prefix: string): void => {
+    for (const e of l.tree) {
+      if (e.path && e.type === "blob" && e.sha && e.mode) {
+        const path = prefix ? `${prefix}/${e.path}` : e.path;
+        entries.set(path, { path, mode: e.mode, type: e.type, sha: e.sha });
+      }
+    }
+  };
+  const root = await list(treeSha, true);
+  if (!root.truncated) {
+    collect(root, "");
+    return { treeSha, entries, truncated: false };
   }
-  return { treeSha, entries };
+  const dirsOf = wanted ? new Set(wanted.flatMap((p) => p.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/")))) : null;
+  let requests = 0;
+  const walk = async (sha: string, dir: string): Promise<void> => {
+    if (++requests > MAX_SUBTREE_REQUESTS) throw new Error(`tree ${treeSha}: more than ${MAX_SUBTREE_REQUESTS} subtrees to list`);
+    const level = await list(sha, false);
+    collect({ tree: level.tree.filter((e) => e.type === "blob") }, dir);
+    for (const e of level.tree) {
+      if (e.type !== "tree" || !e.path || !e.sha) continue;
+      const sub = dir ? `${dir}/${e.path}` : e.path;
+      if (dirsOf && !dirsOf.has(sub)) continue;
+      if (++requests > MAX_SUBTREE_REQUESTS) throw new Error(`tree ${treeSha}: more than ${MAX_SUBTREE_REQUESTS} subtrees to list`);
+      const rec = await list(e.sha, true);
+      if (!rec.truncated) collect(rec, sub);
+      else await walk(e.sha, sub);
+    }
+  };
+  await walk(treeSha, "");
+  return { treeSha, entries, truncated: true };
 }
 
 export async function readBlobText(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<string> {
@@ -94,15 +137,27 @@ export async function createCommit(
   return commit.data.sha;
 }
 
-/** Point `refs/heads/<branch>` at `sha`: create it, or force-move it when it already exists. */
+/**
+ * Point `refs/heads/<branch>` at `sha`: create it, or force-move it when it already exists. A create
+ * whose answer was lost (5xx) is not repeated blindly: the ref is moved if it is there, created again
+ * only if it is not.
+ */
 export async function upsertBranch(octokit: GitHubClient, owner: string, repo: string, branch: string, sha: string): Promise<"created" | "updated"> {
   try {
     await octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha });
     return "created";
   } catch (e) {
-    if (statusOf(e) !== 422) throw e;
-    await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${branch}`, sha, force: true });
-    return "updated";
+    const s = statusOf(e);
+    if (s !== 422 && s !== null && s < 500) throw e;
+    try {
+      await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${branch}`, sha, force: true });
+      return "updated";
+    } catch (e2) {
+      // Not there after all (the lost create did not happen): create it now.
+      if (s === 422 || statusOf(e2) !== 422) throw e2;
+      await octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha });
+      return "created";
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import type { Dependency, MaintenanceIssue, Priority, ValueSpan } from "../../mo
 import { isTerminalState } from "../../model/lifecycle.js";
 import { isInMaintenanceWindow } from "../../app/schedule.js";
 import { BRANCH_PREFIX, readMarker, refSegment, updateBranchName } from "./pulls-git.js";
+import { compareDepVersions } from "./pulls-lifecycle.js";
 
 /** One dependency as the PR marker records it: enough to redo the edit on a new base. */
 export interface MarkerDep {
@@ -219,6 +220,20 @@ export function planUpdates(
     const same = open.find((o) => o.marker?.group === g.key && signature(o.marker.deps) === sig);
     if (same) {
       unchanged.push({ key: g.key, number: same.pr.number });
+      continue;
+    }
+    // Never replace an open PR by one that goes less far (a fix older than the PR's target is no reason
+    // to move it back): that PR stays, as if unchanged.
+    const further = open.find(
+      (o) =>
+        o.marker?.group === g.key &&
+        g.updates.every((u) => {
+          const theirs = o.marker!.deps.find((d) => d.file === u.dep.file && d.name === u.dep.name);
+          return theirs !== undefined && compareDepVersions(u.dep.package_manager, theirs.to, u.newVersion) >= 0;
+        }),
+    );
+    if (further) {
+      unchanged.push({ key: g.key, number: further.pr.number });
       continue;
     }
     g.supersedes = open.filter((o) => o.marker?.group === g.key || o.pr.head_ref === g.branch).map((o) => o.pr.number);

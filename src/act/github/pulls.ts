@@ -6,7 +6,7 @@ import type { LifecycleState } from "../../model/issue.js";
 import { assessUpdateRisk } from "../../assess/risk.js";
 import type { RepoRef, Store } from "../../store/types.js";
 import { regenerateLockfile, type CommandRunner, type LockfileOutcome } from "./lockfile.js";
-import { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
+import { rebaseRequested, renderUpdateBody, rollbackStrategy, untickRebase } from "./pulls-body.js";
 import {
   BRANCH_PREFIX,
   createCommit,
@@ -22,6 +22,8 @@ import {
 } from "./pulls-git.js";
 import { parsePrMarker, planUpdates, subjectNames, type MarkerDep, type PlannedGroup, type PrMarker } from "./pulls-plan.js";
 import { updateManifest } from "./updaters/index.js";
+import { commentOnce, createOnce } from "./idempotent.js";
+import { refreshFromBase, standingOf } from "./pulls-lifecycle.js";
 import { defaultDigestSource, detectPin, resolveNewDigest, type DigestLookups, type DigestSource } from "./digests.js";
 
 export { planUpdates, parsePrMarker, issuesFor } from "./pulls-plan.js";
@@ -145,7 +147,8 @@ async function buildUpdateCommit(
   args: { owner: string; repo: string; baseSha: string; deps: readonly MarkerDep[]; message: string; runner?: CommandRunner; npmAvailable?: boolean; lookups: DigestLookups },
 ): Promise<BuiltCommit | { failures: string[] }> {
   const { owner, repo } = args;
-  const { treeSha, entries } = await readTree(octokit, owner, repo, args.baseSha);
+  // A truncated listing is walked by subtrees, down to the directories of the files to edit.
+  const { treeSha, entries } = await readTree(octokit, owner, repo, args.baseSha, args.deps.map((d) => d.file));
   const contents = new Map<string, string>();
   /** Blobs read once even when an update of that file fails. */
   const originals = new Map<string, string>();
@@ -280,10 +283,21 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
 
   let number: number;
   let htmlUrl: string;
+  const findOpen = async (): Promise<{ number: number; html_url: string } | null> => {
+    const list = await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", head: `${owner}:${group.branch}`, per_page: 1 });
+    return list.data[0] ? { number: list.data[0].number, html_url: list.data[0].html_url } : null;
+  };
   try {
-    const pr = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, title: group.title, head: group.branch, base: args.defaultBranch, body, maintainer_can_modify: true });
-    number = pr.data.number;
-    htmlUrl = pr.data.html_url;
+    // A create whose answer was lost is found by its head branch, not made twice.
+    const pr = await createOnce(async () => {
+      const res = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, title: group.title, head: group.branch, base: args.defaultBranch, body, maintainer_can_modify: true });
+      return { number: res.data.number, html_url: res.data.html_url, fresh: true };
+    }, async () => {
+      const found = await findOpen();
+      return found ? { ...found, fresh: true } : null;
+    });
+    number = pr.number;
+    htmlUrl = pr.html_url;
   } catch (e) {
     if (statusOf(e) !== 422) throw e;
     // A PR for this branch is already open (the branch was recreated): refresh its title and body.
@@ -315,8 +329,10 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
   for (const old of group.supersedes) {
     if (old === number) continue;
     try {
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: old, body: `Superseded by #${number}, which updates to a newer version.` });
-      await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: old, state: "closed" });
+      await commentOnce(octokit, { owner, repo }, old, `superseded-by:${number}`, `Superseded by #${number}, which updates to a newer version.`);
+      const closed = await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: old, state: "closed" });
+      const oldBranch = (closed.data as { head?: { ref?: string } }).head?.ref;
+      if (oldBranch && oldBranch !== group.branch && oldBranch.startsWith(BRANCH_PREFIX)) await deleteBranch(octokit, owner, repo, oldBranch, log);
       superseded.push(old);
       await store.updateRecords({ owner, repo }, (records) => records.map((r) => (r.pull_request === old && r.attempt_status === "pending" ? { ...r, attempt_status: "closed" as const } : r)));
     } catch (e) {
@@ -439,6 +455,14 @@ export interface MaintainArgs {
   headSha?: string;
   /** Registry client for digest-pinned images (see OpenUpdateArgs.docker). */
   docker?: DigestSource;
+  /**
+   * The dependencies the scan just read on the base branch. Given: a PR whose dependencies are all at
+   * or past their targets there is closed (comment, branch deleted), and a rebuild only moves what is
+   * still behind, from where the base now stands, so it can never become a downgrade.
+   */
+  dependencies?: readonly Dependency[];
+  /** PRs a person asked to rebuild (`/cowabunga rebase` or the body's checkbox): rebuilt even without a conflict. */
+  rebaseRequested?: ReadonlySet<number>;
 }
 
 export interface MaintainResult {
@@ -446,6 +470,23 @@ export interface MaintainResult {
   /** PRs left alone because a human pushed to them. */
   humanEdited: number[];
   closed: number[];
+  /** PRs closed because the base branch already has their versions (or newer). Also in `closed`. */
+  upToDate: number[];
+  /** Writes that failed (they are retried by the next run). */
+  errors: string[];
+}
+
+/** Delete an update branch (404/422: already gone). */
+export async function deleteBranch(octokit: GitHubClient, owner: string, repo: string, branch: string, log: Logger): Promise<void> {
+  try {
+    await octokit.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${branch}` });
+  } catch (e) {
+    const s = statusOf(e);
+    if (s !== 404 && s !== 422) {
+      log.warn({ branch, err: describeError(e) }, "could not delete the update branch");
+      throw e;
+    }
+  }
 }
 
 /**
@@ -458,7 +499,7 @@ export interface MaintainResult {
  */
 export async function maintainOpenPullRequests(args: MaintainArgs): Promise<MaintainResult> {
   const { octokit, owner, repo, config, log } = args;
-  const result: MaintainResult = { recreated: [], humanEdited: [], closed: [] };
+  const result: MaintainResult = { recreated: [], humanEdited: [], closed: [], upToDate: [], errors: [] };
   const prs: ReadonlyArray<{ number: number; body: string | null | undefined }> = args.prs ?? (await listAppPullRequests(octokit, owner, repo));
   if (prs.length === 0) return result;
   const headSha =
@@ -473,23 +514,66 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     const m = parsePrMarker(pr.body);
     if (m?.deps.some((d) => d.security)) continue;
     try {
-      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: pr.number, body: `Closed: more than updates.max_open_prs (${config.updates.max_open_prs}) update PRs are open. It will be reopened when a slot frees up.` });
+      await commentOnce(octokit, { owner, repo }, pr.number, "surplus", `Closed: more than updates.max_open_prs (${config.updates.max_open_prs}) update PRs are open. It will be reopened when a slot frees up.`);
       await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, state: "closed" });
       closed.add(pr.number);
       result.closed.push(pr.number);
       surplus--;
     } catch (e) {
       log.warn({ pr: pr.number, err: describeError(e) }, "could not close a surplus PR");
+      result.errors.push(`close surplus PR #${pr.number}: ${describeError(e)}`);
     }
   }
 
-  if (config.updates.rebase === "never") return result;
+  const humanEdited = async (number: number): Promise<boolean> => {
+    const commits = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { owner, repo, pull_number: number, per_page: 100 });
+    return commits.data.some((c) => !args.appLogins.includes(c.author?.login ?? "") || !args.appLogins.includes(c.committer?.login ?? c.author?.login ?? ""));
+  };
+
   for (const pr of prs) {
     if (closed.has(pr.number)) continue;
     const marker = parsePrMarker(pr.body);
     if (!marker) continue;
+    const requested = args.rebaseRequested?.has(pr.number) ?? false;
     // Built on the current head: neither behind nor in conflict. Only PRs whose base moved cost a read.
-    if (marker.base_sha === headSha) continue;
+    if (marker.base_sha === headSha) {
+      if (requested && rebaseRequested(pr.body)) {
+        await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, body: untickRebase(pr.body ?? "") });
+      }
+      continue;
+    }
+
+    // The base branch moved: what does it declare now?
+    let deps = marker.deps;
+    if (args.dependencies) {
+      const standings = marker.deps.map((d) => ({ d, s: standingOf(d, args.dependencies!) }));
+      const behind = standings.filter((x) => x.s.kind === "behind");
+      const done = standings.filter((x) => x.s.kind === "done");
+      if (behind.length === 0 && done.length > 0) {
+        // Already at or past every target on the base (updated by hand or elsewhere): nothing left to do.
+        // Unless a person pushed to it: their work is theirs to close.
+        if (await humanEdited(pr.number)) {
+          result.humanEdited.push(pr.number);
+          log.info({ pr: pr.number }, "not closing: the base has the update, but the branch has commits not made by the app");
+          continue;
+        }
+        try {
+          await closeUpToDate(args, pr.number, marker, done.map((x) => ({ name: x.d.name, to: x.d.to, now: x.s.kind === "done" ? (x.s.current.locked_version ?? x.s.current.version) : x.d.to })));
+          closed.add(pr.number);
+          result.closed.push(pr.number);
+          result.upToDate.push(pr.number);
+        } catch (e) {
+          log.warn({ pr: pr.number, err: describeError(e) }, "could not close an update PR whose dependency is already up to date");
+          result.errors.push(`close up-to-date PR #${pr.number}: ${describeError(e)}`);
+        }
+        continue;
+      }
+      // Only what is still behind, from where the base now stands: a rebuild can never downgrade.
+      deps = behind.map((x) => (x.s.kind === "behind" ? refreshFromBase(x.d, x.s.current) : x.d));
+      if (behind.length === 0) continue; // nothing declared any more: leave the PR to a person
+    }
+
+    if (config.updates.rebase === "never" && !requested) continue;
     const detail = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number });
     if (detail.data.state === "closed") continue;
     const headRef = (pr as { head?: { ref?: string } }).head?.ref ?? (detail.data.head as { ref?: string } | undefined)?.ref ?? marker.branch;
@@ -498,25 +582,24 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       continue;
     }
     const conflicts = detail.data.mergeable === false;
-    const behind = detail.data.base.sha !== headSha && marker.base_sha !== headSha;
-    const wanted = conflicts || (config.updates.rebase === "behind" && behind);
+    const behindBase = detail.data.base.sha !== headSha && marker.base_sha !== headSha;
+    const wanted = requested || conflicts || (config.updates.rebase === "behind" && behindBase);
     if (!wanted) continue;
-    const commits = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { owner, repo, pull_number: pr.number, per_page: 100 });
-    const human = commits.data.some((c) => !args.appLogins.includes(c.author?.login ?? "") || !args.appLogins.includes(c.committer?.login ?? c.author?.login ?? ""));
-    if (human) {
+    // An explicit request wins over a person's commits (as Renovate's checkbox does); otherwise they are kept.
+    if (!requested && (await humanEdited(pr.number))) {
       result.humanEdited.push(pr.number);
       log.info({ pr: pr.number }, "not recreating: the branch has commits not made by the app");
       continue;
     }
     const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
-    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps: marker.deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
+    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
     if (!("commitSha" in built)) {
       log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");
       continue;
     }
     await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${headRef}`, sha: built.commitSha, force: true });
     const newMarker: PrMarker = { ...marker, deps: built.applied, base_sha: headSha, branch: headRef };
-    const body = (pr.body ?? "")
+    const body = untickRebase(pr.body ?? "")
       .split(marker.base_sha)
       .join(headSha)
       .replace(/<!-- cowabunga:pr:[^\n]*? -->/, "")
@@ -528,4 +611,25 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
     result.recreated.push(pr.number);
   }
   return result;
+}
+
+/**
+ * Close an update PR the base branch has caught up with: one comment saying why (kept once by its
+ * marker), the PR closed, its branch deleted, its pending record marked closed.
+ */
+async function closeUpToDate(args: MaintainArgs, number: number, marker: PrMarker, done: Array<{ name: string; to: string; now: string }>): Promise<void> {
+  const { octokit, owner, repo, log } = args;
+  const list = done.map((d) => `${d.name} is at ${d.now} (this PR's target: ${d.to})`).join("; ");
+  await commentOnce(
+    octokit,
+    { owner, repo },
+    number,
+    "up-to-date",
+    `Closing: the base branch already has this update or a newer one (${list}). Nothing is left for this PR to change, so its branch is deleted.`,
+  );
+  const closedPr = await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number, state: "closed" });
+  const branch = (closedPr.data as { head?: { ref?: string } }).head?.ref ?? marker.branch;
+  if (branch && branch.startsWith(BRANCH_PREFIX)) await deleteBranch(octokit, owner, repo, branch, log);
+  await args.store.updateRecords({ owner, repo }, (records) => records.map((r) => (r.pull_request === number && r.attempt_status === "pending" ? { ...r, attempt_status: "closed" as const } : r)));
+  log.info({ pr: number }, "update PR closed: the base branch already has its versions");
 }

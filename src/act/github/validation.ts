@@ -210,10 +210,19 @@ export async function handleCiCompleted(args: CiCompletedArgs): Promise<CiComple
   const junit: ParsedTests[] = [];
   const coverage: ParsedCoverage[] = [];
   const reportErrors: string[] = [];
+  // check_suite, workflow_run and check_run all report the same completion: the artifacts of one head
+  // SHA's runs are downloaded once; a later event that sees the same finished runs changes nothing.
+  const ref = { owner, repo };
+  let reportKey: string | null = null;
   try {
     const wr = await octokit.request("GET /repos/{owner}/{repo}/actions/runs", { owner, repo, head_sha: headSha, per_page: 50 });
+    const completedRuns = wr.data.workflow_runs.filter((r) => r.status === "completed");
+    reportKey = ciReportKey(prNumber, checks, completedRuns.map((r) => Number(r.id)));
+    const state = await store.getScanState(ref);
+    const reported = (state as { ci_reports?: Record<string, unknown> } | null)?.ci_reports?.[headSha];
+    if (reported === reportKey) return { status: "skipped", reason: `already reported for ${headSha.slice(0, 12)} and these runs` };
     let artifactsRead = 0;
-    for (const run of wr.data.workflow_runs) {
+    for (const run of completedRuns) {
       if (run.status !== "completed") continue;
       const arts = await octokit.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", { owner, repo, run_id: Number(run.id), per_page: 100 });
       for (const a of arts.data.artifacts) {
@@ -252,12 +261,26 @@ export async function handleCiCompleted(args: CiCompletedArgs): Promise<CiComple
   const body = renderTestComment(result, headSha);
   const comment = await upsertMarkedComment(octokit, owner, repo, prNumber, TEST_RESULTS_MARKER, body);
 
-  if (failed) {
+  // The label is added or removed only when that changes something (no DELETE that 404s on every green run).
+  const labelled = await hasLabel(octokit, owner, repo, prNumber, TESTS_FAILED_LABEL, log);
+  if (failed && labelled !== true) {
     await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: prNumber, labels: [TESTS_FAILED_LABEL] }).catch((e: unknown) => log.warn({ err: describeError(e) }, "could not label"));
-  } else {
+  } else if (!failed && labelled === true) {
     await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { owner, repo, issue_number: prNumber, name: TESTS_FAILED_LABEL }).catch((e: unknown) => {
       if (statusOf(e) !== 404) log.warn({ err: describeError(e) }, "could not remove the tests-failed label");
     });
+  }
+  if (reportKey !== null) {
+    const key = reportKey;
+    try {
+      const state = await store.getScanState(ref);
+      const prev = ((state as { ci_reports?: Record<string, string> } | null)?.ci_reports ?? {}) as Record<string, string>;
+      // The last few head SHAs only.
+      const kept = Object.entries(prev).filter(([sha]) => sha !== headSha).slice(-49);
+      await store.putScanState(ref, { ...(state ?? {}), ci_reports: { ...Object.fromEntries(kept), [headSha]: key } });
+    } catch (e) {
+      log.warn({ err: describeError(e) }, "could not remember the CI report");
+    }
   }
   const tests = [...new Set([...result.slowest_tests.map((t) => t.suite ?? t.name), ...checks.map((c) => c.name)])];
   await store.updateRecords({ owner, repo }, (records) =>
@@ -268,6 +291,23 @@ export async function handleCiCompleted(args: CiCompletedArgs): Promise<CiComple
     ),
   );
   return { status: "reported", prNumber, result, failed, comment };
+}
+
+/** What a CI report was built from: the PR, its check runs' outcomes and the finished workflow runs. */
+function ciReportKey(prNumber: number, checks: readonly CheckRun[], runIds: readonly number[]): string {
+  const c = checks.map((x) => `${x.name}=${x.status}/${x.conclusion ?? ""}`).sort();
+  return `${prNumber}|${c.join(",")}|${[...runIds].sort((a, b) => a - b).join(",")}`;
+}
+
+/** Does the issue / PR carry `label`? null when it could not be read. */
+async function hasLabel(octokit: GitHubClient, owner: string, repo: string, number: number, label: string, log: Logger): Promise<boolean | null> {
+  try {
+    const res = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number });
+    return (res.data.labels as Array<string | { name?: string }>).some((l) => (typeof l === "string" ? l : l.name) === label);
+  } catch (e) {
+    log.warn({ err: describeError(e) }, "could not read the PR's labels");
+    return null;
+  }
 }
 
 /** Create the comment holding `marker`, or edit it when its body differs. */

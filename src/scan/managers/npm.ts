@@ -13,7 +13,7 @@ import { baseDependency } from "./dependency.js";
 import { pathKey, scanJson } from "./npm/json-lines.js";
 import { parsePackageLock } from "./npm/package-lock.js";
 import { parsePnpmLock } from "./npm/pnpm.js";
-import { catalogNameOf, findCatalogEntry, overrideTarget, parsePnpmWorkspaceFile, type PnpmWorkspaceFile } from "./npm/pnpm-workspace.js";
+import { catalogNameOf, findCatalogEntry, parsePnpmWorkspaceFile, type PnpmWorkspaceFile } from "./npm/pnpm-workspace.js";
 import { LineIndex, locateValue } from "./span.js";
 import { isRecord, splitNameAt, type LockfileParse, type NpmLockfile } from "./npm/types.js";
 import { classifyNpmValue, isValidNpmName, posixJoin, rangeVersion, type NpmValue } from "./npm/values.js";

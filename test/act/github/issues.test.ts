@@ -138,7 +138,11 @@ describe("syncIssues", () => {
   it("reopens an issue that came back, with a comment", async () => {
     const issue = makeIssue({ id: "back", lifecycle_state: "reopened" });
     const scope = nock(API)
-      .post("/repos/acme/widgets/issues/3/comments", (b: { body: string }) => /Detected again/.test(b.body))
+      // The reopening comment is keyed: the issue's comments are read first, so a retry never posts it twice.
+      .get("/repos/acme/widgets/issues/3/comments")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/widgets/issues/3/comments", (b: { body: string }) => /Detected again/.test(b.body) && b.body.includes("<!-- cowabunga:comment:reopened:"))
       .reply(201, {})
       .patch("/repos/acme/widgets/issues/3", { state: "open" })
       .reply(200, {});
@@ -160,7 +164,20 @@ describe("syncIssues", () => {
   });
 
   it("a failed write is reported with the request and the run goes on", async () => {
-    const scope = nock(API).post("/repos/acme/widgets/issues").reply(500, { message: "boom" }).post("/repos/acme/widgets/issues").reply(201, { number: 9 });
+    // A 5xx may hide a create that happened: the issue is looked for by its marker before each new try.
+    const scope = nock(API)
+      .post("/repos/acme/widgets/issues", (b: { title: string }) => b.title === "one")
+      .reply(500, { message: "boom" })
+      .get("/repos/acme/widgets/issues")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/widgets/issues", (b: { title: string }) => b.title === "one")
+      .reply(500, { message: "boom" })
+      .get("/repos/acme/widgets/issues")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/widgets/issues", (b: { title: string }) => b.title === "two")
+      .reply(201, { number: 9 });
     const res = await syncIssues({
       octokit: octokit(),
       repo,

@@ -141,10 +141,15 @@ describe("openUpdatePullRequest", () => {
       .reply(rec("POST labels", []))
       .post("/repos/acme/widgets/pulls/42/requested_reviewers")
       .reply(rec("POST reviewers", {}))
+      .get("/repos/acme/widgets/issues/7/comments")
+      .query(true)
+      .reply(200, [])
       .post("/repos/acme/widgets/issues/7/comments")
       .reply(rec("POST comment 7", {}))
       .patch("/repos/acme/widgets/pulls/7")
-      .reply(rec("PATCH pulls 7", {}));
+      .reply(rec("PATCH pulls 7", { number: 7, head: { ref: "cowabunga/api/requests-2.19.1" } }))
+      .delete("/repos/acme/widgets/git/refs/heads%2Fcowabunga%2Fapi%2Frequests-2.19.1")
+      .reply(rec("DELETE ref 7", {}));
 
     const cfg = config({ reviewers: ["alice", "acme/platform"] });
     const plan = planUpdates({ dependencies: [secDep()], issues: await t.store.getIssues(repoRef) }, cfg, [], { now: NOW, inWindow: true });
@@ -152,7 +157,9 @@ describe("openUpdatePullRequest", () => {
     const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group, config: cfg, store: t.store, clock, log });
     scope.done();
 
-    expect(order).toEqual(["POST blobs", "POST trees", "POST commits", "POST refs", "POST pulls", "POST labels", "POST reviewers", "POST comment 7", "PATCH pulls 7"]);
+    // The superseded PR: one comment (keyed, so never twice), closed, its branch deleted.
+    expect(order).toEqual(["POST blobs", "POST trees", "POST commits", "POST refs", "POST pulls", "POST labels", "POST reviewers", "POST comment 7", "PATCH pulls 7", "DELETE ref 7"]);
+    expect((seen["POST comment 7"] as { body: string }).body).toContain("<!-- cowabunga:comment:superseded-by:42 -->");
     expect(unb64((seen["POST blobs"] as { content: string }).content)).toBe("flask==2.0\n# pinned\nrequests==2.20.0\n");
     expect(seen["POST trees"]).toEqual({ base_tree: TREE, tree: [{ path: "api/requirements.txt", mode: "100755", type: "blob", sha: "d".repeat(40) }] });
     expect(seen["POST commits"]).toMatchObject({ tree: "e".repeat(40), parents: [BASE] });
@@ -176,7 +183,9 @@ describe("openUpdatePullRequest", () => {
     expect(body).not.toContain("<script>");
     expect(body).toContain("&lt;img src=x onerror=alert\\(1\\)&gt;");
     expect(body).not.toMatch(/@admin/);
-    expect(body.match(/-->/g)).toHaveLength(1);
+    // Two HTML comments only, both the app's: the rebase checkbox and the marker (nothing else breaks out).
+    expect(body.match(/-->/g)).toHaveLength(2);
+    expect(body.match(/<!-- cowabunga:(rebase|pr:)/g)).toHaveLength(2);
     const marker = parsePrMarker(body);
     expect(marker).toMatchObject({ group: "api/requests", issues: ["issue-1"], base_sha: BASE, deps: [{ name: "requests", from: "2.19.0", to: "2.20.0", file: "api/requirements.txt", line: 3 }] });
 
@@ -306,7 +315,7 @@ describe("maintainOpenPullRequests", () => {
 
     const out = await maintainOpenPullRequests({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", config: config(), store: t.store, clock, log, appLogins: ["cowabunga[bot]"] });
     scope.done();
-    expect(out).toEqual({ recreated: [1], humanEdited: [2], closed: [] });
+    expect(out).toEqual({ recreated: [1], humanEdited: [2], closed: [], upToDate: [], errors: [] });
     expect(parsePrMarker(patchedBody)?.base_sha).toBe(HEAD);
     expect(patchedBody).toContain(`old body ${HEAD}`);
     expect(patchedBody.match(/cowabunga:pr:/g)).toHaveLength(1);
@@ -321,6 +330,9 @@ describe("maintainOpenPullRequests", () => {
       .reply(200, [pr(1, "aaa", 1), pr(2, "bbb", 2), pr(3, "ccc", 3)])
       .get("/repos/acme/widgets/git/ref/heads%2Fmain")
       .reply(200, { object: { sha: HEAD } })
+      .get("/repos/acme/widgets/issues/3/comments")
+      .query(true)
+      .reply(200, [])
       .post("/repos/acme/widgets/issues/3/comments")
       .reply(201, {})
       .patch("/repos/acme/widgets/pulls/3", { state: "closed" })

@@ -67,6 +67,8 @@ describe("handleCiCompleted", () => {
         return true;
       })
       .reply(201, {})
+      .get("/repos/acme/widgets/issues/42")
+      .reply(200, { number: 42, labels: [{ name: "cowabunga" }] })
       .post("/repos/acme/widgets/issues/42/labels", { labels: ["cowabunga:tests-failed"] })
       .reply(200, []);
     const out = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
@@ -108,6 +110,8 @@ describe("handleCiCompleted", () => {
       .reply(200, [])
       .post("/repos/acme/widgets/issues/42/comments")
       .reply(201, {})
+      .get("/repos/acme/widgets/issues/42")
+      .reply(200, { number: 42, labels: [] })
       .post("/repos/acme/widgets/issues/42/labels", { labels: ["cowabunga:tests-failed"] })
       .reply(200, []);
     try {
@@ -125,19 +129,20 @@ describe("handleCiCompleted", () => {
     expect((await t.store.getRecords(ref))[0]).toMatchObject({ attempt_status: "failed", success: false, issues_resolved: ["sec-requests"] });
   });
 
-  it("updates the same comment on a later run, and does not edit it when unchanged", async () => {
+  it("updates the same comment on a later run; the same runs reported again cost no download and no write", async () => {
     const t = tempStore();
     cleanup = t.cleanup;
-    const empty = (): nock.Scope =>
+    const runs = (checks: ReturnType<typeof check>[]): nock.Scope =>
       nock(API)
         .get(`/repos/acme/widgets/commits/${SHA}/check-runs`)
         .query(true)
-        .reply(200, { check_runs: [check("test", "success")] })
+        .reply(200, { check_runs: checks })
         .get("/repos/acme/widgets/actions/runs")
         .query(true)
         .reply(200, { workflow_runs: [] });
     let first = "";
-    const s1 = empty()
+    // Green, and the PR does not carry the tests-failed label: nothing to remove (no DELETE that 404s).
+    const s1 = runs([check("test", "success")])
       .get("/repos/acme/widgets/issues/42/comments")
       .query(true)
       .reply(200, [{ id: 99, body: `${TEST_RESULTS_MARKER}\nold`, user: { type: "Bot" } }])
@@ -146,20 +151,40 @@ describe("handleCiCompleted", () => {
         return true;
       })
       .reply(200, {})
-      .delete("/repos/acme/widgets/issues/42/labels/cowabunga%3Atests-failed")
-      .reply(404, { message: "Label does not exist" });
+      .get("/repos/acme/widgets/issues/42")
+      .reply(200, { number: 42, labels: [{ name: "cowabunga" }] });
     const a = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
     s1.done();
     expect(a).toMatchObject({ status: "reported", failed: false, comment: "updated", result: { tests_run: 1, tests_passed: 1, tests_failed: 0 } });
-    const s2 = empty()
+    // check_run, check_suite and workflow_run report the same completion: the second sees the same runs.
+    const s2 = runs([check("test", "success")]);
+    const b = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
+    s2.done();
+    expect(b).toMatchObject({ status: "skipped", reason: expect.stringMatching(/already reported/) });
+    // A re-run that failed: reported again, the label is added, and taken off once green again.
+    const s3 = runs([check("test", "failure")])
       .get("/repos/acme/widgets/issues/42/comments")
       .query(true)
       .reply(200, [{ id: 99, body: first, user: { type: "Bot" } }])
+      .patch("/repos/acme/widgets/issues/comments/99")
+      .reply(200, {})
+      .get("/repos/acme/widgets/issues/42")
+      .reply(200, { number: 42, labels: [] })
+      .post("/repos/acme/widgets/issues/42/labels", { labels: ["cowabunga:tests-failed"] })
+      .reply(200, []);
+    expect(await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log })).toMatchObject({ status: "reported", failed: true });
+    s3.done();
+    const s4 = runs([{ ...check("test", "success"), id: 2 } as ReturnType<typeof check>])
+      .get("/repos/acme/widgets/issues/42/comments")
+      .query(true)
+      .reply(200, [{ id: 99, body: first, user: { type: "Bot" } }])
+      .get("/repos/acme/widgets/issues/42")
+      .reply(200, { number: 42, labels: [{ name: "cowabunga:tests-failed" }] })
       .delete("/repos/acme/widgets/issues/42/labels/cowabunga%3Atests-failed")
-      .reply(404, {});
-    const b = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
-    s2.done();
-    expect(b).toMatchObject({ comment: "unchanged" });
+      .reply(200, []);
+    const d = await handleCiCompleted({ octokit: makeOctokit(), owner: "acme", repo: "widgets", headSha: SHA, prNumber: 42, store: t.store, log });
+    s4.done();
+    expect(d).toMatchObject({ status: "reported", failed: false, comment: "unchanged" });
   });
 
   it("waits while checks run, and ignores commits that are not on an app branch", async () => {
