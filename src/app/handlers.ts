@@ -69,7 +69,7 @@ export interface AppDeps {
   healthIntervalMs?: number;
   /** Send notifications after assess (default: on). */
   notifications?: boolean;
-  /** Start the outbox retry timers (default: on, except under tests). */
+  /** Retry pending notifications at start and on their backoff schedule (default: on; a cluster uses the `notify` cron tick instead). */
   notificationTimers?: boolean;
   /** Environment for channel secrets (default process.env). */
   env?: Record<string, string | undefined>;
@@ -144,10 +144,18 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   const stages = deps.stages ?? sharedEnrichment(app.log).stages();
   const runtime: RuntimeMetricsStore =
     deps.runtime ?? (store instanceof FileStore ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log }) : new MemoryRuntimeMetricsStore());
-  const notifications =
-    deps.notifications === false || !runsJobs ? null : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, startTimers: deps.notificationTimers ?? !underTest() });
   const installations = new InstallationFinder(app);
   const metrics = deps.metrics;
+  // Pending notifications are retried from the store with no scan: in one process on their backoff
+  // timers (from start); in a cluster by the `notify` cron tick, which runs once across the workers.
+  const notificationTimers = (deps.notificationTimers ?? true) && queue.backend === "memory";
+  const notifications =
+    deps.notifications === false || !runsJobs
+      ? null
+      : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, publicUrl, octokitFor: (ref) => installations.octokit(ref), startTimers: notificationTimers });
+  if (notifications && notificationTimers) {
+    void notifications.start().catch((err: unknown) => app.log.warn({ err: String(err) }, `notification retries could not start: ${String(err)}`));
+  }
 
   const enqueue = async (req: JobRequest): Promise<EnqueueResult> => queue.enqueue(req.job, req.opts);
   const enqueueScan: AppServices["enqueueScan"] = (repo, trigger, installationId = null) => enqueue(scanJob(`${repo.owner}/${repo.repo}`, installationId, trigger));
@@ -219,7 +227,12 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       if (pollOn) healthPoller.start();
     } else {
       // A cluster: one tick per minute across every process (pg-boss cron), run by whichever worker takes it.
-      const crons = [...(scheduleOn ? [queue.every("scheduled_scan", "* * * * *"), queue.every("notify", "*/5 * * * *")] : []), ...(pollOn ? [queue.every("health_poll", "* * * * *")] : [])];
+      const notifyOn = deps.notificationTimers ?? true;
+      const crons = [
+        ...(scheduleOn ? [queue.every("scheduled_scan", "* * * * *")] : []),
+        ...(notifyOn ? [queue.every("notify", "* * * * *")] : []),
+        ...(pollOn ? [queue.every("health_poll", "* * * * *")] : []),
+      ];
       void Promise.all(crons).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot register the cron schedules: ${String(err)}`));
     }
   }

@@ -59,8 +59,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
         return;
       }
       case "notify": {
-        // Outboxes retry on their own timers in the process that built them; the tick flushes them all.
-        await deps.notifications?.flushAll();
+        // Pending deliveries of every repository, from the store (whichever worker takes the tick).
+        await deps.notifications?.retryPending();
         return;
       }
       default:
