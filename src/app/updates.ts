@@ -26,6 +26,11 @@ export class InstallationFinder {
   constructor(private readonly app: Pick<Probot, "auth">) {}
 
   async octokit(ref: RepoRef): Promise<GitHubOctokit> {
+    return (await this.app.auth(await this.installationId(ref))) as GitHubOctokit;
+  }
+
+  /** The id of the installation that covers the repository (cached; one app request otherwise). */
+  async installationId(ref: RepoRef): Promise<number> {
     const key = `${ref.owner}/${ref.repo}`.toLowerCase();
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -38,7 +43,7 @@ export class InstallationFinder {
       }
       this.ids.set(key, id);
     }
-    return (await this.app.auth(id)) as GitHubOctokit;
+    return id;
   }
 
   private readonly missing = new LRUCache<string, true>({ max: 10_000, ttl: 600_000 });

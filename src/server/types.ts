@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { RuntimeMetricsStore } from "../act/runtime/metrics-store.js";
 import type { RepoRef, Store } from "../store/types.js";
+import type { JobQueue } from "../jobs/types.js";
+import type { AppMetrics } from "../app/metrics.js";
 import type { GitHubAccessChecker } from "./github-access.js";
 import type { SessionCodec } from "./session.js";
 
@@ -48,4 +50,8 @@ export interface ServerDeps {
   fetch?: typeof fetch;
   /** Version shown in responses. */
   version?: string;
+  /** The job queue, for `GET /api/v1/jobs`, the dashboard's jobs view and `/readyz`. */
+  jobs?: JobQueue;
+  /** Prometheus metrics served on `/metrics`. */
+  metrics?: AppMetrics;
 }
