@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { migrateCommand } from "./commands/migrate.js";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
+import { enqueueCommand, type EnqueueCommandDeps } from "./commands/enqueue.js";
+import { serveCommand, workerCommand } from "./commands/processes.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from "./io.js";
 import type { Clock } from "../assess/types.js";
 import type { AdvisorySource } from "../enrich/advisories/index.js";
@@ -18,8 +20,10 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
-  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate`); default process.env. */
+  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate` and `enqueue`); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Injected by tests: the queue of `enqueue`. */
+  enqueueQueue?: EnqueueCommandDeps["queue"];
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
 }
@@ -43,6 +47,9 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
     migrateCommand({ io, env: deps.env }),
+    serveCommand({ io }),
+    workerCommand({ io }),
+    enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),
   ];
   for (const sub of subs) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();
