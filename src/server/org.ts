@@ -34,7 +34,12 @@ async function overviewFor(deps: ServerDeps, access: GitHubAccessChecker, token:
       if (r.kind === "unavailable") throw new HttpError(502, `could not verify access with GitHub: ${r.message}`);
       return r.access === "read" || r.access === "write";
     },
-    ...(deps.failedJobs ? { failedJobs: (ref) => deps.failedJobs!(ref.owner, ref.repo) } : {}),
+    // Failed jobs: the injected counter, else the job queue's list (GET /api/v1/jobs's source), else n/a.
+    ...(deps.failedJobs
+      ? { failedJobs: (ref) => deps.failedJobs!(ref.owner, ref.repo) }
+      : deps.jobs
+        ? { failedJobs: async (ref) => (await deps.jobs!.list({ repos: [`${ref.owner}/${ref.repo}`.toLowerCase()], limit: 1000 })).filter((j) => j.state === "failed").length }
+        : {}),
   });
 }
 
