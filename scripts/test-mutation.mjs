@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // `npm run test:mutation -- src/assess/risk.ts [src/enrich/advisories ...]`
 // Runs Stryker on the given files or folders (their TypeScript sources, tests excluded) with the tests
 // related to them, at concurrency 2, and prints the mutation score per file and in total.

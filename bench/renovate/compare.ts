@@ -187,24 +187,29 @@ export function renderMarkdown(comparisons: readonly RepoComparison[], meta: Mar
   );
   out.push("## How it was measured", "");
   out.push(
-    "- Renovate runs outside the project (installed in /work/peer with the `node@24` npm package's Node 24), " +
+    "- Renovate runs outside the project (installed in `$PEER_DIR`, default /work/peer, with the `node@24` npm package's Node 24), " +
       "on a committed temporary copy of each corpus repository, with `--platform=local`, `--dry-run=extract` " +
       "(no lookups: its HTTP statistics show 0 requests), `onboarding=false`, `requireConfig=optional` and " +
-      "`enabledManagers` = npm, pip_requirements, pep621, poetry, pipenv, cargo, gomod, dockerfile, docker-compose, " +
-      "github-actions, helmv3, helm-values. Its JSON report (`--report-type=file`) gives `packageFiles`.",
+      "`enabledManagers` = npm, nvm, nodenv, pip_requirements, pep621, poetry, pipenv, pyenv, cargo, gomod, dockerfile, " +
+      "docker-compose, github-actions, helmv3, helm-values. Its JSON report (`--report-type=file`) gives `packageFiles`.",
     "- Renovate has no zarf or uds manager: our zarf/uds dependencies are counted apart and not compared.",
-    "- Renovate's manager names are mapped to ours: npm→npm; pip_requirements, pep621, poetry, pipenv→pip; " +
+    "- Renovate's manager names are mapped to ours: npm, nvm, nodenv→npm; pip_requirements, pep621, poetry, pipenv, pyenv→pip; " +
       "cargo→cargo; gomod→go; dockerfile, docker-compose→docker; github-actions→github-actions; helmv3, helm-values→helm.",
     "- A dependency is keyed by (manager, file, name). Names are normalized: pip by PEP 503 (extras dropped); docker " +
       "without tag, digest, `docker.io/` and `library/`; actions as `owner/repo` (Renovate names `github/codeql-action/upload-sarif` " +
       "by its repository). Keys are a multiset: a name declared twice in a file needs two on each side; equal values pair first.",
     "- Leftovers are paired again on (file, name) across managers (a workflow's `container:` image may be docker for one tool and " +
-      "github-actions for the other) and on Renovate's `packageName` (a renamed Cargo dependency).",
+      "github-actions for the other), on `packageManager` (Renovate: `yarn`; ours: `@yarnpkg/cli-dist`, the package yarn 2+ is " +
+      "published as) and on Renovate's `packageName` (a renamed Cargo dependency, a pnpm override selector such as `protobufjs@8`).",
+    "- pnpm catalogs: Renovate lists each package.json `catalog:` reference (skipped, `unspecified-version`) and each catalog entry " +
+      "in pnpm-workspace.yaml. We report a reference at its catalog entry (file and line of the entry, component of the package), " +
+      "recording the package.json line in `declared_by`; a reference pairs with the dependency that records it.",
     "- *found*: on both sides; *missed*: Renovate has it, we do not; *extra*: we have it, Renovate does not; " +
       "*value differs*: found, but the declared value (whitespace ignored) is not the same.",
-    "- In the corpus Renovate's `poetry` manager reads the PEP 621 `[project]` tables and supersedes `pep621` on the same " +
-      "files, so all Python dependencies appear under `poetry`. No Chart.yaml in the corpus has `dependencies`, and no " +
-      "values.yaml, docker-compose file, requirements file or Pipfile is in the corpus, so helm and those pip formats have nothing to compare.",
+    "- In the LeapfrogAI and CowabungaAI repositories Renovate's `poetry` manager reads the PEP 621 `[project]` tables and " +
+      "supersedes `pep621` on the same files, so their Python dependencies appear under `poetry` (and `requires-python` is not " +
+      "reported); the uv project (full-stack-fastapi-template) goes through `pep621`. No requirements file or Pipfile is in the " +
+      "corpus, so those pip formats have nothing to compare.",
     "",
   );
 

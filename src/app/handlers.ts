@@ -68,7 +68,7 @@ export interface AppDeps {
   healthIntervalMs?: number;
   /** Send notifications after assess (default: on). */
   notifications?: boolean;
-  /** Start the outbox retry timers (default: on, except under tests). */
+  /** Retry pending notifications at start and on their backoff schedule (default: on). */
   notificationTimers?: boolean;
   /** Environment for channel secrets (default process.env). */
   env?: Record<string, string | undefined>;
@@ -151,9 +151,15 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   const stages = deps.stages ?? sharedEnrichment(app.log).stages();
   const runtime: RuntimeMetricsStore =
     deps.runtime ?? (store instanceof FileStore ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log }) : new MemoryRuntimeMetricsStore());
-  const notifications =
-    deps.notifications === false ? null : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, startTimers: deps.notificationTimers ?? !underTest() });
   const installations = new InstallationFinder(app);
+  // Pending notifications are retried from the store at start and on their backoff schedule, with no scan.
+  const notifications =
+    deps.notifications === false
+      ? null
+      : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, publicUrl, octokitFor: (ref) => installations.octokit(ref), startTimers: deps.notificationTimers ?? true });
+  if (notifications && (deps.notificationTimers ?? true)) {
+    void notifications.start().catch((err: unknown) => app.log.warn({ err: String(err) }, `notification retries could not start: ${String(err)}`));
+  }
 
   const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log }) =>
     queue.enqueue(

@@ -99,6 +99,20 @@ export const NotificationsConfig = z.object({
   github: z
     .object({ enabled: z.boolean().default(true), mention: z.array(z.string()).default([]) })
     .default({ enabled: true, mention: [] }),
+  /**
+   * How often the maintenance digest is sent (to email): `daily`, `weekly`, `off`, or a shorter period
+   * such as `30m`, `6h`, `2d` (at least 5 minutes) for busy teams and tests. Unset: `email.digest`.
+   * Digests are built after a scan; a period shorter than the scan schedule sends one per scan at most.
+   */
+  digest: z
+    .object({
+      period: z
+        .string()
+        .regex(/^(daily|weekly|off|[1-9]\d{0,4}[mhd])$/, "expected daily, weekly, off, or a number of minutes, hours or days such as 30m, 6h, 2d")
+        .refine((p) => !/^[1-4]m$/.test(p), "a digest period is at least 5m")
+        .optional(),
+    })
+    .default({}),
   /** Alerts of one kind for one subject are not repeated inside this many hours. */
   quiet_period_hours: z.number().min(0).default(24),
 });

@@ -72,9 +72,18 @@ export function sharedGuardedAgent(): Dispatcher {
   return shared;
 }
 
-/** The guarded Agent for these guard options: the shared one unless a resolver or env is injected. */
+const perEnv = new WeakMap<object, Agent>();
+
+/**
+ * The guarded Agent for these guard options: the shared one, one per environment object (callers
+ * that build a client per message reuse its connections), or a new one for an injected resolver.
+ */
 export function guardedDispatcherFor(opts: UrlGuardOptions = {}): Dispatcher {
-  return opts.resolve || opts.env || opts.allowPrivate ? createGuardedAgent(opts) : sharedGuardedAgent();
+  if (opts.resolve || opts.allowPrivate) return createGuardedAgent(opts);
+  if (!opts.env || opts.env === process.env) return sharedGuardedAgent();
+  let agent = perEnv.get(opts.env);
+  if (!agent) perEnv.set(opts.env, (agent = createGuardedAgent({ env: opts.env })));
+  return agent;
 }
 
 /** True when a fetch failed because the guarded Agent refused the address (a refusal, not a network fault to retry). */

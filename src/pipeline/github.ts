@@ -94,6 +94,8 @@ export type ScanNotifier = (input: {
   config: CowabungaConfig;
   sentLog: Readonly<Record<string, string>>;
   log: AppLogger;
+  /** Issue id → the app's open update PR that resolves it (after this scan's PRs were opened), for links. */
+  openPulls?: ReadonlyMap<string, number>;
 }) => Promise<{ sentLog: Record<string, string>; sent?: number; suppressed?: number; errors?: string[] }>;
 
 export type ScanOutcome = "scanned" | "unchanged" | "duplicate" | "failed";
@@ -407,6 +409,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
     let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
     let defaultBranch: string | null = trigger.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
+    let openPullsByIssue: ReadonlyMap<string, number> | undefined;
     const pending: string[] = [];
     const conv = (state ?? {}) as ConvergenceState;
     const codeownersText = CODEOWNERS_PATHS.map((p) => texts.get(p)).find((t) => t !== undefined);
@@ -453,6 +456,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         });
         defaultBranch = upd.defaultBranch;
         result.pulls = upd.pulls;
+        openPullsByIssue = upd.byIssue;
         pending.push(...(upd.pulls.failures ?? []));
         const open = new Set(out.openPulls.map((p) => p.number).concat(upd.pulls.opened, upd.pulls.recreated));
         const gone = new Set(upd.pulls.closed);
@@ -470,7 +474,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     if (opts.notify) {
       try {
         const prev = state?.alerts_sent && typeof state.alerts_sent === "object" ? (state.alerts_sent as Record<string, string>) : {};
-        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log });
+        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log, ...(openPullsByIssue ? { openPulls: openPullsByIssue } : {}) });
         alertsSent = n.sentLog;
         acted = { ...acted, alerts_sent: n.sent ?? null, alerts_suppressed: n.suppressed ?? null, notify_errors: n.errors?.length ?? 0 };
       } catch (err) {
@@ -662,7 +666,7 @@ interface UpdatesInput {
  * to be opened and no payload named it; one `GET /pulls/{n}` per open app PR whose base moved. Never
  * throws: failures are logged and listed in `messages`.
  */
-async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]> }> {
+async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: string | null; pulls: NonNullable<ScanRunResult["pulls"]>; byIssue: Map<string, number> }> {
   const { octokit, ref, assessment, config, store, clock, log } = input;
   const pulls: NonNullable<ScanRunResult["pulls"]> = { opened: [], recreated: [], closed: [], messages: [], humanEdited: [], failures: [] };
   let defaultBranch = input.defaultBranch;
@@ -682,7 +686,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
       log.warn({ repo: `${ref.owner}/${ref.repo}` }, msg);
       pulls.messages.push(msg);
       pulls.failures!.push(msg);
-      return { defaultBranch, pulls };
+      return { defaultBranch, pulls, byIssue: pullsByIssue(open.values(), pulls.closed) };
     }
   }
   const base = defaultBranch;
@@ -737,5 +741,15 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   if (pulls.opened.length + pulls.recreated.length + pulls.closed.length > 0 || pulls.messages.length > 0) {
     log.info({ repo: `${ref.owner}/${ref.repo}`, pulls }, `update PRs of ${ref.owner}/${ref.repo}: ${pulls.opened.length} opened, ${pulls.recreated.length} recreated, ${pulls.closed.length} closed`);
   }
-  return { defaultBranch, pulls };
+  return { defaultBranch, pulls, byIssue: pullsByIssue(open.values(), pulls.closed) };
+}
+
+/** Issue id → open update PR, from the PRs' markers (notification links). */
+function pullsByIssue(open: Iterable<OpenPullRequest>, closed: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of open) {
+    if (closed.includes(p.number)) continue;
+    for (const id of parsePrMarker(p.body)?.issues ?? []) if (!out.has(id)) out.set(id, p.number);
+  }
+  return out;
 }

@@ -38,8 +38,8 @@ const PREFETCH = picomatch(
 );
 
 /**
- * Dependencies kept from one manifest. Far above any real file (the largest in the corpus has a few
- * hundred); a hostile file with 10^5 images would otherwise flood every later stage.
+ * Dependencies kept from one manifest: far above any real manifest (hundreds at most), while a
+ * hostile file with 10^5 images would otherwise flood every later stage.
  */
 export const MAX_DEPENDENCIES_PER_FILE = 20_000;
 

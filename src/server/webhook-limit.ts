@@ -139,6 +139,8 @@ export interface WebhookMiddlewareHost {
  * starts, after loading the app) go through limitWebhookBodies.
  */
 export function installWebhookBodyLimit(probot: WebhookMiddlewareHost, opts: { maxBytes: number; path: string }): void {
+  // A Probot without an HTTP side (the GitHub Action adapter, test doubles) has nothing to wrap.
+  if (typeof probot.getNodeMiddleware !== "function") return;
   const original = probot.getNodeMiddleware.bind(probot);
   probot.getNodeMiddleware = async (options = {}) => {
     const middleware = await original(options);

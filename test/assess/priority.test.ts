@@ -72,3 +72,48 @@ describe("fix risk and effort", () => {
     expect(effortForUpdate("unknown", 0)).toBe("2 hours");
   });
 });
+
+describe("exposure and fix risk, branch by branch (mutation survivors, issue 18)", () => {
+  const api = makeComponent({ name: "api", type: "api" });
+  const lib = makeComponent({ name: "lib", type: "sdk", dependent_components: ["api", "ui", "cli"] });
+  it("scope: documentation 0, no dependency types 2 (code of the component), runtime 2, build 1, dev 0", () => {
+    expect(exposureOf(draft({}, { change_kind: "documentation", dependency_types: ["prod"] }), [api])).toEqual({ exposure: "medium", points: 2, why: "documentation only (+0), component exposure +2, breadth +0 (1 affected, 0 dependent)" });
+    expect(exposureOf(draft({}, { change_kind: "code", dependency_types: [] }), [api]).why).toBe("code of the component (+2), component exposure +2, breadth +0 (1 affected, 0 dependent)");
+    expect(exposureOf(draft({}, { dependency_types: ["dev", "optional"] }), [api]).why).toBe("runtime dependency (+2), component exposure +2, breadth +0 (1 affected, 0 dependent)");
+    expect(exposureOf(draft({}, { dependency_types: ["peer"] }), [api]).points).toBe(4);
+    expect(exposureOf(draft({}, { dependency_types: ["dev", "build"] }), [api]).why).toBe("build dependency (+1), component exposure +2, breadth +0 (1 affected, 0 dependent)");
+    expect(exposureOf(draft({}, { dependency_types: ["dev"] }), [api])).toEqual({ exposure: "medium", points: 2, why: "development dependency only (+0), component exposure +2, breadth +0 (1 affected, 0 dependent)" });
+  });
+  it("component: the most exposed affected one; unknown ones count 1; none at all counts 1", () => {
+    const backend = makeComponent({ name: "worker", type: "backend" });
+    expect(exposureOf(draft({ affected_components: ["worker", "api"] }), [backend, api]).why).toContain("component exposure +2");
+    expect(exposureOf(draft({ affected_components: ["worker"] }), [backend]).why).toContain("component exposure +1");
+    expect(exposureOf(draft({ affected_components: ["ghost"] }), []).why).toContain("component exposure +1");
+    expect(exposureOf(draft({ affected_components: [] }), [api])).toMatchObject({ points: 3, why: "runtime dependency (+2), component exposure +1, breadth +0 (0 affected, 0 dependent)" });
+  });
+  it("breadth: 3 affected components, or 2 outside dependents; affected dependents do not count", () => {
+    const c = (name: string) => makeComponent({ name, type: "sdk" });
+    expect(exposureOf(draft({ affected_components: ["a", "b"] }), [c("a"), c("b")]).why).toContain("breadth +0 (2 affected");
+    expect(exposureOf(draft({ affected_components: ["a", "b", "c"] }), [c("a"), c("b"), c("c")]).why).toContain("breadth +1 (3 affected, 0 dependent)");
+    expect(exposureOf(draft({ affected_components: ["lib"] }), [lib]).why).toBe("runtime dependency (+2), component exposure +1, breadth +1 (1 affected, 3 dependent)");
+    const one = makeComponent({ name: "lib", type: "sdk", dependent_components: ["api"] });
+    expect(exposureOf(draft({ affected_components: ["lib"] }), [one]).why).toContain("breadth +0 (1 affected, 1 dependent)");
+    // api is itself affected: only ui and cli are outside dependents.
+    expect(exposureOf(draft({ affected_components: ["lib", "api"] }), [lib, api]).why).toContain("(2 affected, 2 dependent)");
+    const two = makeComponent({ name: "lib", type: "sdk", dependent_components: ["api", "ui"] });
+    expect(exposureOf(draft({ affected_components: ["lib", "api"] }), [two, api]).why).toContain("breadth +0 (2 affected, 1 dependent)");
+  });
+  it("fix risk: docs low even without a fix; patch, minor, digest and none low; unknown medium", () => {
+    expect(fixRiskOf(draft({}, { change_kind: "documentation", fix_available: false, update_type: "major", breaking_changes: 3 }))).toBe("low");
+    for (const u of ["patch", "minor", "digest", "none"] as const) expect(fixRiskOf(draft({}, { update_type: u })), u).toBe("low");
+    expect(fixRiskOf(draft({}, { update_type: "unknown" }))).toBe("medium");
+    expect(fixRiskOf(draft({}, { update_type: null }))).toBe("medium");
+    expect(fixRiskOf(draft({}, { update_type: "major", breaking_changes: 0 }))).toBe("medium");
+    expect(fixRiskOf(draft({}, { update_type: "major", breaking_changes: 1 }))).toBe("high");
+    expect(fixRiskOf(draft({}, { update_type: "patch", fix_available: false }))).toBe("high");
+  });
+  it("effort of digest and none bumps is 30 minutes", () => {
+    expect(effortForUpdate("digest", 0)).toBe("30 minutes");
+    expect(effortForUpdate("none", 0)).toBe("30 minutes");
+  });
+});

@@ -8,12 +8,14 @@ import { lookup } from "node:dns/promises";
 import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SlackChannel } from "../../src/act/notify/index.js";
 import { HealthPoller } from "../../src/act/runtime/poller.js";
 import { MemoryRuntimeMetricsStore } from "../../src/act/runtime/metrics-store.js";
 import { fetchHttp } from "../../src/enrich/advisories/osv-online.js";
 import { createGuardedAgent, guardedLookup } from "../../src/enrich/guarded-agent.js";
 import { HttpClient } from "../../src/enrich/http.js";
 import type { ResolvedAddress, Resolver } from "../../src/enrich/url-guard.js";
+import { makeAlert } from "../act/notify/peers.js";
 
 /** Public first, then the local address: a rebinding DNS server. Counts its answers. */
 function rebinding(local: ResolvedAddress): Resolver & { calls: number } {
@@ -34,8 +36,13 @@ describe("DNS rebinding", () => {
   let local: ResolvedAddress;
   let port: number;
   beforeAll(async () => {
+    // The machine's own name, which the system resolver answers locally. Where it does not resolve,
+    // any name serves: the guarded paths only ever ask the injected resolver.
     host = hostname();
-    local = await lookup(host);
+    local = await lookup(host).catch(() => {
+      host = "rebind.invalid";
+      return { address: "127.0.0.1", family: 4 };
+    });
     server = createServer((_req, res) => {
       hits++;
       res.end('{"ok":true}');
@@ -87,6 +94,15 @@ describe("DNS rebinding", () => {
     const before = hits;
     await expect(http.getJson(url())).rejects.toThrow();
     expect(hits).toBe(before);
+  });
+
+  it("the Slack notifier's connection goes through the same guard", async () => {
+    const resolve = rebinding(local);
+    const channel = new SlackChannel({ url: `http://${host}:${port}/hooks/T0/B0/X`, env: {}, resolve, timeoutMs: 2_000 });
+    const before = hits;
+    await expect(channel.send(makeAlert())).rejects.toThrow();
+    expect(hits).toBe(before);
+    expect(resolve.calls).toBe(2);
   });
 
   it("every address of an answer is checked, IPv4-mapped IPv6 included", async () => {

@@ -24,6 +24,8 @@ export interface AppServer {
   /** Deliver a signed webhook; returns the HTTP status and the time to the response in ms. */
   deliver(event: string, payload: unknown, deliveryId?: string): Promise<{ status: number; ms: number; id: string }>;
   stop(): Promise<void>;
+  /** SIGKILL: the process ends at once, nothing is flushed or cleaned up. */
+  kill(): Promise<void>;
 }
 
 export function signPayload(secret: string, body: string): string {
@@ -91,6 +93,12 @@ export async function startAppServer(opts: { gheHost: string; dataDir: string; e
       });
       await res.text();
       return { status: res.status, ms: performance.now() - started, id: deliveryId };
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGKILL");
+      await exited;
     },
     async stop() {
       if (child.exitCode === null) {

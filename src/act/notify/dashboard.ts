@@ -36,6 +36,8 @@ function isDashboardEntry(e: PendingNotification): boolean {
 /** Records every alert into the store for the dashboard. Idempotent per (alert key, created_at). */
 export class DashboardChannel implements AlertChannel {
   readonly name = "dashboard";
+  /** Keyed by alert: sending again after an interrupted send cannot duplicate. */
+  readonly idempotent = true;
   private readonly clock: Clock;
 
   constructor(

@@ -74,7 +74,7 @@ export function renderAlertEmail(alert: Alert, opts: { repo?: string } = {}): Re
 
 /** Subject, text and HTML for a daily or weekly maintenance digest. */
 export function renderDigestEmail(summary: MaintenanceSummary, period: DigestPeriod): RenderedEmail {
-  const label = period === "daily" ? "Daily" : "Weekly";
+  const label = digestLabel(period);
   const status = summary.maintenance_mode ? `${summary.overall_status} (maintenance mode)` : summary.overall_status;
   const subject = oneLine(`[Cowabunga] ${label} maintenance summary for ${summary.repo}: ${status}, ${summary.counts.issues_open} open issues`);
   const c = summary.counts;
@@ -126,13 +126,36 @@ export function renderDigestEmail(summary: MaintenanceSummary, period: DigestPer
   return { subject, text, html };
 }
 
-const PERIOD_MS: Record<DigestPeriod, number> = { daily: 24 * 3600_000, weekly: 7 * 24 * 3600_000 };
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** The length of a digest period in ms, or null for a value that is not one (`off`, garbage). */
+export function digestPeriodMs(period: string): number | null {
+  if (period === "daily") return UNIT_MS.d;
+  if (period === "weekly") return 7 * UNIT_MS.d;
+  const m = /^([1-9]\d{0,4})([mhd])$/.exec(period);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+}
+
+/** A period from the config (`notifications.digest.period`, else `notifications.email.digest`); "off" when none. */
+export function configuredDigestPeriod(n: { email: { digest: string }; digest?: { period?: string } }): DigestPeriod | "off" {
+  const p = n.digest?.period ?? n.email.digest;
+  return p !== "off" && digestPeriodMs(p) != null ? (p as DigestPeriod) : "off";
+}
+
+/** "Daily", "Weekly", "6-hourly"... for subjects. */
+export function digestLabel(period: DigestPeriod): string {
+  if (period === "daily") return "Daily";
+  if (period === "weekly") return "Weekly";
+  const m = /^(\d+)([mhd])$/.exec(period);
+  const unit = m?.[2] === "m" ? "minute" : m?.[2] === "h" ? "hour" : "day";
+  return m ? `${m[1]}-${unit}` : "Periodic";
+}
 
 /**
  * Whether a digest of this period is due. A digest is due when none was sent yet, or when at least the
- * period minus a tolerance (default 1 hour, so a daily cron with jitter still sends once a day) has passed.
- * `off` is never due. An unreadable or future `lastSent` (clock moved back) counts as "never sent"
- * only when it is more than one period in the future; otherwise it is not due.
+ * period minus a tolerance has passed (1 hour, or a tenth of a period shorter than 10 hours, so a daily
+ * cron with jitter still sends once a day). `off` is never due. An unreadable `lastSent` counts as never
+ * sent; a future one (clock moved back) only when it is more than one period ahead.
  */
 export function digestDue(
   lastSent: string | Date | null | undefined,
@@ -141,13 +164,14 @@ export function digestDue(
   opts: { toleranceMs?: number } = {},
 ): boolean {
   if (period === "off") return false;
+  const length = digestPeriodMs(period);
+  if (length == null) return false;
   if (lastSent == null) return true;
   const last = lastSent instanceof Date ? lastSent.getTime() : Date.parse(lastSent);
   if (!Number.isFinite(last)) return true;
   const elapsed = clock().getTime() - last;
-  const length = PERIOD_MS[period];
   if (elapsed < -length) return true;
-  return elapsed >= length - Math.min(opts.toleranceMs ?? 3600_000, length / 2);
+  return elapsed >= length - Math.min(opts.toleranceMs ?? 3600_000, length / 10);
 }
 
 /** What EmailChannel needs from a nodemailer transport (tests may pass their own). */

@@ -6,6 +6,11 @@ import type { Alert, AlertChannel } from "./types.js";
 export interface GitHubNotifyDeps {
   postComment(issueNumber: number, body: string): Promise<unknown>;
   createIssue(title: string, body: string): Promise<unknown>;
+  /**
+   * Whether a comment on issue `issueNumber` (null: an issue the app opened) already carries `marker`.
+   * Given, a send interrupted by a restart is checked instead of posted twice.
+   */
+  hasMarker?(issueNumber: number | null, marker: string): Promise<boolean>;
 }
 
 export interface GitHubChannelOptions {
@@ -54,11 +59,16 @@ export function renderAlertMarkdown(alert: Alert, mention: readonly string[] = [
  */
 export class GitHubChannel implements AlertChannel {
   readonly name = "github";
+  /** After an interrupted send: did the comment or issue arrive? (Only when the deps can look.) */
+  readonly confirmDelivered?: (alert: Alert) => Promise<boolean>;
 
   constructor(
     private readonly deps: GitHubNotifyDeps,
     private readonly opts: GitHubChannelOptions = {},
-  ) {}
+  ) {
+    const hasMarker = deps.hasMarker;
+    if (hasMarker) this.confirmDelivered = async (alert) => hasMarker(await this.findIssueNumber(alert), alertMarker(alert));
+  }
 
   async send(alert: Alert): Promise<void> {
     const body = renderAlertMarkdown(alert, this.opts.mention ?? []);

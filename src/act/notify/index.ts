@@ -7,3 +7,4 @@ export * from "./dashboard.js";
 export * from "./routing.js";
 export * from "./outbox.js";
 export * from "./summary.js";
+export * from "./links.js";

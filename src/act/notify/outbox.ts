@@ -28,7 +28,7 @@ export const DIGEST_STATE_KIND = "digest_state";
 
 const DeliveryPayload = z.discriminatedUnion("type", [
   z.object({ type: z.literal("alert"), alert: z.unknown() }),
-  z.object({ type: z.literal("digest"), period: z.enum(["daily", "weekly"]), summary: z.looseObject({ repo: z.string() }) }),
+  z.object({ type: z.literal("digest"), period: z.string().regex(/^(daily|weekly|[1-9]\d{0,4}[mhd])$/), summary: z.looseObject({ repo: z.string() }) }),
 ]);
 
 const DeliveryEntry = z.object({
@@ -103,6 +103,17 @@ export interface FlushResult {
   pending: number;
   /** Store errors etc.: flush never throws. */
   errors: string[];
+}
+
+/**
+ * What a channel may declare so an interrupted send (the process stopped between claiming a delivery and
+ * recording its result) is settled without sending twice.
+ */
+export interface DeliveryCheckingChannel extends AlertChannel {
+  /** Sending the same alert again cannot produce a duplicate (the dashboard: keyed by alert). */
+  readonly idempotent?: boolean;
+  /** Whether an earlier send of this alert arrived (GitHub: a comment carrying the alert's marker). */
+  confirmDelivered?(alert: Alert): Promise<boolean>;
 }
 
 function isDelivery(e: PendingNotification): boolean {
@@ -276,9 +287,50 @@ export class NotificationOutbox {
     return { ...flush, enqueue, errors: enqueue.error ? [enqueue.error, ...flush.errors] : flush.errors };
   }
 
-  /** Send every pending delivery whose time has come. Serialised in-process; leases guard across processes. Never throws. */
-  flush(): Promise<FlushResult> {
-    return this.serial(() => this.flushNow());
+  /**
+   * Send every pending delivery whose time has come (`now`: every pending one, whatever its backoff, as
+   * at start-up). Serialised in-process; leases guard across processes. Never throws.
+   */
+  flush(opts: { now?: boolean } = {}): Promise<FlushResult> {
+    return this.serial(async () => {
+      // In batches that fit one lease, so a long flush never outlives the leases of what it claimed.
+      const total: FlushResult = { delivered: [], failed: [], pending: 0, errors: [] };
+      for (let round = 0; round < 100; round++) {
+        const r = await this.flushNow(opts.now === true);
+        total.delivered.push(...r.delivered);
+        total.failed.push(...r.failed);
+        total.errors.push(...r.errors);
+        total.pending = r.pending;
+        if (r.delivered.length + r.failed.length < this.batchSize || r.errors.length > 0) break;
+      }
+      return total;
+    });
+  }
+
+  /** Deliveries claimed per round: their sends, one after another, end well inside the lease. */
+  private get batchSize(): number {
+    return Math.max(1, Math.floor(this.leaseMs / this.sendTimeoutMs) - 1);
+  }
+
+  /**
+   * When this outbox next has something to do: the earliest retry time of a pending delivery for a
+   * configured channel, or the end of a lease (an interrupted send to settle). null: nothing pending.
+   */
+  async nextAttemptAt(): Promise<Date | null> {
+    let best = Infinity;
+    try {
+      for (const raw of await this.store.getPending(this.repo)) {
+        const e = isDelivery(raw) ? parseDelivery(raw) : null;
+        if (!e || e.status !== "pending" || !this.channels.has(e.channel)) continue;
+        const due = Date.parse(e.next_attempt_at ?? e.created_at);
+        const lease = e.lease_until ? Date.parse(e.lease_until) : NaN;
+        const at = Math.max(Number.isFinite(due) ? due : 0, Number.isFinite(lease) ? lease : 0);
+        if (at < best) best = at;
+      }
+    } catch {
+      return null;
+    }
+    return Number.isFinite(best) ? new Date(best) : null;
   }
 
   /** Pending, failed and delivered entries (without payloads), oldest first. */
@@ -366,16 +418,19 @@ export class NotificationOutbox {
     return Math.round(base * (1 + this.backoff.jitter * this.random()));
   }
 
-  private async flushNow(): Promise<FlushResult> {
+  private async flushNow(ignoreBackoff = false): Promise<FlushResult> {
     const result: FlushResult = { delivered: [], failed: [], pending: 0, errors: [] };
     const now = this.clock();
     const nowMs = now.getTime();
     const claimed: DeliveryEntry[] = [];
+    // Claimed before and never settled: the sender stopped mid-send (crash, SIGKILL) or could not record.
+    const interrupted = new Set<string>();
 
     // 1. Claim due entries (lease + attempt count) and prune old tombstones, in one write.
     try {
       await this.store.updatePending(this.repo, (entries) => {
         claimed.length = 0;
+        interrupted.clear();
         const out: PendingNotification[] = [];
         for (const raw of entries) {
           if (!isDelivery(raw)) {
@@ -408,10 +463,15 @@ export class NotificationOutbox {
           }
           const dueMs = Date.parse(e.next_attempt_at ?? e.created_at);
           const leasedMs = e.lease_until ? Date.parse(e.lease_until) : NaN;
-          if ((Number.isFinite(dueMs) && dueMs > nowMs) || (Number.isFinite(leasedMs) && leasedMs > nowMs)) {
+          if ((!ignoreBackoff && Number.isFinite(dueMs) && dueMs > nowMs) || (Number.isFinite(leasedMs) && leasedMs > nowMs)) {
             out.push(e);
             continue;
           }
+          if (claimed.length >= this.batchSize) {
+            out.push(e);
+            continue;
+          }
+          if (e.lease_until != null) interrupted.add(e.id);
           const c: DeliveryEntry = { ...e, attempts: e.attempts + 1, lease_until: new Date(nowMs + this.leaseMs).toISOString() };
           claimed.push(c);
           out.push(c);
@@ -426,11 +486,29 @@ export class NotificationOutbox {
     }
 
     // 2. Send, outside any store transaction (a channel may write to the store itself: dashboard).
-    const outcomes = new Map<string, { ok: true } | { ok: false; error: string }>();
+    // An interrupted send is settled first: a channel that can tell whether it arrived is asked, one whose
+    // send is idempotent sends again, any other (Slack webhook, SMTP) is NOT sent again, so it is never
+    // sent twice; the delivery is marked failed with the reason, visible on the dashboard and in the log.
+    const outcomes = new Map<string, { ok: true } | { ok: false; error: string; final?: boolean }>();
     for (const e of claimed) {
       const channel = this.channels.get(e.channel);
       try {
         if (!channel) throw new Error(`channel ${e.channel} is not configured`);
+        if (interrupted.has(e.id)) {
+          const settled = await withTimeout(this.settleInterrupted(channel, e), this.sendTimeoutMs, `${e.channel}`);
+          if (settled === "arrived") {
+            outcomes.set(e.id, { ok: true });
+            continue;
+          }
+          if (settled === "unknown") {
+            outcomes.set(e.id, {
+              ok: false,
+              final: true,
+              error: `interrupted while sending (the process stopped before the result was recorded); not sent again because ${e.channel} cannot detect a duplicate: it may or may not have arrived`,
+            });
+            continue;
+          }
+        }
         await withTimeout(this.sendOne(channel, e), this.sendTimeoutMs, `${e.channel}`);
         outcomes.set(e.id, { ok: true });
       } catch (err) {
@@ -443,7 +521,7 @@ export class NotificationOutbox {
     const nextAt = new Map<string, string | null>();
     for (const e of claimed) {
       const o = outcomes.get(e.id);
-      if (o && !o.ok) nextAt.set(e.id, e.attempts >= this.backoff.maxAttempts ? null : new Date(doneAt.getTime() + this.delayMs(e.attempts)).toISOString());
+      if (o && !o.ok) nextAt.set(e.id, o.final || e.attempts >= this.backoff.maxAttempts ? null : new Date(doneAt.getTime() + this.delayMs(e.attempts)).toISOString());
     }
     try {
       await this.store.updatePending(this.repo, (entries) => {
@@ -465,7 +543,7 @@ export class NotificationOutbox {
         return out;
       });
     } catch (err) {
-      // Sent but not recorded: the lease expires and the delivery is retried (at least once, never lost).
+      // Sent but not recorded: when the lease expires the delivery is settled as interrupted (see flushNow step 2).
       const msg = `could not record notification results for ${this.repoName}: ${this.redact(errorMessage(err))}`;
       result.errors.push(msg);
       this.logger.warn({ repo: this.repoName, error: msg }, "notify: flush could not record results");
@@ -495,6 +573,16 @@ export class NotificationOutbox {
     return result;
   }
 
+  /** After an interrupted send: "arrived" (the channel found it), "resend" (safe to send again), "unknown". */
+  private async settleInterrupted(channel: AlertChannel, e: DeliveryEntry): Promise<"arrived" | "resend" | "unknown"> {
+    const c = channel as DeliveryCheckingChannel;
+    if (typeof c.confirmDelivered === "function" && e.payload?.type === "alert") {
+      const alert = parseStoredAlert(e.payload.alert);
+      if (alert) return (await c.confirmDelivered(alert)) ? "arrived" : "resend";
+    }
+    return c.idempotent === true ? "resend" : "unknown";
+  }
+
   private async sendOne(channel: AlertChannel, e: DeliveryEntry): Promise<void> {
     const p = e.payload;
     if (!p) throw new Error(`delivery ${e.id} has no payload`);
@@ -505,6 +593,6 @@ export class NotificationOutbox {
       return;
     }
     if (!isDigestChannel(channel)) throw new Error(`channel ${channel.name} cannot send digests`);
-    await channel.sendDigest(p.summary as unknown as MaintenanceSummary, p.period);
+    await channel.sendDigest(p.summary as unknown as MaintenanceSummary, p.period as DigestPeriod);
   }
 }

@@ -1,4 +1,5 @@
 import { IncomingWebhook, type FetchFunction, type IncomingWebhookSendArguments } from "@slack/webhook";
+import { guardedDispatcherFor, withDispatcher } from "../../enrich/guarded-agent.js";
 import { assertSafeUrl, type Resolver } from "../../enrich/url-guard.js";
 import { safeHttpUrl } from "../report/escape.js";
 import type { Severity } from "../../model/index.js";
@@ -108,7 +109,10 @@ export interface SlackChannelOptions {
   env?: Record<string, string | undefined>;
   /** DNS resolver for the outbound guard (tests). */
   resolve?: Resolver;
-  /** fetch used by @slack/webhook (default global fetch). */
+  /**
+   * fetch used by @slack/webhook. Default: the global fetch through the guarded Agent, which connects
+   * only to addresses the outbound guard accepts (checked at connect time: DNS rebinding).
+   */
   fetch?: FetchFunction;
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
@@ -123,9 +127,11 @@ export class SlackChannel implements AlertChannel {
   constructor(private readonly opts: SlackChannelOptions) {
     this.name = opts.name ?? "slack:default";
     this.url = opts.url;
+    const dispatcher = opts.fetch ? null : guardedDispatcherFor({ env: opts.env, resolve: opts.resolve });
+    const guardedFetch: FetchFunction = (url, init) => fetch(url, withDispatcher((init ?? {}) as RequestInit, dispatcher));
     this.webhook = new IncomingWebhook(opts.url, {
       timeout: opts.timeoutMs ?? 10_000,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      fetch: opts.fetch ?? guardedFetch,
     });
   }
 

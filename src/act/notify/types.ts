@@ -7,7 +7,8 @@ export type { Alert, AlertChannel, Clock };
 export type ChannelKind = "email" | "slack" | "github" | "dashboard";
 export const CHANNEL_KINDS: readonly ChannelKind[] = ["email", "slack", "github", "dashboard"];
 
-export type DigestPeriod = "daily" | "weekly";
+/** `daily`, `weekly`, or a number of minutes, hours or days (`30m`, `6h`, `2d`): config notifications.digest.period. */
+export type DigestPeriod = "daily" | "weekly" | `${number}m` | `${number}h` | `${number}d`;
 
 /** pino-compatible (Probot's `app.log`, `context.log`). Messages never contain secrets. */
 export interface NotifyLogger {

@@ -13,7 +13,7 @@ import { baseDependency } from "./dependency.js";
 import { pathKey, scanJson } from "./npm/json-lines.js";
 import { parsePackageLock } from "./npm/package-lock.js";
 import { parsePnpmLock } from "./npm/pnpm.js";
-import { catalogNameOf, findCatalogEntry, overrideTarget, parsePnpmWorkspaceFile, type PnpmWorkspaceFile } from "./npm/pnpm-workspace.js";
+import { catalogNameOf, findCatalogEntry, parsePnpmWorkspaceFile, type PnpmWorkspaceFile } from "./npm/pnpm-workspace.js";
 import { LineIndex, locateValue } from "./span.js";
 import { isRecord, splitNameAt, type LockfileParse, type NpmLockfile } from "./npm/types.js";
 import { classifyNpmValue, isValidNpmName, posixJoin, rangeVersion, type NpmValue } from "./npm/values.js";
@@ -66,7 +66,10 @@ function q(s: string): string {
 
 // Parsed lockfiles are shared by every workspace package.json that reads them.
 const lockCache = new Map<string, { content: string; result: LockfileParse; byName: Map<string, Set<string>> }>();
-const LOCK_CACHE_SIZE = 16;
+// A monorepo with a lockfile per e2e fixture (jest: 33) must not evict the root lockfile between the
+// package.json files that share it: bounded by count and by total text size.
+const LOCK_CACHE_SIZE = 64;
+const LOCK_CACHE_CHARS = 64 * 1024 * 1024;
 
 function parseLockCached(file: string, content: string, parse: (f: string, c: string) => LockfileParse) {
   const hit = lockCache.get(file);
@@ -83,7 +86,13 @@ function parseLockCached(file: string, content: string, parse: (f: string, c: st
   const entry = { content, result, byName };
   lockCache.delete(file);
   lockCache.set(file, entry);
-  while (lockCache.size > LOCK_CACHE_SIZE) lockCache.delete(lockCache.keys().next().value as string);
+  let chars = 0;
+  for (const e of lockCache.values()) chars += e.content.length;
+  while (lockCache.size > 1 && (lockCache.size > LOCK_CACHE_SIZE || chars > LOCK_CACHE_CHARS)) {
+    const oldest = lockCache.keys().next().value as string;
+    chars -= lockCache.get(oldest)?.content.length ?? 0;
+    lockCache.delete(oldest);
+  }
   return entry;
 }
 

@@ -590,7 +590,9 @@ class FallbackConverter {
         value,
         source: typeof value !== "string" && typeof node.source === "string" && node.source !== "" ? node.source : null,
         line: this.lineOf(node, dfltLine),
-        comment: typeof node.comment === "string" ? node.comment : null,
+        // A comment after an empty value (`key: # note`) belongs to no scalar text: the fast path
+        // reports none, and no manager reads one there.
+        comment: typeof node.comment === "string" && !(value === null && !node.source) ? node.comment : null,
       };
       this.cache.set(node, out);
       return out;

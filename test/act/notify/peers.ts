@@ -1,6 +1,9 @@
 /** Real protocol peers for the notification tests: an SMTP server and a Slack-like webhook endpoint on 127.0.0.1. */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { SMTPServer } from "smtp-server";
 import type { Alert } from "../../../src/act/notify/index.js";
 
@@ -9,6 +12,25 @@ export interface ReceivedMail {
   to: string[];
   raw: string;
   user: string | null;
+  /** The session was encrypted (SMTPS, or upgraded with STARTTLS). */
+  secure: boolean;
+}
+
+const TLS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../fixtures/notify");
+/** The test-only self-signed certificate (localhost, 127.0.0.1) and its key: see test/fixtures/notify/README.md. */
+export const TEST_TLS = {
+  cert: readFileSync(path.join(TLS_DIR, "smtp-cert.pem"), "utf8"),
+  key: readFileSync(path.join(TLS_DIR, "smtp-key.pem"), "utf8"),
+  certPath: path.join(TLS_DIR, "smtp-cert.pem"),
+};
+
+export interface SmtpPeerOptions {
+  /** none: plain text, STARTTLS disabled (default); starttls: plain, upgraded on request; smtps: TLS from the first byte. */
+  tls?: "none" | "starttls" | "smtps";
+  /** Refuse login-less sessions. */
+  requireAuth?: boolean;
+  /** Answer the DATA of this many first messages with a temporary failure (451). */
+  rejectFirst?: number;
 }
 
 export interface SmtpPeer {
@@ -23,12 +45,14 @@ export interface SmtpPeer {
 export const SMTP_USER = "cowuser";
 export const SMTP_PASS = "s3cret-Pass-42";
 
-function smtpServer(mails: ReceivedMail[]): SMTPServer {
+function smtpServer(mails: ReceivedMail[], opts: SmtpPeerOptions = {}, state = { rejected: 0, rejections: [] as string[] }): SMTPServer {
+  const tls = opts.tls ?? "none";
   return new SMTPServer({
-    secure: false,
-    disabledCommands: ["STARTTLS"],
-    authOptional: true,
-    allowInsecureAuth: true,
+    secure: tls === "smtps",
+    ...(tls === "none" ? { disabledCommands: ["STARTTLS"] } : { key: TEST_TLS.key, cert: TEST_TLS.cert }),
+    authOptional: !opts.requireAuth,
+    // Only the plain-text peer takes a password in clear; with TLS, login waits for the encryption.
+    allowInsecureAuth: tls === "none",
     logger: false,
     onAuth(auth, _session, cb) {
       if (auth.username === SMTP_USER && auth.password === SMTP_PASS) cb(null, { user: auth.username });
@@ -38,7 +62,13 @@ function smtpServer(mails: ReceivedMail[]): SMTPServer {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
+        if (state.rejected < (opts.rejectFirst ?? 0)) {
+          state.rejected += 1;
+          cb(Object.assign(new Error("Mailbox temporarily unavailable, try again later"), { responseCode: 451 }));
+          return;
+        }
         mails.push({
+          secure: session.secure,
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString("utf8"),
@@ -50,9 +80,10 @@ function smtpServer(mails: ReceivedMail[]): SMTPServer {
   });
 }
 
-export async function startSmtpPeer(): Promise<SmtpPeer> {
+export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPeer> {
   const mails: ReceivedMail[] = [];
-  let server = smtpServer(mails);
+  const state = { rejected: 0, rejections: [] as string[] };
+  let server = smtpServer(mails, opts, state);
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once("error", reject);
@@ -70,7 +101,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     },
     async start() {
       if (running) return;
-      server = smtpServer(mails);
+      server = smtpServer(mails, opts, state);
       await listen(port);
       running = true;
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderDigestEmail, summaryFromAssessment } from "../../../src/act/notify/index.js";
+import { linkContext, renderDigestEmail, summaryFromAssessment } from "../../../src/act/notify/index.js";
 import type { Assessment } from "../../../src/assess/types.js";
 import { makeDependency, makeIssue, makeSystemHealth } from "../../helpers/factories.js";
 import { makeAlert } from "./peers.js";
@@ -19,7 +19,9 @@ describe("summaryFromAssessment", () => {
       alerts: [makeAlert({ created_at: "2026-01-14T00:00:00.000Z" }), makeAlert({ key: "old", created_at: "2026-01-01T00:00:00.000Z" })],
       warnings: [],
     };
-    const s = summaryFromAssessment(a, { repo: "acme/app", generated_at: "2026-01-15T06:00:00.000Z", since: "2026-01-08T06:00:00.000Z" });
+    const repo = { owner: "acme", repo: "app" };
+    const linkCtx = linkContext({ host: "github.com", repo, issues: a.issues, records: [], publicUrl: null });
+    const s = summaryFromAssessment(a, { repo: "acme/app", generated_at: "2026-01-15T06:00:00.000Z", since: "2026-01-08T06:00:00.000Z", linkContext: linkCtx });
     expect(s.overall_status).toBe("critical");
     expect(s.counts.issues_open).toBe(2);
     expect(s.counts.open_by_severity).toEqual({ critical: 1, high: 0, medium: 1, low: 0 });
@@ -30,5 +32,30 @@ describe("summaryFromAssessment", () => {
     ]);
     expect(s.alerts.map((x) => x.key)).toEqual([makeAlert().key]);
     expect(renderDigestEmail(s, "weekly").text).toContain("Open issues: 2 (critical 1, high 0, medium 1, low 0)");
+  });
+
+  it("links to the GitHub Enterprise host it is given, never to github.com, and has no links without a context", () => {
+    const a: Assessment = {
+      system: makeSystemHealth(),
+      components: [],
+      issues: [makeIssue({ id: "i1", title: "one" })],
+      dependencies: [],
+      alerts: [],
+      warnings: [],
+    };
+    const repo = { owner: "acme", repo: "app" };
+    // Numbers known only from the sync (the assessment's issue has none yet): the first digest still links.
+    const ctx = linkContext({ host: "http://ghe.internal:8080", repo, issues: [{ id: "i1", github_issue_number: 41 }], records: [], publicUrl: "https://cowabunga.example.org/" });
+    const s = summaryFromAssessment(a, { repo: "acme/app", generated_at: "2026-01-15T06:00:00.000Z", linkContext: ctx });
+    expect(s.top_issues[0]!.url).toBe("http://ghe.internal:8080/acme/app/issues/41");
+    expect(s.links.map((l) => l.url)).toEqual([
+      "https://cowabunga.example.org/dashboard/acme/app",
+      `http://ghe.internal:8080/acme/app/issues?q=${encodeURIComponent('is:issue is:open label:"cowabunga"')}`,
+    ]);
+    const text = renderDigestEmail(s, "6h").text;
+    expect(text).not.toContain("github.com");
+    const bare = summaryFromAssessment({ ...a, issues: [makeIssue({ id: "i1", github_issue_number: 41 })] }, { repo: "acme/app", generated_at: "2026-01-15T06:00:00.000Z" });
+    expect(bare.top_issues[0]!.url).toBeNull();
+    expect(bare.links).toEqual([]);
   });
 });
