@@ -6,6 +6,7 @@ import type { DatasourceName } from "../scan/types.js";
 import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
+import { dependentKey } from "../store/dependents.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
 export const MAX_MIRROR_FILES = 2_000_000;
@@ -139,11 +140,24 @@ function idsOf(advisories: readonly AdvisoryRef[]): Set<string> {
  * advisory field is recomputed from the source; the rest of each dependency is kept as the last scan
  * stored it. Returns the advisory ids that appeared and disappeared, and the new dependency list.
  */
-export async function reassessAdvisories(deps: readonly Dependency[], source: AdvisorySource): Promise<{ dependencies: Dependency[]; added: string[]; removed: string[] }> {
-  const report = await findVulnerabilities(
-    deps.map((d) => ({ datasource: d.datasource as DatasourceName, name: d.name, version: d.version })),
+export async function reassessAdvisories(
+  deps: readonly Dependency[],
+  source: AdvisorySource,
+  /** Only these packages (`dependentKey` as "ecosystem\u0000norm_name") can have changed; null: all. */
+  only: ReadonlySet<string> | null = null,
+): Promise<{ dependencies: Dependency[]; added: string[]; removed: string[] }> {
+  const selected = deps.map((d) => {
+    if (!only) return true;
+    const k = dependentKey(d);
+    return only.has(`${k.ecosystem}\u0000${k.norm_name}`);
+  });
+  const queried = deps.filter((_, i) => selected[i]);
+  const partial = await findVulnerabilities(
+    queried.map((d) => ({ datasource: d.datasource as DatasourceName, name: d.name, version: d.version })),
     source,
   );
+  let j = 0;
+  const report = { results: deps.map((_, i) => (selected[i] ? partial.results[j++] : undefined)) };
   const added = new Set<string>();
   const removed = new Set<string>();
   const next = deps.map((d, i): Dependency => {
@@ -212,7 +226,7 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const seen = new Set<string>();
   for (const c of changes) {
     for (const p of c.packages) {
-      const k = `${p.ecosystem}\u0000${p.name}`;
+      const k = `${p.ecosystem}\u0000${normalisePackageName(p.ecosystem, p.name)}`;
       if (seen.has(k)) continue;
       seen.add(k);
       for (const d of await opts.store.findDependents(p)) candidates.set(`${d.repo.owner}/${d.repo.repo}`, d.repo);
@@ -221,7 +235,7 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const reassessed: RepoReassessment[] = [];
   for (const repo of candidates.values()) {
     const deps = await opts.store.getDependencies(repo);
-    const r = await reassessAdvisories(deps, index);
+    const r = await reassessAdvisories(deps, index, seen);
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
     const state = await opts.store.getScanState(repo);
     await opts.store.putDependencies(repo, r.dependencies, { scanned_at: clock().toISOString(), head_sha: state?.head_sha ?? null });
