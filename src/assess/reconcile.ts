@@ -92,6 +92,7 @@ function createIssue(cur: CurrentIssue, at: Date): MaintenanceIssue {
     history: [{ from: null, to: "detected", at: iso, reason: `detected by the ${cur.content.type} detector: ${cur.content.subject}`, actor: ACTOR }],
     defer_reason: null,
     github_issue_number: null,
+    duplicate_of: null,
   };
   if (cur.ignore) return move(issue, "deferred", ignoreReason(cur.ignore), at);
   return triage(issue, cur, at);
@@ -99,7 +100,7 @@ function createIssue(cur: CurrentIssue, at: Date): MaintenanceIssue {
 
 function updateIssue(prev: MaintenanceIssue, cur: CurrentIssue, at: Date): MaintenanceIssue {
   // Keep created_at, history, assignee, github_issue_number; take the fresh content.
-  let issue: MaintenanceIssue = { ...prev, ...cur.content };
+  let issue: MaintenanceIssue = { ...prev, ...cur.content, duplicate_of: null };
   if (!sameContent(prev, cur.content)) issue.updated_at = at.toISOString();
   const state = issue.lifecycle_state;
   if (cur.ignore) {
@@ -160,6 +161,13 @@ export function reconcileIssues(
   for (const prev of prevById.values()) {
     if (out.has(prev.id)) continue;
     const det = detectors[prev.type];
+    const by = det?.supersededBy?.(prev) ?? null;
+    if (by !== null && out.has(by)) {
+      // Merged into another issue: resolved here, its GitHub issue closed as a duplicate (or adopted).
+      const merged = prev.lifecycle_state === "resolved" ? prev : move(prev, "resolved", `merged into ${by}: one issue per vulnerable package version lists every advisory`, at);
+      out.set(prev.id, { ...merged, duplicate_of: by });
+      continue;
+    }
     if (prev.lifecycle_state !== "resolved" && det && det.covers(prev)) {
       out.set(prev.id, move(prev, "resolved", `no longer detected: ${det.goneReason(prev)}`, at));
     } else {

@@ -138,6 +138,11 @@ export const IssuesConfig = z.object({
   /** Scan Markdown and source for TODO/FIXME and broken links. */
   bug_markers: z.boolean().default(true),
   documentation: z.boolean().default(true),
+  /**
+   * Findings on packages that a component reaches only through dev dependencies (test runners, build
+   * tools) are filed too; false leaves them out of issues (they stay in reports, marked dev-only).
+   */
+  include_dev_only: z.boolean().default(true),
 });
 
 export const CowabungaConfig = z.object({

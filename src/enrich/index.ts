@@ -23,6 +23,8 @@ import { breakingChangesFromChangelog, breakingChangesFromNotes, fetchChangelog,
 import { checkCompatibility, type RuntimeMeta } from "./compatibility.js";
 import { createDatasources, normalizePypiName, type Datasources, type OctokitLike, type ReleaseNote } from "./datasources/index.js";
 import { parseGithubRepo } from "./datasources/github.js";
+import { createRequirementSource, type RequirementSource } from "./datasources/requirements.js";
+import { planRemediation, requirementsCache } from "./remediation.js";
 import { createHttpClient, type HttpClient } from "./http.js";
 import type { ReleaseResult, Versioning } from "./types.js";
 import { assertSafeUrl } from "./url-guard.js";
@@ -76,6 +78,12 @@ export interface EnrichOptions {
   octokit?: OctokitLike;
   /** Unique registry lookups in flight at once. Default 16 (the HttpClient also limits per host). */
   concurrency?: number;
+  /**
+   * Per-version requirements from the registry, for remediation plans (parent requirements Cargo.lock
+   * and pnpm-lock.yaml do not record, parent bumps). Default: npm packuments and the crates.io sparse
+   * index through `http` (not when offline); null: plan with what the lockfiles record.
+   */
+  requirementSource?: RequirementSource | null;
   log?: EnrichLogger;
 }
 
@@ -288,14 +296,15 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     vulnIndexOfDep.set(d, vulnQueries.length);
     vulnQueries.push({ datasource: d.datasource, name: d.name, version });
   }
-  const transitive: Array<ScanResult["locked"][number] & { q: number }> = [];
+  // References, not copies: a locked entry's paths are materialised only when read (vulnerable ones).
+  const transitive: Array<{ l: ScanResult["locked"][number]; q: number }> = [];
   const seenLocked = new Set<string>();
   for (const l of scan.locked) {
     const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
     if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
     seenLocked.add(`${k}\u0000${l.version}`);
     if (!covered(l.datasource, l.name, l.version)) continue;
-    transitive.push({ ...l, q: vulnQueries.length });
+    transitive.push({ l, q: vulnQueries.length });
     vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
   }
   for (const [eco, packages] of uncovered) {
@@ -361,6 +370,16 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     return p;
   };
 
+  // Direct dependencies as the lockfile graph saw them (depth 1): which lockfile pins them.
+  const directLocked = new Map<string, ScanResult["locked"][number]>();
+  for (const l of scan.locked) {
+    if (l.depth === 1 && l.lockfile) directLocked.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`, l);
+  }
+  const directGraphFacts = (d: ExtractedDependency): Pick<Dependency, "depth" | "lockfile" | "dev_only"> => {
+    const l = directLocked.get(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
+    return { depth: d.skip_reason ? null : 1, lockfile: l?.lockfile ?? null, dev_only: d.dependency_type === "dev" };
+  };
+
   const meta = componentMeta(scan);
   const yanked: YankedVersion[] = [];
   const minAge = config.updates.minimum_release_age_days;
@@ -372,7 +391,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       const vi = vulnIndexOfDep.get(d);
       const v = vi !== undefined ? vulns[vi] : undefined;
       const vulnerable = (v?.advisories.length ?? 0) > 0;
-      const base = baseDependency(d, v);
+      const base = { ...baseDependency(d, v), ...directGraphFacts(d) };
       if (!("ok" in outcome)) {
         if (outcome.status === "unknown" && !offline) warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
         return { ...base, lookup: outcome, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
@@ -462,8 +481,8 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   // 4. Transitive packages with advisories.
   let transitiveVulnerable = 0;
-  for (const t of transitive) {
-    const v = vulns[t.q];
+  for (const { l: t, q } of transitive) {
+    const v = vulns[q];
     if (!v || v.advisories.length === 0) continue;
     transitiveVulnerable++;
     const pm = PACKAGE_MANAGER_OF[t.datasource] ?? t.datasource;
@@ -471,9 +490,10 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       name: t.name,
       package_manager: pm as ExtractedDependency["package_manager"],
       datasource: t.datasource,
-      file: t.file,
+      // The lockfile is the file that records a transitive package; its component's manifest does not name it.
+      file: t.lockfile ?? t.file,
       line: null,
-      dependency_type: "prod",
+      dependency_type: t.scope ?? "prod",
       current_value: "(transitive)",
       version: t.version,
       locked_version: t.version,
@@ -485,9 +505,38 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     };
     dependencies.push({
       ...baseDependency(d, v),
+      depth: t.depth ?? null,
+      introduced_through: t.paths ?? [],
+      dev_only: t.scope === "dev",
+      lockfile: t.lockfile ?? null,
       lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
       next_review_date: nextReviewDate(now, true, "unknown"),
     });
+  }
+
+  // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
+  let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
+  if (opts.requirementSource === undefined && !offline) {
+    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm });
+  }
+  const lockedOf = new Map<string, ScanResult["locked"][number]>();
+  for (const l of scan.locked) lockedOf.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}\u0000${l.version}`, l);
+  const planCtx = {
+    declarations: scan.dependencies,
+    requirements: requirementSource ?? undefined,
+    files: new Set(scan.manifests),
+    warn: (message: string) => warnings.push(toWarning(null, message)),
+  };
+  const fetchReqs = requirementsCache(planCtx);
+  for (let i = 0; i < dependencies.length; i++) {
+    const d = dependencies[i];
+    if (!d.advisories.some((a) => a.kind === "vulnerability")) continue;
+    const locked = lockedOf.get(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource as DatasourceName, d.name)}\u0000${d.locked_version ?? d.version}`) ?? null;
+    try {
+      dependencies[i] = { ...d, remediation: await planRemediation(d, locked, planCtx, fetchReqs) };
+    } catch (err) {
+      warnings.push(toWarning(null, `${d.name}: remediation not planned: ${errorText(err)}`));
+    }
   }
 
   return {
@@ -535,5 +584,10 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     value_span: d.value_span ?? null,
     declared_by: d.declared_by ?? null,
     notes: d.notes ?? [],
+    depth: null,
+    introduced_through: [],
+    dev_only: d.dependency_type === "dev",
+    lockfile: null,
+    remediation: null,
   };
 }

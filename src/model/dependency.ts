@@ -24,9 +24,18 @@ export type DependencyType = z.infer<typeof DependencyType>;
 export const UpdateType = z.enum(["major", "minor", "patch", "digest", "none", "unknown"]);
 export type UpdateType = z.infer<typeof UpdateType>;
 
+/**
+ * What an advisory says: a vulnerability (a security issue), or an informational notice that the
+ * package is unmaintained, unsound, or subject to a notice (a dependency-health issue).
+ */
+export const AdvisoryKind = z.enum(["vulnerability", "unmaintained", "unsound", "notice"]);
+export type AdvisoryKind = z.infer<typeof AdvisoryKind>;
+
 /** An advisory that affects this dependency at its current version. */
 export const AdvisoryRef = z.object({
   id: z.string(),
+  /** Informational advisories (RustSec `informational`, OSV database_specific flags) are not vulnerabilities. */
+  kind: AdvisoryKind.default("vulnerability"),
   aliases: z.array(z.string()),
   summary: z.string(),
   url: z.string().nullable(),
@@ -60,6 +69,43 @@ export const DeclarationRef = z.object({
   value: z.string(),
 });
 export type DeclarationRef = z.infer<typeof DeclarationRef>;
+/** One step of an "introduced through" path: a package and the requirement its parent declares. */
+export const PathStep = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** The requirement of the previous step (or the manifest, for the first) on it; null when the lockfile does not record it. */
+  requirement: z.string().nullable(),
+  /** A workspace member or path package of the repository itself (not a registry package). */
+  local: z.boolean().optional(),
+});
+export type PathStep = z.infer<typeof PathStep>;
+
+/**
+ * How to remove a vulnerable version, chosen in this order: in_place (a fixed version satisfies every
+ * parent's requirement: only the lockfile changes), parent_bump (the lowest version of the direct
+ * dependency that admits a fixed version), override (force the version: npm overrides, pnpm overrides,
+ * yarn resolutions, Cargo [patch]), no_fix. A direct dependency whose requirement excludes the fix is a
+ * direct_update of its manifest line.
+ */
+export const RemediationPlan = z.object({
+  /** direct_update: a direct dependency whose declared requirement excludes every fixed version. */
+  kind: z.enum(["in_place", "parent_bump", "override", "no_fix", "direct_update"]),
+  /** The version the package moves to; null for no_fix. */
+  target_version: z.string().nullable(),
+  /** The file to change (lockfile for in_place, the manifest declaring the parent for parent_bump and override). */
+  file: z.string().nullable(),
+  /** The action, one sentence naming the file. */
+  action: z.string(),
+  /** For parent_bump: the direct dependency and its versions. */
+  parent: z.object({ name: z.string(), from: z.string(), to: z.string(), requirement: z.string().nullable() }).nullable().default(null),
+  /** What can go wrong (override: the parents never tested this version). */
+  risk: z.string().nullable().default(null),
+  /** Advisory ids this change removes. */
+  removes: z.array(z.string()).default([]),
+  /** Why the earlier kinds did not apply. */
+  reasons: z.array(z.string()).default([]),
+});
+export type RemediationPlan = z.infer<typeof RemediationPlan>;
 
 /** Outcome of the registry lookup. */
 export const LookupStatus = z.object({
@@ -127,5 +173,16 @@ export const Dependency = z.object({
   declared_by: DeclarationRef.nullable().default(null),
   /** Facts worth showing: "replaced by local path ./x", "untagged: the registry's default tag is pulled". */
   notes: z.array(z.string()).default([]),
+  // Dependency graph (src/scan/graph)
+  /** 1 for a direct dependency, 2+ for a transitive one; null when unknown (no graph, or no path recorded). */
+  depth: z.number().int().nullable().default(null),
+  /** Up to 3 shortest paths from a direct dependency (first step) to this package (last step). */
+  introduced_through: z.array(z.array(PathStep)).default([]),
+  /** Reached only through dev dependencies. */
+  dev_only: z.boolean().default(false),
+  /** The lockfile that pins it, when known. */
+  lockfile: z.string().nullable().default(null),
+  /** For a vulnerable package: the change that removes it (null when not vulnerable or not planned). */
+  remediation: RemediationPlan.nullable().default(null),
 });
 export type Dependency = z.infer<typeof Dependency>;

@@ -57,5 +57,11 @@ export const MaintenanceIssue = z.object({
   defer_reason: z.string().nullable().default(null),
   /** Number of the GitHub issue that tracks this one, once opened. */
   github_issue_number: z.number().int().nullable().default(null),
+  /**
+   * Set when another issue now covers this one's cause (a per-advisory security issue merged into the
+   * issue of its package version): this one is resolved, and its GitHub issue is closed as a duplicate
+   * of that one's, or becomes that one's when it has none yet.
+   */
+  duplicate_of: z.string().nullable().default(null),
 });
 export type MaintenanceIssue = z.infer<typeof MaintenanceIssue>;

@@ -3,6 +3,7 @@ import picomatch from "picomatch";
 import type { CowabungaConfig } from "../config/schema.js";
 import type { RepoSource } from "../source/types.js";
 import { discoverComponents, type ExtractedManifest } from "./components.js";
+import { attributeLockfiles } from "./graph/index.js";
 import type { ExtractContext, Manager, ManagerResult, ScanResult, ScanWarning } from "./types.js";
 
 export { discoverComponents, sanitizeComponentName } from "./components.js";
@@ -192,8 +193,18 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
   });
   for (const w of discovered.warnings) warnings.push(w);
 
-  const locked: ScanResult["locked"] = [];
+  // Lockfile packages: attributed through each lockfile's dependency graph to the components that
+  // reach them; manifests without a graph keep the flat list (every pinned package, no path).
+  const attributed = attributeLockfiles({
+    manifests: extracted,
+    dependencies: discovered.dependencies,
+    read: (f) => contents.get(normalise(f)),
+    componentOf: (p) => discovered.componentOf(p),
+  });
+  warnings.push(...attributed.warnings);
+  const locked: ScanResult["locked"] = [...attributed.locked];
   for (const m of extracted) {
+    if (attributed.covered.has(m.path)) continue;
     const component = discovered.componentOf(m.path);
     for (const l of m.result.locked ?? []) locked.push({ name: l.name, version: l.version, datasource: l.datasource, component, file: m.path });
   }

@@ -108,6 +108,12 @@ export interface ManagerResult {
   meta: ManifestMeta;
   /** Every package pinned in a lockfile (transitive ones too), for vulnerability matching. */
   locked?: Array<{ name: string; version: string; datasource: DatasourceName }>;
+  /**
+   * The lockfile this manifest resolves through, for the dependency graph (src/scan/graph): `importer`
+   * is the project's key in it (directory relative to the lockfile's, or the crate name for Cargo);
+   * null when the lockfile does not list this manifest as a project (a virtual workspace root).
+   */
+  lockfile?: { file: string; importer: string | null };
 }
 
 /** One manifest kind. Knows one file format and nothing about GitHub. */
@@ -135,13 +141,42 @@ export interface ScannedComponent {
   meta: Omit<ManifestMeta, "primary">;
 }
 
+/** One step of an "introduced through" path: a package and the requirement its parent declares. */
+export interface PathStep {
+  name: string;
+  version: string;
+  requirement: string | null;
+  /** A workspace member or path package of the repository itself. */
+  local?: boolean;
+}
+
+/** A lockfile-pinned package as one component reaches it. */
+export interface LockedPackage {
+  name: string;
+  version: string;
+  datasource: DatasourceName;
+  component: string;
+  /** The component's manifest that uses the lockfile. */
+  file: string;
+  /** The lockfile that pins it; absent when no dependency graph was built. */
+  lockfile?: string;
+  /** 1 = direct; null = the lockfile records no path to it. Absent when no graph was built. */
+  depth?: number | null;
+  /** Best scope over every path from the component: a package reached only through dev edges is "dev". */
+  scope?: "prod" | "dev" | "optional" | "peer";
+  /** Up to 3 shortest paths from a direct dependency (first step) to this package (last step). */
+  paths?: PathStep[][];
+  /** The packages of this component's graph that require it directly, with their requirement. */
+  parents?: PathStep[];
+}
+
 export interface ScanResult {
   source: string;
   commit_sha: string | null;
   components: ScannedComponent[];
   dependencies: ExtractedDependency[];
   /** Lockfile-pinned packages by component, for vulnerability matching of transitive deps. */
-  locked: Array<{ name: string; version: string; datasource: DatasourceName; component: string; file: string }>;
+  locked: LockedPackage[];
   warnings: ScanWarning[];
   files_scanned: number;
   manifests: string[];

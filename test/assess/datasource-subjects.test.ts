@@ -80,7 +80,7 @@ describe("issue subjects follow the datasource", () => {
   it("security subjects, ignore rules and update sizes use the datasource's versioning", () => {
     const d = makeDependency({ name: "ruff", package_manager: "github-actions", datasource: "pypi", version: "0.1.0", advisories: [makeAdvisory({ id: "PYSEC-1", fixed_version: "0.2.0" })] });
     const r = detectSecurity(detectContext(makeInputs({ scan: makeScan(comps), dependencies: [d] })));
-    expect(r.drafts.map((x) => x.subject)).toEqual(["security:pypi:ruff:PYSEC-1"]);
+    expect(r.drafts.map((x) => x.subject)).toEqual(["security:pypi:ruff@0.1.0"]);
     expect(r.drafts[0].packages[0].datasource).toBe("pypi");
     // PEP 440 ranges only make sense with the pypi versioning, not github-tags (the action guess).
     const rule = { package: "ruff", versions: "!=0.0.5,>=0.1", reason: "x" };

@@ -54,14 +54,15 @@ describe("component health", () => {
     );
     const c = a.components[0];
     expect(c.status).toBe("critical");
-    // Every signal at 0 except "issues": only the medium dependency issue counts there (security issues are in "security").
-    expect(c.score_breakdown).toEqual({ security: 0, issues: 0.9, freshness: 0, tests: 0, coverage: 0, ci: 0, runtime: 0 });
-    expect(c.health_score).toBe(0.18);
-    expect(c.critical_issues).toBe(2);
+    // Every signal at 0 except "issues" and "security": the two advisories of a 9.9 are one critical
+    // security issue (one upgrade removes both), which takes 0.6 off security; the medium dependency issue counts in "issues".
+    expect(c.score_breakdown).toEqual({ security: 0.4, issues: 0.9, freshness: 0, tests: 0, coverage: 0, ci: 0, runtime: 0 });
+    expect(c.health_score).toBe(0.3);
+    expect(c.critical_issues).toBe(1);
     expect(c.last_failure).toBe(NOW.toISOString());
     expect(ComponentHealth.safeParse(c).success).toBe(true);
     expect(a.system.overall_status).toBe("critical");
-    expect(a.system.metrics.security_issues).toBe(2);
+    expect(a.system.metrics.security_issues).toBe(1);
     expect(a.system.metrics.test_coverage).toBe(0);
     expect(SystemHealth.safeParse(a.system).success).toBe(true);
   });

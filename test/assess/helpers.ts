@@ -38,6 +38,7 @@ export function makeScan(components: ScannedComponent[] = [makeComponent()], ove
 export function makeAdvisory(over: Partial<AdvisoryRef> = {}): AdvisoryRef {
   return {
     id: "PYSEC-2018-28",
+    kind: "vulnerability",
     aliases: ["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
     summary: "Requests sends Authorization headers to HTTP redirects",
     url: "https://osv.dev/vulnerability/PYSEC-2018-28",

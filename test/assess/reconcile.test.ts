@@ -6,7 +6,7 @@ import { makeDependency } from "../helpers/factories.js";
 import { config, makeAdvisory, makeInputs, NOW } from "./helpers.js";
 
 const vulnerable = makeDependency({ component: "api", advisories: [makeAdvisory()] });
-const SEC_ID = issueId("security", "security:pypi:requests:PYSEC-2018-28");
+const SEC_ID = issueId("security", "security:pypi:requests@2.19.0");
 const later = (days: number) => () => new Date(NOW.getTime() + days * 86_400_000);
 const states = (i: MaintenanceIssue) => i.history.map((h) => h.to);
 const byId = (issues: MaintenanceIssue[], id: string) => issues.find((i) => i.id === id)!;
@@ -27,10 +27,11 @@ describe("lifecycle reconciliation", () => {
   it("updates a known issue in place, keeping created_at, history, assignee and GitHub number", () => {
     const first = assess(makeInputs({ dependencies: [vulnerable] }), config(), () => NOW);
     const stored = first.issues.map((i) => (i.id === SEC_ID ? { ...i, assignee: "alice", github_issue_number: 42 } : i));
-    const bumped = makeDependency({ component: "api", version: "2.19.1", advisories: [makeAdvisory()] });
-    const second = assess(makeInputs({ dependencies: [bumped], previousIssues: stored }), config(), later(1));
+    // A second advisory on the same version joins the same issue.
+    const more = makeDependency({ component: "api", advisories: [makeAdvisory(), makeAdvisory({ id: "PYSEC-2023-74", aliases: [], score: 6.1 })] });
+    const second = assess(makeInputs({ dependencies: [more], previousIssues: stored }), config(), later(1));
     const issue = byId(second.issues, SEC_ID);
-    expect(issue.title).toContain("requests 2.19.1");
+    expect(issue.title).toBe("requests 2.19.0: 2 advisories (PYSEC-2018-28, PYSEC-2023-74) in api");
     expect(issue.created_at).toBe(NOW.toISOString());
     expect(issue.updated_at).toBe(later(1)().toISOString());
     expect(issue.assignee).toBe("alice");
@@ -51,7 +52,7 @@ describe("lifecycle reconciliation", () => {
     const resolved = byId(second.issues, SEC_ID);
     expect(resolved.status).toBe("resolved");
     expect(resolved.resolved_at).toBe(later(1)().toISOString());
-    expect(resolved.history.at(-1)?.reason).toMatch(/^no longer detected: PYSEC-2018-28 no longer matches requests/);
+    expect(resolved.history.at(-1)?.reason).toBe("no longer detected: no advisory matches requests 2.19.0 any more (upgraded, removed, or the advisories were withdrawn)");
     const third = assess(makeInputs({ dependencies: [vulnerable], previousIssues: second.issues }), config(), later(2));
     const reopened = byId(third.issues, SEC_ID);
     expect(states(reopened)).toEqual(["detected", "assessed", "prioritized", "resolved", "reopened", "assessed", "prioritized"]);
@@ -101,6 +102,31 @@ describe("lifecycle reconciliation", () => {
     // Full read without the marker: resolved.
     const fourth = assess(makeInputs({ textFiles: new Map([["src/api/a.py", "x = 1\n"]]), previousIssues: first.issues }), config(), later(1));
     expect(byId(fourth.issues, bug.id).status).toBe("resolved");
+  });
+
+  it("merges the former per-advisory security issues into the issue of the package version", () => {
+    const two = makeDependency({ component: "api", advisories: [makeAdvisory(), makeAdvisory({ id: "PYSEC-2023-74", aliases: [], score: 6.1 })] });
+    const first = assess(makeInputs({ dependencies: [two] }), config(), () => NOW);
+    const current = byId(first.issues, SEC_ID);
+    // What an older version stored: one issue per advisory.
+    const old = ["PYSEC-2018-28", "PYSEC-2023-74"].map((adv, i) => ({
+      ...current,
+      id: issueId("security", `security:pypi:requests:${adv}`),
+      subject: `security:pypi:requests:${adv}`,
+      github_issue_number: 10 + i,
+    }));
+    const second = assess(makeInputs({ dependencies: [two], previousIssues: old }), config(), later(1));
+    for (const o of old) {
+      const merged = byId(second.issues, o.id);
+      expect(merged.status).toBe("resolved");
+      expect(merged.duplicate_of).toBe(SEC_ID);
+      expect(merged.history.at(-1)?.reason).toBe(`merged into ${SEC_ID}: one issue per vulnerable package version lists every advisory`);
+    }
+    expect(byId(second.issues, SEC_ID).status).toBe("open");
+    expect(second.issues.filter((i) => i.type === "security" && i.status === "open")).toHaveLength(1);
+    // A third run keeps them merged, without new transitions.
+    const third = assess(makeInputs({ dependencies: [two], previousIssues: second.issues }), config(), later(2));
+    expect(byId(third.issues, old[0].id)).toEqual(byId(second.issues, old[0].id));
   });
 
   it("skips invalid stored issues with a warning instead of throwing", () => {

@@ -53,6 +53,7 @@ export function makeIssue(over: Partial<MaintenanceIssue> = {}): MaintenanceIssu
     subject: "pypi:requests@2.19.0:PYSEC-2018-28",
     defer_reason: null,
     github_issue_number: null,
+    duplicate_of: null,
     ...over,
   };
 }
@@ -93,6 +94,11 @@ export function makeDependency(over: Partial<Dependency> = {}): Dependency {
     value_span: null,
     declared_by: null,
     notes: [],
+    depth: null,
+    introduced_through: [],
+    dev_only: false,
+    lockfile: null,
+    remediation: null,
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 import type { Assessment } from "../../assess/types.js";
-import type { ComponentHealth, HealthStatus, MaintenanceIssue, MaintenanceRecord, Priority } from "../../model/index.js";
+import type { ComponentHealth, Dependency, HealthStatus, MaintenanceIssue, MaintenanceRecord, Priority } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "../report/escape.js";
-import { PRIORITY_ORDER, isOpenIssue, sortIssues } from "../report/summary.js";
+import { PRIORITY_ORDER, fixPlanLine, isOpenIssue, securityFixPlan, sortIssues } from "../report/summary.js";
 import { errorText, type AppLogger, type GitHubOctokit } from "./client.js";
 import { sameBody, type GitHubIssue } from "./issues.js";
 import { BASE_LABEL, DASHBOARD_LABEL, type LabelManager } from "./labels.js";
@@ -15,7 +15,8 @@ export const DASHBOARD_TITLE = "Cowabunga dashboard";
 const ICON: Record<HealthStatus, string> = { healthy: "🟢", warning: "🟡", critical: "🔴", unknown: "⚪" };
 
 export interface DashboardInput {
-  assessment: Pick<Assessment, "system" | "components" | "issues">;
+  /** With dependencies, the dashboard lists the security fix plan (changes ranked by advisories removed). */
+  assessment: Pick<Assessment, "system" | "components" | "issues"> & { dependencies?: readonly Dependency[] };
   /** MaintenanceIssue id → GitHub issue number. */
   numbers: ReadonlyMap<string, number>;
   /** Open issues not yet opened on GitHub (max_new_per_run). */
@@ -126,6 +127,19 @@ function render(input: DashboardInput, level: Level): string {
     out.push(...details(`${p} (${group.length})`, shown, p === "immediate" || p === "high"));
   }
   if (level.issues === 0 && open.length > 0) out.push("");
+
+  const plan = securityFixPlan(input.assessment.dependencies ?? []);
+  if (plan.length > 0) {
+    out.push("### Security fix plan", "", `${plan.length} change(s), the one that removes the most advisories first.`, "");
+    if (level.issues > 0) {
+      const shown = plan.slice(0, level.issues).map((c, i) => `${i + 1}. ${escapeMarkdown(fixPlanLine(c))}`);
+      if (plan.length > level.issues) {
+        omitted = true;
+        shown.push(`- …and ${plan.length - level.issues} more`);
+      }
+      out.push(...details(`${plan.length} planned`, shown, true));
+    } else omitted = true;
+  }
 
   if (input.notOpened.length > 0) {
     out.push("### Not yet opened as issues", "", `${input.notOpened.length} issue(s) wait for the next runs (\`issues.max_new_per_run\`).`, "");

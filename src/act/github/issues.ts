@@ -336,11 +336,35 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
     log.warn({ request, err: errorText(err) }, message);
   };
   let newCount = 0;
+  // Merged issues (duplicate_of): the surviving issue without a GitHub issue of its own adopts the
+  // oldest open one of those merged into it (its body is rewritten with the survivor's marker, so the
+  // next run finds it by that); the other merged ones are closed as duplicates after the loop, once
+  // the survivor's number is known.
+  const byId = new Map(opts.index.byId);
+  const adopted = new Set<string>();
+  const duplicates: MaintenanceIssue[] = [];
   for (const issue of opts.issues) {
-    const gh = opts.index.byId.get(issue.id);
+    if (byId.has(issue.id) || !(issue.status === "open" || issue.status === "in_progress")) continue;
+    const keep = opts.issues
+      .filter((d) => d.duplicate_of === issue.id && !adopted.has(d.id))
+      .map((d) => ({ d, gh: byId.get(d.id) }))
+      .filter((x): x is { d: MaintenanceIssue; gh: GitHubIssue } => x.gh !== undefined && x.gh.state === "open")
+      .sort((a, b) => a.gh.number - b.gh.number)[0];
+    if (keep) {
+      byId.set(issue.id, keep.gh);
+      adopted.add(keep.d.id);
+    }
+  }
+  for (const issue of opts.issues) {
+    if (adopted.has(issue.id)) continue; // its GitHub issue now tracks the issue it was merged into
+    const gh = byId.get(issue.id);
     if (gh) result.numbers.set(issue.id, gh.number);
     const open = issue.status === "open" || issue.status === "in_progress";
 
+    if (issue.status === "resolved" && issue.duplicate_of) {
+      if (gh && gh.state === "open") duplicates.push(issue);
+      continue;
+    }
     if (issue.status === "resolved") {
       if (gh && gh.state === "open") {
         const n = gh.number;
@@ -423,6 +447,23 @@ export async function syncIssues(opts: SyncIssuesOptions): Promise<SyncIssuesRes
       else result.updated.push(gh.number);
     } catch (err) {
       fail(`PATCH /repos/${repo.owner}/${repo.repo}/issues/${gh.number}`, err);
+    }
+  }
+  for (const dup of duplicates) {
+    const n = byId.get(dup.id)?.number as number;
+    const survivor = result.numbers.get(dup.duplicate_of as string);
+    // The survivor is not on GitHub yet (max_new_per_run): keep this one open until it is.
+    if (survivor === undefined || survivor === n) continue;
+    try {
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...repo,
+        issue_number: n,
+        body: `Duplicate of #${survivor}: Cowabunga now files one issue per vulnerable package version, listing every advisory that the same upgrade removes. Closing.`,
+      });
+      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: n, state: "closed", state_reason: "not_planned" });
+      result.closed.push(n);
+    } catch (err) {
+      fail(`PATCH /repos/${repo.owner}/${repo.repo}/issues/${n} (close as duplicate of #${survivor})`, err);
     }
   }
   return result;

@@ -48,7 +48,9 @@ export type LockfileOutcome =
   /** It could not be done here: the PR body must say how. */
   | { kind: "manual"; lockfile: string; instructions: string; reason: string }
   /** There is no lockfile for this manifest. */
-  | { kind: "none" };
+  | { kind: "none" }
+  /** The lockfile itself was the file edited: entries moved in place from the registry's metadata. */
+  | { kind: "edited"; lockfile: string; entries: string[]; source: string };
 
 export interface LockfileInput {
   /** Repo-relative path of the changed manifest. */

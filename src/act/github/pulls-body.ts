@@ -73,7 +73,25 @@ export function renderUpdateBody(input: BodyInput): string {
     out.push(`| ${md(d.name)} | ${md(d.component)} | ${md(file)} | ${md(from)} | ${md(to)} | ${u.security ? "security" : md(d.update_type)} |`);
   }
 
-  const advisories = group.updates.flatMap((u) => u.dep.advisories.map((a) => ({ u, a })));
+  // Where each transitive package comes from, before and after: the path stays, its end moves.
+  const paths = group.updates.filter((u) => u.dep.introduced_through.length > 0 && (u.dep.depth ?? 0) > 1);
+  if (paths.length > 0) {
+    out.push("", "### Dependency paths", "");
+    for (const u of paths) {
+      for (const p of u.dep.introduced_through) {
+        const before = [u.dep.component, ...p.map((s) => `${s.name} ${s.version}`)].join(" → ");
+        const after = [u.dep.component, ...p.slice(0, -1).map((s) => `${s.name} ${s.version}`), `${u.dep.name} ${u.newVersion}`].join(" → ");
+        out.push(`- before: ${md(before)}`, `  after: ${md(after)}`);
+      }
+    }
+  }
+  // A direct dependency bumped to fix a transitive package: the packages its new version no longer pulls in.
+  for (const u of group.updates) {
+    const fixes = u.dep.remediation?.kind === "parent_bump" ? u.dep.remediation : null;
+    if (fixes) out.push("", `${md(u.dep.name)} ${md(u.newVersion)} is the lowest version whose requirement admits ${md(fixes.target_version ?? "a fixed version")}: ${md(fixes.action)}`);
+  }
+
+  const advisories = group.updates.flatMap((u) => u.dep.advisories.filter((a) => (a.kind ?? "vulnerability") === "vulnerability").map((a) => ({ u, a })));
   const bareCves = group.updates.flatMap((u) => (u.dep.advisories.length === 0 ? u.dep.cve_ids.map((c) => ({ u, c })) : []));
   if (advisories.length > 0 || bareCves.length > 0) {
     out.push("", "### Advisories fixed", "");
@@ -119,6 +137,8 @@ export function renderUpdateBody(input: BodyInput): string {
     out.push("", "### Lockfiles", "");
     for (const { manifest, outcome } of input.lockfiles) {
       if (outcome.kind === "regenerated") out.push(`- ${md(outcome.files.map((f) => f.path).join(", "))} regenerated here with ${code(outcome.command)}.`);
+      else if (outcome.kind === "edited")
+        out.push(`- ${md(outcome.lockfile)} edited in place (no package manager run): ${md(outcome.entries.join(", "))}, with version, tarball/checksum and integrity from ${md(outcome.source)}.`);
       else if (outcome.kind === "manual")
         out.push(`- **${md(outcome.lockfile)} must be regenerated** for ${md(manifest)} (${md(outcome.reason)}). Run ${code(outcome.instructions)} and push the result to this branch.`);
     }

@@ -5,6 +5,8 @@ import { isInMaintenanceWindow } from "../../app/schedule.js";
 import { BRANCH_PREFIX, readMarker, refSegment, updateBranchName } from "./pulls-git.js";
 import { compareDepVersions } from "./pulls-lifecycle.js";
 
+import { lockEditorFor } from "./updaters/lock-inplace.js";
+
 /** One dependency as the PR marker records it: enough to redo the edit on a new base. */
 export interface MarkerDep {
   name: string;
@@ -99,7 +101,32 @@ export interface PlanOptions {
 const PRIORITY_RANK: Record<Priority, number> = { immediate: 0, high: 1, medium: 2, low: 3 };
 
 function isSecurity(d: Dependency): boolean {
-  return d.advisories.length > 0 || d.cve_ids.length > 0;
+  // Informational advisories (unmaintained, unsound) have no fixed version to move to.
+  return d.advisories.some((a) => (a.kind ?? "vulnerability") === "vulnerability") || d.cve_ids.length > 0;
+}
+
+/** A package the lockfile pins but no manifest declares. */
+function isTransitive(d: Dependency): boolean {
+  return d.depth !== null && d.depth !== undefined ? d.depth > 1 : d.current_value === "(transitive)";
+}
+
+/**
+ * The update that carries out a transitive package's remediation: its lockfile entry edited in place
+ * (package-lock.json, npm-shrinkwrap.json, Cargo.lock), or the manifest line of the direct dependency
+ * to bump; otherwise why no PR can do it.
+ */
+function transitiveUpdate(d: Dependency, all: readonly Dependency[]): { dep: Dependency; target: string } | { skip: string } {
+  const plan = d.remediation;
+  if (!plan) return { skip: "transitive dependency without a remediation plan" };
+  if (plan.kind === "in_place" && plan.target_version && d.lockfile && lockEditorFor(d.lockfile)) {
+    return { dep: { ...d, file: d.lockfile, line: null }, target: plan.target_version };
+  }
+  if (plan.kind === "parent_bump" && plan.parent) {
+    const parent = all.find((x) => x.component === d.component && x.name === plan.parent?.name && x.datasource === d.datasource && !isTransitive(x) && !x.skip_reason);
+    if (parent) return { dep: { ...parent, advisories: d.advisories, fixed_version: plan.parent.to, vulnerability_score: d.vulnerability_score }, target: plan.parent.to };
+    return { skip: `the direct dependency ${plan.parent.name} to bump is not declared in ${d.component}` };
+  }
+  return { skip: `${plan.kind.replace("_", " ")}: ${plan.action}` };
 }
 
 /** The issues an update of `d` resolves: open issues whose subject names this package at this version. */
@@ -158,12 +185,31 @@ export function planUpdates(
   if (!config.updates.enabled) return { groups: [], unchanged: [], skipped: [] };
   const inWindow = opts.inWindow ?? isInMaintenanceWindow(config, opts.now);
   const candidates: PlannedUpdate[] = [];
-  for (const d of assessment.dependencies) {
+  for (let d of assessment.dependencies) {
     if (d.skip_reason) {
       skip(d, `not updatable: ${d.skip_reason}`);
       continue;
     }
-    const security = isSecurity(d);
+    let security = isSecurity(d);
+    if (isTransitive(d)) {
+      if (!security) continue;
+      const t = transitiveUpdate(d, assessment.dependencies);
+      if ("skip" in t) {
+        skip(d, t.skip);
+        continue;
+      }
+      d = t.dep;
+      if (t.target === d.version) continue;
+      const issues = issuesFor(d, assessment.issues);
+      const critical = (d.vulnerability_score ?? 0) > config.thresholds.critical_cvss || issues.some((i) => i.severity === "critical");
+      if (!inWindow && !critical) {
+        skip(d, "outside the maintenance windows (only critical vulnerabilities bypass them)");
+        continue;
+      }
+      candidates.push({ dep: d, newVersion: t.target, security, issues });
+      continue;
+    }
+    security = isSecurity(d);
     const target = security ? (d.fixed_version ?? d.latest_version) : d.latest_version;
     if (!target || target === d.version) continue;
     if (!security && !(config.updates.update_types as string[]).includes(d.update_type)) {
@@ -190,6 +236,15 @@ export function planUpdates(
       (b.dep.vulnerability_score ?? 0) - (a.dep.vulnerability_score ?? 0) ||
       a.dep.name.localeCompare(b.dep.name),
   );
+  // One edit per declaration: a lockfile entry shared by several components, or a parent bumped for a
+  // transitive fix and also for its own update, is changed once (the first, security first, wins).
+  const seenEdit = new Set<string>();
+  for (let i = 0; i < candidates.length; i++) {
+    const d = candidates[i].dep;
+    const key = `${d.file}\u0000${d.line}\u0000${d.name}\u0000${d.version}`;
+    if (seenEdit.has(key)) candidates.splice(i--, 1);
+    else seenEdit.add(key);
+  }
 
   // Group, keeping the order of each group's first member.
   const groups = new Map<string, PlannedGroup>();

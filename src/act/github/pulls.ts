@@ -24,6 +24,10 @@ import { parsePrMarker, planUpdates, subjectNames, type MarkerDep, type PlannedG
 import { updateManifest } from "./updaters/index.js";
 import { commentOnce, createOnce } from "./idempotent.js";
 import { refreshFromBase, standingOf } from "./pulls-lifecycle.js";
+
+import { lockEditorFor } from "./updaters/lock-inplace.js";
+import { createRequirementSource, type RequirementSource } from "../../enrich/datasources/requirements.js";
+import { sharedHttpClient } from "../../enrich/index.js";
 import { defaultDigestSource, detectPin, resolveNewDigest, type DigestLookups, type DigestSource } from "./digests.js";
 
 export { planUpdates, parsePrMarker, issuesFor } from "./pulls-plan.js";
@@ -59,6 +63,8 @@ export interface OpenUpdateArgs {
    * unqualified names). SHA-pinned actions use `octokit`.
    */
   docker?: DigestSource;
+  /** Registry metadata for lockfile-only edits (tests inject one). Default: npm (registries.npm) and the crates.io sparse index. */
+  artefacts?: Pick<RequirementSource, "artefact">;
 }
 
 export interface OpenUpdateResult {
@@ -144,7 +150,18 @@ interface BuiltCommit {
  */
 async function buildUpdateCommit(
   octokit: GitHubClient,
-  args: { owner: string; repo: string; baseSha: string; deps: readonly MarkerDep[]; message: string; runner?: CommandRunner; npmAvailable?: boolean; lookups: DigestLookups },
+  args: {
+    owner: string;
+    repo: string;
+    baseSha: string;
+    deps: readonly MarkerDep[];
+    message: string;
+    runner?: CommandRunner;
+    npmAvailable?: boolean;
+    lookups: DigestLookups;
+    artefacts: Pick<RequirementSource, "artefact">;
+    artefactSource: string;
+  },
 ): Promise<BuiltCommit | { failures: string[] }> {
   const { owner, repo } = args;
   // A truncated listing is walked by subtrees, down to the directories of the files to edit.
@@ -164,6 +181,30 @@ async function buildUpdateCommit(
     if (before === undefined) {
       before = await readBlobText(octokit, owner, repo, entry.sha);
       originals.set(d.file, before);
+    }
+    // A lockfile named as the file: a transitive package's entry moves in place, from the registry's metadata.
+    const editLock = lockEditorFor(d.file);
+    if (editLock) {
+      const datasource = d.package_manager === "cargo" ? "crates" : "npm";
+      let facts: Awaited<ReturnType<RequirementSource["artefact"]>> = null;
+      try {
+        facts = await args.artefacts.artefact(datasource, d.name, d.to);
+      } catch (err) {
+        failures.push(`${d.file}: ${d.name} ${d.to}: registry metadata could not be read (${err instanceof Error ? err.message : String(err)}); lockfile not edited`);
+        continue;
+      }
+      if (!facts) {
+        failures.push(`${d.file}: ${d.name} ${d.to} is not in the registry (${args.artefactSource}); lockfile not edited`);
+        continue;
+      }
+      const r = editLock(d.file, before, d.name, d.from, facts);
+      if ("error" in r) {
+        failures.push(r.error);
+        continue;
+      }
+      contents.set(d.file, r.content);
+      applied.push({ ...d, from_digest: undefined, to_digest: undefined });
+      continue;
     }
     // A SHA- or digest-pinned declaration moves with the new tag's SHA / digest (looked up here).
     const pin = detectPin({ ...d, digest: d.from_digest ?? null }, before);
@@ -199,6 +240,11 @@ async function buildUpdateCommit(
   for (const [path, content] of contents) {
     files.push({ path, content, mode: entries.get(path)?.mode === "100755" ? "100755" : "100644" });
     const d = applied.find((x) => x.file === path)!;
+    if (lockEditorFor(path)) {
+      const moved = applied.filter((x) => x.file === path).map((x) => `${x.name} ${x.from} → ${x.to}`);
+      lockfiles.push({ manifest: path, outcome: { kind: "edited", lockfile: path, entries: moved, source: args.artefactSource } });
+      continue;
+    }
     const outcome = await regenerateLockfile({
       manifestPath: path,
       manifestContent: content,
@@ -236,6 +282,16 @@ function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): Mainte
 }
 
 /** The default registry client, built only when an image digest is actually looked up. */
+/** Registry metadata for lockfile-only edits; the configured npm mirror when there is one. */
+function defaultArtefacts(config: CowabungaConfig): { artefacts: Pick<RequirementSource, "artefact">; artefactSource: string } {
+  let source: RequirementSource | null = null;
+  const npm = config.registries.npm ?? "https://registry.npmjs.org";
+  return {
+    artefacts: { artefact: (ds, name, version) => (source ??= createRequirementSource({ http: sharedHttpClient(), npmRegistry: npm })).artefact(ds, name, version) },
+    artefactSource: `${npm} (npm) and the crates.io sparse index`,
+  };
+}
+
 function lazyDefaultDocker(registry: string | undefined): DigestSource {
   let source: DigestSource | null = null;
   return { digestOf: (ref, tag) => (source ??= defaultDigestSource(registry)).digestOf(ref, tag) };
@@ -262,7 +318,8 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
   const now = clock();
   const marker = markerOf(group, args.baseSha);
   const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
-  const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
+  const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config);
+  const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups, ...arte });
   if (!("commitSha" in built)) {
     log.warn({ group: group.key, failures: built.failures }, "no update could be applied");
     return { message: `No update could be applied: ${built.failures.join("; ")}` };
@@ -463,6 +520,9 @@ export interface MaintainArgs {
   dependencies?: readonly Dependency[];
   /** PRs a person asked to rebuild (`/cowabunga rebase` or the body's checkbox): rebuilt even without a conflict. */
   rebaseRequested?: ReadonlySet<number>;
+
+  /** Registry metadata for lockfile-only edits (see OpenUpdateArgs.artefacts). */
+  artefacts?: Pick<RequirementSource, "artefact">;
 }
 
 export interface MaintainResult {
@@ -592,7 +652,8 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       continue;
     }
     const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
-    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups });
+    const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config);
+    const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups, ...arte });
     if (!("commitSha" in built)) {
       log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");
       continue;

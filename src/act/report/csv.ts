@@ -4,7 +4,7 @@
  */
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, MaintenanceIssue } from "../../model/index.js";
-import { sortDependencies, sortIssues } from "./summary.js";
+import { introducedThrough, sortDependencies, sortIssues } from "./summary.js";
 
 export type CsvTable = "issues" | "dependencies";
 
@@ -119,6 +119,13 @@ export const DEPENDENCY_COLUMNS = [
   "lookup_status",
   "skip_reason",
   "source_url",
+  "depth",
+  "dev_only",
+  "lockfile",
+  "introduced_through",
+  "remediation_kind",
+  "remediation_target",
+  "remediation_action",
 ] as const;
 
 function dependencyRow(d: Dependency): CsvValue[] {
@@ -149,6 +156,13 @@ function dependencyRow(d: Dependency): CsvValue[] {
     d.lookup.status,
     d.skip_reason,
     d.source_url,
+    d.depth,
+    d.dev_only,
+    d.lockfile,
+    introducedThrough(d),
+    d.remediation?.kind ?? null,
+    d.remediation?.target_version ?? null,
+    d.remediation?.action ?? null,
   ];
 }
 

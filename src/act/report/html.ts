@@ -16,9 +16,14 @@ import {
   STATUS_ORDER,
   advisoriesForIssue,
   countReport,
+  dependencyDepth,
+  introducedThrough,
   isOutdated,
   isVulnerable,
   percent,
+  remediationSummary,
+  securityFixPlan,
+  fixPlanLine,
   sortDependencies,
   sortIssues,
   systemHealthScore,
@@ -264,15 +269,29 @@ function depRow(d: Dependency): string {
       : d.cve_ids.length > 0
         ? list(d.cve_ids)
         : "";
+  const paths = introducedThrough(d);
+  const graph =
+    (d.depth !== null || d.current_value === "(transitive)" ? `<div class="muted">${escapeHtml(dependencyDepth(d))}</div>` : "") +
+    (paths.length > 0 ? `<ul class="paths">${paths.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ul>` : "") +
+    (d.remediation ? `<div class="muted">fix: ${escapeHtml(remediationSummary(d))}</div>` : "");
   const flags = [d.deprecated ? "deprecated" : "", d.lookup.status !== "ok" ? `lookup ${d.lookup.status}${d.lookup.reason ? `: ${d.lookup.reason}` : ""}` : "", d.skip_reason ?? ""].filter((f) => f !== "");
   const name = d.source_url ? htmlLink(d.name, d.source_url) : escapeHtml(d.name);
   return (
     `<tr class="dep${vul ? " vuln" : out ? " outdated" : ""}" data-vulnerable="${vul ? "1" : "0"}" data-outdated="${out ? "1" : "0"}">` +
-    `<td><strong>${name}</strong><div class="muted">${escapeHtml(d.dependency_type)}</div></td><td>${escapeHtml(d.package_manager)}</td><td>${escapeHtml(d.component)}</td>` +
+    `<td><strong>${name}</strong><div class="muted">${escapeHtml(d.dependency_type)}</div>${graph}</td><td>${escapeHtml(d.package_manager)}</td><td>${escapeHtml(d.component)}</td>` +
     `<td class="files"><code>${escapeHtml(d.file)}${d.line != null ? `:${d.line}` : ""}</code></td><td><code>${escapeHtml(d.version || d.current_value)}</code></td>` +
     `<td>${d.latest_version ? `<code>${escapeHtml(d.latest_version)}</code>` : `<span class="muted">?</span>`}</td><td>${escapeHtml(d.update_type)}</td>` +
     `<td>${d.days_behind ?? ""}</td><td>${d.vulnerability_score == null ? "" : `${d.vulnerability_score.toFixed(1)}${d.vulnerability_score_estimated ? " (est.)" : ""}`}</td>` +
     `<td>${advisories}</td><td>${d.fixed_version ? `<code>${escapeHtml(d.fixed_version)}</code>` : ""}</td><td>${escapeHtml(flags.join("; "))}</td></tr>`
+  );
+}
+
+function fixPlanHtml(deps: readonly Dependency[]): string {
+  const plan = securityFixPlan(deps);
+  if (plan.length === 0) return "";
+  return (
+    `<section id="fix-plan"><h2>Security fix plan (${plan.length})</h2><p class="muted">One change per line, the one that removes the most advisories first.</p>` +
+    `<ol>${plan.map((c) => `<li>${escapeHtml(fixPlanLine(c))}</li>`).join("")}</ol></section>`
   );
 }
 
@@ -314,6 +333,7 @@ export function renderHtml(assessment: Assessment, opts: HtmlReportOptions = {})
     `<section id="history"><h2>Health over time</h2>${renderHealthChart(history)}</section>`,
     componentsHtml(assessment.components),
     issuesHtml(assessment),
+    fixPlanHtml(assessment.dependencies),
     dependenciesHtml(assessment.dependencies),
     warningsHtml(assessment.warnings),
     `</main>`,

@@ -5,7 +5,7 @@
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, HealthStatus, MaintenanceIssue, Priority } from "../../model/index.js";
 import { escapeMarkdown, escapeMarkdownCell, safeHttpUrl } from "./escape.js";
-import { PRIORITY_ORDER, countReport, isOpenIssue, isOutdated, isVulnerable, percent, sortDependencies, sortIssues, systemHealthScore } from "./summary.js";
+import { PRIORITY_ORDER, countReport, fixPlanLine, securityFixPlan, dependencyDepth, introducedThrough, isOpenIssue, isOutdated, isVulnerable, percent, remediationSummary, sortDependencies, sortIssues, systemHealthScore } from "./summary.js";
 
 export interface MarkdownReportOptions {
   /** Heading text (escaped). Default "Cowabunga health report". */
@@ -100,6 +100,8 @@ function vulnerableRow(d: Dependency): string[] {
     d.vulnerability_score == null ? "n/a" : `${d.vulnerability_score.toFixed(1)}${d.vulnerability_score_estimated ? " (est.)" : ""}`,
     escapeMarkdownCell(d.fixed_version ?? "none"),
     ids.join(", ") + (extra > 0 ? ` (+${extra})` : ""),
+    escapeMarkdownCell(introducedThrough(d)[0] ?? dependencyDepth(d)) + (d.introduced_through.length > 1 ? ` (+${d.introduced_through.length - 1})` : ""),
+    escapeMarkdownCell(remediationSummary(d)),
   ];
 }
 
@@ -180,13 +182,19 @@ function build(a: Assessment, opts: MarkdownReportOptions, lim: Limits): string 
   if (closed > 0) out.push("", `_${closed} issue${closed === 1 ? "" : "s"} resolved or deferred._`);
 
   const deps = sortDependencies(a.dependencies);
+  const plan = securityFixPlan(a.dependencies);
+  if (plan.length > 0 && lim.items > 0) {
+    out.push("", `${HH} Security fix plan (${plan.length})`, "");
+    plan.slice(0, lim.items).forEach((c, i) => out.push(`${i + 1}. ${escapeMarkdown(fixPlanLine(c))}`));
+    out.push(...more(plan.length - Math.min(plan.length, lim.items), "planned changes", reportUrl));
+  }
   const vulnerable = deps.filter(isVulnerable);
   if (vulnerable.length > 0) {
     out.push("", `${HH} Vulnerable dependencies (${vulnerable.length})`);
     if (lim.items > 0) {
       const shown = vulnerable.slice(0, lim.items);
       out.push("");
-      out.push(...wrap(table(["Package", "Manager", "Component", "Version", "CVSS", "Fixed in", "Advisories"], shown.map(vulnerableRow)), `${vulnerable.length} vulnerable dependencies`, shown.length, collapse));
+      out.push(...wrap(table(["Package", "Manager", "Component", "Version", "CVSS", "Fixed in", "Advisories", "Introduced through", "Fix"], shown.map(vulnerableRow)), `${vulnerable.length} vulnerable dependencies`, shown.length, collapse));
       out.push(...more(vulnerable.length - shown.length, "vulnerable dependencies", reportUrl));
     }
   }

@@ -4,6 +4,19 @@
  */
 import type { Assessment } from "../../assess/types.js";
 import type { AdvisoryRef, Dependency, MaintenanceIssue, Priority, Severity, SystemHealth } from "../../model/index.js";
+import { rankRemediations, type RankedChange } from "../../enrich/remediation.js";
+
+export type { RankedChange };
+
+/** The planned security fixes, the change that removes the most advisories first. */
+export function securityFixPlan(deps: readonly Dependency[]): RankedChange[] {
+  return rankRemediations(deps);
+}
+
+/** One line per change: "Upgrade … — removes 4 advisories in rustls-webpki 0.102.8 (cowabunga-api, cowabunga-db)". */
+export function fixPlanLine(c: RankedChange): string {
+  return `${c.action} — removes ${c.advisories.length} advisor${c.advisories.length === 1 ? "y" : "ies"} (${c.advisories.slice(0, 6).join(", ")}${c.advisories.length > 6 ? ", …" : ""}) in ${c.packages.join(", ")} (${c.components.join(", ")})`;
+}
 
 export const SEVERITY_ORDER: readonly Severity[] = ["critical", "high", "medium", "low"];
 export const PRIORITY_ORDER: readonly Priority[] = ["immediate", "high", "medium", "low"];
@@ -34,7 +47,35 @@ export function sortIssues(issues: readonly MaintenanceIssue[]): MaintenanceIssu
 
 /** A dependency with a known advisory or CVE at its current version. */
 export function isVulnerable(dep: Dependency): boolean {
-  return dep.advisories.length > 0 || dep.cve_ids.length > 0 || (dep.vulnerability_score ?? 0) > 0;
+  // Informational advisories (unmaintained, unsound) are health findings, not vulnerabilities.
+  return dep.advisories.some((a) => (a.kind ?? "vulnerability") === "vulnerability") || dep.cve_ids.length > 0 || (dep.vulnerability_score ?? 0) > 0;
+}
+
+/** "api → axum 0.7.5 → hyper 1.4.1 → h2 0.4.15", one per recorded path (at most 3). */
+export function introducedThrough(dep: Pick<Dependency, "component" | "introduced_through">): string[] {
+  return (dep.introduced_through ?? []).map((p) => [dep.component, ...p.map((s) => `${s.name} ${s.version}`)].join(" → "));
+}
+
+/** "direct", "transitive (depth 3)", "transitive", with ", dev-only" when reached only through dev dependencies. */
+export function dependencyDepth(dep: Pick<Dependency, "depth" | "current_value" | "dev_only">): string {
+  const base = dep.depth === 1 ? "direct" : dep.depth !== null && dep.depth > 1 ? `transitive (depth ${dep.depth})` : dep.current_value === "(transitive)" ? "transitive" : "direct";
+  return dep.dev_only ? `${base}, dev-only` : base;
+}
+
+const PLAN_KIND: Record<NonNullable<Dependency["remediation"]>["kind"], string> = {
+  in_place: "in place (lockfile only)",
+  parent_bump: "parent bump",
+  override: "override",
+  no_fix: "no fix",
+  direct_update: "manifest update",
+};
+
+/** "parent bump: libsql 0.9.30 → 0.9.31 (fixes 0.103.10)", "in place (lockfile only) → 0.4.16", "no fix". */
+export function remediationSummary(dep: Pick<Dependency, "remediation">): string {
+  const p = dep.remediation;
+  if (!p) return "";
+  if (p.kind === "parent_bump" && p.parent) return `${PLAN_KIND[p.kind]}: ${p.parent.name} ${p.parent.from} → ${p.parent.to}`;
+  return `${PLAN_KIND[p.kind]}${p.target_version ? ` → ${p.target_version}` : ""}`;
 }
 
 /** A dependency whose latest known version is newer than the one in use. */

@@ -24,6 +24,8 @@ export interface DetectorResult {
   covers(prev: MaintenanceIssue): boolean;
   /** Why a covered previous issue is gone: the text after "no longer detected: ". */
   goneReason(prev: MaintenanceIssue): string;
+  /** The id of this run's issue that now covers a previous issue's cause (a merged subject), if any. */
+  supersededBy?(prev: MaintenanceIssue): string | null;
 }
 
 export type Detector = (ctx: DetectContext) => DetectorResult;

@@ -3,7 +3,7 @@ import { DAY_MS, MONTH_DAYS, datasourceOf, versionLabel, maxSeverity, testSuites
 import { effortForUpdate } from "../priority.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
-type Reason = "yanked" | "deprecated" | "unmaintained" | "major" | "outdated";
+type Reason = "yanked" | "deprecated" | "unmaintained" | "unsound" | "notice" | "major" | "outdated";
 
 interface Finding {
   dep: Dependency;
@@ -34,6 +34,17 @@ export function evaluateDependency(dep: Dependency, ctx: DetectContext): Finding
     reasons.push("yanked");
     severities.push("high");
     notes.push(`${dep.version} was yanked from the registry${yank.reason ? `: ${yank.reason}` : ""}`);
+  }
+  // Informational advisories (RustSec unmaintained / unsound / notice): health, not vulnerabilities.
+  const info = (dep.advisories ?? []).filter((a) => (a.kind ?? "vulnerability") !== "vulnerability");
+  if (info.length > 0 && ((ctx.config.issues.include_dev_only ?? true) || !dep.dev_only)) {
+    for (const a of info) {
+      const reason: Reason = a.kind === "unmaintained" ? "unmaintained" : a.kind === "unsound" ? "unsound" : "notice";
+      if (!reasons.includes(reason)) reasons.push(reason);
+      severities.push(reason === "unsound" ? "high" : reason === "unmaintained" ? "medium" : "low");
+      notes.push(`${a.id}${a.summary ? `: ${a.summary}` : ""}`);
+    }
+    for (const p of dep.introduced_through.slice(0, 3)) notes.push(`introduced through ${[dep.component, ...p.map((s) => `${s.name} ${s.version}`)].join(" → ")}`);
   }
   if (dep.deprecated) {
     reasons.push("deprecated");
@@ -66,6 +77,8 @@ const LABEL: Record<Reason, string> = {
   yanked: "yanked version",
   deprecated: "deprecated",
   unmaintained: "unmaintained",
+  unsound: "unsound (advisory)",
+  notice: "advisory notice",
   major: "major version behind",
   outdated: "outdated",
 };
@@ -94,11 +107,21 @@ export function detectDependency(ctx: DetectContext): DetectorResult {
     const components = uniqSorted(findings.map((f) => f.dep.component));
     const versions = uniqSorted(findings.map((f) => versionLabel(f.dep)));
     const latest = findings.find((f) => f.dep.latest_version)?.dep.latest_version ?? null;
-    const replace = reasons.includes("deprecated") || reasons.includes("unmaintained");
+    const replace = reasons.includes("deprecated") || reasons.includes("unmaintained") || reasons.includes("unsound");
     const steps: string[] = [];
     for (const f of findings) {
       const where = `${f.dep.file}${f.dep.line ? ` (line ${f.dep.line})` : ""}`;
-      if (f.reasons.includes("deprecated") || f.reasons.includes("unmaintained")) {
+      const transitive = f.dep.depth !== null ? f.dep.depth > 1 : f.dep.current_value === "(transitive)";
+      // The first registry package on each path: the repository's own members are not what to upgrade.
+      const via = uniqSorted(f.dep.introduced_through.map((p) => p.find((s) => !s.local)?.name).filter((n): n is string => !!n && n !== name));
+      if (transitive && (f.reasons.includes("unmaintained") || f.reasons.includes("unsound") || f.reasons.includes("notice"))) {
+        // Not declared by the component: the direct dependency that brings it in is what can change.
+        steps.push(
+          via.length > 0
+            ? `${name} ${versionLabel(f.dep)} is not declared by ${f.dep.component}; it comes in through ${via.join(", ")}: upgrade or replace ${via.length === 1 ? "that dependency" : "those dependencies"} to one that no longer needs ${name} (pinned in ${f.dep.lockfile ?? f.dep.file})`
+            : `${name} ${versionLabel(f.dep)} is pinned in ${f.dep.lockfile ?? f.dep.file}; find the dependency that brings it in and upgrade or replace it`,
+        );
+      } else if (f.reasons.includes("deprecated") || f.reasons.includes("unmaintained") || f.reasons.includes("unsound")) {
         steps.push(`Replace ${name} in ${where} with a maintained alternative (check its README or registry page for a successor)`);
       } else if (f.dep.latest_version) {
         steps.push(`Upgrade ${name} from ${versionLabel(f.dep)} to ${f.dep.latest_version} in ${where}`);

@@ -27,7 +27,8 @@ export function updateTypeBetween(packageManager: string, from: string, to: stri
 
 interface Hit {
   dep: Dependency;
-  adv: AdvisoryRef;
+  /** The vulnerability advisories (informational ones go to the dependency detector). */
+  advs: AdvisoryRef[];
 }
 
 function describeScore(adv: AdvisoryRef): string {
@@ -36,43 +37,103 @@ function describeScore(adv: AdvisoryRef): string {
   return `CVSS score: ${adv.score.toFixed(1)}${adv.cvss_vector ? ` (${adv.cvss_vector})` : ""}`;
 }
 
-/** Subject: `security:<ecosystem>:<package>:<advisory id>`. One issue per advisory and package, across components. */
+/** "api → axum 0.7.5 → hyper 1.4.1 → h2 0.4.15". */
+export function introducedThrough(dep: Pick<Dependency, "component" | "introduced_through">): string[] {
+  return dep.introduced_through.map((p) => [dep.component, ...p.map((s) => `${s.name} ${s.version}`)].join(" → "));
+}
+
+/** Is this a vulnerability advisory (not an informational notice)? Stored data without `kind` is. */
+export function isVulnerability(adv: AdvisoryRef): boolean {
+  return (adv.kind ?? "vulnerability") === "vulnerability";
+}
+
+/** The subject of the one issue per vulnerable package version: `security:<ecosystem>:<name>@<version>`. */
+export function securitySubject(ecosystem: string, name: string, version: string): string {
+  return `security:${ecosystem}:${name}@${version}`;
+}
+
+/** Parse both subject forms: `security:eco:name@version` and the former per-advisory `security:eco:name:ADV`. */
+function parseSubject(subject: string): { ecosystem: string; name: string; version: string | null; advisory: string | null } | null {
+  const parts = subject.split(":");
+  if (parts[0] !== "security" || parts.length < 3) return null;
+  if (parts.length === 3) {
+    const at = parts[2].lastIndexOf("@");
+    if (at <= 0) return null;
+    return { ecosystem: parts[1], name: parts[2].slice(0, at), version: parts[2].slice(at + 1), advisory: null };
+  }
+  return { ecosystem: parts[1], name: parts[2], version: null, advisory: parts.slice(3).join(":") };
+}
+
+const PLAN_LABEL: Record<NonNullable<Dependency["remediation"]>["kind"], string> = {
+  in_place: "in place (lockfile only)",
+  parent_bump: "upgrade the direct dependency that brings it in",
+  override: "override the resolved version",
+  no_fix: "no fix",
+  direct_update: "upgrade the declaration",
+};
+
+/** Resolution steps for one declaration, from its remediation plan, naming the file that declares the package. */
+function stepsFor(h: Hit, name: string): string[] {
+  const d = h.dep;
+  const plan = d.remediation;
+  if (plan) {
+    const steps = [plan.action];
+    if (plan.risk) steps.push(`Risk: ${plan.risk}`);
+    return steps;
+  }
+  const to = d.fixed_version ?? h.advs.map((a) => a.fixed_version).find((v) => v) ?? null;
+  if (!to) return [];
+  const transitive = d.depth !== null ? d.depth > 1 : d.current_value === "(transitive)";
+  if (transitive) return [`Update ${name} from ${versionLabel(d)} to ${to} in ${d.lockfile ?? d.file} (it is not declared in a manifest; the lockfile pins it)`];
+  const where = `${d.file}${d.line ? ` (line ${d.line})` : ""}`;
+  const steps = [`Upgrade ${name} from ${versionLabel(d)} to ${to} in ${where}`];
+  if (d.lockfile && d.lockfile !== d.file) steps.push(`Regenerate ${d.lockfile} so it pins ${name} ${to} or later`);
+  return steps;
+}
+
+/**
+ * Subject: `security:<ecosystem>:<name>@<version>`. One issue per vulnerable package version, across
+ * the components that reach it, listing every advisory the same upgrade removes; the highest CVSS
+ * sets the severity. Informational advisories are left to the dependency detector.
+ */
 export function detectSecurity(ctx: DetectContext): DetectorResult {
+  const includeDevOnly = ctx.config.issues.include_dev_only ?? true;
   const groups = new Map<string, Hit[]>();
   for (const dep of ctx.inputs.dependencies) {
-    for (const adv of dep.advisories ?? []) {
-      const subject = `security:${datasourceOf(dep)}:${dep.name}:${adv.id}`;
-      const list = groups.get(subject) ?? [];
-      list.push({ dep, adv });
-      groups.set(subject, list);
-    }
+    const advs = (dep.advisories ?? []).filter(isVulnerability);
+    if (advs.length === 0) continue;
+    if (!includeDevOnly && dep.dev_only) continue;
+    const subject = securitySubject(datasourceOf(dep), dep.name, dep.locked_version ?? dep.version);
+    const list = groups.get(subject) ?? [];
+    list.push({ dep, advs });
+    groups.set(subject, list);
   }
   const drafts: IssueDraft[] = [];
+  // Former per-advisory subjects → the subject that now covers them, for migrating stored issues.
+  const supersedes = new Map<string, string>();
   for (const [subject, hits] of groups) {
-    hits.sort((x, y) => (x.dep.component + x.dep.file < y.dep.component + y.dep.file ? -1 : 1));
+    hits.sort((x, y) => (x.dep.component + x.dep.file < y.dep.component + y.dep.file ? -1 : x.dep.component + x.dep.file > y.dep.component + y.dep.file ? 1 : 0));
     const first = hits[0];
     const name = first.dep.name;
-    const adv = first.adv;
-    const scores = hits.map((h) => h.adv.score).filter((s): s is number => s !== null);
+    const version = versionLabel({ version: first.dep.locked_version ?? first.dep.version, current_value: first.dep.current_value });
+    const advisories = new Map<string, AdvisoryRef>();
+    for (const h of hits) for (const a of h.advs) if (!advisories.has(a.id)) advisories.set(a.id, a);
+    const advList = [...advisories.values()].sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const a of advList) {
+      const old = `security:${datasourceOf(first.dep)}:${name}:${a.id}`;
+      if (!supersedes.has(old)) supersedes.set(old, subject);
+    }
+    const scores = advList.map((a) => a.score).filter((s): s is number => s !== null);
     const score = scores.length > 0 ? Math.max(...scores) : null;
     const severity = severityFromCvss(score);
     const components = uniqSorted(hits.map((h) => h.dep.component));
-    const versions = uniqSorted(hits.map((h) => versionLabel(h.dep)));
-    const aliases = uniqSorted(hits.flatMap((h) => h.adv.aliases));
-    const lockfiles = new Map<string, string>();
-    for (const h of hits) {
-      if (!h.dep.locked_version) continue;
-      const lock = ctx.inputs.scan.locked.find(
-        (l) => l.name === h.dep.name && l.component === h.dep.component && l.version === h.dep.locked_version && l.file !== h.dep.file,
-      );
-      if (lock) lockfiles.set(`${h.dep.component}\n${h.dep.file}`, lock.file);
-    }
-    const files = uniqSorted(hits.flatMap((h) => [h.dep.file, lockfiles.get(`${h.dep.component}\n${h.dep.file}`) ?? ""]).filter((f) => f !== ""));
-    const fixed = hits.map((h) => h.adv.fixed_version ?? h.dep.fixed_version).filter((v): v is string => !!v);
-    const fixAvailable = fixed.length === hits.length;
-    const updateTypes = hits.map((h) => {
-      const to = h.adv.fixed_version ?? h.dep.fixed_version;
-      return to ? updateTypeBetween(h.dep.package_manager, h.dep.version, to, h.dep.datasource) : "unknown";
+    const aliases = uniqSorted(advList.flatMap((a) => a.aliases));
+    const files = uniqSorted(hits.flatMap((h) => [h.dep.file, h.dep.remediation?.file ?? "", h.dep.lockfile ?? ""]).filter((f) => f !== ""));
+    const fixed = hits.map((h) => h.dep.remediation?.target_version ?? h.dep.fixed_version ?? null);
+    const fixAvailable = fixed.every((v) => v !== null) && hits.every((h) => h.dep.remediation?.kind !== "no_fix");
+    const updateTypes = hits.map((h, i) => {
+      const to = fixed[i];
+      return to ? updateTypeBetween(h.dep.package_manager, h.dep.locked_version ?? h.dep.version, to, h.dep.datasource) : "unknown";
     });
     const updateType: UpdateType = updateTypes.includes("major")
       ? "major"
@@ -83,45 +144,52 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
           : updateTypes.includes("patch")
             ? "patch"
             : "none";
+    const ids = advList.map((a) => a.id);
 
     const steps: string[] = [];
-    for (const h of hits) {
-      const to = h.adv.fixed_version ?? h.dep.fixed_version;
-      const where = `${h.dep.file}${h.dep.line ? ` (line ${h.dep.line})` : ""}`;
-      if (to) {
-        steps.push(`Upgrade ${name} from ${versionLabel(h.dep)} to ${to} in ${where}`);
-        const lock = lockfiles.get(`${h.dep.component}\n${h.dep.file}`);
-        if (lock) steps.push(`Regenerate ${lock} so it pins ${name} ${to} or later`);
-      }
-    }
+    for (const h of hits) for (const st of stepsFor(h, name)) if (!steps.includes(st)) steps.push(st);
     if (!fixAvailable) {
-      const unfixed = hits.filter((h) => !(h.adv.fixed_version ?? h.dep.fixed_version));
-      const where = uniqSorted(unfixed.map((h) => h.dep.file)).join(", ");
+      const unfixed = hits.filter((h, i) => fixed[i] === null || h.dep.remediation?.kind === "no_fix");
+      const where = uniqSorted(unfixed.map((h) => h.dep.lockfile ?? h.dep.file)).join(", ");
+      const adv = advList[0];
       steps.push(
-        `No fixed version of ${name} is published for ${adv.id}: pin ${name} in ${where} to a version outside the affected range, if one exists`,
-        `Remove ${name} from ${where} or replace it with a maintained alternative, if the component can do without it`,
+        `No fixed version of ${name} is published for ${ids.join(", ")}: pin ${name} in ${where} to a version outside the affected range, if one exists`,
+        `Remove ${name} (or the dependency that brings it in) or replace it with a maintained alternative, if the component can do without it`,
         `Vendor ${name} and patch the vulnerable code locally${adv.url ? ` (details: ${adv.url})` : ""}`,
-        `Monitor ${adv.id}${aliases.length > 0 ? ` (${aliases.join(", ")})` : ""} for a fixed release and upgrade when it ships`,
+        `Monitor ${ids.join(", ")}${aliases.length > 0 ? ` (${aliases.join(", ")})` : ""} for a fixed release and upgrade when it ships`,
       );
     }
-    steps.push(`Run the tests listed under testing requirements and confirm ${adv.id} no longer matches`);
+    steps.push(`Run the tests listed under testing requirements and confirm ${ids.join(", ")} no longer match${ids.length === 1 ? "es" : ""}`);
 
     const testing = uniqSorted(components.flatMap((c) => testSuitesFor(c, ctx.components, ctx.suitesByComponent[c])));
-    const affected = hits.map(
-      (h) => `- ${name} ${versionLabel(h.dep)} in ${h.dep.component} (${h.dep.file}${h.dep.line ? ` line ${h.dep.line}` : ""}, ${h.dep.dependency_type} dependency)`,
-    );
+    const affected: string[] = [];
+    for (const h of hits) {
+      const d = h.dep;
+      const kind = d.depth !== null && d.depth > 1 ? `transitive, depth ${d.depth}` : d.current_value === "(transitive)" ? "transitive" : "direct";
+      affected.push(
+        `- ${name} ${versionLabel(d)} in ${d.component} (${d.lockfile && d.depth !== 1 ? d.lockfile : `${d.file}${d.line ? ` line ${d.line}` : ""}`}, ${d.dependency_type} dependency, ${kind}${d.dev_only ? ", dev-only" : ""})`,
+      );
+      for (const p of introducedThrough(d)) affected.push(`  - introduced through ${p}`);
+      if (d.remediation) affected.push(`  - fix: ${PLAN_LABEL[d.remediation.kind]}${d.remediation.target_version ? ` → ${d.remediation.target_version}` : ""}`);
+    }
+    const best = advList.find((a) => a.score === score) ?? advList[0];
     const description = [
-      adv.summary.trim() || `${adv.id} affects ${name}.`,
+      advList.length === 1
+        ? best.summary.trim() || `${best.id} affects ${name}.`
+        : `${advList.length} advisories affect ${name} ${version}; one upgrade removes them all. Worst: ${best.summary.trim() || best.id}`,
       "",
-      `Advisory: ${adv.id}${aliases.length > 0 ? ` (aliases: ${aliases.join(", ")})` : ""}`,
-      describeScore(hits.find((h) => h.adv.score === score)?.adv ?? adv),
-      `Fixed in: ${fixed.length > 0 ? uniqSorted(fixed).join(", ") : "no fixed version published"}`,
-      ...(adv.url ? [`Reference: ${adv.url}`] : []),
+      `Advisories: ${advList.map((a) => `${a.id}${a.score !== null ? ` (CVSS ${a.score.toFixed(1)})` : ""}`).join(", ")}${aliases.length > 0 ? ` (aliases: ${aliases.join(", ")})` : ""}`,
+      describeScore(best),
+      `Fixed in: ${fixed.some((v) => v) ? uniqSorted(fixed.filter((v): v is string => !!v)).join(", ") : "no fixed version published"}`,
+      ...(best.url ? [`Reference: ${best.url}`] : []),
       "",
       "Affected:",
       ...affected,
     ].join("\n");
-    const title = `${adv.id}: ${name} ${versions.join(", ")} in ${components.join(", ")}`;
+    const title =
+      advList.length === 1
+        ? `${ids[0]}: ${name} ${version} in ${components.join(", ")}`
+        : `${name} ${version}: ${advList.length} advisories (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""}) in ${components.join(", ")}`;
     drafts.push({
       type: "security",
       subject,
@@ -138,7 +206,7 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
         update_type: fixAvailable ? updateType : null,
         breaking_changes: Math.max(0, ...hits.map((h) => h.dep.breaking_changes.length)),
         cvss: score,
-        cvss_estimated: score === null || hits.some((h) => h.adv.score_estimated),
+        cvss_estimated: score === null || advList.some((a) => a.score_estimated),
         fix_available: fixAvailable,
         deprecated_target: false,
         release_age_days: null,
@@ -164,19 +232,24 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
   return {
     drafts,
     covers: (prev) => {
-      const parts = prev.subject.split(":");
-      const key = `${parts[1]}:${parts[2]}`;
-      return present.has(key) ? checkedPackages.has(key) : checkedEcosystems.has(parts[1] ?? "");
+      const p = parseSubject(prev.subject);
+      if (!p) return false;
+      const key = `${p.ecosystem}:${p.name}`;
+      return present.has(key) ? checkedPackages.has(key) : checkedEcosystems.has(p.ecosystem);
     },
     goneReason: (prev) => {
-      const parts = prev.subject.split(":");
-      const advId = parts.slice(3).join(":");
-      return `${advId} no longer matches ${parts[2] ?? "the package"} (upgraded, removed, or the advisory was withdrawn)`;
+      const p = parseSubject(prev.subject);
+      if (p?.advisory) return `${p.advisory} no longer matches ${p.name} (upgraded, removed, or the advisory was withdrawn)`;
+      return `no advisory matches ${p?.name ?? "the package"} ${p?.version ?? ""} any more (upgraded, removed, or the advisories were withdrawn)`.replace("  ", " ");
+    },
+    supersededBy: (prev) => {
+      const to = supersedes.get(prev.subject);
+      return to ? issueId("security", to) : null;
     },
   };
 }
 
-/** Exposed for tests and the id of a draft. */
-export function securityIssueId(ecosystem: string, name: string, advisoryId: string): string {
-  return issueId("security", `security:${ecosystem}:${name}:${advisoryId}`);
+/** The id of the issue of a vulnerable package version. */
+export function securityIssueId(ecosystem: string, name: string, version: string): string {
+  return issueId("security", securitySubject(ecosystem, name, version));
 }

@@ -1,12 +1,14 @@
 import type { AdvisoryRef } from "../../model/dependency.js";
 import type { DatasourceName } from "../../scan/types.js";
 import { scoreAdvisory } from "./cvss.js";
+import { advisoryKind } from "./kind.js";
 import { evaluateRecord, lowestFixedAtOrAbove, versioningForEcosystem } from "./match.js";
 import { advisoryQueryKey, type AdvisorySource, type AdvisoryWarning, type OsvEcosystem, type OsvVulnerability, type PackageQuery } from "./types.js";
 
 export * from "./types.js";
 export { evaluateRecord, isAffected, lowestFixedAtOrAbove, versioningForEcosystem } from "./match.js";
 export { scoreAdvisory, scoreCvssVector, SEVERITY_WORD_SCORES } from "./cvss.js";
+export { advisoryKind } from "./kind.js";
 export { OsvOnlineSource, fetchHttp, sharedOsvCache, DEFAULT_OSV_API, type OsvHttp, type OsvOnlineOptions } from "./osv-online.js";
 export { OsvOfflineIndex, type OfflineLoadOptions, type OfflineStats } from "./osv-offline.js";
 
@@ -90,6 +92,7 @@ function toAdvisoryRef(rec: OsvVulnerability, fixed: string | null, warnings: st
   const published = rec.published && !Number.isNaN(Date.parse(rec.published)) ? new Date(rec.published).toISOString() : null;
   return {
     id: rec.id,
+    kind: advisoryKind(rec),
     aliases: [...rec.aliases],
     summary,
     url,
@@ -162,19 +165,21 @@ export async function findVulnerabilities(
     const advisories = affecting.map((a) => toAdvisoryRef(a.rec, presentVersion(q.ecosystem, a.fixed), matchWarnings));
     pushMatchWarnings(matchWarnings);
 
+    // Informational advisories (unmaintained, unsound, notice) are listed but set no score and need no fix.
+    const vulnerable = advisories.filter((a) => a.kind === "vulnerability");
     const cves = new Set<string>();
-    for (const a of advisories) {
+    for (const a of vulnerable) {
       for (const x of [a.id, ...a.aliases]) if (CVE.test(x)) cves.add(x);
     }
     let best: AdvisoryRef | null = null;
-    for (const a of advisories) {
+    for (const a of vulnerable) {
       if (a.score !== null && (best === null || a.score > (best.score as number))) best = a;
     }
 
     // One version clearing every fixable advisory: the lowest candidate fix ≥ each advisory's own fix
     // that none of them affects.
     let fixedVersion: string | null = null;
-    const fixable = affecting.filter((a) => a.fixed !== null);
+    const fixable = affecting.filter((a, i) => a.fixed !== null && advisories[i].kind === "vulnerability");
     if (fixable.length > 0) {
       const floor = fixable.map((a) => a.fixed as string).sort(versioning.compare).at(-1) as string;
       const candidates = new Set<string>([floor]);

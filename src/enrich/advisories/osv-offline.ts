@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, promises as fsp, readFileSync } from "n
 import path from "node:path";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
+import { advisoryKind } from "./kind.js";
 import {
   advisoryQueryKey,
   normalisePackageName,
@@ -55,7 +56,7 @@ const GS = "\x1d"; // between the fields of a packed record or entry
 /**
  * One record for one package. Everything but the package is packed into one string per record
  * (`meta`) and one per affected entry: a string header costs more than most of these fields.
- * meta = id GS aliases(NL) GS summary GS published GS modified GS withdrawn GS severity GS db_severity GS url
+ * meta = id GS aliases(NL) GS summary GS published GS modified GS withdrawn GS severity GS db_severity GS url GS kind
  * entry = ranges GS versions(NL) GS entry_severity, where ranges = TYPE US kV US kV ... RS TYPE ...
  * and k is one of i/f/l/m (introduced/fixed/last_affected/limit). Empty field = absent.
  */
@@ -332,6 +333,7 @@ export class OsvOfflineIndex implements AdvisorySource {
       severity,
       clean(dbSev),
       clean(urlOf(rec)),
+      advisoryKind(rec),
     ].join(GS);
     for (const [key, g] of groups) {
       const list = this.byPackage.get(key);
@@ -566,7 +568,7 @@ export class OsvOfflineIndex implements AdvisorySource {
     const list = this.byPackage.get(`${ecosystem}\u0000${normalisePackageName(ecosystem, name)}`);
     if (!list) return [];
     return list.map((r): OsvVulnerability => {
-      const [id, aliases, summary, published, modified, withdrawn, severity, dbSeverity, url] = r.meta.split(GS);
+      const [id, aliases, summary, published, modified, withdrawn, severity, dbSeverity, url, kind] = r.meta.split(GS);
       const entries = typeof r.entries === "string" ? [r.entries] : r.entries;
       const rec: OsvVulnerability = {
         id,
@@ -586,6 +588,8 @@ export class OsvOfflineIndex implements AdvisorySource {
       if (modified) rec.modified = modified;
       if (withdrawn) rec.withdrawn = withdrawn;
       if (dbSeverity) rec.database_specific = { severity: dbSeverity };
+      // The informational flag survives packing on the record itself (RustSec puts it on the affected entry).
+      if (kind && kind !== "vulnerability") rec.database_specific = { ...rec.database_specific, informational: kind };
       return rec;
     });
   }

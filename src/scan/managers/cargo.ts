@@ -287,7 +287,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
     }
     for (const p of lock.packages) locked.push({ name: p.name, version: p.version, datasource: "crates" });
   }
-  return { deps, warnings, meta, locked };
+  return { deps, warnings, meta, locked, ...(lock ? { lockfile: { file: lock.file, importer: meta.name ?? null } } : {}) };
 }
 
 export const cargoManager: Manager = {

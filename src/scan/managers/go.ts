@@ -268,7 +268,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
   const locked = deps
     .filter(built)
     .map((d) => ({ name: d.name, version: d.version, datasource: "go" as const }));
-  return { deps, warnings, meta, locked };
+  return { deps, warnings, meta, locked, lockfile: { file, importer: "." } };
 }
 
 export const goManager: Manager = {

@@ -470,6 +470,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
   }
 
   const result: ManagerResult = { deps, warnings, meta };
+  if (lockSel) result.lockfile = { file: lockSel.lock.file, importer: lockSel.projectDir };
   if (lockSel?.ownsLock) {
     result.locked = lockSel.lock.packages.map((p) => ({ name: p.name, version: p.version, datasource: "npm" as const }));
   }

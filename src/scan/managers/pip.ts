@@ -93,7 +93,10 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
     applyLock(deps, lock);
     for (const p of lock.packages) locked.push({ name: p.name, version: p.version, datasource: "pypi" });
   }
-  return { deps, warnings, meta, locked };
+  const lockDir = locks[0] ? path.posix.dirname(locks[0].file) : null;
+  const ownDir = path.posix.dirname(file);
+  const importer = lockDir === null ? "." : lockDir === ownDir ? "." : lockDir === "." ? ownDir : ownDir.slice(lockDir.length + 1);
+  return { deps, warnings, meta, locked, ...(locks[0] ? { lockfile: { file: locks[0].file, importer } } : {}) };
 }
 
 export const pipManager: Manager = {

@@ -135,6 +135,62 @@ describe("syncIssues", () => {
     scope.done();
   });
 
+  it("merged issues: the survivor adopts the oldest open GitHub issue, the others are closed as its duplicates; a second run changes nothing", async () => {
+    const survivor = makeIssue({ id: "sec-new", subject: "security:pypi:requests@2.19.0", title: "requests 2.19.0: 2 advisories (PYSEC-2018-28, PYSEC-2023-74) in api" });
+    const resolved = { status: "resolved" as const, lifecycle_state: "resolved" as const, duplicate_of: "sec-new" };
+    const oldA = makeIssue({ id: "sec-old-a", subject: "security:pypi:requests:PYSEC-2018-28", ...resolved });
+    const oldB = makeIssue({ id: "sec-old-b", subject: "security:pypi:requests:PYSEC-2023-74", ...resolved });
+    const patches: Array<{ n: number; body: Record<string, unknown> }> = [];
+    const comments: Array<{ n: number; body: string }> = [];
+    const scope = nock(API)
+      .patch(/\/repos\/acme\/widgets\/issues\/\d+$/)
+      .times(2)
+      .reply(function (uri, body) {
+        patches.push({ n: Number(uri.split("/").pop()), body: body as Record<string, unknown> });
+        return [200, {}];
+      })
+      .post(/\/repos\/acme\/widgets\/issues\/\d+\/comments$/)
+      .reply(function (uri, body) {
+        comments.push({ n: Number(uri.split("/").at(-2)), body: (body as { body: string }).body });
+        return [201, {}];
+      });
+    const index = indexAppIssues([existing(makeIssue({ id: "sec-old-a" }), 11), existing(makeIssue({ id: "sec-old-b" }), 12)]);
+    const run = (idx: ReturnType<typeof indexAppIssues>) =>
+      syncIssues({
+        octokit: octokit(),
+        repo,
+        issues: [survivor, oldA, oldB],
+        index: idx,
+        render: ctx,
+        labels: new LabelManager(octokit(), repo, idx.labelsSeen, silentLogger),
+        codeowners: null,
+        maxNew: 10,
+        baseLabels: ["cowabunga"],
+        log: silentLogger,
+      });
+    const res = await run(index);
+    scope.done();
+    // #11 (the oldest) now tracks the survivor: rewritten with its marker, not closed.
+    expect(res.numbers.get("sec-new")).toBe(11);
+    expect(res.created).toEqual([]);
+    const adopted = patches.find((p) => p.n === 11)!;
+    expect(String(adopted.body.body)).toContain(issueMarker("sec-new"));
+    expect(adopted.body.title).toBe(survivor.title);
+    // #12 closed as a duplicate of #11.
+    expect(comments).toEqual([{ n: 12, body: expect.stringMatching(/^Duplicate of #11: Cowabunga now files one issue per vulnerable package version/) }]);
+    expect(patches.find((p) => p.n === 12)?.body).toMatchObject({ state: "closed", state_reason: "not_planned" });
+    expect(res.closed).toEqual([12]);
+    // Second run: GitHub now shows #11 with the survivor's marker and #12 closed; nothing to do.
+    const after = indexAppIssues([
+      { ...existing(survivor, 11) },
+      { ...existing(makeIssue({ id: "sec-old-b" }), 12), state: "closed" },
+    ]);
+    const again = await run(after);
+    expect(again.updated).toEqual([]);
+    expect(again.closed).toEqual([]);
+    expect(again.numbers.get("sec-new")).toBe(11);
+  });
+
   it("reopens an issue that came back, with a comment", async () => {
     const issue = makeIssue({ id: "back", lifecycle_state: "reopened" });
     const scope = nock(API)

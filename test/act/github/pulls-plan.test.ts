@@ -16,6 +16,7 @@ function config(over: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig
 
 const advisory = (id: string, score: number, fixed: string) => ({
   id,
+  kind: "vulnerability" as const,
   aliases: [],
   summary: id,
   url: null,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
@@ -22,6 +23,7 @@ const secDep = (over: Partial<Dependency> = {}): Dependency =>
     advisories: [
       {
         id: "GHSA-x5c5-g3f3-abcd",
+        kind: "vulnerability",
         aliases: ["CVE-2018-18074"],
         summary: "Leak <img src=x onerror=alert(1)> @admin see #12",
         url: "https://github.com/advisories/GHSA-x5c5-g3f3-abcd",
@@ -233,6 +235,79 @@ describe("openUpdatePullRequest", () => {
     const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log });
     scope.done();
     expect(out).toMatchObject({ number: 9 });
+  });
+
+  it("fixes a transitive crate in place: Cargo.lock's entry moves to the fixed version with the index checksum; the body shows the path before and after", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const lock = readFileSync(new URL("../../fixtures/graph/cargo/Cargo.lock", import.meta.url), "utf8");
+    const cksum = "ab".repeat(32);
+    const seen: Record<string, unknown> = {};
+    const rec = (name: string, reply: unknown) => (_uri: string, body: unknown) => {
+      seen[name] = body;
+      return [name.startsWith("POST") ? 201 : 200, reply] as [number, unknown];
+    };
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE } })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query(true)
+      .reply(200, { tree: [{ path: "Cargo.lock", mode: "100644", type: "blob", sha: "c".repeat(40) }] })
+      .get(`/repos/acme/widgets/git/blobs/${"c".repeat(40)}`)
+      .reply(200, { content: b64(lock), encoding: "base64" })
+      .post("/repos/acme/widgets/git/blobs")
+      .reply(rec("POST blobs", { sha: "d".repeat(40) }))
+      .post("/repos/acme/widgets/git/trees")
+      .reply(201, { sha: "e".repeat(40) })
+      .post("/repos/acme/widgets/git/commits")
+      .reply(201, { sha: "f".repeat(40) })
+      .post("/repos/acme/widgets/git/refs")
+      .reply(201, {})
+      .post("/repos/acme/widgets/pulls")
+      .reply(rec("POST pulls", { number: 51, html_url: "https://github.com/acme/widgets/pull/51" }))
+      .post("/repos/acme/widgets/issues/51/labels")
+      .reply(200, []);
+    const h2 = makeDependency({
+      name: "h2",
+      version: "0.3.20",
+      locked_version: "0.3.20",
+      package_manager: "cargo",
+      datasource: "crates",
+      component: "web",
+      current_value: "(transitive)",
+      file: "Cargo.lock",
+      line: null,
+      lockfile: "Cargo.lock",
+      depth: 2,
+      lookup: { status: "skipped", reason: "transitive" },
+      introduced_through: [[{ name: "hyper", version: "0.14.27", requirement: "0.14" }, { name: "h2", version: "0.3.20", requirement: "^0.3.17" }]],
+      fixed_version: "0.3.26",
+      vulnerability_score: 7.5,
+      advisories: [{ id: "RUSTSEC-2024-0332", kind: "vulnerability", aliases: [], summary: "h2 CONTINUATION flood", url: null, score: 7.5, score_estimated: false, cvss_vector: null, fixed_version: "0.3.26", published: null }],
+      remediation: { kind: "in_place", target_version: "0.3.26", file: "Cargo.lock", action: "Update h2 in Cargo.lock only", parent: null, risk: null, removes: ["RUSTSEC-2024-0332"], reasons: [] },
+    });
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [h2, { ...h2, component: "cli", depth: 3 }], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    // One edit of the shared lockfile entry, not one per component.
+    expect(plan.groups.flatMap((g) => g.updates)).toHaveLength(1);
+    const asked: string[] = [];
+    const artefacts = {
+      artefact: async (ds: string, name: string, version: string) => {
+        asked.push(`${ds}:${name}@${version}`);
+        return { version, resolved: null, integrity: cksum };
+      },
+    };
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log, artefacts });
+    scope.done();
+    expect(out).toMatchObject({ number: 51 });
+    expect(asked).toEqual(["crates:h2@0.3.26"]);
+    const blob = unb64((seen["POST blobs"] as { content: string }).content);
+    expect(blob).toContain(`name = "h2"\nversion = "0.3.26"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "${cksum}"`);
+    const body = (seen["POST pulls"] as { body: string }).body;
+    expect(body).toContain("- before: web → hyper 0.14.27 → h2 0.3.20");
+    expect(body).toContain("  after: web → hyper 0.14.27 → h2 0.3.26");
+    expect(body).toContain("Cargo.lock edited in place (no package manager run): h2 0.3.20 → 0.3.26");
+    expect(body).toContain("RUSTSEC-2024-0332");
   });
 
   it("returns a message naming the file and line when no update applies, without writing", async () => {

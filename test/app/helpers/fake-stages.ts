@@ -49,6 +49,7 @@ export function fakeStages(opts: FakeStagesOptions): PipelineStages {
               ? [
                   {
                     id: `GHSA-${d.name}`,
+                    kind: "vulnerability" as const,
                     aliases: [`CVE-2018-${d.name.length}`],
                     summary: `${d.name} <script>alert(1)</script> leaks @everyone credentials`,
                     url: `https://osv.dev/vulnerability/GHSA-${d.name}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectDependency } from "../../../src/assess/detect/dependency.js";
 import { makeDependency } from "../../helpers/factories.js";
-import { config, detectContext, makeComponent, makeInputs, makeScan } from "../helpers.js";
+import { config, detectContext, makeAdvisory, makeComponent, makeInputs, makeScan } from "../helpers.js";
 
 const comps = [makeComponent({ name: "api" }), makeComponent({ name: "ui", path: "src/ui", type: "ui", manifests: ["src/ui/package.json"] })];
 const fresh = { update_type: "minor" as const, days_behind: 30, advisories: [], latest_release_date: "2026-01-01T00:00:00Z" };
@@ -72,5 +72,41 @@ describe("detectDependency", () => {
 
   it("skips dependencies that cannot be looked up", () => {
     expect(run([{ update_type: "major", skip_reason: "local path" }]).drafts).toEqual([]);
+  });
+  it("files informational advisories (RustSec unmaintained / unsound) as dependency-health issues naming the path", () => {
+    const bincode = makeDependency({
+      name: "bincode",
+      package_manager: "cargo",
+      datasource: "crates",
+      version: "1.3.3",
+      locked_version: "1.3.3",
+      current_value: "(transitive)",
+      file: "Cargo.lock",
+      line: null,
+      lockfile: "Cargo.lock",
+      depth: 3,
+      lookup: { status: "skipped", reason: "transitive dependency from the lockfile: only advisories are checked" },
+      introduced_through: [[
+        { name: "cowabunga-db", version: "0.1.0", requirement: null },
+        { name: "libsql", version: "0.9.30", requirement: "0.9" },
+        { name: "bincode", version: "1.3.3", requirement: null },
+      ]],
+      advisories: [
+        makeAdvisory({ id: "RUSTSEC-2025-0141", kind: "unmaintained", summary: "Bincode is unmaintained", score: null, fixed_version: null }),
+        makeAdvisory({ id: "RUSTSEC-2099-0002", kind: "unsound", summary: "unsound cast", score: null, fixed_version: null }),
+      ],
+    });
+    const { drafts } = detectDependency(detectContext(makeInputs({ dependencies: [bincode] })));
+    expect(drafts).toHaveLength(1);
+    const d = drafts[0];
+    expect(d.subject).toBe("dependency:crates:bincode");
+    expect(d.severity).toBe("high");
+    expect(d.title).toBe("bincode 1.3.3: unmaintained, unsound (advisory) in api");
+    expect(d.description).toContain("RUSTSEC-2025-0141: Bincode is unmaintained");
+    expect(d.description).toContain("introduced through api → cowabunga-db 0.1.0 → libsql 0.9.30 → bincode 1.3.3");
+    expect(d.files_affected).toEqual(["Cargo.lock"]);
+    expect(d.resolution_steps[0]).toBe(
+      "bincode 1.3.3 is not declared by api; it comes in through cowabunga-db: upgrade or replace that dependency to one that no longer needs bincode (pinned in Cargo.lock)",
+    );
   });
 });

@@ -1,0 +1,344 @@
+import type { Dependency, RemediationPlan } from "../model/dependency.js";
+import type { DatasourceName, ExtractedDependency, LockedPackage, PathStep } from "../scan/types.js";
+import type { RequirementSource, VersionRequirements } from "./datasources/requirements.js";
+import type { Versioning } from "./types.js";
+import { versioningFor } from "./versioning/index.js";
+
+/** Poetry writes ^ and ~ constraints; PEP 440 has neither. ^1.2.3 → >=1.2.3,<2.0.0; ~1.2 → >=1.2,<1.3. */
+export function poetryToPep440(req: string): string {
+  return req
+    .split(",")
+    .map((clause) => {
+      const c = clause.trim();
+      const m = /^([~^])\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(c);
+      if (!m) return c;
+      const [maj, min, pat] = [Number(m[2]), m[3] === undefined ? null : Number(m[3]), m[4] === undefined ? null : Number(m[4])];
+      const low = [maj, min ?? 0, pat ?? 0].join(".");
+      let high: string;
+      if (m[1] === "~") high = min === null ? `${maj + 1}.0.0` : `${maj}.${min + 1}.0`;
+      else if (maj > 0 || min === null) high = `${maj + 1}.0.0`;
+      else if ((min ?? 0) > 0 || pat === null) high = `0.${(min ?? 0) + 1}.0`;
+      else high = `0.0.${(pat ?? 0) + 1}`;
+      return `>=${low},<${high}`;
+    })
+    .join(",");
+}
+
+// Range parsing dominates planning; the same (requirement, version) pairs recur across packages.
+const ADMITS_CACHE = new Map<string, boolean | null>();
+const ADMITS_CACHE_MAX = 50_000;
+
+/** Does `req` admit `version`? null when the requirement cannot be read. */
+export function admits(v: Versioning, datasource: DatasourceName, version: string, req: string | null): boolean | null {
+  if (req === null) return null;
+  const key = `${datasource}\u0000${version}\u0000${req}`;
+  const hit = ADMITS_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const out = admitsUncached(v, datasource, version, req);
+  if (ADMITS_CACHE.size >= ADMITS_CACHE_MAX) ADMITS_CACHE.clear();
+  ADMITS_CACHE.set(key, out);
+  return out;
+}
+
+/** For benchmarks: start cold. */
+export function clearAdmitsCache(): void {
+  ADMITS_CACHE.clear();
+}
+
+function admitsUncached(v: Versioning, datasource: DatasourceName, version: string, req: string): boolean | null {
+  const r = datasource === "pypi" ? poetryToPep440(req) : req;
+  if (r.trim() === "" || r.trim() === "*") return true;
+  if (v.matches(version, r)) return true;
+  // A requirement this versioning cannot parse says nothing either way.
+  return v.minSatisfying && v.minSatisfying(r) === null && !/^[<>=!~^]/.test(r.trim()) ? null : false;
+}
+
+const LOCK_COMMAND: Record<string, (name: string, from: string, to: string) => string> = {
+  "package-lock.json": (n) => `npm update ${n}`,
+  "npm-shrinkwrap.json": (n) => `npm update ${n}`,
+  "yarn.lock": (n) => `yarn up -R ${n}`,
+  "pnpm-lock.yaml": (n) => `pnpm update ${n} --depth Infinity`,
+  "Cargo.lock": (n, from, to) => `cargo update -p ${n}@${from} --precise ${to}`,
+  "poetry.lock": (n) => `poetry update ${n}`,
+  "uv.lock": (n, _f, to) => `uv lock --upgrade-package ${n}==${to}`,
+  "Pipfile.lock": (n) => `pipenv update ${n}`,
+  "go.mod": (n, _f, to) => `go get ${n}@${to} && go mod tidy`,
+};
+
+function base(file: string): string {
+  return file.slice(file.lastIndexOf("/") + 1);
+}
+function dirOf(file: string): string {
+  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+}
+function inDir(dir: string, name: string): string {
+  return dir === "." ? name : `${dir}/${name}`;
+}
+
+export interface PlanContext {
+  /** Direct declarations of the scan, to name the manifest line of a direct dependency. */
+  declarations: readonly ExtractedDependency[];
+  /** Registry metadata; absent offline. */
+  requirements?: RequirementSource;
+  /** Files of the repository, to name an override's file (pnpm-workspace.yaml or package.json). */
+  files?: ReadonlySet<string>;
+  /** Problems met (registry failures), one per request. */
+  warn?: (message: string) => void;
+}
+
+/** Memoised registry requirements, one request per (datasource, package) per run. */
+export function requirementsCache(ctx: PlanContext): (ds: DatasourceName, name: string) => Promise<VersionRequirements | null> {
+  const cache = new Map<string, Promise<VersionRequirements | null>>();
+  return (ds, name) => {
+    const src = ctx.requirements;
+    if (!src) return Promise.resolve(null);
+    const key = `${ds}\u0000${name}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = src.requirements(ds, name).catch((err: unknown) => {
+        ctx.warn?.(`${name}: registry metadata for remediation could not be read: ${err instanceof Error ? err.message : String(err)}`);
+        return null;
+      });
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
+
+function overrideFor(lockfile: string, name: string, target: string, files: ReadonlySet<string> | undefined): { file: string; action: string } | null {
+  const dir = dirOf(lockfile);
+  switch (base(lockfile)) {
+    case "package-lock.json":
+    case "npm-shrinkwrap.json":
+      return { file: inDir(dir, "package.json"), action: `Add "overrides": { "${name}": "${target}" } to ${inDir(dir, "package.json")} and run npm install, which rewrites ${lockfile}` };
+    case "pnpm-lock.yaml": {
+      const ws = inDir(dir, "pnpm-workspace.yaml");
+      if (files?.has(ws)) return { file: ws, action: `Add overrides: { "${name}": "${target}" } to ${ws} and run pnpm install, which rewrites ${lockfile}` };
+      return { file: inDir(dir, "package.json"), action: `Add "pnpm": { "overrides": { "${name}": "${target}" } } to ${inDir(dir, "package.json")} and run pnpm install, which rewrites ${lockfile}` };
+    }
+    case "yarn.lock":
+      return { file: inDir(dir, "package.json"), action: `Add "resolutions": { "${name}": "${target}" } to ${inDir(dir, "package.json")} and run yarn install, which rewrites ${lockfile}` };
+    case "Cargo.lock":
+      return {
+        file: inDir(dir, "Cargo.toml"),
+        action: `Add a [patch.crates-io] entry for ${name} to ${inDir(dir, "Cargo.toml")} (the workspace root) pointing at a git or path source that carries the fix under a version the parents' requirements accept, then run cargo update -p ${name}`,
+      };
+    case "uv.lock":
+      return { file: inDir(dir, "pyproject.toml"), action: `Add "${name}>=${target}" to [tool.uv] override-dependencies in ${inDir(dir, "pyproject.toml")} and run uv lock` };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The remediation of one vulnerable dependency, in the order: in place, parent bump, override, no fix
+ * (direct dependencies: in place when the declared requirement admits the fix, else a manifest update).
+ * Returns null when the dependency has no vulnerability advisory.
+ */
+export async function planRemediation(dep: Dependency, locked: LockedPackage | null, ctx: PlanContext, fetchReqs = requirementsCache(ctx)): Promise<RemediationPlan | null> {
+  const vulns = dep.advisories.filter((a) => (a.kind ?? "vulnerability") === "vulnerability");
+  if (vulns.length === 0) return null;
+  const removes = vulns.map((a) => a.id);
+  const ds = dep.datasource as DatasourceName;
+  const v = versioningFor(ds);
+  const name = dep.name;
+  const from = dep.locked_version ?? dep.version;
+  const target = dep.fixed_version;
+  const lockfile = dep.lockfile ?? locked?.lockfile ?? null;
+  const none = (reasons: string[]): RemediationPlan => ({
+    kind: "no_fix",
+    target_version: null,
+    file: null,
+    action: `No version of ${name} clears ${removes.join(", ")}: see the mitigations below`,
+    parent: null,
+    risk: null,
+    removes,
+    reasons,
+  });
+  if (!target) return none([`no fixed version of ${name} is published for ${removes.join(", ")}`]);
+  const cmd = (file: string): string => LOCK_COMMAND[base(file)]?.(name, from, target) ?? `regenerate ${file}`;
+
+  const transitive = dep.depth !== null ? dep.depth > 1 : dep.current_value === "(transitive)";
+  if (!transitive) {
+    const declared = dep.current_value;
+    const ok = admits(v, ds, target, declared);
+    if (lockfile && lockfile !== dep.file && ok === true) {
+      return {
+        kind: "in_place",
+        target_version: target,
+        file: lockfile,
+        action: `Update ${name} from ${from} to ${target} in ${lockfile} only (${cmd(lockfile)}): the requirement ${declared} in ${dep.file} admits it`,
+        parent: null,
+        risk: null,
+        removes,
+        reasons: [],
+      };
+    }
+    const where = `${dep.file}${dep.line ? ` (line ${dep.line})` : ""}`;
+    return {
+      kind: "direct_update",
+      target_version: target,
+      file: dep.file,
+      action: `Upgrade ${name} from ${from} to ${target} in ${where}${lockfile && lockfile !== dep.file ? ` and regenerate ${lockfile}` : ""}`,
+      parent: null,
+      risk: null,
+      removes,
+      reasons: ok === false ? [`the requirement ${declared} excludes ${target}`] : [],
+    };
+  }
+
+  const lock = lockfile ?? dep.file;
+  // Go: requirements are minimums (MVS), so raising the indirect requirement in go.mod always works.
+  if (ds === "go") {
+    return {
+      kind: "in_place",
+      target_version: target,
+      file: lock,
+      action: `Raise the // indirect requirement of ${name} to ${target} in ${lock} (${cmd("go.mod")}); go.sum gains its hashes`,
+      parent: null,
+      risk: null,
+      removes,
+      reasons: [],
+    };
+  }
+
+  const reasons: string[] = [];
+  const parents: PathStep[] = locked?.parents ?? [];
+  // (a) In place: every parent's requirement admits the target.
+  const verdicts: Array<{ p: PathStep; req: string | null; ok: boolean | null }> = [];
+  for (const p of parents) {
+    let req = p.requirement;
+    if (req === null) req = (await fetchReqs(ds, p.name))?.get(p.version)?.get(name) ?? null;
+    verdicts.push({ p, req, ok: admits(v, ds, target, req) });
+  }
+  if (verdicts.length > 0 && verdicts.every((x) => x.ok === true)) {
+    const who = verdicts.map((x) => `${x.p.name} ${x.p.version} requires ${x.req}`).join("; ");
+    return {
+      kind: "in_place",
+      target_version: target,
+      file: lock,
+      action: `Update ${name} from ${from} to ${target} in ${lock} only (${cmd(lock)}): ${who}, which admit${verdicts.length === 1 ? "s" : ""} it`,
+      parent: null,
+      risk: null,
+      removes,
+      reasons: [],
+    };
+  }
+  // Nothing known to exclude the fix, only requirements nobody could read (offline, Cargo.lock and
+  // pnpm-lock.yaml do not record them): try in place, and say what to do if the resolver refuses.
+  if (verdicts.length > 0 && verdicts.every((x) => x.ok !== false)) {
+    const unknown = verdicts.filter((x) => x.ok === null).map((x) => `${x.p.name} ${x.p.version}`);
+    const directsOnPaths = [...new Set((locked?.paths ?? []).map((p) => p.find((s) => !s.local)?.name).filter((n): n is string => !!n && n !== name))];
+    return {
+      kind: "in_place",
+      target_version: target,
+      file: lock,
+      action: `Update ${name} from ${from} to ${target} in ${lock} only (${cmd(lock)})`,
+      parent: null,
+      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${base(lock)}, registry metadata not available): if the update is refused, upgrade ${directsOnPaths.length > 0 ? directsOnPaths.join(" or ") : "the dependency that brings it in"} instead`,
+      removes,
+      reasons: verdicts.filter((x) => x.ok === null).map((x) => `the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown`),
+    };
+  }
+  if (verdicts.length === 0) reasons.push(`the lockfile records no package that requires ${name}`);
+  for (const x of verdicts) {
+    if (x.ok === false) reasons.push(`${x.p.name} ${x.p.version} requires ${name} ${x.req}, which excludes ${target}`);
+    else if (x.ok === null) reasons.push(`the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown${x.req ? ` (${x.req})` : " (not in the lockfile, registry metadata not available)"}`);
+  }
+
+  // (b) Parent bump: the lowest version of the direct dependency whose own requirement admits the target.
+  const blocking = verdicts.filter((x) => x.ok !== true).map((x) => x.p.name);
+  const directs = new Map<string, PathStep>();
+  for (const path of locked?.paths ?? []) {
+    // The direct dependency is the first registry package (workspace members are the repository's own).
+    const first = path.findIndex((s) => !s.local);
+    if (first >= 0 && first === path.length - 2 && blocking.includes(path[first].name)) directs.set(path[first].name, path[first]);
+  }
+  for (const d of directs.values()) {
+    const reqs = await fetchReqs(ds, d.name);
+    if (!reqs) {
+      reasons.push(`versions of ${d.name} not known (registry metadata not available)`);
+      continue;
+    }
+    const candidates = [...reqs.keys()].filter((x) => v.isValid(x) && v.isStable(x) && v.compare(x, d.version) > 0).sort(v.compare);
+    const to = candidates.find((c) => admits(v, ds, target, reqs.get(c)?.get(name) ?? null) === true || (reqs.get(c) !== undefined && !reqs.get(c)?.has(name)));
+    if (!to) {
+      reasons.push(`no published version of ${d.name} admits ${name} ${target}`);
+      continue;
+    }
+    const decl =
+      ctx.declarations.find((x) => x.component === dep.component && x.name === d.name && x.datasource === dep.datasource) ??
+      ctx.declarations.find((x) => x.name === d.name && x.datasource === dep.datasource && !x.skip_reason);
+    const manifest = decl?.file ?? null;
+    const drops = !reqs.get(to)?.has(name);
+    const declaredOk = decl ? admits(v, ds, to, decl.current_value) : null;
+    const action =
+      declaredOk === true
+        ? `Update ${d.name} from ${d.version} to ${to} in ${lock} (its requirement ${decl?.current_value} in ${manifest} already admits it): ${drops ? `${to} no longer depends on ${name}` : `${d.name} ${to} requires ${name} ${reqs.get(to)?.get(name)}`}`
+        : `Upgrade ${d.name} from ${d.version} to ${to} in ${manifest ?? "the manifest that declares it"}${decl?.line ? ` (line ${decl.line})` : ""} and regenerate ${lock}: ${drops ? `${to} no longer depends on ${name}` : `${d.name} ${to} requires ${name} ${reqs.get(to)?.get(name)}, which admits ${target}`}`;
+    return {
+      kind: "parent_bump",
+      target_version: target,
+      file: declaredOk === true ? lock : manifest,
+      action,
+      parent: { name: d.name, from: d.version, to, requirement: reqs.get(to)?.get(name) ?? null },
+      risk: null,
+      removes,
+      reasons,
+    };
+  }
+  if (directs.size === 0 && (locked?.depth ?? 0) > 2) reasons.push(`${name} is ${locked?.depth} levels deep: no single direct dependency bump was checked`);
+
+  // (c) Override: force the version where the package manager can.
+  const o = overrideFor(lock, name, target, ctx.files);
+  if (o) {
+    const excluded = verdicts.filter((x) => x.ok === false).map((x) => `${x.p.name} ${x.p.version} (${x.req})`);
+    return {
+      kind: "override",
+      target_version: target,
+      file: o.file,
+      action: o.action,
+      parent: null,
+      risk:
+        excluded.length > 0
+          ? `${excluded.join(", ")} never declared support for ${name} ${target}: run their tests; remove the override once they release a version that admits it`
+          : `the parents' requirements on ${name} are not known: check that they work with ${target}; remove the override once they admit it`,
+      removes,
+      reasons,
+    };
+  }
+  return { ...none(reasons), action: `${base(lock)} has no override mechanism: upgrade or replace the dependency that brings ${name} in (${[...new Set((locked?.paths ?? []).map((p) => p[0]?.name))].join(", ") || "unknown"})`, target_version: null };
+}
+
+/** A change key: the same change planned for several findings removes all of them. */
+export function remediationKey(dep: Pick<Dependency, "name" | "component">, plan: RemediationPlan): string {
+  if (plan.kind === "parent_bump" && plan.parent) return `parent_bump\u0000${plan.file}\u0000${plan.parent.name}@${plan.parent.to}`;
+  return `${plan.kind}\u0000${plan.file}\u0000${dep.name}@${plan.target_version}`;
+}
+
+export interface RankedChange {
+  kind: RemediationPlan["kind"];
+  action: string;
+  file: string | null;
+  /** Vulnerable package versions this change fixes, and the advisories it removes. */
+  packages: string[];
+  advisories: string[];
+  components: string[];
+}
+
+/** The planned changes, the ones that remove the most findings first. */
+export function rankRemediations(deps: readonly Dependency[]): RankedChange[] {
+  const byKey = new Map<string, RankedChange>();
+  for (const d of deps) {
+    const p = d.remediation;
+    if (!p || p.kind === "no_fix") continue;
+    const k = remediationKey(d, p);
+    const c = byKey.get(k) ?? { kind: p.kind, action: p.action, file: p.file, packages: [], advisories: [], components: [] };
+    const pkg = `${d.name} ${d.locked_version ?? d.version}`;
+    if (!c.packages.includes(pkg)) c.packages.push(pkg);
+    for (const a of p.removes) if (!c.advisories.includes(a)) c.advisories.push(a);
+    if (!c.components.includes(d.component)) c.components.push(d.component);
+    byKey.set(k, c);
+  }
+  return [...byKey.values()].sort((a, b) => b.advisories.length - a.advisories.length || b.packages.length - a.packages.length || (a.action < b.action ? -1 : 1));
+}

@@ -1,0 +1,248 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRequirementSource, cratesIndexPath, type RequirementSource } from "../../src/enrich/datasources/requirements.js";
+import { planRemediation, poetryToPep440, rankRemediations } from "../../src/enrich/remediation.js";
+import type { Dependency } from "../../src/model/index.js";
+import type { ExtractedDependency, LockedPackage, PathStep } from "../../src/scan/types.js";
+import { makeDependency } from "../helpers/factories.js";
+import { testClient } from "./datasources/helpers.js";
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => nock.enableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const adv = (id: string, fixed: string | null) => ({
+  id,
+  kind: "vulnerability" as const,
+  aliases: [],
+  summary: `${id} summary`,
+  url: null,
+  score: 7.5,
+  score_estimated: false,
+  cvss_vector: null,
+  fixed_version: fixed,
+  published: null,
+});
+
+function transitive(over: Partial<Dependency> & { name: string; version: string }): Dependency {
+  return makeDependency({
+    package_manager: "npm",
+    datasource: "npm",
+    component: "app",
+    current_value: "(transitive)",
+    locked_version: over.version,
+    file: "package-lock.json",
+    line: null,
+    lockfile: "package-lock.json",
+    depth: 2,
+    ...over,
+  });
+}
+
+function locked(name: string, version: string, parents: PathStep[], paths: PathStep[][], lockfile = "package-lock.json"): LockedPackage {
+  return { name, version, datasource: "npm", component: "app", file: "package.json", lockfile, depth: paths[0]?.length ?? null, scope: "prod", paths, parents };
+}
+
+function declaration(name: string, current_value: string, file = "package.json", line = 5): ExtractedDependency {
+  return {
+    name,
+    package_manager: "npm",
+    datasource: "npm",
+    file,
+    line,
+    dependency_type: "prod",
+    current_value,
+    version: current_value.replace(/^[~^]/, ""),
+    locked_version: null,
+    registry_url: null,
+    digest: null,
+    skip_reason: null,
+    local_path: null,
+    component: "app",
+  };
+}
+
+/** Registry answers from a table: package → version → { dependency: requirement }. */
+function fakeRegistry(table: Record<string, Record<string, Record<string, string>>>): RequirementSource & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async requirements(_ds, name) {
+      asked.push(name);
+      const t = table[name];
+      if (!t) return null;
+      return new Map(Object.entries(t).map(([v, deps]) => [v, new Map(Object.entries(deps))]));
+    },
+    async artefact() {
+      return null;
+    },
+  };
+}
+
+const request = { name: "request", version: "2.88.0", requirement: "^2.88.0" };
+
+describe("remediation plan", () => {
+  it("(a) in place: the fixed version satisfies every parent's requirement, so only the lockfile changes", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.2", fixed_version: "6.5.3", advisories: [adv("NSWG-ECO-1", "6.5.3")] });
+    const lock = locked("qs", "6.5.2", [{ name: "request", version: "2.88.0", requirement: "~6.5.2" }], [[request, { name: "qs", version: "6.5.2", requirement: "~6.5.2" }]]);
+    const plan = await planRemediation(dep, lock, { declarations: [declaration("request", "^2.88.0")] });
+    expect(plan).toMatchObject({ kind: "in_place", target_version: "6.5.3", file: "package-lock.json", removes: ["NSWG-ECO-1"] });
+    expect(plan?.action).toBe("Update qs from 6.5.2 to 6.5.3 in package-lock.json only (npm update qs): request 2.88.0 requires ~6.5.2, which admits it");
+  });
+
+  it("(a) in place for Cargo: the parent's requirement comes from the sparse index when Cargo.lock has none", async () => {
+    const dep = transitive({ name: "h2", version: "0.3.20", datasource: "crates", package_manager: "cargo", lockfile: "Cargo.lock", file: "Cargo.lock", fixed_version: "0.3.26", advisories: [adv("RUSTSEC-2024-0332", "0.3.26")] });
+    const lock = { ...locked("h2", "0.3.20", [{ name: "hyper", version: "0.14.27", requirement: null }], [[{ name: "hyper", version: "0.14.27", requirement: "0.14" }, { name: "h2", version: "0.3.20", requirement: null }]], "Cargo.lock"), datasource: "crates" as const };
+    const reg = fakeRegistry({ hyper: { "0.14.27": { h2: "^0.3.17" } } });
+    const plan = await planRemediation(dep, lock, { declarations: [], requirements: reg });
+    expect(plan?.kind).toBe("in_place");
+    expect(plan?.action).toBe("Update h2 from 0.3.20 to 0.3.26 in Cargo.lock only (cargo update -p h2@0.3.20 --precise 0.3.26): hyper 0.14.27 requires ^0.3.17, which admits it");
+  });
+
+  it("(b) parent bump: the lowest version of the direct dependency whose requirement admits the fix, in the manifest that declares it", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.2", fixed_version: "6.7.3", advisories: [adv("GHSA-hrpp", "6.7.3"), adv("GHSA-other", "6.6.0")] });
+    const lock = locked("qs", "6.5.2", [{ name: "request", version: "2.88.0", requirement: "~6.5.2" }], [[request, { name: "qs", version: "6.5.2", requirement: "~6.5.2" }]]);
+    const reg = fakeRegistry({ request: { "2.88.0": { qs: "~6.5.2" }, "2.88.2": { qs: "~6.5.2" }, "3.0.0-beta.1": { qs: "^6.7.0" }, "3.0.0": { qs: "^6.7.0" }, "3.1.0": { qs: "^6.8.0" } } });
+    const plan = await planRemediation(dep, lock, { declarations: [declaration("request", "~2.88.0", "package.json", 7)], requirements: reg });
+    expect(plan).toMatchObject({ kind: "parent_bump", file: "package.json", parent: { name: "request", from: "2.88.0", to: "3.0.0", requirement: "^6.7.0" } });
+    expect(plan?.action).toBe("Upgrade request from 2.88.0 to 3.0.0 in package.json (line 7) and regenerate package-lock.json: request 3.0.0 requires qs ^6.7.0, which admits 6.7.3");
+    expect(plan?.reasons).toEqual(["request 2.88.0 requires qs ~6.5.2, which excludes 6.7.3"]);
+    expect(plan?.removes).toEqual(["GHSA-hrpp", "GHSA-other"]);
+  });
+
+  it("(b) a parent bump the manifest's range already admits changes only the lockfile", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.2", fixed_version: "6.7.3", advisories: [adv("GHSA-hrpp", "6.7.3")] });
+    const lock = locked("qs", "6.5.2", [{ name: "request", version: "2.88.0", requirement: "~6.5.2" }], [[request, { name: "qs", version: "6.5.2", requirement: "~6.5.2" }]]);
+    const reg = fakeRegistry({ request: { "2.88.0": { qs: "~6.5.2" }, "2.90.0": { qs: "^6.7.0" } } });
+    const plan = await planRemediation(dep, lock, { declarations: [declaration("request", "^2.88.0")], requirements: reg });
+    expect(plan).toMatchObject({ kind: "parent_bump", file: "package-lock.json" });
+    expect(plan?.action).toMatch(/^Update request from 2.88.0 to 2.90.0 in package-lock.json \(its requirement \^2.88.0 in package.json already admits it\)/);
+  });
+
+  it("(c) override, with the risk, when no parent version admits the fix; the file is the one the package manager reads overrides from", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.2", fixed_version: "6.7.3", advisories: [adv("GHSA-hrpp", "6.7.3")] });
+    const parents = [{ name: "request", version: "2.88.0", requirement: "~6.5.2" }];
+    const paths = [[request, { name: "qs", version: "6.5.2", requirement: "~6.5.2" }]];
+    const reg = fakeRegistry({ request: { "2.88.0": { qs: "~6.5.2" }, "2.88.2": { qs: "~6.5.2" } } });
+    const cases: Array<[string, string, RegExp]> = [
+      ["package-lock.json", "package.json", /^Add "overrides": \{ "qs": "6.7.3" \} to package.json/],
+      ["web/yarn.lock", "web/package.json", /^Add "resolutions": \{ "qs": "6.7.3" \} to web\/package.json/],
+      ["pnpm-lock.yaml", "package.json", /^Add "pnpm": \{ "overrides": \{ "qs": "6.7.3" \} \} to package.json/],
+    ];
+    for (const [lockfile, file, action] of cases) {
+      const plan = await planRemediation({ ...dep, lockfile, file: lockfile }, { ...locked("qs", "6.5.2", parents, paths, lockfile) }, { declarations: [declaration("request", "^2.88.0")], requirements: reg });
+      expect(plan?.kind).toBe("override");
+      expect(plan?.file).toBe(file);
+      expect(plan?.action).toMatch(action);
+      expect(plan?.risk).toBe("request 2.88.0 (~6.5.2) never declared support for qs 6.7.3: run their tests; remove the override once they release a version that admits it");
+    }
+    const ws = await planRemediation({ ...dep, lockfile: "pnpm-lock.yaml" }, locked("qs", "6.5.2", parents, paths, "pnpm-lock.yaml"), {
+      declarations: [],
+      requirements: reg,
+      files: new Set(["pnpm-workspace.yaml"]),
+    });
+    expect(ws?.file).toBe("pnpm-workspace.yaml");
+  });
+
+  it("(d) no fix when no version clears the advisory", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.2", fixed_version: null, advisories: [adv("GHSA-nofix", null)] });
+    const plan = await planRemediation(dep, null, { declarations: [] });
+    expect(plan).toMatchObject({ kind: "no_fix", target_version: null, reasons: ["no fixed version of qs is published for GHSA-nofix"] });
+  });
+
+  it("poetry has no overrides: it says which dependency to upgrade instead", async () => {
+    const dep = transitive({ name: "urllib3", version: "1.23", datasource: "pypi", package_manager: "pip", lockfile: "poetry.lock", fixed_version: "1.24.2", advisories: [adv("PYSEC-2019-133", "1.24.2")] });
+    const lock = { ...locked("urllib3", "1.23", [{ name: "requests", version: "2.19.1", requirement: ">=1.21.1,<1.24" }], [[{ name: "requests", version: "2.19.1", requirement: "^2.19" }, { name: "urllib3", version: "1.23", requirement: ">=1.21.1,<1.24" }]], "poetry.lock"), datasource: "pypi" as const };
+    const plan = await planRemediation(dep, lock, { declarations: [] });
+    expect(plan?.kind).toBe("no_fix");
+    expect(plan?.action).toBe("poetry.lock has no override mechanism: upgrade or replace the dependency that brings urllib3 in (requests)");
+    expect(plan?.reasons).toContain("requests 2.19.1 requires urllib3 >=1.21.1,<1.24, which excludes 1.24.2");
+  });
+
+  it("Go: raising the // indirect requirement in go.mod always works (requirements are minimums)", async () => {
+    const dep = transitive({ name: "golang.org/x/net", version: "v0.10.0", datasource: "go", package_manager: "go", lockfile: "go.mod", file: "go.mod", depth: null, fixed_version: "v0.23.0", advisories: [adv("GO-2024-2687", "v0.23.0")] });
+    const plan = await planRemediation(dep, null, { declarations: [] });
+    expect(plan).toMatchObject({ kind: "in_place", file: "go.mod", target_version: "v0.23.0" });
+    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gains its hashes");
+  });
+
+  it("direct dependencies: in place when the declared range admits the fix, else the manifest line", async () => {
+    const base = { name: "lodash", version: "4.17.15", locked_version: "4.17.15", component: "app", file: "package.json", line: 9, depth: 1, lockfile: "package-lock.json", fixed_version: "4.17.21", advisories: [adv("GHSA-p6mc", "4.17.21")] };
+    const inPlace = await planRemediation(makeDependency({ ...base, package_manager: "npm", datasource: "npm", current_value: "^4.17.0" }), null, { declarations: [] });
+    expect(inPlace).toMatchObject({ kind: "in_place", file: "package-lock.json" });
+    const pinned = await planRemediation(makeDependency({ ...base, package_manager: "npm", datasource: "npm", current_value: "4.17.15" }), null, { declarations: [] });
+    expect(pinned).toMatchObject({ kind: "direct_update", file: "package.json", action: "Upgrade lodash from 4.17.15 to 4.17.21 in package.json (line 9) and regenerate package-lock.json" });
+  });
+
+  it("plans nothing for informational advisories", async () => {
+    const dep = transitive({ name: "bincode", version: "1.3.3", advisories: [{ ...adv("RUSTSEC-2025-0141", null), kind: "unmaintained" }] });
+    expect(await planRemediation(dep, null, { declarations: [] })).toBeNull();
+  });
+
+  it("ranks changes by the findings one change removes", () => {
+    const bump = { kind: "parent_bump" as const, target_version: "x", file: "package.json", action: "Upgrade request", parent: { name: "request", from: "2.88.0", to: "3.0.0", requirement: null }, risk: null, removes: [] as string[], reasons: [] };
+    const deps = [
+      transitive({ name: "qs", version: "6.5.2", remediation: { ...bump, target_version: "6.7.3", removes: ["A"] } }),
+      transitive({ name: "tough-cookie", version: "2.4.3", remediation: { ...bump, target_version: "4.1.3", removes: ["B", "C"] } }),
+      transitive({ name: "minimist", version: "1.2.0", remediation: { ...bump, kind: "in_place", parent: null, file: "package-lock.json", action: "Update minimist", target_version: "1.2.6", removes: ["D"] } }),
+    ];
+    const ranked = rankRemediations(deps);
+    expect(ranked.map((r) => [r.action, r.packages, r.advisories])).toEqual([
+      ["Upgrade request", ["qs 6.5.2", "tough-cookie 2.4.3"], ["A", "B", "C"]],
+      ["Update minimist", ["minimist 1.2.0"], ["D"]],
+    ]);
+  });
+
+  it("converts Poetry's caret and tilde constraints to PEP 440", () => {
+    expect(poetryToPep440("^2.19")).toBe(">=2.19.0,<3.0.0");
+    expect(poetryToPep440("^0.3.1")).toBe(">=0.3.1,<0.4.0");
+    expect(poetryToPep440("~1.2")).toBe(">=1.2.0,<1.3.0");
+    expect(poetryToPep440(">=1.21.1,<1.24")).toBe(">=1.21.1,<1.24");
+  });
+});
+
+describe("registry requirement source", () => {
+  it("reads per-version requirements and dist from the npm packument, through a mirror", async () => {
+    const scope = nock("https://npm.mirror.example")
+      .get("/request")
+      .reply(200, {
+        name: "request",
+        versions: {
+          "2.88.0": { dependencies: { qs: "~6.5.2" }, dist: { tarball: "https://npm.mirror.example/request/-/request-2.88.0.tgz", integrity: "sha512-aaa" } },
+          "3.0.0": { dependencies: { qs: "^6.7.0" }, optionalDependencies: { fsevents: "^2" }, dist: { tarball: "https://npm.mirror.example/request/-/request-3.0.0.tgz", integrity: "sha512-bbb" } },
+        },
+      });
+    const src = createRequirementSource({ http: testClient().http, npmRegistry: "https://npm.mirror.example/" });
+    const reqs = await src.requirements("npm", "request");
+    expect(reqs?.get("3.0.0")?.get("qs")).toBe("^6.7.0");
+    expect(reqs?.get("3.0.0")?.get("fsevents")).toBe("^2");
+    // The packument is cached by the HttpClient: the artefact lookup asks nothing more.
+    expect(await src.artefact("npm", "request", "3.0.0")).toEqual({ version: "3.0.0", resolved: "https://npm.mirror.example/request/-/request-3.0.0.tgz", integrity: "sha512-bbb" });
+    scope.done();
+  });
+
+  it("reads requirements and checksums from the crates sparse index, skipping dev-dependencies and bad lines", async () => {
+    expect(cratesIndexPath("h2")).toBe("2/h2");
+    expect(cratesIndexPath("syn")).toBe("3/s/syn");
+    expect(cratesIndexPath("Hyper")).toBe("hy/pe/hyper");
+    const lines = [
+      JSON.stringify({ name: "hyper", vers: "0.14.27", deps: [{ name: "h2", req: "^0.3.17", kind: "normal" }, { name: "tokio-test", req: "^0.4", kind: "dev" }], cksum: "ab12" }),
+      "not json",
+      JSON.stringify({ name: "hyper", vers: "0.14.28", deps: [{ name: "h2-renamed", package: "h2", req: "^0.3.24", kind: "normal" }], cksum: "cd34" }),
+    ].join("\n");
+    const scope = nock("https://crates.mirror.example").get("/index/hy/pe/hyper").times(1).reply(200, lines);
+    const src = createRequirementSource({ http: testClient().http, cratesIndex: "https://crates.mirror.example/index" });
+    const reqs = await src.requirements("crates", "hyper");
+    expect(reqs?.get("0.14.27")).toEqual(new Map([["h2", "^0.3.17"]]));
+    expect(reqs?.get("0.14.28")?.get("h2")).toBe("^0.3.24");
+    expect(await src.artefact("crates", "hyper", "0.14.28")).toEqual({ version: "0.14.28", resolved: "https://static.crates.io/crates/hyper/hyper-0.14.28.crate", integrity: "cd34" });
+    scope.done();
+  });
+
+  it("answers null for ecosystems it does not read and for unknown packages", async () => {
+    nock("https://registry.npmjs.org").get("/nope").reply(404, {});
+    const src = createRequirementSource({ http: testClient().http });
+    expect(await src.requirements("pypi", "requests")).toBeNull();
+    expect(await src.requirements("npm", "nope")).toBeNull();
+  });
+});
