@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The app's schedule and health-poller timers stay off unless a test turns them on (deps.schedule).
+    env: { COWABUNGA_BACKGROUND_TIMERS: "false" },
   },
 });

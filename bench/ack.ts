@@ -4,6 +4,7 @@
  *
  *   npm run bench:ack
  *   npm run bench:ack -- --rate 50 --duration 30 --strict     # exit 1 when p99 ≥ 100 ms
+ *   npm run bench:ack -- --serve                              # `cowabunga serve`: each delivery becomes a job in PostgreSQL
  *
  * Signed `push` deliveries (distinct X-GitHub-Delivery ids) are sent open-loop at a fixed rate: each one
  * leaves at its scheduled time whether or not earlier ones were answered, so a slow server cannot hide
@@ -16,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
 import { startAppServer } from "../test/helpers/app-server.js";
+import { createTestDatabase, postgresAvailable } from "../test/helpers/services.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +34,9 @@ function percentile(sorted: number[], p: number): number {
 const rate = arg("rate", 50);
 const duration = arg("duration", 30);
 const strict = process.argv.includes("--strict");
+const serveMode = process.argv.includes("--serve");
+if (serveMode && !(await postgresAvailable("bench:ack --serve"))) process.exit(1);
+const db = serveMode ? await createTestDatabase("bench_ack") : null;
 
 const gh = new FakeGitHub();
 await gh.start();
@@ -48,7 +53,13 @@ const second = gh.commitFiles(
 );
 const payload = gh.pushPayload(REPO, first, second);
 const dataDir = mkdtempSync(path.join(tmpdir(), "cowabunga-bench-ack-"));
-const app = await startAppServer({ gheHost: gh.host, dataDir, env: { COWABUNGA_OFFLINE: "true", COWABUNGA_GITHUB_THROTTLE: "false" } });
+const app = await startAppServer({
+  gheHost: gh.host,
+  dataDir,
+  env: { COWABUNGA_OFFLINE: "true", COWABUNGA_GITHUB_THROTTLE: "false", ...(db ? { DATABASE_URL: db.url } : {}) },
+  // --serve: webhooks only; the jobs wait in PostgreSQL (no worker runs here).
+  ...(db ? { args: ["src/cli/main.ts", "serve"] } : {}),
+});
 
 try {
   // Warm up (module loading, first JIT, keep-alive connection).
@@ -82,6 +93,7 @@ try {
   latencies.sort((a, b) => a - b);
   const fmt = (n: number): string => `${n.toFixed(1)} ms`;
   const p99 = percentile(latencies, 99);
+  console.log(`Mode: ${serveMode ? "cowabunga serve (verify, enqueue into PostgreSQL, acknowledge)" : "embedded npm start (in-process queue, scans run alongside)"}`);
   console.log(`Webhook acknowledgment latency: ${latencies.length} signed push deliveries at ${rate}/s for ${duration} s (sent over ${elapsed.toFixed(1)} s)`);
   console.log(`  p50 ${fmt(percentile(latencies, 50))}   p95 ${fmt(percentile(latencies, 95))}   p99 ${fmt(p99)}   max ${fmt(latencies.at(-1) ?? NaN)}`);
   console.log(`  statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(", ")}${errors ? `; ${errors} failed requests` : ""}`);
@@ -93,4 +105,5 @@ try {
   await app.stop();
   await gh.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  await db?.drop();
 }

@@ -1,27 +1,30 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
-import type { ConfigContext } from "../config/load.js";
-import { loadConfigFor, type ConfigOctokit } from "../config/repo-config.js";
 import { FileStore, dataDirFromEnv } from "../store/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import type { Manager } from "../scan/types.js";
-import { PendingWritesError, runGitHubScan, type PipelineStages, type ScanRunResult, type ScanTrigger } from "../pipeline/github.js";
-import type { AppLogger, GitHubOctokit } from "../act/github/client.js";
-import { hasWriteAccess, parseCommand, replyNoPermission, runCommand } from "../act/github/commands.js";
-import { issueIdFromBody, isAppIssueBody } from "../act/github/markers.js";
-import { openUpdatePullRequestAdapter } from "../act/github/update-adapter.js";
-import { syncIssueLifecycle } from "./lifecycle.js";
-import { rebaseUpdatePullRequest } from "./rebase.js";
-import { parsePrMarker } from "../act/github/pulls.js";
-import { routePrEvent } from "./pr-routes.js";
-import { decidePush, type PushPayloadLike } from "./push.js";
-import { DeliveryDeduper, RepoQueue } from "./queue.js";
+import type { PipelineStages, ScanRunResult, ScanTrigger } from "../pipeline/github.js";
+import type { GitHubOctokit } from "../act/github/client.js";
+import { DeliveryDeduper } from "./queue.js";
 import { Scheduler, type ScheduledRepo } from "./schedule.js";
 import { sharedEnrichment } from "./enrichment.js";
 import { NotificationHub } from "./notifications.js";
-import { InstallationFinder, newJobId, openRequestedUpdates, readRepoConfig } from "./updates.js";
+import { InstallationFinder } from "./updates.js";
 import { registerHttpRoutes } from "../server/index.js";
 import type { UpdateRequestBody } from "../server/types.js";
-import { FileRuntimeMetricsStore, HealthPoller, MemoryRuntimeMetricsStore, type PollTarget, type RuntimeMetricsStore } from "../act/runtime/index.js";
+import { FileRuntimeMetricsStore, HealthPoller, MAX_SAMPLES_PER_COMPONENT, MemoryRuntimeMetricsStore, type PollTarget, type RuntimeMetricsStore } from "../act/runtime/index.js";
+import { intFromEnv } from "../server/api.js";
+import { MemoryJobQueue } from "../jobs/memory.js";
+import type { EnqueueResult, Job, JobQueue, RetryPolicy } from "../jobs/types.js";
+import { dispatchEvent, scanJob, DISPATCH_EVENT_TYPE, type JobRequest } from "./dispatch.js";
+import { createJobRunner } from "./job-runner.js";
+import type { AppMetrics } from "./metrics.js";
+
+export { DISPATCH_EVENT_TYPE };
+
+/** COWABUNGA_METRICS_MAX_SAMPLES: runtime samples kept per component (at least 1). */
+function maxSamplesFromEnv(env: Record<string, string | undefined>): number {
+  return Math.max(1, intFromEnv(env, "COWABUNGA_METRICS_MAX_SAMPLES", MAX_SAMPLES_PER_COMPONENT));
+}
 
 /** Events the app subscribes to; kept in step with app.yml's default_events. */
 export const SUBSCRIBED_EVENTS = [
@@ -38,8 +41,12 @@ export const SUBSCRIBED_EVENTS = [
   "repository_dispatch",
 ] as const;
 
-/** repository_dispatch event_type that asks for a scan. */
-export const DISPATCH_EVENT_TYPE = "cowabunga-scan";
+/**
+ * What this process does. `all` (embedded, `npm start`): webhooks, API and jobs. `serve`
+ * (`cowabunga serve`): webhooks and API; jobs go to the durable queue. `worker` (`cowabunga worker`):
+ * runs jobs, takes no webhooks.
+ */
+export type ProcessRole = "all" | "serve" | "worker";
 
 /** What the app needs from outside; everything has a default, tests inject their own. */
 export interface AppDeps {
@@ -47,11 +54,11 @@ export interface AppDeps {
   /** enrich + assess; default: src/enrich and src/assess. */
   stages?: PipelineStages;
   clock?: () => Date;
-  /** For schedule jitter. */
+  /** For schedule jitter (default: a hash of repository and slot, the same in every process). */
   random?: () => number;
-  /** Jobs running at once across repositories (default 2). */
+  /** Jobs running at once in this process (default 2; per queue with the durable queue). */
   concurrency?: number;
-  /** Start the every-minute schedule timer (default: on, except under tests). */
+  /** Run the schedule, health polls and notification retries (default: on, except under tests). */
   schedule?: boolean;
   scheduleIntervalMs?: number;
   /** COWABUNGA_PUBLIC_URL. */
@@ -68,23 +75,28 @@ export interface AppDeps {
   healthIntervalMs?: number;
   /** Send notifications after assess (default: on). */
   notifications?: boolean;
-  /** Retry pending notifications at start and on their backoff schedule (default: on). */
+  /** Retry pending notifications at start and on their backoff schedule (default: on; a cluster uses the `notify` cron tick instead). */
   notificationTimers?: boolean;
   /** Environment for channel secrets (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The job queue (default: the in-process MemoryJobQueue). */
+  queue?: JobQueue;
+  /** Retries of the default in-process queue (default 3, from 30 s, doubling). */
+  retry?: Partial<RetryPolicy>;
+  role?: ProcessRole;
+  /** Prometheus metrics of this process (`/metrics`). */
+  metrics?: AppMetrics;
+  /** Called with the services once registered (process bootstrap: the worker's /readyz needs the store). */
+  onServices?: (services: AppServices) => void;
 }
 
 export interface AppServices {
-  queue: RepoQueue;
+  queue: JobQueue;
   deduper: DeliveryDeduper;
   scheduler: Scheduler;
   store: Store;
-  /**
-   * Queue a scan; returns false when coalesced into one already waiting. The config is read by the one
-   * loader (src/config/repo-config.ts) whatever started the scan; `loadConfig` is accepted for callers
-   * that still pass a webhook context and is not needed.
-   */
-  enqueueScan(req: { octokit: GitHubOctokit; repo: RepoRef; trigger: ScanTrigger; log: AppLogger; loadConfig?: ConfigContext }): boolean;
+  /** Queue a scan of a repository. */
+  enqueueScan(repo: RepoRef, trigger: ScanTrigger, installationId?: number | null): Promise<EnqueueResult>;
   runtime: RuntimeMetricsStore;
   notifications: NotificationHub | null;
   healthPoller: HealthPoller;
@@ -93,37 +105,22 @@ export interface AppServices {
   requestUpdate(owner: string, repo: string, body: UpdateRequestBody): Promise<{ job_id: string }>;
   /** What the REST API's `POST dependencies/audit` does: queue a forced scan. */
   requestScan(owner: string, repo: string): Promise<{ job_id: string }>;
-  /** Stop timers (schedule, health poller, outbox retries). */
+  /** Resolves when the in-process queue has nothing left to do (the durable queue: at once). */
+  idle(): Promise<void>;
+  /** Stop timers (schedule, health poller, outbox retries) and the queue. */
   stop(): void;
 }
 
-function underTest(): boolean {
-  return process.env.NODE_ENV === "test" || process.env.VITEST !== undefined;
-}
-
-interface RepoPayload {
-  repository?: { name: string; owner: { login?: string | null; name?: string | null }; default_branch?: string };
-  installation?: { id: number };
-  sender?: { login: string; type?: string };
-}
-
-function repoOf(payload: RepoPayload): RepoRef | null {
-  const r = payload.repository;
-  const owner = r?.owner.login ?? r?.owner.name;
-  return r && owner ? { owner, repo: r.name } : null;
-}
-
-/** An update PR of the app (its body carries the PR marker). */
-function isUpdatePrBody(body: string | null | undefined): boolean {
-  return parsePrMarker(body) !== null;
-}
-
-function isBot(sender: RepoPayload["sender"]): boolean {
-  return !!sender && (sender.type === "Bot" || sender.login.endsWith("[bot]"));
+/**
+ * The schedule's and the health poller's background timers, unless `COWABUNGA_BACKGROUND_TIMERS=false`
+ * (the test harness sets it, as an operator may for a process that should only serve); `deps` overrides.
+ */
+function backgroundTimersFromEnv(env: Record<string, string | undefined>): boolean {
+  return env.COWABUNGA_BACKGROUND_TIMERS?.trim().toLowerCase() !== "false";
 }
 
 /** Every repository of every installation of the app (for the schedule). */
-export async function listInstalledRepos(app: Probot): Promise<ScheduledRepo[]> {
+export async function listInstalledRepos(app: Pick<Probot, "auth">): Promise<ScheduledRepo[]> {
   const appOctokit = await app.auth();
   const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number; suspended_at?: string | null }>;
   const out: ScheduledRepo[] = [];
@@ -136,78 +133,60 @@ export async function listInstalledRepos(app: Probot): Promise<ScheduledRepo[]> 
   return out;
 }
 
+function jobIdOf(result: EnqueueResult, repo: string, kind: string): string {
+  return result.status === "queued" ? result.id : `${kind}-${result.status}-${repo.toLowerCase()}`;
+}
+
 /**
- * Wire GitHub events to the pipeline. Every handler acknowledges at once: the work goes on a
- * per-repository serial queue (global concurrency `deps.concurrency`, default 2). A redelivered event
- * (same delivery id) is dropped by an in-memory LRU; scans also remember the last 50 delivery ids in
- * scan_state, so a redelivery after a restart is still recognised.
+ * Wire GitHub events to jobs and jobs to the pipeline. A webhook is verified (by Probot), turned into
+ * jobs (./dispatch.ts), queued and acknowledged: nothing else happens in the request. A redelivery is
+ * dropped by an in-memory LRU and, across processes, by the queue's idempotency key (the delivery id).
+ * The jobs run in this process (role `all`, the embedded default) or in `cowabunga worker` processes.
  */
 export function registerHandlers(app: Probot, _options?: ApplicationFunctionOptions, deps: AppDeps = {}): AppServices {
+  const role: ProcessRole = deps.role ?? "all";
   const store = deps.store ?? new FileStore({ root: dataDirFromEnv(), logger: app.log });
   const clock = deps.clock ?? (() => new Date());
-  const queue = new RepoQueue(deps.concurrency ?? 2, app.log);
+  const queue: JobQueue = deps.queue ?? new MemoryJobQueue({ retry: deps.retry, clock, log: app.log });
   const deduper = new DeliveryDeduper();
   const publicUrl = deps.publicUrl ?? process.env.COWABUNGA_PUBLIC_URL ?? null;
+  const runsJobs = role !== "serve";
   const stages = deps.stages ?? sharedEnrichment(app.log).stages();
   const runtime: RuntimeMetricsStore =
-    deps.runtime ?? (store instanceof FileStore ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log }) : new MemoryRuntimeMetricsStore());
+    deps.runtime ??
+    (store instanceof FileStore
+      ? new FileRuntimeMetricsStore({ root: store.root, clock, logger: app.log, maxSamplesPerComponent: maxSamplesFromEnv(deps.env ?? process.env) })
+      : new MemoryRuntimeMetricsStore(clock, maxSamplesFromEnv(deps.env ?? process.env)));
   const installations = new InstallationFinder(app);
-  // Pending notifications are retried from the store at start and on their backoff schedule, with no scan.
+  const metrics = deps.metrics;
+  // Pending notifications are retried from the store with no scan: in one process on their backoff
+  // timers (from start); in a cluster by the `notify` cron tick, which runs once across the workers.
+  const notificationTimers = (deps.notificationTimers ?? true) && queue.backend === "memory";
   const notifications =
-    deps.notifications === false
+    deps.notifications === false || !runsJobs
       ? null
-      : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, publicUrl, octokitFor: (ref) => installations.octokit(ref), startTimers: deps.notificationTimers ?? true });
-  if (notifications && (deps.notificationTimers ?? true)) {
+      : new NotificationHub({ store, env: deps.env ?? process.env, clock, log: app.log, publicUrl, octokitFor: (ref) => installations.octokit(ref), startTimers: notificationTimers });
+  if (notifications && notificationTimers) {
     void notifications.start().catch((err: unknown) => app.log.warn({ err: String(err) }, `notification retries could not start: ${String(err)}`));
   }
 
-  const enqueueScan: AppServices["enqueueScan"] = ({ octokit, repo, trigger, log }) =>
-    queue.enqueue(
-      `${repo.owner}/${repo.repo}`,
-      async () => {
-        const result = await runGitHubScan({
-          octokit,
-          owner: repo.owner,
-          repo: repo.repo,
-          store,
-          clock,
-          log,
-          trigger,
-          stages,
-          runtime,
-          ...(notifications ? { notify: (input) => notifications.afterAssess(input) } : {}),
-          ...(deps.managers ? { managers: deps.managers } : {}),
-          publicUrl,
-          // Webhook, schedule, REST API and commands: the same loader, so `_extends` holds for all.
-          loadConfig: () => loadConfigFor(octokit as unknown as ConfigOctokit, repo, log),
-        });
-        deps.onScan?.(result);
-        // Writes GitHub kept refusing: the job fails visibly (the queue logs it; a retrying queue retries it),
-        // and scan_state.pending_writes makes the next run complete them.
-        if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
-      },
-      trigger.force ? "rescan" : "scan",
-    );
+  const enqueue = async (req: JobRequest): Promise<EnqueueResult> => queue.enqueue(req.job, req.opts);
+  const enqueueScan: AppServices["enqueueScan"] = (repo, trigger, installationId = null) => enqueue(scanJob(`${repo.owner}/${repo.repo}`, installationId, trigger));
 
   const scheduler = new Scheduler({
     store,
     listRepos: () => listInstalledRepos(app),
-    enqueueScan: (r) => {
-      void (async () => {
-        try {
-          const octokit = (await app.auth(r.installationId)) as GitHubOctokit;
-          enqueueScan({ octokit, repo: r, trigger: { event: "schedule" }, log: app.log });
-        } catch (err) {
-          app.log.warn({ err: String(err), repo: `${r.owner}/${r.repo}` }, `scheduled scan of ${r.owner}/${r.repo}: installation auth failed`);
-        }
-      })();
+    enqueueScan: (r, due) => {
+      const req = scanJob(`${r.owner}/${r.repo}`, r.installationId, { event: "schedule" }, `schedule:${due?.toISOString() ?? "now"}`);
+      // One scan per repository and cron slot, however many ticks see it due before it has run.
+      if (due && due.getTime() > 0) req.opts.idempotencyKey = `schedule:${r.owner}/${r.repo}@${due.toISOString()}`.toLowerCase();
+      void enqueue(req).catch((err: unknown) => app.log.warn({ err: String(err), repo: `${r.owner}/${r.repo}` }, `scheduled scan of ${r.owner}/${r.repo} could not be queued`));
     },
     clock,
     ...(deps.random ? { random: deps.random } : {}),
     log: app.log,
     ...(deps.scheduleIntervalMs ? { intervalMs: deps.scheduleIntervalMs } : {}),
   });
-  if (deps.schedule ?? !underTest()) scheduler.start();
 
   // Health polling: targets are the components with a health_url that each repository's last scan
   // remembered in scan_state (no GitHub request per poll).
@@ -230,158 +209,115 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       return out;
     },
   });
-  if (deps.healthPoller ?? !underTest()) healthPoller.start();
+
+  if (runsJobs) {
+    const octokitFor = async (job: Job): Promise<GitHubOctokit> => {
+      const [owner, repo] = (job.repo ?? "/").split("/");
+      const octokit = job.installation_id ? ((await app.auth(job.installation_id)) as GitHubOctokit) : await installations.octokit({ owner, repo });
+      return metrics ? metrics.instrument(octokit as GitHubOctokit & { hook: Parameters<AppMetrics["instrument"]>[0]["hook"] }) : octokit;
+    };
+    const runner = createJobRunner({
+      octokitFor,
+      enqueue,
+      store,
+      clock,
+      stages,
+      runtime,
+      notifications,
+      scheduler,
+      healthPoller,
+      ...(deps.managers ? { managers: deps.managers } : {}),
+      publicUrl,
+      ...(deps.onScan ? { onScan: deps.onScan } : {}),
+      log: app.log,
+    });
+    void queue.work(runner, { concurrency: deps.concurrency ?? 2, ...(metrics ? { events: metrics.jobEvents() } : {}) }).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot start working: ${String(err)}`));
+    const timers = backgroundTimersFromEnv(deps.env ?? process.env);
+    const scheduleOn = deps.schedule ?? timers;
+    const pollOn = deps.healthPoller ?? timers;
+    if (queue.backend === "memory") {
+      // One process: plain timers.
+      if (scheduleOn) scheduler.start();
+      if (pollOn) healthPoller.start();
+    } else {
+      // A cluster: one tick per minute across every process (pg-boss cron), run by whichever worker takes it.
+      const notifyOn = deps.notificationTimers ?? true;
+      const crons = [
+        ...(scheduleOn ? [queue.every("scheduled_scan", "* * * * *")] : []),
+        ...(notifyOn ? [queue.every("notify", "* * * * *")] : []),
+        ...(pollOn ? [queue.every("health_poll", "* * * * *")] : []),
+      ];
+      void Promise.all(crons).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot register the cron schedules: ${String(err)}`));
+    }
+  }
 
   const requestScan: AppServices["requestScan"] = async (owner, repoName) => {
-    const repo = { owner, repo: repoName };
-    const octokit = await installations.octokit(repo);
-    const job_id = newJobId("scan");
-    const log = app.log.child({ job_id });
-    enqueueScan({ octokit, repo, trigger: { event: "api", force: true }, log });
-    return { job_id };
+    const installationId = await installations.installationId({ owner, repo: repoName });
+    const result = await enqueueScan({ owner, repo: repoName }, { event: "api", force: true }, installationId);
+    return { job_id: jobIdOf(result, `${owner}/${repoName}`, "scan") };
   };
   const requestUpdate: AppServices["requestUpdate"] = async (owner, repoName, body) => {
-    const repo = { owner, repo: repoName };
-    const octokit = await installations.octokit(repo);
-    const job_id = newJobId("update");
-    queue.enqueue(`${owner}/${repoName}`, async () => {
-      await openRequestedUpdates({ octokit, ref: repo, body, store, clock, log: app.log });
-    });
-    return { job_id };
+    const installationId = await installations.installationId({ owner, repo: repoName });
+    const result = await queue.enqueue({ kind: "update_prs", repo: `${owner}/${repoName}`, installation_id: installationId, payload: { body: body as Record<string, unknown> }, source: "api" });
+    return { job_id: jobIdOf(result, `${owner}/${repoName}`, "update") };
   };
-  const serveHttp = deps.http ?? typeof _options?.addHandler === "function";
+
+  const serveHttp = role !== "worker" && (deps.http ?? typeof _options?.addHandler === "function");
   if (serveHttp && _options?.addHandler) {
     try {
-      registerHttpRoutes(_options.addHandler, { store, runtime, logger: app.log, clock, enqueueScan: requestScan, requestUpdate });
+      registerHttpRoutes(_options.addHandler, {
+        store,
+        runtime,
+        logger: app.log,
+        clock,
+        enqueueScan: requestScan,
+        requestUpdate,
+        isInstalled: (repo) => installations.isInstalled(repo),
+        jobs: queue,
+        ...(metrics ? { metrics } : {}),
+      });
     } catch (err) {
       // Probot without its HTTP server (probot.load in tests, the Action adapter) has no addHandler to give.
       app.log.debug({ err: err instanceof Error ? err.message : String(err) }, "REST API and dashboard not served: no HTTP server");
     }
   }
 
-  /** Ack fast: drop redeliveries, log, and hand the rest to `work`. */
-  const fresh = (context: Context): boolean => {
-    if (!deduper.firstTime(context.id)) {
-      context.log.info({ event: context.name, delivery: context.id }, "redelivered event ignored");
-      return false;
-    }
-    return true;
-  };
-
-  const scanFromContext = (context: Context, repo: RepoRef, trigger: Omit<ScanTrigger, "deliveryId">): void => {
-    const queued = enqueueScan({
-      octokit: context.octokit as GitHubOctokit,
-      repo,
-      trigger: { ...trigger, deliveryId: context.id },
-      log: context.log,
-    });
-    context.log.info({ event: context.name, delivery: context.id, repo: `${repo.owner}/${repo.repo}`, queued }, queued ? "scan queued" : "scan already waiting");
-  };
-
-  const onInstall = (list: (payload: Record<string, unknown>) => Array<{ full_name: string; name: string }>) => async (context: Context) => {
-    if (!fresh(context)) return;
-    scheduler.invalidate();
-    for (const r of list(context.payload as unknown as Record<string, unknown>)) {
-      const [owner] = r.full_name.split("/");
-      scanFromContext(context, { owner, repo: r.name }, { event: context.name });
-    }
-  };
-  app.on("installation.created", onInstall((p) => (p.repositories as Array<{ full_name: string; name: string }> | undefined) ?? []));
-  app.on("installation_repositories.added", onInstall((p) => (p.repositories_added as Array<{ full_name: string; name: string }> | undefined) ?? []));
-  app.on(["installation.deleted", "installation_repositories.removed"], async () => {
-    scheduler.invalidate();
-  });
-
-  app.on("push", async (context) => {
-    if (!fresh(context)) return;
-    const payload = context.payload as unknown as PushPayloadLike;
-    const repo = repoOf(context.payload as unknown as RepoPayload);
-    if (!repo) return;
-    const managers = deps.managers ?? (await import("../scan/managers/index.js")).ALL_MANAGERS;
-    const decision = decidePush(payload, managers);
-    if (!decision.scan) {
-      context.log.info({ event: "push", delivery: context.id, repo: `${repo.owner}/${repo.repo}`, reason: decision.reason }, `push skipped: ${decision.reason}`);
-      return;
-    }
-    scanFromContext(context, repo, {
-      event: "push",
-      defaultBranch: payload.repository.default_branch,
-      headSha: payload.after,
-      ...(payload.head_commit?.tree_id ? { treeSha: payload.head_commit.tree_id } : {}),
-      before: payload.before,
-    });
-  });
-
-  app.on("repository_dispatch", async (context) => {
-    const payload = context.payload as unknown as RepoPayload & { action?: string; client_payload?: { force?: unknown } | null };
-    if (payload.action !== DISPATCH_EVENT_TYPE || !fresh(context)) return;
-    const repo = repoOf(payload);
-    if (!repo) return;
-    scanFromContext(context, repo, { event: "repository_dispatch", defaultBranch: payload.repository?.default_branch, force: payload.client_payload?.force === true });
-  });
-
-  app.on(["issues.closed", "issues.reopened"], async (context) => {
-    const payload = context.payload as unknown as RepoPayload & { action: "closed" | "reopened"; issue: { number: number; body?: string | null } };
-    if (isBot(payload.sender) || !fresh(context)) return;
-    const id = issueIdFromBody(payload.issue.body);
-    const repo = repoOf(payload);
-    if (!id || !repo) return;
-    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
-      const changed = await syncIssueLifecycle(store, repo, { action: payload.action, issueId: id, actor: payload.sender?.login ?? "unknown", at: clock() });
-      context.log.info({ repo: `${repo.owner}/${repo.repo}`, issue: payload.issue.number, id, state: changed?.lifecycle_state ?? null }, `issue ${payload.action}: lifecycle ${changed ? `now ${changed.lifecycle_state}` : "unchanged"}`);
-    });
-  });
-
-  app.on("issue_comment.created", async (context) => {
-    const payload = context.payload as unknown as RepoPayload & {
-      issue: { number: number; body?: string | null; pull_request?: unknown };
-      comment: { body: string; user: { login: string; type?: string } };
-    };
-    if (isBot(payload.comment.user) || isBot(payload.sender)) return;
-    const cmd = parseCommand(payload.comment.body);
-    // Commands work on the app's issues, and `/cowabunga rebase` on its update PRs too.
-    const onUpdatePr = !!payload.issue.pull_request && isUpdatePrBody(payload.issue.body);
-    if (!cmd || !(isAppIssueBody(payload.issue.body) || onUpdatePr) || !fresh(context)) return;
-    const repo = repoOf(payload);
-    if (!repo) return;
-    const octokit = context.octokit as GitHubOctokit;
-    const user = payload.comment.user.login;
-    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
-      if (!(await hasWriteAccess(octokit, repo, user, context.log))) {
-        await replyNoPermission(octokit, repo, payload.issue.number, user, context.log);
+  if (role !== "worker") {
+    const managersPromise = deps.managers ? Promise.resolve(deps.managers) : import("../scan/managers/index.js").then((m) => m.ALL_MANAGERS);
+    // Verified by Probot before this runs; here: dispatch, enqueue, acknowledge. Nothing else.
+    app.on([...SUBSCRIBED_EVENTS], async (context: Context) => {
+      const name = context.name;
+      if (!deduper.firstTime(context.id)) {
+        context.log.info({ event: name, delivery: context.id }, "redelivered event ignored");
+        metrics?.webhook(name, "duplicate");
         return;
       }
-      const outcome = await runCommand(cmd, {
-        octokit,
-        repo,
-        store,
-        issueNumber: payload.issue.number,
-        issueId: issueIdFromBody(payload.issue.body),
-        user,
-        clock,
-        log: context.log,
-        rescan: () => scanFromContext(context, repo, { event: "command", force: true }),
-        // The repository's own updates settings (labels, reviewers, grouping) apply: one contents read.
-        ...(onUpdatePr ? { rebase: () => rebaseUpdatePullRequest({ octokit, repo, number: payload.issue.number, store, clock, log: context.log }) } : {}),
-        openUpdate: async (issue) =>
-          openUpdatePullRequestAdapter({ octokit, repo, owner: repo.owner, store, issue, requestedBy: user, clock, log: context.log, config: await readRepoConfig(octokit, repo, context.log) }),
-      });
-      context.log.info({ repo: `${repo.owner}/${repo.repo}`, command: cmd.verb, user, issue: payload.issue.number }, `command ${cmd.verb} by ${user}: ${outcome.reply ?? ""}`);
+      if (name === "installation" || name === "installation_repositories") scheduler.invalidate();
+      const payload = context.payload as unknown as Record<string, unknown>;
+      const installationId = (payload.installation as { id?: number } | undefined)?.id;
+      const full = (payload.repository as { full_name?: string } | undefined)?.full_name;
+      if (installationId && full?.includes("/")) {
+        const [owner, repo] = full.split("/");
+        installations.remember({ owner, repo }, installationId);
+      }
+      const dispatch = dispatchEvent(name, payload, context.id, { managers: await managersPromise });
+      if (dispatch.jobs.length === 0) {
+        if (dispatch.ignored && !/needs no work$/.test(dispatch.ignored)) context.log.info({ event: name, delivery: context.id }, dispatch.ignored);
+        metrics?.webhook(name, "ignored");
+        return;
+      }
+      for (const req of dispatch.jobs) {
+        const result = await enqueue(req);
+        metrics?.webhook(name, result.status);
+        context.log.info(
+          { event: name, delivery: context.id, repo: req.job.repo, job_kind: req.job.kind, result: result.status, ...(result.status === "queued" ? { job_id: result.id } : {}) },
+          result.status === "queued" ? `${req.job.kind} queued` : result.status === "coalesced" ? `${req.job.kind} already waiting` : "redelivered event ignored",
+        );
+      }
     });
-  });
+  }
 
-  app.on(["pull_request", "check_suite", "check_run", "workflow_run", "status"], async (context) => {
-    if (!fresh(context)) return;
-    const payload = context.payload as unknown as Record<string, unknown>;
-    const repo = repoOf(context.payload as unknown as RepoPayload);
-    if (!repo) return;
-    queue.enqueue(`${repo.owner}/${repo.repo}`, async () => {
-      const result = await routePrEvent(context.name, payload, { octokit: context.octokit as GitHubOctokit, ...repo, store, clock, log: context.log });
-      context.log.info({ event: context.name, action: payload.action ?? null, result: (result as { status?: string } | null)?.status ?? "not routed" }, `${context.name} handled`);
-    });
-  });
-
-  return {
+  const services: AppServices = {
     queue,
     deduper,
     scheduler,
@@ -393,10 +329,16 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     installations,
     requestUpdate,
     requestScan,
+    async idle() {
+      if (queue instanceof MemoryJobQueue) await queue.idle();
+    },
     stop() {
       scheduler.stop();
       healthPoller.stop();
       notifications?.stop();
+      void queue.stop({ timeoutMs: 0 });
     },
   };
+  deps.onServices?.(services);
+  return services;
 }

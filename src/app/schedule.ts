@@ -77,9 +77,13 @@ export interface SchedulerOptions {
   store: Store;
   /** Every installed repository (cached by the scheduler for `refreshMs`). */
   listRepos(): Promise<ScheduledRepo[]>;
-  enqueueScan(repo: ScheduledRepo): void;
+  /** `due`: the cron slot plus jitter that made the repository due (epoch 0 for never-scanned ones). */
+  enqueueScan(repo: ScheduledRepo, due?: Date): void;
   clock?: () => Date;
-  /** 0 ≤ random() < 1, injected for jitter. */
+  /**
+   * 0 ≤ random() < 1 for jitter. Default: a hash of repository and slot, so every process of a cluster
+   * computes the same due time (the schedule tick may run on any worker).
+   */
   random?: () => number;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   intervalMs?: number;
@@ -102,7 +106,7 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.clock = opts.clock ?? (() => new Date());
-    this.random = opts.random ?? Math.random;
+    this.random = opts.random ?? (() => Math.random());
   }
 
   start(): void {
@@ -132,7 +136,8 @@ export class Scheduler {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase() + "@" + slot.toISOString();
     let jitter = this.jitters.get(key);
     if (jitter === undefined) {
-      jitter = Math.floor(this.random() * (schedule.jitter_minutes * 60_000 + 1));
+      const fraction = this.opts.random ? this.random() : hashFraction(key);
+      jitter = Math.floor(fraction * (schedule.jitter_minutes * 60_000 + 1));
       this.jitters.set(key, jitter);
       if (this.jitters.size > 10_000) this.jitters.delete(this.jitters.keys().next().value as string);
     }
@@ -154,7 +159,7 @@ export class Scheduler {
         const state = (await this.opts.store.getScanState(repo)) as Record<string, unknown> | null;
         const due = this.dueAt(repo, state);
         if (due && due.getTime() <= now.getTime()) {
-          this.opts.enqueueScan(repo);
+          this.opts.enqueueScan(repo, due);
           queued.push(repo);
         }
       }
@@ -165,4 +170,14 @@ export class Scheduler {
     }
     return queued;
   }
+}
+
+/** A number in [0, 1) from a string (FNV-1a): the same jitter for a repository and slot in every process. */
+export function hashFraction(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 2 ** 32;
 }

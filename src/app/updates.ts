@@ -26,6 +26,11 @@ export class InstallationFinder {
   constructor(private readonly app: Pick<Probot, "auth">) {}
 
   async octokit(ref: RepoRef): Promise<GitHubOctokit> {
+    return (await this.app.auth(await this.installationId(ref))) as GitHubOctokit;
+  }
+
+  /** The id of the installation that covers the repository (cached; one app request otherwise). */
+  async installationId(ref: RepoRef): Promise<number> {
     const key = `${ref.owner}/${ref.repo}`.toLowerCase();
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -38,7 +43,32 @@ export class InstallationFinder {
       }
       this.ids.set(key, id);
     }
-    return (await this.app.auth(id)) as GitHubOctokit;
+    return id;
+  }
+
+  private readonly missing = new LRUCache<string, true>({ max: 10_000, ttl: 600_000 });
+
+  /**
+   * Whether the app is installed on the repository now (metrics ingest). Answers are cached: an
+   * installation for an hour, its absence for ten minutes. A GitHub failure other than 404 counts
+   * as installed, so an outage does not drop pushed metrics of repositories the app has scanned.
+   */
+  async isInstalled(ref: RepoRef): Promise<boolean> {
+    const key = `${ref.owner}/${ref.repo}`.toLowerCase();
+    if (this.ids.has(key)) return true;
+    if (this.missing.has(key)) return false;
+    try {
+      const appOctokit = await this.app.auth();
+      const res = await appOctokit.request("GET /repos/{owner}/{repo}/installation", { owner: ref.owner, repo: ref.repo });
+      this.ids.set(key, res.data.id);
+      return true;
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) {
+        this.missing.set(key, true);
+        return false;
+      }
+      return true;
+    }
   }
 
   /** Remember an installation seen in a webhook (saves the lookup). */

@@ -1,3 +1,6 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
 /** Where the CLI writes; injected so tests can capture output without spawning a process. */
 export interface CliIO {
   stdout(text: string): void;
@@ -25,4 +28,27 @@ export const EXIT_USAGE = 2;
 /** An error the user can fix by changing the command line or config: exit code 2, message only. */
 export class UsageError extends Error {
   override name = "UsageError";
+}
+
+/**
+ * Write `--out`: a missing parent folder is created; any other failure (a file where a folder
+ * should be, no permission) is a usage error naming the path, not a raw errno.
+ */
+export async function writeOutFile(io: Pick<CliIO, "cwd">, out: string, text: string): Promise<void> {
+  const file = path.resolve(io.cwd, out);
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text, "utf8");
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === "EISDIR"
+        ? "it is a directory"
+        : e.code === "ENOTDIR" || e.code === "EEXIST"
+          ? "a parent of it is a file, not a folder"
+          : e.code === "EACCES" || e.code === "EPERM"
+            ? "permission denied"
+            : e.message;
+    throw new UsageError(`--out ${out}: cannot write the file: ${why}`);
+  }
 }

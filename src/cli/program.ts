@@ -4,6 +4,8 @@ import { advisoriesCommand } from "./commands/advisories.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
+import { enqueueCommand, type EnqueueCommandDeps } from "./commands/enqueue.js";
+import { serveCommand, workerCommand } from "./commands/processes.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, processIO, type CliIO } from "./io.js";
 import type { Clock } from "../assess/types.js";
 import type { AdvisorySource } from "../enrich/advisories/index.js";
@@ -19,8 +21,10 @@ export interface ProgramDeps {
   datasources?: Partial<Datasources>;
   advisories?: AdvisorySource | null;
   clock?: Clock;
-  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate`); default process.env. */
+  /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate` and `enqueue`); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Injected by tests: the queue of `enqueue`. */
+  enqueueQueue?: EnqueueCommandDeps["queue"];
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
 }
@@ -45,6 +49,9 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     reportCommand({ io, clock: deps.clock }),
     migrateCommand({ io, env: deps.env }),
     advisoriesCommand({ io, env: deps.env, clock: deps.clock }),
+    serveCommand({ io }),
+    workerCommand({ io }),
+    enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),
   ];
   for (const sub of subs) {
     sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(run with --help for usage)").exitOverride();

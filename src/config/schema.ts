@@ -1,5 +1,43 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { ComponentType } from "../model/common.js";
+
+/** Why a schedule cron is refused, or null: five fields (minute hour day month weekday) that cron-parser accepts. */
+export function cronProblem(cron: string): string | null {
+  const fields = cron.trim().split(/\s+/).filter((f) => f !== "");
+  if (fields.length !== 5) return `expected a five-field cron expression (minute hour day-of-month month day-of-week), got ${fields.length} field${fields.length === 1 ? "" : "s"}`;
+  try {
+    CronExpressionParser.parse(cron, { tz: "UTC" });
+    return null;
+  } catch (err) {
+    return `invalid cron expression: ${(err as Error).message}`;
+  }
+}
+
+/** Whether the runtime knows this IANA time zone name (Intl refuses unknown ones). */
+export function isKnownTimeZone(zone: string): boolean {
+  if (zone.trim() === "") return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** http(s) URLs only: `javascript:`, `file:`, `data:` and the like are never polled or linked. */
+export const HttpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:$/i.test(safeProtocol(u)), { message: "expected an http:// or https:// URL" });
+
+function safeProtocol(u: string): string {
+  try {
+    return new URL(u).protocol;
+  } catch {
+    return "";
+  }
+}
 
 /**
  * The schema of `.github/cowabunga.yml`. Every key has a default, so an empty file is valid.
@@ -12,7 +50,7 @@ export const ComponentConfig = z.object({
   type: ComponentType.optional(),
   depends_on: z.array(z.string()).default([]),
   /** Runtime health endpoint polled by the app (http/https). */
-  health_url: z.string().url().optional(),
+  health_url: HttpUrl.optional(),
 });
 export type ComponentConfig = z.infer<typeof ComponentConfig>;
 
@@ -27,9 +65,18 @@ export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 
 export const ScheduleConfig = z.object({
   /** Five-field cron expression for scheduled scans. */
-  cron: z.string().default("0 6 * * *"),
+  cron: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("0 6 * * *"),
   /** IANA timezone name. */
-  timezone: z.string().default("UTC"),
+  timezone: z
+    .string()
+    .refine(isKnownTimeZone, { message: "unknown time zone; expected an IANA name such as UTC or Europe/Berlin" })
+    .default("UTC"),
   /** Random delay added to each scheduled scan, to spread load. */
   jitter_minutes: z.number().int().min(0).max(720).default(15),
   /** Update PRs open only inside a window (critical security fixes excepted). Empty: any time. */
@@ -127,7 +174,7 @@ export const RetentionConfig = z.object({
 
 export const RegistriesConfig = z.partialRecord(
   z.enum(["npm", "pypi", "crates", "go", "docker", "helm", "osv"]),
-  z.string().url(),
+  HttpUrl,
 );
 
 export const IssuesConfig = z.object({

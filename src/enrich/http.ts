@@ -8,7 +8,7 @@ import { SHARED_CACHE_MAX_BODY, type SharedCacheEntry, type SharedHttpCache } fr
 import { DatasourceError } from "./types.js";
 import type { Dispatcher } from "undici";
 import { guardedDispatcherFor, unsafeConnectionMessage, withDispatcher } from "./guarded-agent.js";
-import { assertSafeUrl, redactUrl, type Resolver } from "./url-guard.js";
+import { HostUnreachableError, UnsafeUrlError, assertSafeUrl, redactUrl, type Resolver } from "./url-guard.js";
 
 /**
  * The shared HTTP layer of every registry datasource.
@@ -517,7 +517,10 @@ export class HttpClient {
       try {
         await this.checkGuard(current);
       } catch (err) {
-        throw new DatasourceError(`${req}: ${(err as Error).message}`, req, null);
+        // One guard check answers for a whole origin: name this request's URL, not the first one's.
+        if (err instanceof HostUnreachableError) throw new DatasourceError(`${req}: ${err.message}`, req, null, current.host);
+        const reason = err instanceof UnsafeUrlError ? err.message.replace(/^refusing \S+: /, "") : (err as Error).message;
+        throw new DatasourceError(`${req}: refusing ${redactUrl(current)}: ${reason}`, req, null);
       }
       if (current.username || current.password) {
         // Only reachable with the guard disabled: fetch refuses userinfo, so send it as Basic auth.
@@ -580,7 +583,7 @@ export class HttpClient {
       }
       if (attempt >= retries) {
         const tries = attempt + 1;
-        throw new DatasourceError(`${req}: ${failure}${tries > 1 ? ` (after ${tries} attempts)` : ""}`, req, status);
+        throw new DatasourceError(`${req}: ${failure}${tries > 1 ? ` (after ${tries} attempts)` : ""}`, req, status, outcome.ok ? null : current.host);
       }
       const delay =
         retryAfterMs !== null

@@ -26,7 +26,7 @@ import { parseGithubRepo } from "./datasources/github.js";
 import { createRequirementSource, type RequirementSource } from "./datasources/requirements.js";
 import { planRemediation, requirementsCache } from "./remediation.js";
 import { createHttpClient, type HttpClient } from "./http.js";
-import type { ReleaseResult, Versioning } from "./types.js";
+import { DatasourceError, type ReleaseResult, type Versioning } from "./types.js";
 import { assertSafeUrl } from "./url-guard.js";
 import {
   assessUpdateRisk,
@@ -164,7 +164,37 @@ export function concreteVersion(d: ExtractedDependency, versioning: Versioning):
   }
 }
 
-type LookupOutcome = { ok: true; result: ReleaseResult } | { ok: false; reason: string };
+type LookupOutcome = { ok: true; result: ReleaseResult } | { ok: false; reason: string; unreachable?: { host: string; reason: string } };
+
+/** The host and why, when the error is "could not reach the host at all" (not an answer from it). */
+function unreachableOf(err: unknown): { host: string; reason: string } | undefined {
+  if (!(err instanceof DatasourceError) || !err.unreachableHost) return undefined;
+  const prefix = `${err.request}: `;
+  return { host: err.unreachableHost, reason: err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message };
+}
+
+/**
+ * Unreachable hosts, counted: one warning per host instead of one per dependency (an offline scan
+ * of a monorepo would otherwise print hundreds of lines naming the same DNS failure).
+ */
+class UnreachableHosts {
+  private readonly hosts = new Map<string, { reason: string; deps: Set<string> }>();
+  add(u: { host: string; reason: string }, dep: ExtractedDependency): void {
+    const h = this.hosts.get(u.host) ?? { reason: u.reason, deps: new Set<string>() };
+    h.deps.add(`${dep.file}\u0000${dep.line ?? ""}\u0000${dep.name}`);
+    this.hosts.set(u.host, h);
+  }
+  warnings(): ScanWarning[] {
+    return [...this.hosts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([host, h]) => ({
+        file: null,
+        line: null,
+        manager: "source",
+        message: `${host} could not be reached (${h.reason}): ${h.deps.size} dependenc${h.deps.size === 1 ? "y was" : "ies were"} not looked up`,
+      }));
+  }
+}
 
 function skipped(reason: string): Dependency["lookup"] {
   return { status: "skipped", reason };
@@ -263,7 +293,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
           if (!result) return { ok: false, reason: `${d.name} was not found in the ${d.datasource} registry` };
           return { ok: true, result };
         } catch (err) {
-          return { ok: false, reason: errorText(err) };
+          return { ok: false, reason: errorText(err), unreachable: unreachableOf(err) };
         }
       });
       lookups.set(key, p);
@@ -382,6 +412,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   const meta = componentMeta(scan);
   const yanked: YankedVersion[] = [];
+  const unreachable = new UnreachableHosts();
   const minAge = config.updates.minimum_release_age_days;
 
   const dependencies = await Promise.all(
@@ -397,7 +428,8 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
         return { ...base, lookup: outcome, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
       }
       if (!outcome.ok) {
-        warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
+        if (outcome.unreachable) unreachable.add(outcome.unreachable, d);
+        else warnings.push(toWarning(d, `${d.name}: registry lookup failed: ${outcome.reason}`));
         return { ...base, lookup: { status: "unknown", reason: outcome.reason }, next_review_date: nextReviewDate(now, vulnerable, "unknown") };
       }
       const result = outcome.result;
@@ -416,7 +448,9 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
           latest = dated(latest);
           currentRelease = dated(currentRelease);
         } catch (err) {
-          warnings.push(toWarning(d, `${d.name}: release dates could not be read: ${errorText(err)}`));
+          const u = unreachableOf(err);
+          if (u) unreachable.add(u, d);
+          else warnings.push(toWarning(d, `${d.name}: release dates could not be read: ${errorText(err)}`));
         }
       }
       if (currentRelease?.yanked) {
@@ -478,6 +512,8 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       };
     }),
   );
+
+  warnings.push(...unreachable.warnings());
 
   // 4. Transitive packages with advisories.
   let transitiveVulnerable = 0;

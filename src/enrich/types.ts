@@ -51,6 +51,8 @@ export class DatasourceError extends Error {
     message: string,
     readonly request: string,
     readonly status: number | null = null,
+    /** The host when it could not be reached at all (DNS, connection, timeout): callers summarise these per host. */
+    readonly unreachableHost: string | null = null,
   ) {
     super(message);
     this.name = "DatasourceError";

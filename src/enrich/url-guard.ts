@@ -16,6 +16,21 @@ export class UnsafeUrlError extends Error {
   }
 }
 
+/**
+ * The host name could not be resolved: a network condition (offline, DNS down, a typo), not a
+ * refusal by the guard. The message names the host, not the URL, since one failed lookup answers
+ * for every URL on that host.
+ */
+export class HostUnreachableError extends Error {
+  constructor(
+    readonly host: string,
+    readonly code: string | null,
+  ) {
+    super(`cannot resolve ${host}${code ? ` (${code})` : ""}`);
+    this.name = "HostUnreachableError";
+  }
+}
+
 export interface ResolvedAddress {
   address: string;
   family: number;
@@ -170,9 +185,10 @@ export async function assertSafeUrl(url: string | URL, opts: UrlGuardOptions = {
   try {
     addresses = await (opts.resolve ?? defaultResolver)(host);
   } catch (err) {
-    throw new UnsafeUrlError(`refusing ${shown}: cannot resolve ${host}: ${(err as Error).message}`, shown);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new HostUnreachableError(host, typeof code === "string" ? code : (err as Error).message.slice(0, 100) || null);
   }
-  if (addresses.length === 0) throw new UnsafeUrlError(`refusing ${shown}: ${host} has no addresses`, shown);
+  if (addresses.length === 0) throw new HostUnreachableError(host, "no addresses");
   for (const a of addresses) {
     const reason = blockedAddressReason(a.address);
     if (reason) throw new UnsafeUrlError(`refusing ${shown}: ${host} resolves to ${reason}`, shown);

@@ -221,6 +221,7 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
   locked.sort((a, b) => cmp(a.file, b.file) || cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.datasource, b.datasource));
   const seen = new Set<string>();
   const uniqueWarnings = warnings
+    .map(withoutRepeatedLocation)
     .sort(
       (a, b) =>
         cmp(a.file ?? "", b.file ?? "") ||
@@ -261,6 +262,23 @@ function capDependencies(file: string, manager: Manager["name"], result: Manager
 }
 
 /** A source that breaks its promise and throws still leaves the scan standing. */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Messages that start with their own location ("package.json:1: invalid JSON") would print it
+ * twice beside the warning's file and line: drop the prefix, keeping its line when the warning has none.
+ */
+export function withoutRepeatedLocation(w: ScanWarning): ScanWarning {
+  if (!w.file) return w;
+  const m = new RegExp(`^${escapeRegExp(w.file)}(?::(\\d+))?: `).exec(w.message);
+  if (!m) return w;
+  const line = m[1] === undefined ? null : Number(m[1]);
+  if (line !== null && w.line !== null && line !== w.line) return w;
+  return { ...w, line: w.line ?? line, message: w.message.slice(m[0].length) };
+}
+
 async function readInto(source: RepoSource, paths: string[], into: Map<string, string>, warnings: ScanWarning[]): Promise<void> {
   if (!paths.length) return;
   try {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordRuntimeSample, RuntimeMetricsInput, sampleFromInput } from "../act/runtime/metrics-store.js";
+import { recordRuntimeSample, RuntimeMetricsInput, sampleFromInput, UPTIME_WINDOW_DAYS } from "../act/runtime/metrics-store.js";
 import { HTML_CSP, REPORT_CONTENT_TYPES, renderReport } from "../act/report/index.js";
 import { isOutdated, isVulnerable } from "../act/report/summary.js";
 import type { Assessment } from "../assess/types.js";
@@ -9,7 +9,7 @@ import { IllegalTransitionError, transitionIssue } from "../model/lifecycle.js";
 import { RecordType } from "../model/record.js";
 import { issuesToFieldErrors } from "../model/validate.js";
 import { checkRepoRef, UnsafeNameError } from "../store/paths.js";
-import type { RepoRef } from "../store/types.js";
+import type { RepoRef, ScanState } from "../store/types.js";
 import type { Access, GitHubAccessChecker } from "./github-access.js";
 import { bearerToken, HttpError, readJsonObject, Router, sendJson, sendText, type RequestContext } from "./http.js";
 import { safeEqual } from "./session.js";
@@ -346,11 +346,22 @@ export function registerApiRoutes(router: Router, deps: ServerDeps, access: GitH
     const name = ctx.params.name;
     if (name.length === 0 || name.length > 200 || /[\u0000-\u001f]/.test(name)) throw new HttpError(400, "component name must be 1-200 printable characters");
     if (!deps.runtime) throw new HttpError(503, "metrics storage is not configured on this server");
+    // Only repositories the app scanned (and, when it can tell, is still installed on): a push for
+    // any other name must not create anything, not even a folder.
+    const state = await deps.store.getScanState(repo);
+    const scanned = state !== null || (await deps.store.getSystemHealth(repo)) !== null;
+    if (!scanned || (deps.isInstalled && !(await deps.isInstalled(repo)))) {
+      throw new HttpError(404, `repository ${repo.owner}/${repo.repo} is not one the app is installed on and has scanned`);
+    }
+    await checkIngestComponent(deps, env, repo, name, state);
     const raw = await readJsonObject(ctx.req);
     const parsed = RuntimeMetricsInput.safeParse(raw);
     if (!parsed.success) throw zodBadRequest(parsed.error, raw, "invalid metrics");
     const now = clock();
     if (parsed.data.at && Date.parse(parsed.data.at) > now.getTime() + 5 * 60_000) throw new HttpError(400, `at: ${parsed.data.at} is in the future`, { parameter: "at" });
+    if (parsed.data.at && Date.parse(parsed.data.at) < now.getTime() - UPTIME_WINDOW_DAYS * 86_400_000) {
+      throw new HttpError(400, `at: ${parsed.data.at} is older than the ${UPTIME_WINDOW_DAYS}-day window samples are kept for`, { parameter: "at" });
+    }
     const sample = sampleFromInput(parsed.data, "push", now);
     const r = await recordRuntimeSample(deps.store, deps.runtime, repo, name, sample, now);
     sendJson(ctx, 202, { component: name, accepted_at: now.toISOString(), known_component: r.component !== null, metrics: r.metrics });
@@ -372,4 +383,36 @@ export function ingestTokenFor(env: Record<string, string | undefined>, owner: s
     }
   }
   return env.COWABUNGA_INGEST_TOKEN || undefined;
+}
+
+/** Components with metrics beyond those the last scan found, per repository (COWABUNGA_INGEST_EXTRA_COMPONENTS). */
+export const DEFAULT_INGEST_EXTRA_COMPONENTS = 10;
+
+/** A non-negative integer from the environment, or the default when unset or malformed. */
+export function intFromEnv(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw || !/^\d{1,9}$/.test(raw)) return fallback;
+  return Number(raw);
+}
+
+/**
+ * Metrics are taken for the components the last scan found (and configured health targets); a few
+ * others (pushed before the scan that will find them) up to COWABUNGA_INGEST_EXTRA_COMPONENTS per
+ * repository. Beyond that: 404, so random names cannot grow the store or the dashboard.
+ */
+async function checkIngestComponent(deps: ServerDeps, env: Record<string, string | undefined>, repo: RepoRef, name: string, state: ScanState | null): Promise<void> {
+  const known = new Set((await deps.store.listComponentHealth(repo)).map((c) => c.name));
+  const targets = Array.isArray(state?.health_targets) ? (state.health_targets as Array<{ name?: unknown }>) : [];
+  for (const t of targets) if (typeof t.name === "string") known.add(t.name);
+  if (known.has(name)) return;
+  const withMetrics = Object.keys(await (deps.runtime as NonNullable<ServerDeps["runtime"]>).all(repo));
+  if (withMetrics.includes(name)) return;
+  const cap = intFromEnv(env, "COWABUNGA_INGEST_EXTRA_COMPONENTS", DEFAULT_INGEST_EXTRA_COMPONENTS);
+  const extra = withMetrics.filter((n) => !known.has(n)).length;
+  if (extra < cap) return;
+  const shown = [...known].sort().slice(0, 20);
+  throw new HttpError(
+    404,
+    `component ${JSON.stringify(name.slice(0, 200))} was not found by the last scan of ${repo.owner}/${repo.repo} (known: ${shown.join(", ") || "none"}${known.size > 20 ? ", …" : ""}), and ${extra} other component${extra === 1 ? "" : "s"} already have metrics: the limit is ${cap} (COWABUNGA_INGEST_EXTRA_COMPONENTS)`,
+  );
 }

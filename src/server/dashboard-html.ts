@@ -4,6 +4,7 @@ import { HTML_CSP, renderHtml } from "../act/report/html.js";
 import type { Assessment } from "../assess/types.js";
 import type { MaintenanceRecord, SystemHealth } from "../model/index.js";
 import type { RepoRef } from "../store/types.js";
+import type { JobView } from "../jobs/types.js";
 
 /** The dashboard's CSP: the report's (one hashed script, nothing fetched) plus no framing; forms only to us. */
 export const DASHBOARD_PAGE_CSP = `${HTML_CSP.replace("form-action 'none'", "form-action 'self'")}; frame-ancestors 'none'`;
@@ -17,6 +18,33 @@ export interface DashboardView {
   runtime?: Record<string, RuntimeSample[]>;
   login?: string | null;
   now: Date;
+  /** This repository's queued, running, retrying and failed jobs (absent: the process has no queue). */
+  jobs?: readonly JobView[];
+}
+
+const JOB_STATE_ORDER = { running: 0, retry: 1, queued: 2, failed: 3 } as const;
+
+/** The repository's jobs: what runs, what waits, what failed and why. */
+export function jobsHtml(jobs: readonly JobView[]): string {
+  const sorted = [...jobs].sort((a, b) => JOB_STATE_ORDER[a.state] - JOB_STATE_ORDER[b.state] || Date.parse(b.created_at) - Date.parse(a.created_at));
+  const count = (s: JobView["state"]): number => jobs.filter((j) => j.state === s).length;
+  const summary = `${count("running")} running, ${count("queued")} queued, ${count("retry")} waiting to retry, ${count("failed")} failed`;
+  const rows = sorted
+    .map(
+      (j) =>
+        `<tr class="job" data-state="${escapeAttr(j.state)}" data-kind="${escapeAttr(j.kind)}">` +
+        `<td>${escapeHtml(j.kind)}</td><td>${escapeHtml(j.state)}</td><td>${j.attempts} of ${j.max_attempts}</td>` +
+        `<td>${escapeHtml(j.created_at)}</td><td>${escapeHtml(j.started_at ?? "")}</td><td>${escapeHtml(j.finished_at ?? "")}</td>` +
+        `<td>${escapeHtml(j.error ?? "")}</td><td class="muted">${escapeHtml(j.source ?? "")}</td></tr>`,
+    )
+    .join("\n");
+  return (
+    `<section id="jobs"><h2>Jobs</h2><p class="muted" id="jobs-summary">${escapeHtml(summary)}</p>` +
+    (jobs.length === 0
+      ? `<p class="muted">No job is queued, running or failed for this repository.</p>`
+      : `<table><thead><tr><th>Kind</th><th>State</th><th>Attempts</th><th>Queued</th><th>Started</th><th>Failed</th><th>Error</th><th>Source</th></tr></thead><tbody>\n${rows}\n</tbody></table>`) +
+    `</section>`
+  );
 }
 
 const COMMIT = /^[0-9a-f]{7,40}$/i;
@@ -100,7 +128,7 @@ export function renderDashboardHtml(view: DashboardView): string {
     `<nav class="signin muted" style="max-width:1400px;margin:0 auto;padding:4px 24px">` +
     (view.login ? `Signed in as <strong id="login">${escapeHtml(view.login)}</strong> · ` : "") +
     `<a href="/dashboard/logout">Sign out</a></nav>`;
-  const extra = `${view.runtime ? runtimeHtml(view.runtime, view.now) : ""}\n${recordsHtml(view.records)}\n`;
+  const extra = `${view.runtime ? runtimeHtml(view.runtime, view.now) : ""}\n${recordsHtml(view.records)}\n${view.jobs ? `${jobsHtml(view.jobs)}\n` : ""}`;
   const headerEnd = page.indexOf("</header>");
   const mainEnd = page.indexOf("</main>");
   if (headerEnd < 0 || mainEnd < 0) return page;

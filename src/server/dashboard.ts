@@ -255,12 +255,14 @@ export function registerDashboardRoutes(router: Router, deps: ServerDeps, access
       sendPage(ctx, 404, renderMessagePage("No data yet", `Cowabunga has not assessed ${owner}/${repo} yet. The first scan runs after installation or on the next push.`));
       return;
     }
-    const [history, records, runtime] = await Promise.all([
+    const [history, records, runtime, jobs] = await Promise.all([
       deps.store.getHealthHistory(ref),
       deps.store.getRecords(ref),
       deps.runtime ? deps.runtime.all(ref) : Promise.resolve(undefined),
+      // The jobs view is best effort: a queue outage must not take the dashboard down.
+      deps.jobs ? deps.jobs.list({ repos: [`${owner}/${repo}`], limit: 200 }).catch(() => undefined) : Promise.resolve(undefined),
     ]);
-    const html = renderDashboardHtml({ repo: ref, assessment, history, records, runtime, login: session.login, now: clock() });
+    const html = renderDashboardHtml({ repo: ref, assessment, history, records, runtime, login: session.login, now: clock(), ...(jobs ? { jobs } : {}) });
     sendPage(ctx, 200, html, DASHBOARD_PAGE_CSP);
   });
 }

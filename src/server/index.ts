@@ -6,6 +6,7 @@ import { GitHubAccessChecker } from "./github-access.js";
 import { HttpError, newRequestId, Router, sendError, setSecurityHeaders, type RequestContext } from "./http.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { SessionCodec } from "./session.js";
+import { handleOpsRequest, OPS_PATHS, registerJobRoutes } from "./jobs.js";
 import type { ServerDeps } from "./types.js";
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -28,6 +29,8 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
     ctx.res.end(openapi);
   });
   registerApiRoutes(router, deps, access);
+  registerJobRoutes(router, deps, access);
+  const ops = createOpsHttpHandler(deps);
   registerDashboardRoutes(router, deps, access, sessions);
 
   return async (req, res) => {
@@ -38,6 +41,7 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
       return false;
     }
     const p = url.pathname;
+    if (OPS_PATHS.has(p)) return ops(req, res);
     const isApi = p === API_PREFIX || p.startsWith(`${API_PREFIX}/`);
     const isDashboard = p === "/dashboard" || p.startsWith("/dashboard/");
     if (!isApi && !isDashboard) return false;
@@ -84,6 +88,30 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
   };
 }
 
+/** Only /healthz, /readyz and /metrics (a worker process's server). */
+export function createOpsHttpHandler(deps: Pick<ServerDeps, "jobs" | "metrics" | "store" | "env" | "logger">): HttpHandler {
+  return async (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      return false;
+    }
+    if (!OPS_PATHS.has(url.pathname)) return false;
+    const ctx: RequestContext = { req, res, url, params: {}, requestId: newRequestId() };
+    setSecurityHeaders(res);
+    try {
+      if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, `method ${req.method ?? ""} is not allowed on ${url.pathname}; allowed: GET`);
+      await handleOpsRequest(ctx, deps);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (!(e instanceof HttpError)) deps.logger?.error({ request_id: ctx.requestId, path: url.pathname, err: String(e) }, "unexpected error in an ops route");
+      if (!res.headersSent) sendError(ctx, status, e instanceof HttpError ? e.message : `internal error; quote request id ${ctx.requestId}`);
+    }
+    return true;
+  };
+}
+
 /**
  * Hook the API and dashboard into Probot's HTTP server:
  * `registerHttpRoutes(options.addHandler, deps)` from the app function.
@@ -95,6 +123,7 @@ export function registerHttpRoutes(addHandler: (handler: HttpHandler) => void, d
 }
 
 export { buildOpenApiDocument } from "./openapi.js";
+export { handleOpsRequest, groupJobs, type JobsResponse } from "./jobs.js";
 export { GitHubAccessChecker, githubHostsFromEnv, accessCacheKey, type Access, type AccessResult, type GitHubHosts } from "./github-access.js";
 export { SessionCodec, SESSION_COOKIE, STATE_COOKIE, safeEqual, type SessionData } from "./session.js";
 export { logScan, type ScanLogFields } from "./log.js";

@@ -8,6 +8,7 @@ import { IssueStatus, IssueType, MaintenanceIssue } from "../model/issue.js";
 import { MaintenanceRecord, RecordType } from "../model/record.js";
 import { IssuePatchBody, MetricsIngestResponse } from "./api.js";
 import { UpdateRequestBody } from "./types.js";
+import { JobsResponse } from "./jobs.js";
 
 type Json = Record<string, unknown>;
 
@@ -78,6 +79,7 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
       securitySchemes: {
         github: { type: "http", scheme: "bearer", description: "A GitHub user token or personal access token" },
         ingest: { type: "http", scheme: "bearer", description: "The server's COWABUNGA_INGEST_TOKEN" },
+        admin: { type: "http", scheme: "bearer", description: "The server's COWABUNGA_ADMIN_TOKEN (operators: every job, including cluster-wide ones)" },
       },
       schemas: {
         SystemHealth: schemaOf(SystemHealth, "output"),
@@ -91,12 +93,26 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
         RuntimeMetrics: schemaOf(RuntimeMetricsInput, "input"),
         MetricsAccepted: schemaOf(MetricsIngestResponse, "output"),
         JobAccepted: schemaOf(JobAccepted, "output"),
+        Jobs: schemaOf(JobsResponse, "output"),
         Error: schemaOf(ErrorBody, "output"),
       },
     },
     paths: {
       "/api/v1/openapi.json": {
         get: { summary: "This document", security: [], responses: { "200": json({ type: "object" }, "The OpenAPI document") } },
+      },
+      "/api/v1/jobs": {
+        get: {
+          summary: "Queued, running, retrying and failed jobs, per repository",
+          description:
+            "With a GitHub token: the jobs of the repositories it can read (a named repository it cannot read answers 404). With COWABUNGA_ADMIN_TOKEN: every job, including cron ticks that belong to no repository. Failed jobs carry their error.",
+          parameters: [
+            { name: "repo", in: "query", required: false, description: "Only these repositories (owner/name; several comma-separated or repeated, at most 50).", schema: { type: "string" } },
+            enumQuery("state", ["queued", "running", "retry", "failed"], "Only jobs in this state."),
+          ],
+          security: [{ github: [] }, { admin: [] }],
+          responses: { "200": json(ref("Jobs"), "Jobs grouped by repository"), ...COMMON_ERRORS, "503": err("This process has no job queue") },
+        },
       },
       [`${base}/health`]: { get: withRepo(get("System health of the last assessment", json(ref("SystemHealth"), "SystemHealth"))) },
       [`${base}/health/components`]: {
@@ -198,6 +214,7 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
             "202": json(ref("MetricsAccepted"), "Stored"),
             "400": err("Invalid metrics"),
             "401": err("Missing or wrong ingest token"),
+            "404": err("Repository not installed or never scanned, or a component the last scan did not find once the per-repository cap is reached"),
             "413": err("Body larger than 64 KiB"),
             "503": err("Ingest not configured"),
           },

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { RuntimeMetricsStore } from "../act/runtime/metrics-store.js";
-import type { Store } from "../store/types.js";
+import type { RepoRef, Store } from "../store/types.js";
+import type { JobQueue } from "../jobs/types.js";
+import type { AppMetrics } from "../app/metrics.js";
 import type { GitHubAccessChecker } from "./github-access.js";
 import type { SessionCodec } from "./session.js";
 
@@ -35,7 +37,12 @@ export interface ServerDeps {
   access?: GitHubAccessChecker;
   /** Cookie codec (default: from env COWABUNGA_SESSION_SECRET). */
   sessions?: SessionCodec;
-  /** Environment for COWABUNGA_INGEST_TOKEN, GITHUB_CLIENT_ID/SECRET, COWABUNGA_PUBLIC_URL (default process.env). */
+  /**
+   * Whether the app is installed on the repository (metrics ingest refuses others). Asked only after
+   * the store showed the repository was scanned; default: that alone.
+   */
+  isInstalled?(repo: RepoRef): Promise<boolean>;
+  /** Environment for COWABUNGA_INGEST_TOKEN, COWABUNGA_INGEST_EXTRA_COMPONENTS, GITHUB_CLIENT_ID/SECRET, COWABUNGA_PUBLIC_URL (default process.env). */
   env?: Record<string, string | undefined>;
   clock?: () => Date;
   logger?: ServerLogger;
@@ -43,4 +50,8 @@ export interface ServerDeps {
   fetch?: typeof fetch;
   /** Version shown in responses. */
   version?: string;
+  /** The job queue, for `GET /api/v1/jobs`, the dashboard's jobs view and `/readyz`. */
+  jobs?: JobQueue;
+  /** Prometheus metrics served on `/metrics`. */
+  metrics?: AppMetrics;
 }

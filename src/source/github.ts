@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import pLimit from "p-limit";
-import { MAX_FILE_BYTES, errorMessage, isInSkippedDir, isSkippedDir } from "./local.js";
+import { errorMessage, maxFileBytesFromEnv, isInSkippedDir, isSkippedDir } from "./local.js";
 import type { RepoFile, RepoSource, SourceWarning } from "./types.js";
 
 /** The two Octokit methods the source uses; a Probot `context.octokit` fits. */
@@ -82,7 +82,7 @@ export class GitHubSource implements RepoSource {
     this.rev = rev;
     this.commitSha = opts.sha ?? null;
     this.batchSize = Math.max(1, opts.batchSize ?? 50);
-    this.maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.maxFileBytes = opts.maxFileBytes ?? maxFileBytesFromEnv();
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.description = `github:${opts.owner}/${opts.repo}@${rev}`;
   }

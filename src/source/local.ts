@@ -6,8 +6,17 @@ import type { RepoFile, RepoSource, SourceWarning } from "./types.js";
 /** Parallel file reads in readFiles (libuv runs 4 at a time by default; a few more keep it busy). */
 const READ_CONCURRENCY = 16;
 
-/** Files larger than this are listed but never read. */
+/** Files larger than this are listed but never read (a warning names them). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The per-file read limit: COWABUNGA_MAX_FILE_BYTES when it is a whole number of bytes (a monorepo
+ * whose lockfile is larger than 5 MiB raises it), else MAX_FILE_BYTES.
+ */
+export function maxFileBytesFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.COWABUNGA_MAX_FILE_BYTES?.trim();
+  return raw && /^[1-9]\d{0,10}$/.test(raw) ? Number(raw) : MAX_FILE_BYTES;
+}
 
 /** .gitignore and .git/info/exclude files larger than this are not applied. */
 export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
@@ -69,7 +78,7 @@ export function isInSkippedDir(filePath: string, allFiles?: ReadonlySet<string>)
 }
 
 export interface LocalSourceOptions {
-  /** Files larger than this are listed but not read (default 5 MB). */
+  /** Files larger than this are listed but not read (default: maxFileBytesFromEnv(), 5 MiB). */
   maxFileBytes?: number;
 }
 
@@ -98,7 +107,7 @@ export class LocalSource implements RepoSource {
   constructor(dir: string, opts: LocalSourceOptions = {}) {
     this.root = path.resolve(dir);
     this.description = `local:${this.root}`;
-    this.maxFileBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.maxFileBytes = opts.maxFileBytes ?? maxFileBytesFromEnv();
   }
 
   get commitSha(): string | null {

@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   retention?: Partial<Retention>;
   /** PostgreSQL only: apply pending migrations at start (default true). */
   migrate?: boolean;
+  /** File store only: report damaged files without moving them, refuse writes (`cowabunga report`). */
+  readOnly?: boolean;
 }
 
 /** The store a process runs on, with what lives beside it. */
@@ -37,7 +39,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenedStore> {
     const { createPgStore } = await import("./pg/index.js");
     return createPgStore({ connectionString: url, migrate: opts.migrate, now: opts.clock, logger: opts.logger, retention: opts.retention });
   }
-  const store = new FileStore({ root: opts.dataDir, clock: opts.clock, logger: opts.logger, retention: opts.retention });
+  const store = new FileStore({ root: opts.dataDir, clock: opts.clock, logger: opts.logger, retention: opts.retention, readOnly: opts.readOnly });
   // The FileStore instance itself (handlers check `instanceof FileStore` for the runtime-metrics files).
   return Object.assign(store, {
     kind: "file" as const,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -13,6 +14,10 @@ import { FileDependentsIndex, INDEX_DIR } from "./file-dependents.js";
 import { checkRepoRef, componentFileName, inside } from "./paths.js";
 import {
   DEFAULT_RETENTION,
+  appendIfChanged,
+  sameDependencySnapshot,
+  sameSystemHealth,
+  compactByAge,
   pruneDependencyHistory,
   pruneHealthHistory,
   pruneIssues,
@@ -63,6 +68,15 @@ export interface FileStoreOptions {
   lockStaleMs?: number;
   /** Cross-process lock: give up waiting after this long (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * Read-only (the `report` command): a bad file is reported but left where it is, nothing is
+   * moved, copied or written; every write throws ReadOnlyStoreError.
+   */
+  readOnly?: boolean;
+}
+
+export class ReadOnlyStoreError extends Error {
+  override readonly name = "ReadOnlyStoreError";
 }
 
 const Issues = z.array(MaintenanceIssue);
@@ -89,8 +103,10 @@ export class FileStore implements Store {
   private readonly lockTimeoutMs: number;
   private warnings: StoreWarning[] = [];
   private readonly dependents: FileDependentsIndex;
+  readonly readOnly: boolean;
 
   constructor(opts: FileStoreOptions = {}) {
+    this.readOnly = opts.readOnly ?? false;
     this.root = opts.root ? path.resolve(opts.root) : dataDirFromEnv();
     this.clock = opts.clock ?? (() => new Date());
     this.logger = opts.logger;
@@ -133,8 +149,8 @@ export class FileStore implements Store {
     return path.relative(this.root, file).split(path.sep).join("/");
   }
 
-  /** Move a bad file aside as `<name>.corrupt-<timestamp>` and report it. */
-  private async quarantine(repoKey: string, file: string, problem: string): Promise<void> {
+  /** A free `<name>.corrupt-<timestamp>[-n]` name beside the file. */
+  private async corruptName(file: string): Promise<string> {
     const stamp = this.clock().toISOString().replace(/[:.]/g, "-");
     let target = `${file}.corrupt-${stamp}`;
     for (let i = 1; i < 100; i++) {
@@ -145,6 +161,27 @@ export class FileStore implements Store {
         break;
       }
     }
+    return target;
+  }
+
+  private report(warning: StoreWarning): void {
+    this.warnings.push(warning);
+    this.logger?.warn({ store_warning: warning }, warning.message);
+  }
+
+  /** Move a bad file aside as `<name>.corrupt-<timestamp>` and report it (read-only: report only). */
+  private async quarantine(repoKey: string, file: string, problem: string): Promise<void> {
+    if (this.readOnly) {
+      this.report({
+        repo: repoKey,
+        file: this.rel(file),
+        message: `${this.rel(file)}: ${problem}; left in place (read-only)`,
+        moved_to: null,
+        scope: "file",
+      });
+      return;
+    }
+    const target = await this.corruptName(file);
     let moved: string | null = null;
     try {
       await fs.rename(file, target);
@@ -153,14 +190,80 @@ export class FileStore implements Store {
       // Another reader may have moved it already.
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") moved = null;
     }
-    const warning: StoreWarning = {
+    this.report({
       repo: repoKey,
       file: this.rel(file),
       message: `${this.rel(file)}: ${problem}; ${moved ? `moved aside to ${moved}` : "could not move it aside"}, using an empty value`,
       moved_to: moved,
-    };
-    this.warnings.push(warning);
-    this.logger?.warn({ store_warning: warning }, warning.message);
+      scope: "file",
+    });
+  }
+
+  /**
+   * Some entries of a list file are bad: they are dropped, the rest kept. Outside read-only mode a
+   * copy of the whole file is kept beside it first, so the dropped entries are not lost.
+   */
+  private async dropEntries(repoKey: string, file: string, text: string, bad: Array<{ index: number; problem: string }>, kept: number): Promise<void> {
+    let copy: string | null = null;
+    if (!this.readOnly) {
+      // Named by content: reading the same damaged file again does not copy it again.
+      const target = `${file}.corrupt-${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+      try {
+        await fs.writeFile(target, text, { flag: "wx" });
+        copy = this.rel(target);
+      } catch (e) {
+        copy = (e as NodeJS.ErrnoException).code === "EEXIST" ? this.rel(target) : null;
+      }
+    }
+    const shown = bad
+      .slice(0, 5)
+      .map((b) => `[${b.index}] ${b.problem}`)
+      .join("; ");
+    const where = this.readOnly ? "file left as it is (read-only)" : copy ? `the whole file was copied to ${copy}` : "the file could not be copied";
+    this.report({
+      repo: repoKey,
+      file: this.rel(file),
+      message: `${this.rel(file)}: dropped ${bad.length} bad entr${bad.length === 1 ? "y" : "ies"} (${shown}${bad.length > 5 ? `; and ${bad.length - 5} more` : ""}), kept ${kept}; ${where}`,
+      moved_to: copy,
+      scope: "entries",
+    });
+  }
+
+  private assertWritable(what: string): void {
+    if (this.readOnly) throw new ReadOnlyStoreError(`refusing to ${what}: the store at ${this.root} was opened read-only`);
+  }
+
+  /** A JSON array file read entry by entry: a bad entry is dropped and reported, not the whole list. */
+  private async readList<T>(repo: RepoRef, relFile: string, item: z.ZodType<T>): Promise<T[]> {
+    const { key, dir } = this.key(repo);
+    const file = inside(dir, relFile);
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw e;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      await this.quarantine(key, file, `not valid JSON (${(e as Error).message})`);
+      return [];
+    }
+    if (!Array.isArray(data)) {
+      await this.quarantine(key, file, `expected a JSON array, found ${data === null ? "null" : typeof data}`);
+      return [];
+    }
+    const out: T[] = [];
+    const bad: Array<{ index: number; problem: string }> = [];
+    data.forEach((entry, index) => {
+      const r = parseEntity(item, entry, `${relFile}[${index}]`);
+      if (r.ok) out.push(r.value);
+      else bad.push({ index, problem: r.errors.slice(0, 2).map((x) => `${x.path}: ${x.message}`).join(", ") });
+    });
+    if (bad.length > 0) await this.dropEntries(key, file, text, bad, out.length);
+    return out;
   }
 
   private async readDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, empty: () => T): Promise<T> {
@@ -190,6 +293,7 @@ export class FileStore implements Store {
   }
 
   private async writeDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, value: T): Promise<T> {
+    this.assertWritable(`write ${relFile}`);
     const { dir } = this.key(repo);
     const r = parseEntity(schema, value, relFile);
     if (!r.ok) throw new StoreValidationError(`refusing to write ${this.key(repo).key}/${relFile}: ${r.message}`);
@@ -200,6 +304,7 @@ export class FileStore implements Store {
   /** Run fn holding this repository's lock: in-process queue first, then the lock file. */
   async transaction<T>(repo: RepoRef, fn: () => Promise<T>): Promise<T> {
     const { key, dir } = this.key(repo);
+    this.assertWritable(`change ${key}`);
     return this.mutex.run(key, async () => {
       await fs.mkdir(dir, { recursive: true });
       return withFileLock(inside(dir, STORE_FILES.lock), { staleMs: this.lockStaleMs, timeoutMs: this.lockTimeoutMs }, fn);
@@ -259,9 +364,13 @@ export class FileStore implements Store {
           latest_version: d.latest_version,
         })),
       };
-      const history = await this.readDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, () => []);
-      const next = pruneDependencyHistory([...history, snapshot], this.retention(repo), this.clock());
-      await this.writeDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, next);
+      const history = await this.readList(repo, STORE_FILES.dependencyHistory, DependencySnapshot);
+      // A snapshot only when the versions changed; older ones thinned to one a day, then dropped by age.
+      const appended = appendIfChanged(history, snapshot, sameDependencySnapshot, (x) => x.scanned_at);
+      const next = compactByAge(pruneDependencyHistory(appended, this.retention(repo), this.clock()), (x) => x.scanned_at, this.clock());
+      if (next.length !== history.length || next.some((x, i) => x !== history[i])) {
+        await this.writeDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, next);
+      }
       await this.dependents.markChanged(this.key(repo).key);
     });
   }
@@ -280,7 +389,7 @@ export class FileStore implements Store {
   }
 
   getDependencyHistory(repo: RepoRef): Promise<DependencySnapshot[]> {
-    return this.readDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, () => []);
+    return this.readList(repo, STORE_FILES.dependencyHistory, DependencySnapshot);
   }
 
   getRecords(repo: RepoRef): Promise<MaintenanceRecord[]> {
@@ -328,18 +437,17 @@ export class FileStore implements Store {
   }
 
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]> {
-    return this.readDoc(repo, STORE_FILES.healthHistory, HealthHistory, () => []);
+    return this.readList(repo, STORE_FILES.healthHistory, SystemHealth);
   }
 
+  /** Appends only when the health differs from the last snapshot (timestamps aside); see appendIfChanged. */
   appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]> {
-    return this.updateDoc(
-      repo,
-      STORE_FILES.healthHistory,
-      HealthHistory,
-      () => [],
-      (h) => [...h, health].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)),
-      (v) => pruneHealthHistory(v, this.retention(repo), this.clock()),
-    );
+    return this.transaction(repo, async () => {
+      const history = await this.readList(repo, STORE_FILES.healthHistory, SystemHealth);
+      const appended = appendIfChanged(history, health, sameSystemHealth, (h) => h.timestamp);
+      const next = compactByAge(pruneHealthHistory(appended, this.retention(repo), this.clock()), (h) => h.timestamp, this.clock());
+      return this.writeDoc(repo, STORE_FILES.healthHistory, HealthHistory, next);
+    });
   }
 
   getScanState(repo: RepoRef): Promise<ScanState | null> {

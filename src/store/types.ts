@@ -59,6 +59,11 @@ export interface StoreWarning {
   message: string;
   /** Where the bad file now is (relative to the store root), or null if it could not be moved. */
   moved_to: string | null;
+  /**
+   * "file": the whole file was unusable and the empty default was used. "entries": some entries of a
+   * list (a history) were dropped and the rest kept. Absent means "file".
+   */
+  scope?: "file" | "entries";
 }
 
 export type Retention = Pick<RetentionSettings, "health_days" | "issue_history_days" | "dependency_history_days" | "records_days">;

@@ -63,6 +63,8 @@ async function setup(vulnerable = new Set(["requests@2.19.0"]), extra: AppDeps &
       stages: fakeStages({ vulnerable, calls, ...(extra.scores ? { scores: extra.scores } : {}) }),
       clock: () => NOW,
       schedule: false,
+      // Jobs whose GitHub requests are not mocked here fail at once instead of waiting for a retry.
+      retry: { retries: 0 },
       onScan: (r) => scans.push(r),
       publicUrl: null,
       ...extra,
@@ -77,7 +79,7 @@ function tokenScope(): nock.Scope {
 
 async function receive(h: Harness, name: string, body: Record<string, unknown>, id: string): Promise<void> {
   await h.probot.receive({ id, name, payload: body } as never);
-  await h.services.queue.idle();
+  await h.services.idle();
 }
 
 /** Body of the first POST /issues whose body contains `marker`. */
@@ -158,13 +160,6 @@ describe("the GitHub App at work", () => {
   it("a write GitHub refuses: the scan job fails visibly, the write stays pending, and the same tree is scanned again", async () => {
     h = await setup();
     const r = baseRepo();
-    const failures: string[] = [];
-    const queueLog = (h.services.queue as unknown as { log: { error(obj: object, msg?: string): void } }).log;
-    const original = queueLog.error.bind(queueLog);
-    queueLog.error = (obj, msg) => {
-      failures.push(String((obj as { err?: unknown }).err ?? msg));
-      original(obj, msg);
-    };
     const s1 = serveHead(nock(API), r, "main");
     serveContents(s1, r, 1);
     serveIssueListing(s1, r, []);
@@ -176,7 +171,10 @@ describe("the GitHub App at work", () => {
     await receive(h, "repository_dispatch", payload("repository_dispatch.json"), "d-refused");
     s1.done();
     expect(h.scans[0].pendingWrites).toHaveLength(1);
-    expect(failures.join("\n")).toMatch(/acme\/widgets: 1 write\(s\) to GitHub still pending: POST \/repos\/acme\/widgets\/issues/);
+    // The scan job failed visibly: listed as failed (retries are off in this harness), with its error.
+    const failed = (await h.services.queue.list()).filter((j) => j.state === "failed");
+    expect(failed.map((j) => [j.kind, j.repo])).toEqual([["scan", "acme/widgets"]]);
+    expect(failed[0].error).toMatch(/acme\/widgets: 1 write\(s\) to GitHub still pending: POST \/repos\/acme\/widgets\/issues/);
     const state = await h.store.getScanState({ owner: "acme", repo: "widgets" });
     expect(state?.tree_sha).toBe(r.treeSha);
     expect(state?.pending_writes).toHaveLength(1);
@@ -397,7 +395,7 @@ describe("the GitHub App at work", () => {
       scope.post("/repos/acme/widgets/labels").times(5).reply(201, {});
       scope.post("/repos/acme/widgets/issues").times(2).reply(201, { number: 9 });
       await receive(h, "issue_comment", p, "d-rescan");
-      await h.services.queue.idle();
+      await h.services.idle();
       scope.done();
       expect(h.scans.map((s) => s.outcome)).toEqual(["scanned"]);
     });
@@ -514,14 +512,14 @@ describe("the GitHub App at work", () => {
     it("a scheduled scan and a REST API audit read the org's base config (no webhook context)", async () => {
       h = await setup();
       const r = withExtends();
-      const octokit = new (ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })))({ auth: { token: "ghs_test" } });
       for (const event of ["schedule", "api"]) {
         const scope = serveHead(nock(API), r);
         serveContents(scope, r, 1);
         serveBase(scope);
         // Maintenance mode from the base: no issue listing and no write at all (disableNetConnect fails any other request).
-        h.services.enqueueScan({ octokit: octokit as never, repo: { owner: "acme", repo: "widgets" }, trigger: { event, force: true }, log: h.probot.log });
-        await h.services.queue.idle();
+        // A job: the worker authenticates as the installation itself (no webhook context).
+        await h.services.enqueueScan({ owner: "acme", repo: "widgets" }, { event, force: true }, 42);
+        await h.services.idle();
         scope.done();
       }
       expect(h.scans.map((x) => [x.outcome, x.counts.writes])).toEqual([

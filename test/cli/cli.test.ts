@@ -118,7 +118,8 @@ describe("cowabunga CLI", () => {
     expect(r.stdout).toMatch(/^NAME\s+TYPE\s+PATH\s+VERSION\s+DEPS\s+DEPENDS ON\s+USED BY$/m);
     expect(r.stdout).toMatch(/^mini-api\s+api\s+services\/api\s+0\.3\.0\s+\d+\s+mini-sdk\s+-$/m);
     expect(r.stdout).toMatch(/^COMPONENT\s+PACKAGE\s+VERSION\s+CONSTRAINT\s+MANAGER\s+TYPE\s+FILE$/m);
-    expect(r.stdout).toMatch(/^mini-web\s+svelte\s+4\.2\.0\s+\^4\.2\.0\s+npm\s+prod\s+web\/package\.json:6$/m);
+    // No lockfile resolves ^4.2.0: the VERSION column does not pass its lowest bound off as the version in use.
+    expect(r.stdout).toMatch(/^mini-web\s+svelte\s+-\s+\^4\.2\.0\s+npm\s+prod\s+web\/package\.json:6$/m);
   });
 
   it("--out writes the file instead of stdout", async () => {

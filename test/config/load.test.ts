@@ -278,3 +278,60 @@ describe("hostile config shapes (review fix)", () => {
     expect(parseConfigYaml("maintenance_mode: true\ncomponents:\n  - name: api\n    paths: [services/api]\n").errors).toEqual([]);
   });
 });
+
+describe("config values that would fail silently later (issue 10, item 7)", () => {
+  const file = ".github/cowabunga.yml";
+
+  it("an invalid schedule.cron is an error at its line, and the default schedule is kept", () => {
+    const { config, errors } = parseConfigYaml(["schedule:", '  cron: "every day at six"', "  jitter_minutes: 5", ""].join("\n"), file);
+    expect(errors).toEqual([expect.objectContaining({ path: "schedule.cron", line: 2, severity: "error", file })]);
+    expect(config.schedule.cron).toBe("0 6 * * *");
+    expect(config.schedule.jitter_minutes).toBe(5);
+    expect(formatConfigErrors(errors)).toContain(`${file}:2: error: schedule.cron:`);
+  });
+
+  it("a six-field cron (seconds) is refused: the README promises five fields", () => {
+    const { errors } = parseConfigYaml(["schedule:", '  cron: "0 0 6 * * *"', ""].join("\n"), file);
+    expect(errors).toEqual([expect.objectContaining({ path: "schedule.cron", line: 2, severity: "error" })]);
+    expect(errors[0].message).toMatch(/five-field/);
+  });
+
+  it("out-of-range cron fields are refused", () => {
+    const { errors } = parseConfigYaml(["schedule:", '  cron: "61 25 * * *"', ""].join("\n"), file);
+    expect(errors.map((e) => e.path)).toEqual(["schedule.cron"]);
+  });
+
+  it("an unknown timezone is an error at its line", () => {
+    const { config, errors } = parseConfigYaml(["schedule:", '  cron: "30 2 * * 1"', "  timezone: Mars/Olympus_Mons", ""].join("\n"), file);
+    expect(errors).toEqual([expect.objectContaining({ path: "schedule.timezone", line: 3, severity: "error" })]);
+    expect(errors[0].message).toMatch(/time zone/);
+    expect(config.schedule).toMatchObject({ cron: "30 2 * * 1", timezone: "UTC" });
+  });
+
+  it("valid five-field crons and IANA zones pass", () => {
+    for (const [cron, tz] of [
+      ["0 6 * * *", "UTC"],
+      ["*/15 8-18 * * mon-fri", "Europe/Berlin"],
+      ["0 0 1 1 *", "America/New_York"],
+    ]) {
+      expect(parseConfigYaml(`schedule:\n  cron: "${cron}"\n  timezone: ${tz}\n`, file).errors).toEqual([]);
+    }
+  });
+
+  it("health_url must be http or https: javascript:, file: and data: URLs are errors at their line", () => {
+    for (const url of ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi", "ftp://example.com/x"]) {
+      const text = ["components:", "  - name: api", "    paths: [api/**]", `    health_url: "${url}"`, ""].join("\n");
+      const { config, errors } = parseConfigYaml(text, file);
+      expect(errors, url).toEqual([expect.objectContaining({ path: "components[0].health_url", line: 4, severity: "error" })]);
+      expect(errors[0].message).toMatch(/http/);
+      expect(config.components.every((c) => c.health_url === undefined), url).toBe(true);
+    }
+    const ok = parseConfigYaml(["components:", "  - name: api", "    paths: [api/**]", "    health_url: https://api.example.com/healthz", ""].join("\n"), file);
+    expect(ok.errors).toEqual([]);
+  });
+
+  it("registry mirrors must be http or https too", () => {
+    const { errors } = parseConfigYaml(["registries:", '  npm: "javascript:alert(1)"', ""].join("\n"), file);
+    expect(errors).toEqual([expect.objectContaining({ path: "registries.npm", line: 2, severity: "error" })]);
+  });
+});

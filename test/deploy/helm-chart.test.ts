@@ -179,8 +179,9 @@ describe("the chart knows every variable the README documents", () => {
     expect(documented.size).toBeGreaterThan(20);
     const values = YAML.parse(readProjectFile("deploy/helm/cowabunga/values.yaml")) as { env: Record<string, string>; secretEnv: Record<string, unknown> };
     // Set by the chart (PORT, the data dir, the OSV mirror mount), or not for a server in a cluster:
-    // a key file path (PRIVATE_KEY is used), the GitHub Action's switch, Probot's defaults kept as they are.
-    const byChart = new Set(["PORT", "COWABUNGA_DATA_DIR", "COWABUNGA_OSV_DB", "PRIVATE_KEY_PATH", "COWABUNGA_FORCE", "NODE_ENV", "HOST", "WEBHOOK_PATH", "COWABUNGA_OAUTH_SCOPE"]);
+    // a key file path (PRIVATE_KEY is used), the GitHub Action's switch, Probot's defaults kept as they are,
+    // the local-development webhook proxy.
+    const byChart = new Set(["PORT", "COWABUNGA_DATA_DIR", "COWABUNGA_OSV_DB", "PRIVATE_KEY_PATH", "COWABUNGA_FORCE", "NODE_ENV", "HOST", "WEBHOOK_PATH", "COWABUNGA_OAUTH_SCOPE", "WEBHOOK_PROXY_URL"]);
     const missing = [...documented].filter((v) => !(v in values.env) && !(v in values.secretEnv) && !byChart.has(v));
     expect(missing, "add them to values.yaml (env, or secretEnv for secrets)").toEqual([]);
   });

@@ -36,7 +36,7 @@ export function signPayload(secret: string, body: string): string {
  * Starts the real app (`src/server/start.ts`, as `npm start` does) with the standard Probot
  * environment, pointed at a GitHub Enterprise Server on loopback (the fake GitHub).
  */
-export async function startAppServer(opts: { gheHost: string; dataDir: string; env?: NodeJS.ProcessEnv }): Promise<AppServer> {
+export async function startAppServer(opts: { gheHost: string; dataDir: string; env?: NodeJS.ProcessEnv; /** Script and arguments (default: src/server/start.ts, as npm start). */ args?: string[] }): Promise<AppServer> {
   const port = await freePort();
   const secret = `whsec-${randomUUID()}`;
   const env: NodeJS.ProcessEnv = {
@@ -54,11 +54,12 @@ export async function startAppServer(opts: { gheHost: string; dataDir: string; e
     COWABUNGA_ALLOW_PRIVATE_URLS: "true",
     COWABUNGA_OFFLINE: "true",
     NODE_ENV: "test",
+    COWABUNGA_BACKGROUND_TIMERS: "false",
     ...opts.env,
   };
   delete env.PRIVATE_KEY_PATH;
   delete env.WEBHOOK_PROXY_URL;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/server/start.ts"], { cwd: root, env, stdio: "pipe" });
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...(opts.args ?? ["src/server/start.ts"])], { cwd: root, env, stdio: "pipe" });
   let output = "";
   child.stdout?.on("data", (d) => (output += String(d)));
   child.stderr?.on("data", (d) => (output += String(d)));

@@ -91,6 +91,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: unknown;
   kind: "rest" | "graphql";
+  /** When the request arrived (ms since the epoch). */
+  at?: number;
 }
 
 const BOT = { login: "cowabunga-maintainer[bot]", type: "Bot" };
@@ -317,7 +319,7 @@ export class FakeGitHub {
     }
     if (!url.pathname.startsWith("/api/v3/")) return send(res, 404, { message: "Not Found" });
     const path = decodeURIComponent(url.pathname.slice("/api/v3".length));
-    this.requests.push({ method, path, query: url.searchParams, body, kind: "rest" });
+    this.requests.push({ method, path, query: url.searchParams, body, kind: "rest", at: Date.now() });
     const check = checkRequest(method, url.pathname.slice("/api/v3".length), body);
     if (!check.ok) this.violations.push(check.error ?? `${method} ${path}: invalid`);
     const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (!f.when || f.when(body as Record<string, unknown> | undefined)));

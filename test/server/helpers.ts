@@ -65,6 +65,7 @@ export async function seed(store: FileStore): Promise<void> {
 export async function startServer(
   env: Record<string, string | undefined> = {},
   hosts: { apiBase: string; webBase: string } = { apiBase: "https://api.github.com", webBase: "https://github.com" },
+  more: Partial<ServerDeps> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "cowabunga-server-"));
   const clock = () => NOW;
@@ -95,6 +96,7 @@ export async function startServer(
       jobs.push({ kind: "update", owner, repo, body });
       return `job-${++n}`;
     },
+    ...more,
   };
   const handler = createHttpHandler(deps);
   const server: Server = createServer((req, res) => {

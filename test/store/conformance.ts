@@ -259,7 +259,9 @@ export function defineStoreConformance(name: string, available: boolean, harness
     });
 
     describe("retention", () => {
-      const healthAt = (ms: number) => makeSystemHealth({ timestamp: ago(ms) });
+      // Each snapshot differs from the one before (an unchanged one is not stored: see "history growth").
+      let healthN = 0;
+      const healthAt = (ms: number) => makeSystemHealth({ timestamp: ago(ms), metrics: { ...makeSystemHealth().metrics, security_issues: healthN++ } });
 
       it("health history: 30 days rolling by default, boundary exact", async () => {
         const store = await harness.open({ now: () => NOW });
@@ -324,9 +326,41 @@ export function defineStoreConformance(name: string, available: boolean, harness
           makeIssue({ id: "r29", status: "resolved", updated_at: ago(29 * DAY), resolved_at: ago(29 * DAY) }),
         ]);
         expect(kept.map((i) => i.id)).toEqual(["r29"]);
-        await store.putDependencies(repo, [makeDependency()], { scanned_at: ago(2 * DAY) });
-        await store.putDependencies(repo, [makeDependency()], { scanned_at: ago(0) });
+        await store.putDependencies(repo, [makeDependency({ version: "1.0.0" })], { scanned_at: ago(2 * DAY) });
+        await store.putDependencies(repo, [makeDependency({ version: "1.0.1" })], { scanned_at: ago(0) });
+        expect((await store.getDependencyHistory(repo)).map((h) => h.dependencies[0]!.version)).toEqual(["1.0.1"]);
+      });
+
+      it("history growth: an unchanged snapshot is not stored, and the latest one outlives retention", async () => {
+        let now = new Date(NOW.getTime() - 200 * DAY);
+        const store = await harness.open({ now: () => now });
+        const deps = [makeDependency({ name: "a" }), makeDependency({ name: "b", version: "2.0.0" })];
+        for (let i = 0; i < 5; i++) {
+          now = new Date(now.getTime() + 3_600_000);
+          await store.putDependencies(repo, [...deps].reverse(), { scanned_at: now.toISOString(), head_sha: `sha${i}` });
+          await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: now.toISOString() }));
+        }
         expect(await store.getDependencyHistory(repo)).toHaveLength(1);
+        expect(await store.getHealthHistory(repo)).toHaveLength(1);
+        // 200 days later nothing changed: the one snapshot still says what is current.
+        now = NOW;
+        await store.putDependencies(repo, deps, { scanned_at: now.toISOString() });
+        await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: now.toISOString() }));
+        expect(await store.getDependencyHistory(repo)).toHaveLength(1);
+        expect(await store.getHealthHistory(repo)).toHaveLength(1);
+        await store.putDependencies(repo, [deps[0]!, makeDependency({ name: "b", version: "2.1.0" })], { scanned_at: now.toISOString() });
+        // A change is stored; the 200-day-old snapshot, no longer the latest, then ages out.
+        expect((await store.getDependencyHistory(repo)).map((h) => h.dependencies.find((d) => d.name === "b")!.version)).toEqual(["2.1.0"]);
+      });
+
+      it("history compaction: snapshots older than 7 days keep the last of each UTC day", async () => {
+        const store = await harness.open({ now: () => NOW });
+        const at = (iso: string, n: number) => makeSystemHealth({ timestamp: iso, metrics: { ...makeSystemHealth().metrics, security_issues: n } });
+        const day = (d: number) => new Date(NOW.getTime() - d * DAY).toISOString().slice(0, 10);
+        const stamps = [`${day(10)}T01:00:00.000Z`, `${day(10)}T09:00:00.000Z`, `${day(9)}T05:00:00.000Z`, `${day(2)}T01:00:00.000Z`, `${day(2)}T02:00:00.000Z`];
+        let n = 0;
+        for (const t of stamps) await store.appendHealthHistory(repo, at(t, n++));
+        expect((await store.getHealthHistory(repo)).map((h) => h.timestamp)).toEqual([stamps[1], stamps[2], stamps[3], stamps[4]]);
       });
     });
 
@@ -364,7 +398,11 @@ export function defineStoreConformance(name: string, available: boolean, harness
 
       it("concurrent health appends are all kept", async () => {
         const [a, b] = [await harness.open({ now: () => NOW }), await harness.open({ now: () => NOW })];
-        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(i * 1000) }))));
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? a : b).appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(i * 1000), metrics: { ...makeSystemHealth().metrics, security_issues: i } })),
+          ),
+        );
         expect(await a.getHealthHistory(repo)).toHaveLength(10);
       });
 

@@ -34,7 +34,7 @@ describe("FileStore: component listing and health history", () => {
 
   it("keeps health history in time order whatever order the entries arrive in", async () => {
     const store = new FileStore({ root, clock: () => NOW });
-    const at = (d: string) => makeSystemHealth({ timestamp: `2026-05-${d}T00:00:00.000Z` });
+    const at = (d: string) => makeSystemHealth({ timestamp: `2026-05-${d}T00:00:00.000Z`, metrics: { ...makeSystemHealth().metrics, security_issues: Number(d) } });
     for (const d of ["20", "05", "28", "11"]) await store.appendHealthHistory(repo, at(d));
     const history = await store.getHealthHistory(repo);
     expect(history.map((h) => h.timestamp.slice(8, 10))).toEqual(["05", "11", "20", "28"]);

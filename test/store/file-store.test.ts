@@ -189,9 +189,13 @@ describe("retention", () => {
 
   it("health history: 30 days rolling, boundary exact", async () => {
     const store = new FileStore({ root, clock: () => NOW });
-    for (const age of [30 * DAY + 1, 30 * DAY, 29 * DAY + 23 * 3_600_000, 0]) await store.appendHealthHistory(repo, healthAt(age));
+    // Each snapshot differs (unchanged ones are not stored), one per day (older days are thinned to one).
+    let n = 0;
+    for (const age of [30 * DAY + 1, 30 * DAY, 29 * DAY, 0]) {
+      await store.appendHealthHistory(repo, makeSystemHealth({ timestamp: ago(age), metrics: { ...makeSystemHealth().metrics, security_issues: n++ } }));
+    }
     const kept = (await store.getHealthHistory(repo)).map((h) => NOW.getTime() - Date.parse(h.timestamp));
-    expect(kept).toEqual([30 * DAY, 29 * DAY + 23 * 3_600_000, 0]);
+    expect(kept).toEqual([30 * DAY, 29 * DAY, 0]);
   });
 
   it("health history uses the repository's configured retention", async () => {

@@ -125,8 +125,9 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       const rowsOf = async () =>
         (await db.query("SELECT 'h' || id AS id, xmin::text FROM health_history WHERE repo_id = (SELECT id FROM repos WHERE owner = 'hist') UNION ALL SELECT 'd' || id, xmin::text FROM dependency_history WHERE repo_id = (SELECT id FROM repos WHERE owner = 'hist') ORDER BY 1")).rows;
       const before = await rowsOf();
-      await store.appendHealthHistory({ owner: "hist", repo: "a" }, makeSystemHealth({ timestamp: "2026-05-31T01:00:00Z" }));
-      await store.putDependencies({ owner: "hist", repo: "a" }, [makeDependency()]);
+      // Changed values (an unchanged snapshot is not stored at all).
+      await store.appendHealthHistory({ owner: "hist", repo: "a" }, makeSystemHealth({ timestamp: "2026-05-31T01:00:00Z", overall_status: "critical" }));
+      await store.putDependencies({ owner: "hist", repo: "a" }, [makeDependency({ version: "9.9.9" })]);
       const after = await rowsOf();
       expect(after).toHaveLength(before.length + 2);
       for (const row of before) expect(after).toContainEqual(row);
@@ -306,7 +307,7 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       const store = open(() => NOW);
       const r = { owner: "tz", repo: "a" };
       await store.appendHealthHistory(r, makeSystemHealth({ timestamp: "2026-05-31T10:00:00+02:00" }));
-      await store.appendHealthHistory(r, makeSystemHealth({ timestamp: "2026-05-31T09:00:00Z" }));
+      await store.appendHealthHistory(r, makeSystemHealth({ timestamp: "2026-05-31T09:00:00Z", overall_status: "critical" }));
       expect((await store.getHealthHistory(r)).map((h) => h.timestamp)).toEqual(["2026-05-31T10:00:00+02:00", "2026-05-31T09:00:00Z"]);
     });
   });

@@ -4,6 +4,7 @@
  */
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, MaintenanceIssue } from "../../model/index.js";
+import { stripTerminalControls } from "./escape.js";
 import { introducedThrough, sortDependencies, sortIssues } from "./summary.js";
 
 export type CsvTable = "issues" | "dependencies";
@@ -26,7 +27,7 @@ export function csvCell(value: CsvValue): string {
   else if (typeof value === "number") text = Number.isFinite(value) ? String(value) : "";
   else if (typeof value === "boolean") text = value ? "true" : "false";
   else {
-    text = typeof value === "string" ? value : value.join("; ");
+    text = stripTerminalControls(typeof value === "string" ? value : value.join("; "));
     if (FORMULA_START.test(text)) text = `'${text}`;
   }
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

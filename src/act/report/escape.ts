@@ -15,6 +15,18 @@ const HTML_ENTITIES: Record<string, string> = {
 /** Control characters that have no business in a report (keeps TAB, LF, CR). */
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
+/**
+ * Terminal escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, other `ESC x`) and the
+ * other C0/C1 control characters, TAB, LF and CR aside. A file name or version holding them would
+ * recolour, retitle or rewrite the terminal of whoever `cat`s a CSV file.
+ */
+const TERMINAL_ESCAPES = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u009B[0-?]*[ -/]*[@-~]|\u001B[@-_]?|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Text without terminal escape sequences or control characters (TAB, LF, CR kept). */
+export function stripTerminalControls(text: string): string {
+  return text.replace(TERMINAL_ESCAPES, "");
+}
+
 /** HTML-escape text for element content. Also safe in quoted attribute values. */
 export function escapeHtml(value: unknown): string {
   return textOf(value)

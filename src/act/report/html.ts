@@ -168,7 +168,11 @@ function overview(a: Assessment): string {
       String(c.issues_open),
       `<div class="muted">${sev.critical} critical · ${sev.high} high · ${sev.medium} medium · ${sev.low} low</div>`,
     ),
-    card("Vulnerable deps", String(c.vulnerable), `<div class="muted">${s.metrics.security_issues} security issues</div>`),
+    card(
+      "Vulnerable deps",
+      String(c.vulnerable),
+      `<div class="muted">${s.metrics.security_issues} security issues${c.not_checked > 0 ? `; ${c.not_checked} not checked for advisories` : ""}</div>`,
+    ),
     card("Outdated deps", String(c.outdated), `<div class="muted">of ${c.dependencies}; ${c.deprecated} deprecated</div>`),
     card("Test coverage", s.metrics.test_coverage == null ? "n/a" : `${escapeHtml(s.metrics.test_coverage.toFixed(1))}%`),
   ];

@@ -136,7 +136,8 @@ function build(a: Assessment, opts: MarkdownReportOptions, lim: Limits): string 
       ` · ${counts.components} component${counts.components === 1 ? "" : "s"}` +
       ` · ${counts.issues_open} open issue${counts.issues_open === 1 ? "" : "s"}` +
       ` (${sev.critical} critical, ${sev.high} high, ${sev.medium} medium, ${sev.low} low)` +
-      ` · ${counts.vulnerable} vulnerable, ${counts.outdated} outdated of ${counts.dependencies} dependencies`,
+      ` · ${counts.vulnerable} vulnerable, ${counts.outdated} outdated of ${counts.dependencies} dependencies` +
+      (counts.not_checked > 0 ? `, ${counts.not_checked} not checked for advisories` : ""),
   );
   out.push("", `_Assessed ${escapeMarkdown(s.timestamp)}${s.version ? `, version ${escapeMarkdown(s.version)}` : ""}${s.maintenance_mode ? " · maintenance mode" : ""}._`);
 

@@ -109,6 +109,13 @@ export interface ReportCounts {
   vulnerable: number;
   outdated: number;
   deprecated: number;
+  /** Dependencies whose advisories could not be checked (offline, no mirror for the ecosystem, a failed query): "0 vulnerable" does not cover them. */
+  not_checked: number;
+}
+
+/** A dependency that could have been checked for advisories but was not (skipped ones, e.g. local paths, are not counted). */
+export function isUncheckedForAdvisories(dep: Dependency): boolean {
+  return !dep.advisories_checked && !dep.skip_reason && dep.advisories.length === 0;
 }
 
 export function countReport(a: Assessment): ReportCounts {
@@ -124,6 +131,7 @@ export function countReport(a: Assessment): ReportCounts {
     vulnerable: a.dependencies.filter(isVulnerable).length,
     outdated: a.dependencies.filter(isOutdated).length,
     deprecated: a.dependencies.filter((d) => d.deprecated).length,
+    not_checked: a.dependencies.filter(isUncheckedForAdvisories).length,
   };
 }
 

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import type { Assessment, Clock } from "../../assess/types.js";
 import type { ReportFormat, renderReport as RenderReport } from "../../act/report/index.js";
 import type { RepoRef, Store } from "../../store/types.js";
-import { UsageError, type CliIO } from "../io.js";
+import { UsageError, writeOutFile, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 import { parseRepoOption } from "./scan.js";
 
@@ -38,6 +38,11 @@ export function reportCommand(deps: ReportCommandDeps): Command {
     });
 }
 
+/** The store holds damaged files: the report would be wrong, so none is written (exit 1). */
+export class StoreDamagedError extends Error {
+  override name = "StoreDamagedError";
+}
+
 /** Store reads of `report`, in order: one progress unit each. */
 const LOAD_STEPS = 5;
 
@@ -52,7 +57,8 @@ export async function runReport(options: ReportCommandOptions, deps: ReportComma
   // Loaded here, not at start-up: `scan` never needs the store or the renderers.
   const [{ openStore }, { renderReport }] = await Promise.all([import("../../store/factory.js"), import("../../act/report/index.js")]);
   // migrate: false: a report only reads, and never changes the schema of a cluster's database.
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: root, clock, migrate: false });
+  // readOnly: nor does it move, copy or rewrite stored files, even damaged ones.
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: root, clock, migrate: false, readOnly: true });
   try {
     await renderStored(store, ref, options, deps, clock, renderReport, where);
   } finally {
@@ -91,18 +97,28 @@ async function renderStored(
       warnings: [],
     };
     const history = step(await store.getHealthHistory(ref)).filter((h) => h.timestamp !== system.timestamp);
+    // A damaged file reads as empty ("0 open issues"): refuse to render that as if it were the truth.
+    const warnings = store.takeWarnings();
+    for (const w of warnings) io.stderr(`store: ${w.message}\n`);
+    const damaged = warnings.filter((w) => w.scope !== "entries");
+    if (damaged.length > 0) {
+      throw new StoreDamagedError(
+        `the stored data of ${ref.owner}/${ref.repo} in ${where} is damaged: ${damaged.length} file${damaged.length === 1 ? "" : "s"} could not be read (${damaged
+          .map((w) => w.file)
+          .join(", ")}); nothing was moved or changed. Restore the file${damaged.length === 1 ? "" : "s"} or run \`cowabunga scan\` with the same store again`,
+      );
+    }
     progress.onProgress({ phase: "render", done: 0, total: 1 });
     text = renderReport(options.format as ReportFormat, assessment, { clock, history, subject: `${ref.owner}/${ref.repo}`, collapse: false });
     progress.onProgress({ phase: "render", done: 1, total: 1 });
     if (options.out) {
       progress.onProgress({ phase: "write", done: 0, total: 1 });
-      await fs.writeFile(path.resolve(io.cwd, options.out), text, "utf8");
+      await writeOutFile(io, options.out, text);
       progress.onProgress({ phase: "write", done: 1, total: 1 });
     }
   } finally {
     progress.stop();
   }
-  for (const w of store.takeWarnings()) io.stderr(`store: ${w.file}: ${w.message}\n`);
   if (options.out) {
     if (io.stderrIsTTY) io.stderr(`Wrote the ${options.format} report of ${ref.owner}/${ref.repo} to ${options.out}\n`);
   } else {

@@ -15,7 +15,7 @@ import { LocalSource } from "../../source/local.js";
 import type { FileStore } from "../../store/file-store.js";
 import type { RepoRef } from "../../store/types.js";
 import { SCAN_FORMATS, type ScanFormat } from "../format/index.js";
-import { UsageError, type CliIO } from "../io.js";
+import { UsageError, writeOutFile, type CliIO } from "../io.js";
 import { createProgressBar } from "../progress.js";
 import { DEFAULT_GITHUB_API_URL, GITHUB_PREFIX } from "../github-spec.js";
 
@@ -143,7 +143,7 @@ export function scanCommand(deps: ScanCommandDeps): Command {
 
 export async function emit(io: CliIO, text: string, out: string | undefined, summary: string): Promise<void> {
   if (out) {
-    await fs.writeFile(path.resolve(io.cwd, out), text, "utf8");
+    await writeOutFile(io, out, text);
     if (io.stderrIsTTY) io.stderr(`${summary} to ${out}\n`);
   } else {
     io.stdout(text);
@@ -250,7 +250,7 @@ export async function finishAssessment(
       : (await import("../../act/report/index.js")).renderReport(options.format as ReportFormat, assessment, { clock, subject, title: `Cowabunga health report: ${ctx.title}`, collapse: false });
   await emit(io, text, options.out, `Wrote the ${options.format} report of ${assessment.dependencies.length} dependencies`);
   if (store && io.stderrIsTTY) io.stderr(`Stored the assessment as ${subject} in ${store.root}\n`);
-  for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.file}: ${w.message}\n`);
+  for (const w of store?.takeWarnings() ?? []) io.stderr(`store: ${w.message}\n`);
 
   if (options.failOn) {
     const limit = SEVERITY_RANK[options.failOn];

@@ -1,6 +1,7 @@
 import type { Assessment } from "../../assess/types.js";
 import type { Dependency, Severity } from "../../model/index.js";
-import { fileLocation, printable, renderTable } from "./table.js";
+import { fileLocation, printable, renderTable, shownVersion } from "./table.js";
+import { isUncheckedForAdvisories } from "../../act/report/summary.js";
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const UPDATE_ORDER: Record<string, number> = { major: 0, minor: 1, patch: 2, digest: 3, unknown: 4, none: 5 };
@@ -33,10 +34,12 @@ export function formatAssessmentTable(a: Assessment, source: string): string {
   const open = a.issues.filter((i) => i.status === "open" || i.status === "in_progress");
   const vulnerable = a.dependencies.filter((d) => d.advisories.length > 0).length;
   const outdated = a.dependencies.filter(isOutdated).length;
+  // "0 vulnerable" must not hide that nothing was checked.
+  const notChecked = a.dependencies.filter(isUncheckedForAdvisories).length;
   parts.push(`Source: ${printable(source)}`);
   parts.push(
     `Status ${a.system.overall_status}: ${a.components.length} components, ${a.dependencies.length} dependencies ` +
-      `(${vulnerable} vulnerable, ${outdated} outdated), ${open.length} open issues, ${a.warnings.length} warnings\n`,
+      `(${vulnerable} vulnerable, ${outdated} outdated${notChecked > 0 ? `, ${notChecked} not checked for advisories` : ""}), ${open.length} open issues, ${a.warnings.length} warnings\n`,
   );
   parts.push("Components");
   parts.push(
@@ -66,7 +69,7 @@ export function formatAssessmentTable(a: Assessment, source: string): string {
       [...a.dependencies].sort(compareDependencies).map((d) => [
         d.component,
         d.name,
-        d.version,
+        shownVersion(d),
         d.latest_version ?? (d.lookup.status === "ok" ? "-" : `? (${d.lookup.status})`),
         d.update_type,
         d.update_risk,
@@ -79,7 +82,7 @@ export function formatAssessmentTable(a: Assessment, source: string): string {
   );
   if (a.warnings.length) {
     parts.push("Warnings");
-    for (const w of a.warnings) parts.push(`  ${printable(w.file ?? "-")}${w.line ? `:${w.line}` : ""}: ${printable(w.message)}`);
+    for (const w of a.warnings) parts.push(`  ${w.file ? `${printable(fileLocation(w.file, w.line))}: ` : ""}${printable(w.message)}`);
     parts.push("");
   }
   return parts.join("\n");

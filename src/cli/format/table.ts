@@ -15,6 +15,19 @@ export function fileLocation(file: string, line: number | null): string {
   return line ? `${file}:${line}` : file;
 }
 
+/** A constraint that admits more than one version (npm, PEP 440, Cargo and Go range syntax). */
+const RANGE = /[\^~<>*|]|\s-\s|(^|\.)[xX](\.|$)|,/;
+
+/**
+ * The VERSION column: the locked version, else the pinned one. A range that no lockfile resolved
+ * shows "-" (its CONSTRAINT column says the range): its lowest bound, which `version` holds for
+ * update and advisory checks, is not necessarily the version installed.
+ */
+export function shownVersion(d: { version: string; locked_version: string | null; current_value: string }): string {
+  if (d.locked_version) return d.locked_version;
+  return RANGE.test(d.current_value) ? "-" : d.version;
+}
+
 /** Left-aligned columns separated by two spaces, a dashed rule under the header. */
 export function renderTable(header: string[], rows: string[][], maxWidth = 60): string {
   const cells = [header, ...rows].map((r) => r.map((c) => clip(printable(c), maxWidth)));
@@ -52,7 +65,7 @@ export function formatScanTable(result: ScanResult): string {
       result.dependencies.map((d) => [
         d.component,
         d.name,
-        d.version,
+        shownVersion(d),
         d.current_value,
         d.package_manager,
         d.dependency_type,

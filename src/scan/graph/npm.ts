@@ -1,7 +1,7 @@
-import { parseSyml } from "@yarnpkg/parsers";
 import semver from "semver";
 import { parseYamlData } from "../managers/yaml-ast.js";
 import { parsePnpmKey } from "../managers/npm/pnpm.js";
+import { readYarnLockDocument } from "../managers/npm/yarn-lock.js";
 import { GraphBuilder, GRAPH_LIMITS, isObject, type EdgeScope, type GraphParse } from "./types.js";
 
 const FIELDS: ReadonlyArray<[string, EdgeScope]> = [
@@ -158,15 +158,9 @@ function dependencyTree(file: string, format: string, top: Record<string, unknow
 
 /** yarn.lock, classic and berry: entries keyed by descriptors; workspaces (berry) are importers. */
 export function yarnLockGraph(file: string, content: string): GraphParse {
-  let doc: unknown;
-  try {
-    doc = parseSyml(content);
-  } catch (e) {
-    const msg = (e as Error).message.split("\n")[0];
-    const m = /\((\d+):\d+\)/.exec(msg) ?? /line (\d+)/i.exec(msg);
-    return { ok: false, message: `cannot parse: ${msg}`, line: m ? Number(m[1]) : null };
-  }
-  if (!isObject(doc)) return { ok: false, message: "not a yarn lockfile", line: null };
+  const read = readYarnLockDocument(content);
+  if (!read.ok) return read;
+  const doc = read.doc;
   const berry = isObject(doc.__metadata);
   const b = new GraphBuilder(file);
   const byDescriptor = new Map<string, number>();

@@ -24,7 +24,9 @@ function tokenize(line: string): { tokens: Token[]; comment: string | null; erro
   let i = 0;
   while (i < line.length) {
     const c = line[i];
-    if (c === " " || c === "\t" || c === "\r") {
+    // Any whitespace (also \v, \f, NBSP, U+2028): the word loop below stops at \s, so a kind it
+    // did not skip here would yield empty tokens forever.
+    if (/\s/.test(c)) {
       i++;
       continue;
     }

@@ -8,7 +8,7 @@ import { parseEntity } from "../../model/validate.js";
 import { StoreValidationError, type StoreLogger } from "../file-store.js";
 import { KeyedMutex, LockTimeoutError } from "../lock.js";
 import { UnsafeNameError, checkRepoRef } from "../paths.js";
-import { DEFAULT_RETENTION } from "../retention.js";
+import { DEFAULT_RETENTION, HISTORY_COMPACT_AFTER_DAYS, sameDependencySnapshot, sameSystemHealth } from "../retention.js";
 import { compareDependents, datasourceForEcosystem, dependentKey, type DependentRef, type DependentsQuery } from "../dependents.js";
 import {
   DependencySnapshot,
@@ -463,12 +463,17 @@ export class PgStore implements Store {
           );
         }
       }
-      await client.query("INSERT INTO dependency_history (repo_id, scanned_at, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, snapshot.scanned_at, JSON.stringify(snapshot)]);
-      await client.query("DELETE FROM dependency_history WHERE repo_id = $1 AND scanned_at < $2::timestamptz - make_interval(days => $3)", [
-        repoId,
-        now.toISOString(),
-        retention.dependency_history_days,
-      ]);
+      // A snapshot only when the versions changed (the file store's rule: appendIfChanged).
+      const last = await client.query<{ scanned_at: Date; doc: unknown }>(
+        "SELECT scanned_at, doc FROM dependency_history WHERE repo_id = $1 ORDER BY scanned_at DESC, id DESC LIMIT 1",
+        [repoId],
+      );
+      const prev = last.rows[0] ? DependencySnapshot.safeParse(last.rows[0].doc) : null;
+      const unchanged = prev?.success === true && last.rows[0]!.scanned_at.getTime() <= Date.parse(snapshot.scanned_at) && sameDependencySnapshot(prev.data, snapshot);
+      if (!unchanged) {
+        await client.query("INSERT INTO dependency_history (repo_id, scanned_at, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, snapshot.scanned_at, JSON.stringify(snapshot)]);
+      }
+      await this.pruneHistory(client, "dependency_history", "scanned_at", repoId, now, retention.dependency_history_days);
     });
   }
 
@@ -536,10 +541,33 @@ export class PgStore implements Store {
     const r = this.ref(repo);
     const valid = this.validateForWrite(SystemHealth, health, `${r.key}/health_history`);
     return this.write(repo, async ({ client, repoId, retention, now }) => {
-      await client.query("INSERT INTO health_history (repo_id, ts, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, valid.timestamp, JSON.stringify(valid)]);
-      await client.query("DELETE FROM health_history WHERE repo_id = $1 AND ts < $2::timestamptz - make_interval(days => $3)", [repoId, now.toISOString(), retention.health_days]);
+      // A snapshot only when the health changed, timestamps aside (the file store's rule: appendIfChanged).
+      const last = await client.query<{ ts: Date; doc: unknown }>("SELECT ts, doc FROM health_history WHERE repo_id = $1 ORDER BY ts DESC, id DESC LIMIT 1", [repoId]);
+      const prev = last.rows[0] ? SystemHealth.safeParse(last.rows[0].doc) : null;
+      const unchanged = prev?.success === true && last.rows[0]!.ts.getTime() <= Date.parse(valid.timestamp) && sameSystemHealth(prev.data, valid);
+      if (!unchanged) {
+        await client.query("INSERT INTO health_history (repo_id, ts, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, valid.timestamp, JSON.stringify(valid)]);
+      }
+      await this.pruneHistory(client, "health_history", "ts", repoId, now, retention.health_days);
       return this.readHistory("health_history", "ts", repo, SystemHealth, client, repoId);
     });
+  }
+
+  /**
+   * Retention and compaction of a history table, as the file store does (pruneHealthHistory,
+   * compactByAge): rows older than `days` go, except the latest row (it still describes the present);
+   * rows older than HISTORY_COMPACT_AFTER_DAYS keep only the last of each UTC day.
+   */
+  private async pruneHistory(client: Queryable, table: "health_history" | "dependency_history", ts: "ts" | "scanned_at", repoId: string, now: Date, days: number): Promise<void> {
+    const latest = `(SELECT id FROM ${table} WHERE repo_id = $1 ORDER BY ${ts} DESC, id DESC LIMIT 1)`;
+    await client.query(`DELETE FROM ${table} WHERE repo_id = $1 AND ${ts} < $2::timestamptz - make_interval(days => $3) AND id <> ${latest}`, [repoId, now.toISOString(), days]);
+    await client.query(
+      `DELETE FROM ${table} h WHERE h.repo_id = $1 AND h.${ts} < $2::timestamptz - make_interval(days => $3)
+         AND EXISTS (SELECT 1 FROM ${table} l WHERE l.repo_id = h.repo_id
+                       AND date_trunc('day', l.${ts} AT TIME ZONE 'UTC') = date_trunc('day', h.${ts} AT TIME ZONE 'UTC')
+                       AND (l.${ts} > h.${ts} OR (l.${ts} = h.${ts} AND l.id > h.id)))`,
+      [repoId, now.toISOString(), HISTORY_COMPACT_AFTER_DAYS],
+    );
   }
 
   // ------------------------------------------------------------------------------------------

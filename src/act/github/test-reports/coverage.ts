@@ -11,7 +11,21 @@ export interface ParsedCoverage {
 
 const pct = (hit: number, total: number): number | null => (total > 0 ? Math.round((hit / total) * 10000) / 100 : null);
 
-function fromCounts(lines: [number, number] | null, branches: [number, number] | null, functions: [number, number] | null): ParsedCoverage {
+/** Reports are untrusted: covered is kept within 0..total (a truncated lcov record can say FNH > FNF). */
+function sane(pair: [number, number] | null): [number, number] | null {
+  if (!pair) return null;
+  const [hit, total] = pair;
+  if (!Number.isFinite(hit) || !Number.isFinite(total) || total <= 0) return null;
+  return [Math.min(Math.max(hit, 0), total), total];
+}
+
+/** A rate in 0..1 as a percentage, or null when it is not one. */
+function ratePercent(rate: number | null): number | null {
+  return rate === null || !Number.isFinite(rate) || rate < 0 || rate > 1 ? null : Math.round(rate * 10000) / 100;
+}
+
+function fromCounts(rawLines: [number, number] | null, rawBranches: [number, number] | null, rawFunctions: [number, number] | null): ParsedCoverage {
+  const [lines, branches, functions] = [sane(rawLines), sane(rawBranches), sane(rawFunctions)];
   return {
     line_coverage: lines ? pct(...lines) : null,
     branch_coverage: branches ? pct(...branches) : null,
@@ -38,8 +52,8 @@ export function parseCobertura(xml: string, source = "coverage.xml"): ParsedCove
   const lines: [number, number] | null = lv != null && lc != null && lv > 0 ? [lc, lv] : null;
   const branches: [number, number] | null = bv != null && bc != null && bv > 0 ? [bc, bv] : null;
   const out = fromCounts(lines, branches, null);
-  if (!lines && n("line-rate") != null) out.line_coverage = Math.round(n("line-rate")! * 10000) / 100;
-  if (!branches && n("branch-rate") != null && (bv ?? 1) > 0) out.branch_coverage = Math.round(n("branch-rate")! * 10000) / 100;
+  if (!out.counts.lines) out.line_coverage = ratePercent(n("line-rate"));
+  if (!out.counts.branches && (bv ?? 1) > 0) out.branch_coverage = ratePercent(n("branch-rate"));
   return out;
 }
 

@@ -13,6 +13,17 @@ export function parsePackageLock(file: string, content: string): LockfileParse {
     return { ok: false, message: `invalid JSON: ${scan.error?.message ?? (e as Error).message}`, line };
   }
   if (!isRecord(doc)) return { ok: false, message: "not a JSON object", line: 1 };
+  // Wrong types would otherwise read as "an empty lockfile", and ranges would pass for resolved versions.
+  const wrongType = (key: string): string | null => {
+    const v = doc[key];
+    if (v === undefined || isRecord(v)) return null;
+    return `"${key}" is ${Array.isArray(v) ? "an array" : v === null ? "null" : `a ${typeof v}`}, expected an object; the lockfile is ignored`;
+  };
+  const typeProblem = wrongType("packages") ?? wrongType("dependencies");
+  if (typeProblem) return { ok: false, message: typeProblem, line: null };
+  if (doc.lockfileVersion !== undefined && (typeof doc.lockfileVersion !== "number" || !Number.isInteger(doc.lockfileVersion))) {
+    return { ok: false, message: `"lockfileVersion" is ${JSON.stringify(doc.lockfileVersion).slice(0, 40)}, expected 1, 2 or 3; the lockfile is ignored`, line: null };
+  }
   const lockfileVersion = typeof doc.lockfileVersion === "number" ? doc.lockfileVersion : 1;
   const name = file.split("/").pop() ?? file;
   if (isRecord(doc.packages)) return { ok: true, lock: fromPackagesMap(file, `${name} v${lockfileVersion}`, doc.packages) };

@@ -2,8 +2,8 @@ import { parseSyml } from "@yarnpkg/parsers";
 import semver from "semver";
 import { dedupePackages, isRecord, splitNameAt, type LockedPackage, type LockfileParse } from "./types.js";
 
-/** yarn.lock, classic (v1 format) and berry (has `__metadata`), both read with @yarnpkg/parsers. */
-export function parseYarnLock(file: string, content: string): LockfileParse {
+/** A yarn.lock (classic or berry) as @yarnpkg/parsers reads it, or why it cannot be read (with its line). */
+export function readYarnLockDocument(content: string): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
   let doc: unknown;
   try {
     doc = parseSyml(content);
@@ -13,6 +13,14 @@ export function parseYarnLock(file: string, content: string): LockfileParse {
     return { ok: false, message: `cannot parse: ${msg}`, line: m ? Number(m[1]) : null };
   }
   if (!isRecord(doc)) return { ok: false, message: "not a yarn lockfile", line: null };
+  return { ok: true, doc };
+}
+
+/** yarn.lock, classic (v1 format) and berry (has `__metadata`), both read with @yarnpkg/parsers. */
+export function parseYarnLock(file: string, content: string): LockfileParse {
+  const read = readYarnLockDocument(content);
+  if (!read.ok) return read;
+  const doc = read.doc;
   const berry = isRecord(doc.__metadata);
 
   /** descriptor ("lodash@^4.17.0", "lodash@npm:^4.17.0") -> locked version */
