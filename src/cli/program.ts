@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { advisoriesCommand } from "./commands/advisories.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { reportCommand } from "./commands/report.js";
 import { scanCommand } from "./commands/scan.js";
@@ -47,6 +48,7 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
     migrateCommand({ io, env: deps.env }),
+    advisoriesCommand({ io, env: deps.env, clock: deps.clock }),
     serveCommand({ io }),
     workerCommand({ io }),
     enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),

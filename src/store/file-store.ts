@@ -9,6 +9,8 @@ import { MaintenanceRecord } from "../model/record.js";
 import { parseEntity } from "../model/validate.js";
 import { isTempFile, writeFileAtomic } from "./atomic.js";
 import { KeyedMutex, withFileLock } from "./lock.js";
+import type { DependentRef, DependentsQuery } from "./dependents.js";
+import { FileDependentsIndex, INDEX_DIR } from "./file-dependents.js";
 import { checkRepoRef, componentFileName, inside } from "./paths.js";
 import {
   DEFAULT_RETENTION,
@@ -100,6 +102,7 @@ export class FileStore implements Store {
   private readonly lockStaleMs: number;
   private readonly lockTimeoutMs: number;
   private warnings: StoreWarning[] = [];
+  private readonly dependents: FileDependentsIndex;
   readonly readOnly: boolean;
 
   constructor(opts: FileStoreOptions = {}) {
@@ -110,6 +113,14 @@ export class FileStore implements Store {
     this.defaultRetention = { ...DEFAULT_RETENTION, ...stripUndefined(opts.retention ?? {}) };
     this.lockStaleMs = opts.lockStaleMs ?? 30_000;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 60_000;
+    this.dependents = new FileDependentsIndex({
+      root: this.root,
+      readDependencies: (repo) => this.getDependencies(repo),
+      listRepos: () => this.listRepos(),
+      lockStaleMs: this.lockStaleMs,
+      lockTimeoutMs: this.lockTimeoutMs,
+      onWarning: (message) => this.logger?.warn({ file: `${INDEX_DIR}/dependents.json` }, message),
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -360,7 +371,21 @@ export class FileStore implements Store {
       if (next.length !== history.length || next.some((x, i) => x !== history[i])) {
         await this.writeDoc(repo, STORE_FILES.dependencyHistory, DependencyHistory, next);
       }
+      await this.dependents.markChanged(this.key(repo).key);
     });
+  }
+
+  findDependents(query: DependentsQuery): Promise<DependentRef[]> {
+    return this.dependents.find(query);
+  }
+
+  dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
+    return this.dependents.stats();
+  }
+
+  /** Rebuild the reverse index from every repository's stored dependencies. */
+  rebuildDependentsIndex(): Promise<void> {
+    return this.dependents.rebuild();
   }
 
   getDependencyHistory(repo: RepoRef): Promise<DependencySnapshot[]> {
@@ -451,6 +476,7 @@ export class FileStore implements Store {
       throw e;
     }
     for (const owner of owners.sort()) {
+      if (owner === INDEX_DIR) continue;
       let repos: string[];
       try {
         repos = await fs.readdir(path.join(this.root, owner));

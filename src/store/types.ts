@@ -5,6 +5,7 @@ import type { Dependency } from "../model/dependency.js";
 import type { MaintenanceIssue } from "../model/issue.js";
 import type { MaintenanceRecord } from "../model/record.js";
 import type { RetentionConfig } from "../config/schema.js";
+import type { DependentRef, DependentsQuery } from "./dependents.js";
 type RetentionSettings = z.infer<typeof RetentionConfig>;
 
 /** A GitHub repository, as Probot's context.repo() gives it. */
@@ -105,6 +106,15 @@ export interface Store {
 
   getPending(repo: RepoRef): Promise<PendingNotification[]>;
   updatePending(repo: RepoRef, fn: Updater<PendingNotification[]>): Promise<PendingNotification[]>;
+
+  /**
+   * Reverse dependency index: every stored dependency of this (ecosystem, package) across all
+   * repositories, from the current dependency status (kept by putDependencies). Name compared after the
+   * ecosystem's normalisation. Sorted by repository, component, file.
+   */
+  findDependents(query: DependentsQuery): Promise<DependentRef[]>;
+  /** Size of the reverse index: rows (package uses) and distinct packages. */
+  dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }>;
 
   /** Repositories that have a folder in the store. Names are lower case (GitHub names are case-insensitive). */
   listRepos(): Promise<RepoRef[]>;

@@ -441,5 +441,55 @@ export function defineStoreConformance(name: string, available: boolean, harness
         await slow;
       });
     });
+
+    describe("reverse dependency index", () => {
+      const other = { owner: "Globex", repo: "Web" };
+      const py = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "pypi", package_manager: "pip", ...over });
+      const npm = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "npm", package_manager: "npm", ...over });
+
+      it("finds every repository, component and file using a package, by normalised name, across stores opened as other processes", async () => {
+        const writer = await harness.open({ now: () => NOW });
+        await writer.putDependencies(repo, [
+          py({ name: "Flask_Cors", version: "3.0.0", component: "api", file: "api/requirements.txt" }),
+          npm({ name: "lodash", version: "4.17.20", component: "web", file: "web/package.json" }),
+          npm({ name: "minimist", version: "1.2.0", component: "web", file: "web/package-lock.json", current_value: "(transitive)", dependency_type: "prod" }),
+        ]);
+        await writer.putDependencies(other, [npm({ name: "lodash", version: "4.17.21", component: ".", file: "package.json" })]);
+
+        const reader = await harness.open({ now: () => NOW });
+        const flask = await reader.findDependents({ ecosystem: "PyPI", name: "flask-cors" });
+        expect(flask).toEqual([
+          { repo: { owner: "acme", repo: "app" }, ecosystem: "PyPI", name: "Flask_Cors", version: "3.0.0", component: "api", file: "api/requirements.txt", dependency_type: "prod", direct: true },
+        ]);
+        const lodash = await reader.findDependents({ ecosystem: "npm", name: "lodash" });
+        expect(lodash.map((d) => [`${d.repo.owner}/${d.repo.repo}`, d.version, d.file])).toEqual([
+          ["acme/app", "4.17.20", "web/package.json"],
+          ["globex/web", "4.17.21", "package.json"],
+        ]);
+        const minimist = await reader.findDependents({ ecosystem: "npm", name: "minimist" });
+        expect(minimist).toHaveLength(1);
+        expect(minimist[0]!.direct).toBe(false);
+        // npm names are case-sensitive, and the ecosystem must match.
+        expect(await reader.findDependents({ ecosystem: "npm", name: "Lodash" })).toEqual([]);
+        expect(await reader.findDependents({ ecosystem: "PyPI", name: "lodash" })).toEqual([]);
+        const stats = await reader.dependentsIndexStats();
+        expect(stats.entries).toBe(4);
+        expect(stats.packages).toBe(3);
+      });
+
+      it("follows every scan: a removed or upgraded dependency leaves the index, an emptied repository leaves it entirely", async () => {
+        const store = await harness.open({ now: () => NOW });
+        await store.putDependencies(repo, [npm({ name: "lodash", version: "4.17.20" }), npm({ name: "axios", version: "0.21.0" })]);
+        expect(await store.findDependents({ ecosystem: "npm", name: "axios" })).toHaveLength(1);
+        await store.putDependencies(repo, [npm({ name: "lodash", version: "4.17.21" })]);
+        expect(await store.findDependents({ ecosystem: "npm", name: "axios" })).toEqual([]);
+        expect((await store.findDependents({ ecosystem: "npm", name: "lodash" })).map((d) => d.version)).toEqual(["4.17.21"]);
+        // A second store instance (another process) sees the change too.
+        const again = await harness.open({ now: () => NOW });
+        await again.putDependencies(repo, []);
+        expect(await store.findDependents({ ecosystem: "npm", name: "lodash" })).toEqual([]);
+        expect((await store.dependentsIndexStats()).entries).toBe(0);
+      });
+    });
   });
 }

@@ -555,6 +555,14 @@ export class OsvOfflineIndex implements AdvisorySource {
     return this.present.has(ecosystem);
   }
 
+  /** Every (ecosystem, package) the mirror holds records for, with the name as a record spells it. */
+  *packages(): IterableIterator<{ ecosystem: string; name: string }> {
+    for (const list of this.byPackage.values()) {
+      const first = list[0];
+      if (first) yield { ecosystem: first.ecosystem, name: first.name };
+    }
+  }
+
   /** Every record that names this package, rebuilt as OSV records restricted to it. */
   lookup(ecosystem: string, name: string): OsvVulnerability[] {
     const list = this.byPackage.get(`${ecosystem}\u0000${normalisePackageName(ecosystem, name)}`);

@@ -9,6 +9,7 @@ import { StoreValidationError, type StoreLogger } from "../file-store.js";
 import { KeyedMutex, LockTimeoutError } from "../lock.js";
 import { UnsafeNameError, checkRepoRef } from "../paths.js";
 import { DEFAULT_RETENTION, HISTORY_COMPACT_AFTER_DAYS, sameDependencySnapshot, sameSystemHealth } from "../retention.js";
+import { compareDependents, datasourceForEcosystem, dependentKey, type DependentRef, type DependentsQuery } from "../dependents.js";
 import {
   DependencySnapshot,
   PendingNotification,
@@ -474,6 +475,38 @@ export class PgStore implements Store {
       }
       await this.pruneHistory(client, "dependency_history", "scanned_at", repoId, now, retention.dependency_history_days);
     });
+  }
+
+  async findDependents(query: DependentsQuery): Promise<DependentRef[]> {
+    const norm = dependentKey({ datasource: datasourceForEcosystem(query.ecosystem), name: query.name }).norm_name;
+    const { rows } = await this.pool.query<{ owner: string; repo: string; ecosystem: string; name: string; version: string; component: string; file: string; dependency_type: string; direct: boolean }>(
+      `SELECT r.owner, r.repo, d.ecosystem, d.name, d.version, d.component, d.file, d.doc->>'dependency_type' AS dependency_type, d.direct
+       FROM dependencies d JOIN repos r ON r.id = d.repo_id
+       WHERE d.ecosystem = $1 AND d.norm_name = $2`,
+      [query.ecosystem, norm],
+    );
+    return rows
+      .map((x): DependentRef => ({
+        repo: { owner: x.owner, repo: x.repo },
+        ecosystem: x.ecosystem,
+        name: x.name,
+        version: x.version,
+        component: x.component,
+        file: x.file,
+        dependency_type: x.dependency_type,
+        direct: x.direct,
+      }))
+      .sort(compareDependents);
+  }
+
+  async dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
+    const { rows } = await this.pool.query<{ entries: string; packages: string; bytes: string }>(
+      `SELECT (SELECT count(*) FROM dependencies) AS entries,
+              (SELECT count(*) FROM (SELECT DISTINCT ecosystem, norm_name FROM dependencies) p) AS packages,
+              pg_relation_size('dependencies_dependents_idx') AS bytes`,
+    );
+    const r = rows[0]!;
+    return { entries: Number(r.entries), packages: Number(r.packages), bytes: Number(r.bytes) };
   }
 
   private async readHistory<T>(table: "health_history" | "dependency_history", tsColumn: string, repo: RepoRef, schema: z.ZodType<T>, q: Queryable = this.pool, repoId?: string): Promise<T[]> {

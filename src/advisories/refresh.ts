@@ -1,0 +1,249 @@
+import { createHash } from "node:crypto";
+import { createReadStream, promises as fs } from "node:fs";
+import path from "node:path";
+import type { AdvisoryRef, Dependency } from "../model/dependency.js";
+import type { DatasourceName } from "../scan/types.js";
+import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
+import type { RepoRef, Store } from "../store/types.js";
+import { writeFileAtomic } from "../store/atomic.js";
+import { dependentKey } from "../store/dependents.js";
+
+/** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
+export const MAX_MIRROR_FILES = 2_000_000;
+
+/** What the last refresh saw, per advisory: a fingerprint of its content per package, and whether withdrawn. */
+export interface AdvisoryStateEntry {
+  /** `${ecosystem}\u0000${normalised name}` → sha256 of the record as it applies to that package. */
+  packages: Record<string, string>;
+  withdrawn: boolean;
+}
+
+export interface AdvisoryState {
+  format: 1;
+  mirror: string;
+  checksum: string;
+  refreshed_at: string;
+  advisories: Record<string, AdvisoryStateEntry>;
+}
+
+export interface AdvisoryChange {
+  id: string;
+  kind: "new" | "changed" | "withdrawn";
+  /** The packages to look up in the reverse index: the record's now and before. */
+  packages: Array<{ ecosystem: string; name: string }>;
+}
+
+export interface RepoReassessment {
+  repo: RepoRef;
+  /** Advisory ids that now affect the repository and did not at the last scan. */
+  added: string[];
+  /** Advisory ids no longer affecting it (withdrawn, or the record no longer covers the version). */
+  removed: string[];
+}
+
+export interface RefreshResult {
+  status: "unchanged" | "first-run" | "refreshed";
+  checksum: string;
+  changes: AdvisoryChange[];
+  /** Repositories the reverse index named for the changed packages (before checking versions). */
+  candidates: number;
+  reassessed: RepoReassessment[];
+  warnings: string[];
+}
+
+/**
+ * A checksum of the mirror: a file's content (all.zip, one JSON), or for a directory the sorted list of
+ * (path, size, modification time) — cheap on 200k files, and a changed record changes its size or time.
+ */
+export async function mirrorChecksum(root: string): Promise<string> {
+  const st = await fs.stat(root);
+  const hash = createHash("sha256");
+  if (!st.isDirectory()) {
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(root)
+        .on("data", (c) => hash.update(c))
+        .on("end", () => resolve())
+        .on("error", reject);
+    });
+    return `sha256:${hash.digest("hex")}`;
+  }
+  const lines: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && (e.name.endsWith(".json") || e.name.endsWith(".zip"))) {
+        if (lines.length >= MAX_MIRROR_FILES) throw new Error(`OSV mirror ${root} has more than ${MAX_MIRROR_FILES} files: refusing to fingerprint it`);
+        const s = await fs.stat(full);
+        lines.push(`${path.relative(root, full)}\t${s.size}\t${Math.trunc(s.mtimeMs)}`);
+      }
+    }
+  };
+  await walk(root);
+  lines.sort();
+  for (const l of lines) hash.update(`${l}\n`);
+  return `sha256:${hash.digest("hex")}`;
+}
+
+/** Fingerprint every advisory in a loaded mirror, per package. */
+export function snapshotAdvisories(index: OsvOfflineIndex): Record<string, AdvisoryStateEntry> {
+  const out: Record<string, AdvisoryStateEntry> = {};
+  for (const p of index.packages()) {
+    const key = `${p.ecosystem}\u0000${normalisePackageName(p.ecosystem, p.name)}`;
+    for (const rec of index.lookup(p.ecosystem, p.name)) {
+      const entry = (out[rec.id] ??= { packages: {}, withdrawn: false });
+      entry.packages[key] = createHash("sha256").update(JSON.stringify(rec)).digest("hex");
+      if (rec.withdrawn) entry.withdrawn = true;
+    }
+  }
+  return out;
+}
+
+function splitKey(key: string): { ecosystem: string; name: string } {
+  const i = key.indexOf("\u0000");
+  return { ecosystem: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** New, changed and withdrawn advisories between two snapshots. A record gone from the mirror counts as withdrawn. */
+export function diffAdvisories(before: Record<string, AdvisoryStateEntry>, after: Record<string, AdvisoryStateEntry>): AdvisoryChange[] {
+  const changes: AdvisoryChange[] = [];
+  const pkgs = (...entries: Array<AdvisoryStateEntry | undefined>) => {
+    const keys = new Set<string>();
+    for (const e of entries) for (const k of Object.keys(e?.packages ?? {})) keys.add(k);
+    return [...keys].sort().map(splitKey);
+  };
+  for (const id of Object.keys(after).sort()) {
+    const a = after[id]!;
+    const b = before[id];
+    if (a.withdrawn) {
+      if (b && !b.withdrawn) changes.push({ id, kind: "withdrawn", packages: pkgs(a, b) });
+      continue;
+    }
+    if (!b) changes.push({ id, kind: "new", packages: pkgs(a) });
+    else if (b.withdrawn || JSON.stringify(Object.entries(a.packages).sort()) !== JSON.stringify(Object.entries(b.packages).sort())) {
+      changes.push({ id, kind: "changed", packages: pkgs(a, b) });
+    }
+  }
+  for (const id of Object.keys(before).sort()) {
+    if (!(id in after) && !before[id]!.withdrawn) changes.push({ id, kind: "withdrawn", packages: pkgs(before[id]) });
+  }
+  return changes;
+}
+
+function idsOf(advisories: readonly AdvisoryRef[]): Set<string> {
+  return new Set(advisories.map((a) => a.id));
+}
+
+/**
+ * Re-run the advisory half of enrichment on a repository's stored dependencies (0 GitHub reads): every
+ * advisory field is recomputed from the source; the rest of each dependency is kept as the last scan
+ * stored it. Returns the advisory ids that appeared and disappeared, and the new dependency list.
+ */
+export async function reassessAdvisories(
+  deps: readonly Dependency[],
+  source: AdvisorySource,
+  /** Only these packages (`dependentKey` as "ecosystem\u0000norm_name") can have changed; null: all. */
+  only: ReadonlySet<string> | null = null,
+): Promise<{ dependencies: Dependency[]; added: string[]; removed: string[] }> {
+  const selected = deps.map((d) => {
+    if (!only) return true;
+    const k = dependentKey(d);
+    return only.has(`${k.ecosystem}\u0000${k.norm_name}`);
+  });
+  const queried = deps.filter((_, i) => selected[i]);
+  const partial = await findVulnerabilities(
+    queried.map((d) => ({ datasource: d.datasource as DatasourceName, name: d.name, version: d.version })),
+    source,
+  );
+  let j = 0;
+  const report = { results: deps.map((_, i) => (selected[i] ? partial.results[j++] : undefined)) };
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const next = deps.map((d, i): Dependency => {
+    const v = report.results[i];
+    // Not checkable now (no ecosystem in the mirror, not a version): keep what the scan stored.
+    if (!v || !v.checked) return d;
+    const before = idsOf(d.advisories);
+    const after = idsOf(v.advisories);
+    for (const id of after) if (!before.has(id)) added.add(id);
+    for (const id of before) if (!after.has(id)) removed.add(id);
+    return {
+      ...d,
+      cve_ids: v.cve_ids,
+      vulnerability_score: v.vulnerability_score,
+      vulnerability_score_estimated: v.vulnerability_score_estimated,
+      patch_available: v.patch_available,
+      fixed_version: v.fixed_version,
+      advisories: v.advisories,
+      advisories_checked: true,
+    };
+  });
+  return { dependencies: next, added: [...added].sort(), removed: [...removed].sort() };
+}
+
+export interface RefreshOptions {
+  store: Store;
+  /** The OSV mirror: a directory, an all.zip, or one JSON file. */
+  mirror: string;
+  /** Where the last refresh's fingerprints are kept. */
+  statePath: string;
+  clock?: () => Date;
+  /** Called per affected repository once its stored dependencies were re-assessed (enqueue the act part here). */
+  onReassessed?(r: RepoReassessment, dependencies: Dependency[]): Promise<void>;
+}
+
+async function readState(file: string): Promise<AdvisoryState | null> {
+  try {
+    const s = JSON.parse(await fs.readFile(file, "utf8")) as AdvisoryState;
+    return s && s.format === 1 && typeof s.advisories === "object" ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `cowabunga advisories refresh`, offline: fingerprint the mirror; if it changed since the last refresh,
+ * load it, diff the advisories, look the changed packages up in the reverse index, and re-assess only
+ * the repositories using them. The first run records the baseline and re-assesses nothing (the scans
+ * that stored the dependencies used some mirror already; the next scan of each repository catches up).
+ */
+export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshResult> {
+  const clock = opts.clock ?? (() => new Date());
+  const warnings: string[] = [];
+  const checksum = await mirrorChecksum(opts.mirror);
+  const previous = await readState(opts.statePath);
+  if (previous && previous.checksum === checksum && previous.mirror === path.resolve(opts.mirror)) {
+    return { status: "unchanged", checksum, changes: [], candidates: 0, reassessed: [], warnings };
+  }
+  const index = await OsvOfflineIndex.load(opts.mirror);
+  for (const w of index.warnings) warnings.push(`${w.file ?? opts.mirror}: ${w.message}`);
+  const after = snapshotAdvisories(index);
+  const changes = previous ? diffAdvisories(previous.advisories, after) : [];
+
+  // Candidates: repositories using any changed package, from the reverse index.
+  const candidates = new Map<string, RepoRef>();
+  const seen = new Set<string>();
+  for (const c of changes) {
+    for (const p of c.packages) {
+      const k = `${p.ecosystem}\u0000${normalisePackageName(p.ecosystem, p.name)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      for (const d of await opts.store.findDependents(p)) candidates.set(`${d.repo.owner}/${d.repo.repo}`, d.repo);
+    }
+  }
+  const reassessed: RepoReassessment[] = [];
+  for (const repo of candidates.values()) {
+    const deps = await opts.store.getDependencies(repo);
+    const r = await reassessAdvisories(deps, index, seen);
+    if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
+    const state = await opts.store.getScanState(repo);
+    await opts.store.putDependencies(repo, r.dependencies, { scanned_at: clock().toISOString(), head_sha: state?.head_sha ?? null });
+    const entry = { repo, added: r.added, removed: r.removed };
+    reassessed.push(entry);
+    await opts.onReassessed?.(entry, r.dependencies);
+  }
+  const state: AdvisoryState = { format: 1, mirror: path.resolve(opts.mirror), checksum, refreshed_at: clock().toISOString(), advisories: after };
+  await writeFileAtomic(opts.statePath, JSON.stringify(state));
+  return { status: previous ? "refreshed" : "first-run", checksum, changes, candidates: candidates.size, reassessed, warnings };
+}

@@ -1,0 +1,69 @@
+import path from "node:path";
+import { Command } from "commander";
+import { UsageError, type CliIO } from "../io.js";
+
+export interface AdvisoriesCommandDeps {
+  io: CliIO;
+  env?: Record<string, string | undefined>;
+  clock?: () => Date;
+}
+
+/**
+ * `cowabunga advisories refresh [--osv-db PATH]`: after the OSV mirror was refreshed, find the new,
+ * changed and withdrawn advisories and re-assess, from the stored dependencies and without any GitHub
+ * read, only the repositories the reverse index says use an affected package.
+ */
+export function advisoriesCommand(deps: AdvisoriesCommandDeps): Command {
+  const env = deps.env ?? process.env;
+  const cmd = new Command("advisories").description("advisory events: re-assess the repositories a changed OSV mirror affects");
+  cmd
+    .command("refresh")
+    .description("detect a changed OSV mirror (by checksum), diff its advisories, re-assess the affected repositories from the store")
+    .option("--osv-db <path>", "OSV mirror: a directory of OSV JSON records or all.zip (default: env COWABUNGA_OSV_DB)")
+    .option("--data-dir <dir>", "file store directory (default: env COWABUNGA_DATA_DIR or ./data)")
+    .option("--database-url <url>", "PostgreSQL store (default: env DATABASE_URL)")
+    .option("--state <file>", "where the last refresh's advisory fingerprints are kept (default: <data dir>/advisory-state.json)")
+    .option("--json", "print the result as JSON")
+    .action(async (options: { osvDb?: string; dataDir?: string; databaseUrl?: string; state?: string; json?: boolean }) => {
+      const mirrorArg = options.osvDb ?? env.COWABUNGA_OSV_DB?.trim();
+      if (!mirrorArg) throw new UsageError("no OSV mirror: pass --osv-db or set COWABUNGA_OSV_DB");
+      const mirror = path.resolve(deps.io.cwd, mirrorArg);
+      const dataDir = path.resolve(deps.io.cwd, options.dataDir ?? (env.COWABUNGA_DATA_DIR?.trim() || "./data"));
+      const { openStore } = await import("../../store/factory.js");
+      const { refreshAdvisories } = await import("../../advisories/refresh.js");
+      const store = await openStore({ databaseUrl: options.databaseUrl ?? env.DATABASE_URL ?? null, dataDir, clock: deps.clock });
+      try {
+        const result = await refreshAdvisories({
+          store,
+          mirror,
+          statePath: options.state ? path.resolve(deps.io.cwd, options.state) : path.join(dataDir, "advisory-state.json"),
+          clock: deps.clock,
+        });
+        if (options.json) {
+          deps.io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        for (const w of result.warnings.slice(0, 20)) deps.io.stderr(`warning: ${w}\n`);
+        if (result.status === "unchanged") {
+          deps.io.stdout(`OSV mirror unchanged (${result.checksum}): nothing to re-assess\n`);
+          return;
+        }
+        if (result.status === "first-run") {
+          deps.io.stdout(`recorded the OSV mirror baseline (${result.checksum}); the next refresh re-assesses what changes after it\n`);
+          return;
+        }
+        const count = (k: string) => result.changes.filter((c) => c.kind === k).length;
+        deps.io.stdout(
+          `advisories: ${count("new")} new, ${count("changed")} changed, ${count("withdrawn")} withdrawn; ` +
+            `${result.candidates} repositories use an affected package, ${result.reassessed.length} re-assessed\n`,
+        );
+        for (const r of result.reassessed) {
+          const parts = [r.added.length > 0 ? `now affected by ${r.added.join(", ")}` : "", r.removed.length > 0 ? `no longer by ${r.removed.join(", ")}` : ""].filter(Boolean);
+          deps.io.stdout(`  ${r.repo.owner}/${r.repo.repo}: ${parts.join("; ")}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  return cmd;
+}

@@ -1,0 +1,149 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { diffAdvisories, refreshAdvisories } from "../../src/advisories/refresh.js";
+import type { CliIO } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/program.js";
+import { FileStore, type Store } from "../../src/store/index.js";
+import { PgStore, migrate } from "../../src/store/pg/index.js";
+import { makeDependency } from "../helpers/factories.js";
+import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
+
+const NOW = new Date("2026-06-01T00:00:00.000Z");
+const clock = () => NOW;
+const npm = (name: string, version: string) =>
+  makeDependency({ name, version, datasource: "npm", package_manager: "npm", cve_ids: [], advisories: [], vulnerability_score: null, patch_available: false, fixed_version: null, advisories_checked: true, file: "package.json", component: "." });
+
+function osv(id: string, pkg: string, introduced: string, fixed: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    modified: "2026-05-01T00:00:00Z",
+    published: "2026-05-01T00:00:00Z",
+    aliases: [`CVE-2026-${id.slice(-4)}`],
+    summary: `${pkg} is vulnerable`,
+    affected: [{ package: { ecosystem: "npm", name: pkg }, ranges: [{ type: "SEMVER", events: [{ introduced }, { fixed }] }] }],
+    database_specific: { severity: "HIGH" },
+    ...extra,
+  };
+}
+
+async function writeRecord(dir: string, rec: { id: string }): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${rec.id}.json`), JSON.stringify(rec));
+}
+
+const pgOk = await postgresAvailable("advisory refresh on PgStore");
+let db: { url: string; drop: () => Promise<void> } | null = null;
+const opened: Array<{ close(): Promise<void> }> = [];
+const tmp: string[] = [];
+
+beforeAll(async () => {
+  if (pgOk) {
+    db = await createTestDatabase("advisory_refresh");
+    await migrate(db.url);
+  }
+});
+afterAll(async () => {
+  await db?.drop();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+  await Promise.all(tmp.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), "cowabunga-refresh-"));
+  tmp.push(d);
+  return d;
+}
+
+const stores: Array<[string, boolean, () => Promise<Store>]> = [
+  ["FileStore", true, async () => new FileStore({ root: await tempDir(), clock })],
+  [
+    "PgStore",
+    pgOk,
+    async () => {
+      const pool = new pg.Pool({ connectionString: db!.url, max: 4 });
+      await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
+      const s = new PgStore(pool, { now: clock });
+      opened.push(s);
+      return s;
+    },
+  ],
+];
+
+describe.each(stores)("advisory refresh on %s", (_name, available, open) => {
+  it.skipIf(!available)("re-assesses only the repositories whose stored versions a new advisory affects, and a withdrawal takes it back", async () => {
+    const store = await open();
+    const mirror = path.join(await tempDir(), "osv");
+    const state = path.join(await tempDir(), "state.json");
+    await writeRecord(mirror, osv("GHSA-0000-0000-0001", "left-pad", "0", "1.0.0"));
+    await store.putDependencies({ owner: "acme", repo: "old-lodash" }, [npm("lodash", "4.17.20"), npm("left-pad", "1.3.0")]);
+    await store.putDependencies({ owner: "acme", repo: "new-lodash" }, [npm("lodash", "4.17.21")]);
+    await store.putDependencies({ owner: "acme", repo: "no-lodash" }, [npm("react", "18.2.0")]);
+
+    const first = await refreshAdvisories({ store, mirror, statePath: state, clock });
+    expect(first.status).toBe("first-run");
+    expect(first.reassessed).toEqual([]);
+    expect((await refreshAdvisories({ store, mirror, statePath: state, clock })).status).toBe("unchanged");
+
+    // The mirror gains a lodash advisory fixed in 4.17.21.
+    await writeRecord(mirror, osv("GHSA-0000-0000-0002", "lodash", "0", "4.17.21"));
+    const second = await refreshAdvisories({ store, mirror, statePath: state, clock });
+    expect(second.status).toBe("refreshed");
+    expect(second.changes).toEqual([{ id: "GHSA-0000-0000-0002", kind: "new", packages: [{ ecosystem: "npm", name: "lodash" }] }]);
+    expect(second.candidates).toBe(2);
+    expect(second.reassessed).toEqual([{ repo: { owner: "acme", repo: "old-lodash" }, added: ["GHSA-0000-0000-0002"], removed: [] }]);
+    const deps = await store.getDependencies({ owner: "acme", repo: "old-lodash" });
+    const lodash = deps.find((d) => d.name === "lodash")!;
+    expect(lodash.advisories.map((a) => a.id)).toEqual(["GHSA-0000-0000-0002"]);
+    expect(lodash.cve_ids).toEqual(["CVE-2026-0002"]);
+    expect(lodash.fixed_version).toBe("4.17.21");
+    expect(lodash.patch_available).toBe(true);
+    // Untouched: the other dependency, and the repositories the advisory does not affect.
+    expect(deps.find((d) => d.name === "left-pad")!.advisories).toEqual([]);
+    expect(await store.getDependencyHistory({ owner: "acme", repo: "new-lodash" })).toHaveLength(1);
+
+    // Withdrawn: the advisory leaves the stored dependency.
+    await writeRecord(mirror, osv("GHSA-0000-0000-0002", "lodash", "0", "4.17.21", { withdrawn: "2026-05-20T00:00:00Z", modified: "2026-05-20T00:00:00Z" }));
+    const third = await refreshAdvisories({ store, mirror, statePath: state, clock });
+    expect(third.changes.map((c) => [c.id, c.kind])).toEqual([["GHSA-0000-0000-0002", "withdrawn"]]);
+    expect(third.reassessed).toEqual([{ repo: { owner: "acme", repo: "old-lodash" }, added: [], removed: ["GHSA-0000-0000-0002"] }]);
+    expect((await store.getDependencies({ owner: "acme", repo: "old-lodash" })).find((d) => d.name === "lodash")!.advisories).toEqual([]);
+  });
+});
+
+describe("diffAdvisories", () => {
+  it("names new, changed and withdrawn advisories, and a record gone from the mirror is withdrawn", () => {
+    const e = (fp: string, withdrawn = false) => ({ packages: { "npm\u0000a": fp }, withdrawn });
+    expect(diffAdvisories({ X: e("1"), Y: e("1"), Z: e("1"), W: e("1", true) }, { X: e("1"), Y: e("2"), N: e("1"), W: e("1", true) }).map((c) => [c.id, c.kind])).toEqual([
+      ["N", "new"],
+      ["Y", "changed"],
+      ["Z", "withdrawn"],
+    ]);
+  });
+});
+
+describe("cowabunga advisories refresh", () => {
+  it("reports the baseline, then the changes and the re-assessed repositories", async () => {
+    const dataDir = await tempDir();
+    const mirror = path.join(await tempDir(), "osv");
+    await writeRecord(mirror, osv("GHSA-0000-0000-0001", "left-pad", "0", "1.0.0"));
+    await new FileStore({ root: dataDir, clock }).putDependencies({ owner: "acme", repo: "web" }, [npm("minimist", "1.2.0")]);
+    const out: string[] = [];
+    const io: CliIO = { stdout: (s) => void out.push(s), stderr: (s) => void out.push(s), stderrIsTTY: false, cwd: dataDir };
+    const run = () => runCli(["node", "cowabunga", "advisories", "refresh", "--osv-db", mirror, "--data-dir", dataDir], { io, env: {}, clock });
+    expect(await run()).toBe(0);
+    expect(out.join("")).toContain("recorded the OSV mirror baseline");
+    await writeRecord(mirror, osv("GHSA-0000-0000-0003", "minimist", "0", "1.2.6"));
+    out.length = 0;
+    expect(await run()).toBe(0);
+    expect(out.join("")).toContain("1 new, 0 changed, 0 withdrawn; 1 repositories use an affected package, 1 re-assessed");
+    expect(out.join("")).toContain("acme/web: now affected by GHSA-0000-0000-0003");
+    out.length = 0;
+    expect(await run()).toBe(0);
+    expect(out.join("")).toContain("OSV mirror unchanged");
+  });
+});
