@@ -12,6 +12,9 @@ import path from "node:path";
 
 const ref = { owner: "octo", repo: "app" };
 let server: Server;
+let bigSent = 0;
+let bigClosedAfter: number | null = null;
+let onBigClose: (() => void) | null = null;
 let base: string;
 const hits: string[] = [];
 let dir: string;
@@ -26,7 +29,25 @@ beforeAll(async () => {
     else if (req.url === "/down") res.writeHead(503).end("maintenance");
     else if (req.url === "/hop") res.writeHead(302, { location: "/ok" }).end();
     else if (req.url === "/away") res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" }).end();
-    else if (req.url === "/big") res.writeHead(200).end("x".repeat(200 * 1024));
+    else if (req.url === "/big") {
+      // A body that never ends by itself: 64 KiB chunks for as long as the client keeps reading (at most 256 MiB).
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 0x78);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 256 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          bigSent = sent;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("close", () => {
+        bigClosedAfter = sent;
+        onBigClose?.();
+      });
+      pump();
+    }
     else if (req.url === "/slow") setTimeout(() => res.writeHead(200).end("late"), 2_000).unref();
     else res.writeHead(404).end();
   });
@@ -99,8 +120,14 @@ describe("HealthPoller", () => {
 
   it("reads at most 64 KiB of a body and times out slow endpoints", async () => {
     const { p } = poller({ big: `${base}/big`, slow: `${base}/slow` }, { allowPrivate: true, timeoutMs: 300 });
+    const bigClosed = new Promise<void>((resolve) => (onBigClose = resolve));
     const [big, slow] = await p.pollOnce();
     expect(big.up).toBe(true);
+    // The poller stopped reading near the 64 KiB cap and hung up: the server got to send only a few
+    // socket buffers' worth, nowhere near the 256 MiB it would stream to a reader that reads it all.
+    await bigClosed;
+    expect(bigClosedAfter).not.toBeNull();
+    expect(bigSent).toBeLessThan(16 * 1024 * 1024);
     expect(slow.up).toBe(false);
     expect(slow.error).toMatch(/no answer within 300 ms/);
   });
