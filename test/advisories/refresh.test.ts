@@ -1,7 +1,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { diffAdvisories, refreshAdvisories } from "../../src/advisories/refresh.js";
 import type { CliIO } from "../../src/cli/io.js";
@@ -9,7 +8,7 @@ import { runCli } from "../../src/cli/program.js";
 import { FileStore, type Store } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { makeDependency } from "../helpers/factories.js";
-import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
+import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
 
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 const clock = () => NOW;
@@ -65,7 +64,7 @@ const stores: Array<[string, boolean, () => Promise<Store>]> = [
     "PgStore",
     pgOk,
     async () => {
-      const pool = new pg.Pool({ connectionString: db!.url, max: 4 });
+      const pool = testPool(db!.url, 4);
       await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
       const s = new PgStore(pool, { now: clock });
       opened.push(s);

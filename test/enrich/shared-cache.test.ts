@@ -6,7 +6,7 @@ import { MemorySharedHttpCache, type SharedHttpCache } from "../../src/enrich/sh
 import { PgHttpCache, migrate } from "../../src/store/pg/index.js";
 import { Redis } from "ioredis";
 import { RedisHttpCache } from "../../src/enrich/redis-cache.js";
-import { REDIS_URL, createTestDatabase, postgresAvailable, redisAvailable } from "../helpers/services.js";
+import { REDIS_URL, createTestDatabase, postgresAvailable, redisAvailable, testPool } from "../helpers/services.js";
 
 const REGISTRY = "https://registry.shared-cache.test";
 const ok = await postgresAvailable("shared HTTP cache (PostgreSQL)");
@@ -68,7 +68,7 @@ describe.skipIf(!ok)("shared HTTP cache on PostgreSQL (http_cache)", () => {
   let db: { url: string; drop: () => Promise<void> };
   let pools: pg.Pool[] = [];
   const cacheOn = (now?: () => number) => {
-    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const pool = testPool(db.url, 2);
     pools.push(pool);
     return new PgHttpCache(pool, now ? { now } : {});
   };

@@ -70,3 +70,13 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
     },
   };
 }
+
+/**
+ * A pool for a test database. Like the store's own pools, it listens for errors: the server ending an idle
+ * connection (the database dropped WITH (FORCE) at teardown) is no uncaught exception.
+ */
+export function testPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on("error", () => undefined);
+  return pool;
+}

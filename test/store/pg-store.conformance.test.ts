@@ -1,7 +1,7 @@
 import pg from "pg";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
 import type { Store } from "../../src/store/index.js";
-import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
+import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
 import { defineStoreConformance } from "./conformance.js";
 
 const ok = await postgresAvailable("PgStore conformance");
@@ -13,7 +13,7 @@ defineStoreConformance("PgStore", ok, {
   async setup() {
     db = await createTestDatabase("store_conformance");
     await migrate(db.url);
-    admin = new pg.Pool({ connectionString: db.url, max: 2 });
+    admin = testPool(db.url, 2);
   },
   async teardown() {
     await admin?.end();
@@ -24,7 +24,7 @@ defineStoreConformance("PgStore", ok, {
   },
   async open(opts = {}): Promise<Store> {
     // Each instance has its own pool: what another process would have.
-    const store = new PgStore(new pg.Pool({ connectionString: db!.url, max: 4 }), opts.now ? { now: opts.now } : {});
+    const store = new PgStore(testPool(db!.url, 4), opts.now ? { now: opts.now } : {});
     open.push(store);
     return store;
   },

@@ -9,7 +9,7 @@ import { LockTimeoutError, StoreValidationError, openStore } from "../../src/sto
 import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
 import { makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
-import { createTestDatabase, postgresAvailable } from "../helpers/services.js";
+import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
 
 const ok = await postgresAvailable("PgStore");
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), "helpers/pg-child.ts");
@@ -30,7 +30,7 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
     return db.url;
   };
   const pool = (url: string) => {
-    const p = new pg.Pool({ connectionString: url, max: 3 });
+    const p = testPool(url, 3);
     closers.push(() => p.end());
     return p;
   };
