@@ -207,7 +207,9 @@ describe("a pending delivery survives SIGKILL and is delivered once after restar
 
     // Exactly one message reached Slack after the restart, and it carries its links.
     expect(slack.payloads).toHaveLength(1);
-    expect(slack.hits).toBe(failedHits + 1);
+    // (Slack accepted exactly one message: that is the promise. The raw request count is not asserted
+    // exactly: a failed attempt of the first app can still be read by the sink after the kill.)
+    expect(slack.hits).toBeGreaterThan(failedHits);
     const issueNumber = gh.repo(REPO).issues.find((i) => !i.pull_request && i.title.includes("beta-lib"))!.number;
     expect(slackButtons(slack.payloads[0]!).map((b) => b.url)).toContain(`http://${gh.host}/acme/svc/issues/${issueNumber}`);
 
