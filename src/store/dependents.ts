@@ -1,5 +1,6 @@
 import type { Dependency } from "../model/dependency.js";
-import { normalisePackageName } from "../enrich/advisories/types.js";
+import { ecosystemForDatasource, normalisePackageName } from "../enrich/advisories/types.js";
+import type { DatasourceName } from "../scan/types.js";
 import type { RepoRef } from "./types.js";
 
 /**
@@ -29,18 +30,7 @@ export interface DependentsQuery {
 
 /** OSV's ecosystem for a datasource; the datasource itself when OSV has none (kept in step with enrich). */
 export function indexEcosystem(datasource: string): string {
-  switch (datasource) {
-    case "npm":
-      return "npm";
-    case "pypi":
-      return "PyPI";
-    case "crates":
-      return "crates.io";
-    case "go":
-      return "Go";
-    default:
-      return datasource;
-  }
+  return ecosystemForDatasource(datasource as DatasourceName) ?? datasource;
 }
 
 /** The index key of one dependency: ecosystem and normalised name. */

@@ -3,7 +3,7 @@ import type { DatasourceName } from "../../scan/types.js";
 import { scoreAdvisory } from "./cvss.js";
 import { advisoryKind } from "./kind.js";
 import { evaluateRecord, lowestFixedAtOrAbove, versioningForEcosystem } from "./match.js";
-import { advisoryQueryKey, type AdvisorySource, type AdvisoryWarning, type OsvEcosystem, type OsvVulnerability, type PackageQuery } from "./types.js";
+import { advisoryQueryKey, ecosystemForDatasource, type AdvisorySource, type AdvisoryWarning, type OsvVulnerability, type PackageQuery } from "./types.js";
 
 export * from "./types.js";
 export { evaluateRecord, isAffected, lowestFixedAtOrAbove, versioningForEcosystem } from "./match.js";
@@ -12,21 +12,6 @@ export { advisoryKind } from "./kind.js";
 export { OsvOnlineSource, fetchHttp, sharedOsvCache, DEFAULT_OSV_API, type OsvHttp, type OsvOnlineOptions } from "./osv-online.js";
 export { OsvOfflineIndex, type OfflineLoadOptions, type OfflineStats } from "./osv-offline.js";
 
-/** The OSV ecosystem of a datasource; null when OSV has none we use. */
-export function ecosystemForDatasource(datasource: DatasourceName): OsvEcosystem | null {
-  switch (datasource) {
-    case "npm":
-      return "npm";
-    case "pypi":
-      return "PyPI";
-    case "crates":
-      return "crates.io";
-    case "go":
-      return "Go";
-    default:
-      return null;
-  }
-}
 
 export interface VulnerabilityQuery {
   datasource: DatasourceName;

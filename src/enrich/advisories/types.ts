@@ -1,3 +1,4 @@
+import type { DatasourceName } from "../../scan/types.js";
 import { z } from "zod";
 
 /**
@@ -124,4 +125,20 @@ export function parseOsvRecord(
   const issue = res.error.issues[0];
   const where = issue?.path?.length ? issue.path.join(".") : "(root)";
   return { ok: false, error: `${where}: ${issue?.message ?? "invalid OSV record"}` };
+}
+
+/** The OSV ecosystem of a datasource; null when OSV has none we use. */
+export function ecosystemForDatasource(datasource: DatasourceName): OsvEcosystem | null {
+  switch (datasource) {
+    case "npm":
+      return "npm";
+    case "pypi":
+      return "PyPI";
+    case "crates":
+      return "crates.io";
+    case "go":
+      return "Go";
+    default:
+      return null;
+  }
 }
