@@ -7,7 +7,17 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const args = process.argv.slice(2).filter((a) => a !== "--");
+// Options (`--incremental`, `--concurrency 1`, ...) go to Stryker as they are; the rest are paths.
+const argv = process.argv.slice(2).filter((a) => a !== "--");
+const args = [];
+const strykerOptions = [];
+for (let i = 0; i < argv.length; i++) {
+  if (!argv[i].startsWith("--")) args.push(argv[i]);
+  else {
+    strykerOptions.push(argv[i]);
+    if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--") && !fs.existsSync(argv[i + 1])) strykerOptions.push(argv[++i]);
+  }
+}
 if (args.length === 0) {
   console.error("usage: npm run test:mutation -- <file or folder under src/> [...]");
   process.exit(2);
@@ -24,7 +34,7 @@ for (const arg of args) {
 }
 const res = spawnSync(
   process.execPath,
-  [path.resolve("node_modules/@stryker-mutator/core/bin/stryker.js"), "run", "stryker.config.mjs", "--mutate", mutate.join(",")],
+  [path.resolve("node_modules/@stryker-mutator/core/bin/stryker.js"), "run", "stryker.config.mjs", "--mutate", mutate.join(","), ...strykerOptions],
   { stdio: "inherit" },
 );
 if (res.status !== 0) process.exit(res.status ?? 1);
