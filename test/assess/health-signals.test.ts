@@ -34,7 +34,7 @@ const clean = (over: Partial<Dependency> = {}) =>
   makeDependency({ advisories: [], cve_ids: [], vulnerability_score: null, advisories_checked: true, lookup: { status: "ok", reason: null }, update_type: "none", skip_reason: null, ...over });
 /** A dependency whose registry lookup failed and whose advisories were not checked: no evidence at all. */
 const unknownDep = (over: Partial<Dependency> = {}) =>
-  makeDependency({ advisories: [], cve_ids: [], advisories_checked: false, lookup: { status: "error", reason: "registry down" }, update_type: "unknown", ...over });
+  makeDependency({ advisories: [], cve_ids: [], advisories_checked: false, lookup: { status: "unknown", reason: "registry down" }, update_type: "unknown", ...over });
 
 const issue = (over: Partial<MaintenanceIssue>) => makeIssue({ affected_components: ["api"], status: "open", ...over });
 
@@ -104,7 +104,7 @@ describe("the tests and coverage signals", () => {
   const history = {
     api: [
       makeTestResult({ test_suite: "unit", tests_passed: 0, tests_failed: 10, line_coverage: 10, errors: [] }),
-      makeTestResult({ test_suite: "unit", tests_passed: 8, tests_failed: 1, line_coverage: 70, errors: [{ name: "setup", suite: "unit", message: "boom", file: null, line: null }] }),
+      makeTestResult({ test_suite: "unit", tests_passed: 8, tests_failed: 1, line_coverage: 70, errors: [{ source: "setup", message: "boom" }] }),
       makeTestResult({ test_suite: "e2e", tests_passed: 10, tests_failed: 0, line_coverage: 90, errors: [] }),
     ],
   };
@@ -125,7 +125,7 @@ describe("the tests and coverage signals", () => {
   });
 
   it("a run of only errors scores 0", () => {
-    const s = healthSignals(api, [], ctx({ testResults: { api: [makeTestResult({ tests_passed: 0, tests_failed: 0, errors: [{ name: "collect", suite: "api", message: "ImportError", file: null, line: null }] })] } }));
+    const s = healthSignals(api, [], ctx({ testResults: { api: [makeTestResult({ tests_passed: 0, tests_failed: 0, errors: [{ source: "collect", message: "ImportError" }] })] } }));
     expect(s.tests).toBe(0);
   });
 
@@ -286,7 +286,7 @@ describe("assessComponentHealth", () => {
   it("marks the last failure when the latest run of a suite failed or errored, not an older one", () => {
     const failedBefore = [makeTestResult({ tests_failed: 2, errors: [] }), makeTestResult({ tests_failed: 0, errors: [] })];
     expect(assessComponentHealth(api, ctx({ testResults: { api: failedBefore } })).last_failure).toBeNull();
-    const erroredNow = [makeTestResult({ tests_failed: 0, errors: [{ name: "x", suite: "api", message: "m", file: null, line: null }] })];
+    const erroredNow = [makeTestResult({ tests_failed: 0, errors: [{ source: "x", message: "m" }] })];
     expect(assessComponentHealth(api, ctx({ testResults: { api: erroredNow } })).last_failure).toBe(NOW.toISOString());
     const failedNow = [makeTestResult({ tests_failed: 1, errors: [] })];
     expect(assessComponentHealth(api, ctx({ testResults: { api: failedNow } })).last_failure).toBe(NOW.toISOString());

@@ -46,8 +46,8 @@ describe("evaluateDependency thresholds", () => {
   });
 
   it("judges nothing from registry data when the lookup failed", () => {
-    expect(evaluate(quiet({ lookup: { status: "error", reason: "503" }, update_type: "major", days_behind: 900, latest_release_date: "2001-01-01T00:00:00Z" }))).toBeNull();
-    expect(evaluate(quiet({ lookup: { status: "error", reason: "503" }, deprecated: true }))?.reasons).toEqual(["deprecated"]);
+    expect(evaluate(quiet({ lookup: { status: "unknown", reason: "503" }, update_type: "major", days_behind: 900, latest_release_date: "2001-01-01T00:00:00Z" }))).toBeNull();
+    expect(evaluate(quiet({ lookup: { status: "unknown", reason: "503" }, deprecated: true }))?.reasons).toEqual(["deprecated"]);
   });
 
   it("yanked only for the same manager, name and version", () => {
@@ -149,7 +149,7 @@ describe("one package in two components", () => {
   });
 
   it("orders drafts by subject and covers every subject whose lookups worked", () => {
-    const r = run([makeDependency({ name: "zed", advisories: [], days_behind: 400 }), makeDependency({ name: "abc", advisories: [], days_behind: 400 }), makeDependency({ name: "lost", lookup: { status: "error", reason: "x" } }), makeDependency({ name: "skipped", lookup: { status: "error", reason: "x" }, skip_reason: "local" })]);
+    const r = run([makeDependency({ name: "zed", advisories: [], days_behind: 400 }), makeDependency({ name: "abc", advisories: [], days_behind: 400 }), makeDependency({ name: "lost", lookup: { status: "unknown", reason: "x" } }), makeDependency({ name: "skipped", lookup: { status: "unknown", reason: "x" }, skip_reason: "local" })]);
     expect(r.drafts.map((x) => x.subject)).toEqual(["dependency:pypi:abc", "dependency:pypi:zed"]);
     expect(r.covers({ subject: "dependency:pypi:lost" } as MaintenanceIssue)).toBe(false);
     expect(r.covers({ subject: "dependency:pypi:skipped" } as MaintenanceIssue)).toBe(true);
