@@ -418,3 +418,30 @@ describe("assessSystemHealth", () => {
     expect(c.warnings.map((w) => w.message.slice(0, 30))).toEqual(["maintenance window sat 24:00: "]);
   });
 });
+
+describe("survivors of the mutation run (issue 18)", () => {
+  it("a figure reported as null is missing data, not an error: no warning", () => {
+    const c = ctx({ ciErrorRate: { api: null as unknown as number }, runtime: { api: { uptime_percentage: null, error_rate: 2 } } });
+    expect(healthSignals(api, [], c)).toEqual({ runtime: 0.98, issues: 1 });
+    expect(c.warnings).toEqual([]);
+    const h = assessComponentHealth(api, ctx({ runtime: { api: { uptime_percentage: null, response_time_ms: null } } }));
+    expect([h.uptime_percentage, h.response_time_ms]).toEqual([null, null]);
+  });
+
+  it("the root component without any file read or signal has no issues signal", () => {
+    expect(healthSignals(makeComponent({ name: "root", path: "." }), [], ctx())).toEqual({});
+  });
+
+  it("counts the open critical issues", () => {
+    const issues = [issue({ id: "a", type: "bug", severity: "critical" }), issue({ id: "b", type: "bug", severity: "critical" }), issue({ id: "c", type: "bug", severity: "low" })];
+    expect(assessComponentHealth(api, ctx({}, issues))).toMatchObject({ open_issues: 3, critical_issues: 2 });
+  });
+
+  it("a broken window of several days is named with its days; without a warnings list nothing throws", () => {
+    const cfg = config((c) => (c.schedule.maintenance_windows = [{ days: ["sat", "sun"], start: "99:00", end: "23:00" }]));
+    const warnings: ScanWarning[] = [];
+    expect(nextMaintenanceWindow(cfg, NOW, warnings)).toBeNull();
+    expect(warnings[0].message.startsWith("maintenance window sat,sun 99:00: ")).toBe(true);
+    expect(nextMaintenanceWindow(cfg, NOW)).toBeNull();
+  });
+});
