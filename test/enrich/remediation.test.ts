@@ -163,7 +163,8 @@ describe("remediation plan", () => {
     const dep = transitive({ name: "golang.org/x/net", version: "v0.10.0", datasource: "go", package_manager: "go", lockfile: "go.mod", file: "go.mod", depth: null, fixed_version: "v0.23.0", advisories: [adv("GO-2024-2687", "v0.23.0")] });
     const plan = await planRemediation(dep, null, { declarations: [] });
     expect(plan).toMatchObject({ kind: "in_place", file: "go.mod", target_version: "v0.23.0" });
-    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gains its hashes");
+    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gets its lines from the Go checksum database");
+    expect(plan?.risk).toMatch(/requires newer versions of other modules than go.mod lists, the build list changes: run go get/);
   });
 
   it("direct dependencies: in place when the declared range admits the fix, else the manifest line", async () => {
@@ -217,7 +218,14 @@ describe("registry requirement source", () => {
     expect(reqs?.get("3.0.0")?.get("qs")).toBe("^6.7.0");
     expect(reqs?.get("3.0.0")?.get("fsevents")).toBe("^2");
     // The packument is cached by the HttpClient: the artefact lookup asks nothing more.
-    expect(await src.artefact("npm", "request", "3.0.0")).toEqual({ version: "3.0.0", resolved: "https://npm.mirror.example/request/-/request-3.0.0.tgz", integrity: "sha512-bbb" });
+    expect(await src.artefact("npm", "request", "3.0.0")).toEqual({
+      version: "3.0.0",
+      resolved: "https://npm.mirror.example/request/-/request-3.0.0.tgz",
+      integrity: "sha512-bbb",
+      shasum: null,
+      // optionalDependencies and dependencies, not peers: what the lockfile entry records.
+      dependencies: new Map([["fsevents", "^2"], ["qs", "^6.7.0"]]),
+    });
     scope.done();
   });
 
