@@ -261,8 +261,14 @@ export async function planRemediation(
   locked: LockedPackage | null,
   ctx: PlanContext,
   fetchReqs = requirementsCache(ctx),
-  meta: MetadataReader = metadataReader(ctx, fetchReqs),
+  metaIn?: MetadataReader,
 ): Promise<RemediationPlan | null> {
+  // Built only when a registry is asked (most plans never do).
+  let metaBuilt = metaIn ?? null;
+  const meta: MetadataReader = {
+    versions: (d, n) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).versions(d, n),
+    requirementsOf: (d, n, v) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).requirementsOf(d, n, v),
+  };
   const vulns = dep.advisories.filter((a) => (a.kind ?? "vulnerability") === "vulnerability");
   if (vulns.length === 0) return null;
   const removes = vulns.map((a) => a.id);
