@@ -127,7 +127,9 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
     }
     if (e.len >= GRAPH_LIMITS.max_depth) continue;
     for (const edge of graph.out[e.node]) {
-      if (counts[edge.to] >= GRAPH_LIMITS.max_paths || onPath(e, edge.to)) continue;
+      // A package never admitted yet cannot be on this path: the chain walk only for the others.
+      const c = counts[edge.to];
+      if (c >= GRAPH_LIMITS.max_paths || (c > 0 && onPath(e, edge.to))) continue;
       counts[edge.to]++;
       queue.push({ node: edge.to, requirement: edge.requirement, prev: e, len: e.len + 1 });
     }
