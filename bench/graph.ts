@@ -100,7 +100,10 @@ async function once(file: string, text: string, docs?: ParsedDocuments): Promise
       const n = graph.nodes[r.node];
       if (n.local || planned.has(r.node)) continue;
       planned.add(r.node);
-      const locked: LockedPackage = { name: n.name, version: n.version, datasource: graph.datasource, component: "c", file: "m", lockfile: file, depth: r.depth, scope: r.scope, paths: r.paths, parents: r.parents };
+      // As the scan hands it over (src/scan/graph/index.ts lazyEntry): paths and parents materialised on first read.
+      const locked = { name: n.name, version: n.version, datasource: graph.datasource, component: "c", file: "m", lockfile: file, depth: r.depth, scope: r.scope } as LockedPackage;
+      Object.defineProperty(locked, "paths", { enumerable: true, get: () => r.paths });
+      Object.defineProperty(locked, "parents", { enumerable: true, get: () => r.parents });
       await planRemediation(makeBenchDependency(n.name, n.version, graph.datasource, file, r.depth), locked, ctx, fetchReqs);
     }
   }
