@@ -342,7 +342,7 @@ export async function planRemediation(
   const verdicts: Array<{ p: PathStep; req: string | null; ok: boolean | null }> = [];
   for (const p of parents) {
     let req = p.requirement;
-    if (req === null && !p.local) req = (await meta.requirementsOf(ds, p.name, p.version))?.get(metaKey(ds, name)) ?? null;
+    if (req === null && !p.local && ctx.requirements) req = (await meta.requirementsOf(ds, p.name, p.version))?.get(metaKey(ds, name)) ?? null;
     verdicts.push({ p, req, ok: admits(v, ds, target, req) });
   }
   if (verdicts.length > 0 && verdicts.every((x) => x.ok === true)) {
