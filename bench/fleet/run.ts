@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
@@ -233,26 +233,50 @@ export async function runFleet(opts: FleetOptions): Promise<FleetFigures> {
 
     const scans: ScanLine[] = [];
     const fleetNames = new Set(fleet.map((r) => r.fullName.toLowerCase()));
+    // Each child logs to a file, never to a pipe: a pipe the bench drains late would block the child's
+    // (synchronous) log writes and stall its event loop, which is the bench's latency, not the app's. The
+    // files are read incrementally (pump) for the scan lines and serve's request times.
+    const pumps: Array<() => void> = [];
     const spawnCli = (name: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (l: string) => void): Proc => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      const file = path.join(dataDir, `${name}.log`);
+      const fd = openSync(file, "a");
+      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", fd, fd] });
+      closeSync(fd);
       let tail = "";
       let partial = "";
-      const feed = (d: Buffer): void => {
-        const s = partial + d.toString("utf8");
-        const lines = s.split("\n");
-        partial = lines.pop() ?? "";
-        for (const l of lines) {
-          onLine?.(l);
-          tail = (tail + l + "\n").slice(-6000);
+      let offset = 0;
+      const buf = Buffer.alloc(1 << 20);
+      const pump = (): void => {
+        let rfd: number;
+        try {
+          rfd = openSync(file, "r");
+        } catch {
+          return;
+        }
+        try {
+          for (;;) {
+            const n = readSync(rfd, buf, 0, buf.length, offset);
+            if (n <= 0) break;
+            offset += n;
+            const lines = (partial + buf.subarray(0, n).toString("utf8")).split("\n");
+            partial = lines.pop() ?? "";
+            for (const l of lines) {
+              onLine?.(l);
+              tail = (tail + l + "\n").slice(-6000);
+            }
+          }
+        } finally {
+          closeSync(rfd);
         }
       };
-      child.stdout!.on("data", feed);
-      child.stderr!.on("data", feed);
+      pumps.push(pump);
       const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-      const p: Proc = { name, child, tail: () => tail, exited };
+      const p: Proc = { name, child, tail: () => (pump(), tail), exited };
       procs.push(p);
       return p;
     };
+    const pumpTimer = setInterval(() => pumps.forEach((f) => f()), 250);
+    cleanups.push(async () => clearInterval(pumpTimer));
     const scanListener = (l: string): void => {
       if (!l.includes('"scan":{')) return;
       try {
@@ -406,6 +430,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetFigures> {
     const done = new Map<string, string>(); // fleet repo → last first-scan outcome
     let seen = 0;
     const absorb = (): void => {
+      for (const f of pumps) f();
       for (; seen < scans.length; seen++) {
         const s = scans[seen]!;
         if (fleetNames.has(s.repo.toLowerCase()) && s.trigger === "installation") done.set(s.repo.toLowerCase(), s.outcome);
@@ -524,6 +549,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetFigures> {
         await new Promise((r) => setTimeout(r, 300));
       }
       const tUEnd = performance.now();
+      for (const f of pumps) f();
       const lines = scans.slice(mark).filter((s) => fleetNames.has(s.repo.toLowerCase()) && s.trigger === "enqueue");
       const outcomes: Record<string, number> = {};
       for (const o of seenU.values()) outcomes[o] = (outcomes[o] ?? 0) + 1;

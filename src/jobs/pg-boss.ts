@@ -159,7 +159,9 @@ export class PgBossJobQueue implements JobQueue {
       if (!rows[0]?.fresh) return { status: "duplicate" };
       if (rows[0].merged) return { status: "coalesced" };
       try {
-        const id = await this.send(job, opts);
+        // Through our pool, not pg-boss's (4 connections shared with its maintenance, monitoring and cron
+        // queries): a webhook's acknowledgment never waits behind those.
+        const id = await this.send(job, opts, { executeSql: (text: string, values: unknown[]) => this.pool.query(text, values) });
         return id ? { status: "queued", id } : { status: "coalesced" };
       } catch (err) {
         // Not queued: forget the key, so that GitHub's redelivery of this event is not dropped.
