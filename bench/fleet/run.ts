@@ -52,6 +52,8 @@ export interface FleetOptions {
   /** Skip the unchanged pass. */
   skipUnchanged?: boolean;
   corpusDir?: string;
+  /** Size-class shares of the generated fleet (default 50 % small, 35 % medium, the rest large). */
+  shares?: { small?: number; medium?: number };
   progress?: (line: string) => void;
   progressEveryMs?: number;
 }
@@ -175,7 +177,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetFigures> {
   try {
     // ---- the fleet and the fakes ----
     const t0 = performance.now();
-    const fleet = generateFleet(loadCorpus(path.join(corpus, "repos")), { count: opts.repos, owner: "fleet" });
+    const fleet = generateFleet(loadCorpus(path.join(corpus, "repos")), { count: opts.repos, owner: "fleet", ...opts.shares });
     const shape = describeFleet(fleet);
     const gh = new FakeGitHub();
     await gh.start();

@@ -77,9 +77,9 @@ describe.skipIf(!corpusOk)("bench:fleet: the fake registries", () => {
 });
 
 describe.skipIf(!pgOk)("bench:fleet: a tiny fleet end to end", () => {
-  it("serve + 1 worker scan 3 generated repositories; unchanged scans cost 1 read; each package is asked for once", async () => {
+  it("serve + 1 worker scan 3 small generated repositories; unchanged scans cost 1 read; each package is asked for once", async () => {
     const lines: string[] = [];
-    const f = await runFleet({ repos: 3, workers: 1, ackRate: 5, latencyMs: 5, timeoutMs: 150_000, progress: (l) => lines.push(l) });
+    const f = await runFleet({ repos: 3, shares: { small: 1 }, workers: 1, ackRate: 5, latencyMs: 5, timeoutMs: 150_000, progress: (l) => lines.push(l) });
     const context = lines.join("\n");
     expect(f.firstScan.complete, context).toBe(true);
     expect(f.firstScan.scanned).toBe(3);
