@@ -269,5 +269,8 @@ describe("compareIssues", () => {
   it("reconcileIssues returns the issues in that order", () => {
     const out = reconcileIssues([cur({ id: "z", priority: "immediate", severity: "critical" }), cur({ id: "y", priority: "low" })], [stored("resolved", { id: "a" })], detectors(), T1);
     expect(out.map((x) => x.id)).toEqual(["z", "y", "a"]);
+    // Found in the other order: still sorted.
+    const rev = reconcileIssues([cur({ id: "y", priority: "low" }), cur({ id: "z", priority: "immediate", severity: "critical" })], [stored("resolved", { id: "a" })], detectors(), T1);
+    expect(rev.map((x) => x.id)).toEqual(["z", "y", "a"]);
   });
 });
