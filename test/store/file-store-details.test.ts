@@ -393,3 +393,108 @@ describe("warnings", () => {
     expect(store.takeWarnings()).toEqual([]);
   });
 });
+
+describe("more damage and edge cases", () => {
+  const good = (d: number) => makeSystemHealth({ timestamp: new Date(NOW.getTime() - d * DAY).toISOString() });
+
+  it("exactly five bad entries are all named and nothing is counted as more; two are 'entries'", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    put("health_history.json", JSON.stringify([good(1), 1, 2, 3, 4, 5]));
+    await store.getHealthHistory(repo);
+    const [five] = store.takeWarnings();
+    expect(five.message).toMatch(/: dropped 5 bad entries \(\[1\] [^;]+; \[2\] [^;]+; \[3\] [^;]+; \[4\] [^;]+; \[5\] \(root\): expected object, got number 5\), kept 1; the whole file/);
+    put("health_history.json", JSON.stringify([good(1), 1, 2]));
+    await store.getHealthHistory(repo);
+    const [two] = store.takeWarnings();
+    expect(two.message).toMatch(/: dropped 2 bad entries \(\[1\] [^;]+; \[2\] \(root\): expected object, got number 2\), kept 1;/);
+  });
+
+  it("exactly five schema problems end the list without a count", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    put("maintenance_issues.json", JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ ...makeIssue({ id: `i${i}` }), title: 5 }))));
+    await store.getIssues(repo);
+    const [w] = store.takeWarnings();
+    expect(w.message).toMatch(/\[4\]\.title: [^;()]+\); moved aside/);
+  });
+
+  it("an existing copy of a damaged list is never overwritten", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    const text = JSON.stringify([good(1), 42]);
+    put("health_history.json", text);
+    const { createHash } = await import("node:crypto");
+    const copy = `health_history.json.corrupt-${createHash("sha256").update(text).digest("hex").slice(0, 12)}`;
+    put(copy, "kept as it was");
+    await store.getHealthHistory(repo);
+    expect(readFileSync(path.join(repoDir(), copy), "utf8")).toBe("kept as it was");
+    expect(store.takeWarnings()[0].moved_to).toBe(`acme/app/${copy}`);
+  });
+
+  it("after 100 taken names the damaged file cannot be moved aside; the warning says so and the read is empty", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    // The store tries <name>.corrupt-<stamp>, then -1 … -99: all taken here by non-empty folders.
+    for (const suffix of ["", ...Array.from({ length: 99 }, (_, i) => `-${i + 1}`)]) put(`scan_state.json.corrupt-${STAMP}${suffix}/x`, "x");
+    put("scan_state.json", "{bad");
+    expect(await store.getScanState(repo)).toBeNull();
+    const [w] = store.takeWarnings();
+    expect(w.moved_to).toBeNull();
+    expect(w.message).toMatch(/^acme\/app\/scan_state\.json: not valid JSON \(.*\); could not move it aside, using an empty value$/);
+    expect(readFileSync(path.join(repoDir(), "scan_state.json"), "utf8")).toBe("{bad");
+  });
+
+  it("a lock left by another host and untouched for over 30 s is broken by default", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    const lock = put(".lock", JSON.stringify({ pid: 1, host: "another-host", at: "2026-01-01T00:00:00.000Z" }));
+    const { utimesSync } = await import("node:fs");
+    const old = new Date(Date.now() - 40_000);
+    utimesSync(lock, old, old);
+    await store.putScanState(repo, { tree_sha: "t", head_sha: "h" });
+    expect(await store.getScanState(repo)).toMatchObject({ tree_sha: "t" });
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("a damaged reverse index is reported through the logger, naming its file", async () => {
+    await new FileStore({ root, clock: () => NOW }).putDependencies(repo, [makeDependency({ name: "lodash", datasource: "npm", package_manager: "npm" })]);
+    writeFileSync(path.join(root, "_index", "dependents.json"), "{not json");
+    const logged: Array<[object, string]> = [];
+    const store = new FileStore({ root, clock: () => NOW, logger: { warn: (o, m) => logged.push([o, m]) } });
+    const found = await store.findDependents({ ecosystem: "npm", name: "lodash" });
+    expect(found.map((f) => `${f.repo.owner}/${f.repo.repo}`)).toEqual(["acme/app"]);
+    expect(logged).toEqual([[{ file: "_index/dependents.json" }, expect.stringMatching(/^_index\/dependents\.json unreadable \(.*\): rebuilding it/)]]);
+  });
+
+  it("rebuildDependentsIndex rebuilds the index from the stored dependencies", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    await store.putDependencies(repo, [makeDependency({ name: "lodash" })]);
+    rmSync(path.join(root, "_index"), { recursive: true, force: true });
+    await store.rebuildDependentsIndex();
+    expect(existsSync(path.join(root, "_index", "dependents.json"))).toBe(true);
+    expect((await store.dependentsIndexStats()).entries).toBeGreaterThan(0);
+  });
+
+  it("older snapshots are compacted to the last of their UTC day", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    const at = (iso: string, v: string) => store.putDependencies(repo, [makeDependency({ version: v })], { scanned_at: iso });
+    await at("2026-05-01T08:00:00.000Z", "1.0.0");
+    await at("2026-05-01T20:00:00.000Z", "1.0.1");
+    await at("2026-05-31T08:00:00.000Z", "1.0.2");
+    expect((await store.getDependencyHistory(repo)).map((s) => s.dependencies[0].version)).toEqual(["1.0.1", "1.0.2"]);
+  });
+
+  it("a back-filled snapshot that replaces its day's earlier one is written, though the count is unchanged", async () => {
+    const store = new FileStore({ root, clock: () => NOW });
+    const at = (iso: string, v: string) => store.putDependencies(repo, [makeDependency({ version: v })], { scanned_at: iso });
+    await at("2026-05-01T08:00:00.000Z", "1.0.0");
+    await at("2026-05-10T08:00:00.000Z", "1.0.1");
+    // Same UTC day as the second, later, changed: the second gives way to it.
+    await at("2026-05-10T20:00:00.000Z", "1.0.2");
+    expect((await store.getDependencyHistory(repo)).map((s) => [s.scanned_at, s.dependencies[0].version])).toEqual([
+      ["2026-05-01T08:00:00.000Z", "1.0.0"],
+      ["2026-05-10T20:00:00.000Z", "1.0.2"],
+    ]);
+  });
+
+  it("errors carry their own names", () => {
+    expect(new StoreValidationError("x").name).toBe("StoreValidationError");
+    expect(new ReadOnlyStoreError("x").name).toBe("ReadOnlyStoreError");
+  });
+});
