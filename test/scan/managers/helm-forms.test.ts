@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { helmLockPathOf, helmManager, helmVersionOf, parseHelmLock } from "../../../src/scan/managers/helm.js";
-import type { ScanWarning } from "../../../src/scan/types.js";
+import type { ExtractContext, ScanWarning } from "../../../src/scan/types.js";
 
 const SHA = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const run = (file: string, content: string, files: Record<string, string> = {}) =>
@@ -210,7 +210,7 @@ describe("chart dependencies", () => {
     });
     expect(r.warnings).toEqual([]);
     expect(r.deps[0].locked_version).toBeNull();
-    expect(helmManager.extract("Chart.yaml", chart("  - name: a\n    version: 1.0.0\n    repository: https://x\n")).warnings).toEqual([]);
+    expect(helmManager.extract("Chart.yaml", chart("  - name: a\n    version: 1.0.0\n    repository: https://x\n"), undefined as unknown as ExtractContext).warnings).toEqual([]);
   });
 
   it("requirements.yaml reads requirements.lock", () => {
