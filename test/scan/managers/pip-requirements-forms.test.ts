@@ -441,11 +441,13 @@ describe("requirements with versions", () => {
   });
 
   it("a hash after the requirement is noted, other per-requirement options are not", () => {
-    const r = extract({ "requirements.txt": "a==1 --hash=sha256:00\nb==1 --hash sha256:00\nc==1 --config-settings=k=v\n" });
+    const r = extract({ "requirements.txt": "a==1 --hash=sha256:00\nb==1 --hash sha256:00\nc==1 --config-settings=k=v\nd==2 -C k=v\n" });
     expect(r.deps.map((d) => [d.name, d.current_value, d.notes])).toEqual([
       ["a", "==1", ["hash-pinned"]],
       ["b", "==1", ["hash-pinned"]],
       ["c", "==1", undefined],
+      // -C is pip's short form of --config-settings (per-requirement since pip 22.1)
+      ["d", "==2", undefined],
     ]);
     expect(r.warnings).toEqual([]);
   });
