@@ -220,6 +220,55 @@ describe("update PRs on the fake GitHub", () => {
     });
   });
 
+  describe("lockfile-only fixes of transitive packages", () => {
+    const LOCK = `${JSON.stringify({ name: "app", lockfileVersion: 3, packages: { "": { name: "app" }, "node_modules/deep": { version: "1.0.0", resolved: "https://r.test/deep-1.0.0.tgz", integrity: "sha512-old" } } }, null, 2)}\n`;
+    const transitive = (): Dependency =>
+      dep("deep", 1, {
+        package_manager: "npm",
+        datasource: "npm",
+        file: "package.json",
+        line: null,
+        current_value: "(transitive)",
+        depth: 2,
+        lockfile: "package-lock.json",
+        cve_ids: ["CVE-2025-9"],
+        fixed_version: "1.0.1",
+        remediation: { kind: "in_place", target_version: "1.0.1", file: "package-lock.json", action: "move deep in package-lock.json", parent: null, risk: null, removes: [], why_not: [] } as unknown as Dependency["remediation"],
+      });
+    const openWith = async (head: string, artefacts: { artefact: (ds: string, name: string, version: string) => Promise<unknown> }) => {
+      const cfg = config();
+      const plan = planUpdates({ dependencies: [transitive()], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+      expect(plan.groups).toHaveLength(1);
+      return openUpdatePullRequest({ octokit, ...ref, defaultBranch: "main", baseSha: head, group: plan.groups[0], config: cfg, store, clock, log, npmAvailable: false, artefacts: artefacts as never });
+    };
+
+    it("moves the lockfile entry with the registry's tarball and integrity; the body lists the move", async () => {
+      const head = gh.addRepo(REPO, { "package.json": '{"name":"app"}\n', "package-lock.json": LOCK });
+      const asked: string[] = [];
+      const out = (await openWith(head, { artefact: async (ds, name, version) => (asked.push(`${ds}:${name}@${version}`), { version, resolved: "https://r.test/deep-1.0.1.tgz", integrity: "sha512-new" }) })) as OpenUpdateResult;
+      expect(asked).toEqual(["npm:deep@1.0.1"]);
+      expect(out.failures).toEqual([]);
+      const lock = JSON.parse(gh.filesAt(REPO, pulls()[0].head.sha)["package-lock.json"]);
+      expect(lock.packages["node_modules/deep"]).toEqual({ version: "1.0.1", resolved: "https://r.test/deep-1.0.1.tgz", integrity: "sha512-new" });
+      expect(pulls()[0].body).toContain("deep 1.0.0 → 1.0.1");
+      expect((await store.getRecords(ref))[0].files_modified).toEqual(["package-lock.json"]);
+    });
+
+    it("registry failures are named and nothing is written", async () => {
+      const head = gh.addRepo(REPO, { "package.json": '{"name":"app"}\n', "package-lock.json": LOCK });
+      expect(await openWith(head, { artefact: async () => { throw new Error("503 from mirror"); } })).toEqual({
+        message: "No update could be applied: package-lock.json: deep 1.0.1: registry metadata could not be read (503 from mirror); lockfile not edited",
+      });
+      expect(await openWith(head, { artefact: async () => { throw "down"; } })).toEqual({
+        message: "No update could be applied: package-lock.json: deep 1.0.1: registry metadata could not be read (down); lockfile not edited",
+      });
+      expect(await openWith(head, { artefact: async () => null })).toEqual({
+        message: "No update could be applied: package-lock.json: deep 1.0.1 is not in the registry (the registry); lockfile not edited",
+      });
+      expect(pulls()).toEqual([]);
+    });
+  });
+
   describe("openUpdatePullRequest from an issue command", () => {
     const request = (issue: MaintenanceIssue, cfg?: CowabungaConfig) =>
       openUpdatePullRequest({ octokit, repo: ref, owner: "acme", store, issue, requestedBy: "alice", clock, log, ...(cfg ? { config: cfg } : {}) });
