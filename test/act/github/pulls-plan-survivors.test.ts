@@ -59,6 +59,13 @@ describe("planUpdates: what the second mutation run found", () => {
     expect(p.skipped).toEqual([{ name: "child", file: "package.json", reason: "override: add an override" }]);
   });
 
+  it("the parent to bump is found by its name, not as any direct dependency of the component", () => {
+    const npm = { package_manager: "npm", datasource: "npm" as const, file: "package.json", version: "2.0.0", latest_version: "2.0.0" };
+    const bump = { ...inPlace("1.0.1"), kind: "parent_bump", parent: { name: "parent", from: "2.0.0", to: "2.3.0", requirement: null } } as RemediationPlan;
+    const p = plan([minor("alpha", { ...npm, line: 3 }), minor("parent", { ...npm, line: 7 }), lockEntry("child", "1.0.0", "1.0.1", { remediation: bump })]);
+    expect(names(p)).toEqual(["parent@2.3.0"]);
+  });
+
   it("two lockfile copies of one package are one declaration per group: the first planned wins", () => {
     const p = plan([lockEntry("deep", "1.0.0", "1.0.1"), lockEntry("deep", "2.0.0", "2.0.1")]);
     expect(names(p)).toEqual(["deep@1.0.1"]);
