@@ -553,7 +553,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
   let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
   if (opts.requirementSource === undefined && !offline) {
-    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm });
+    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm, pypi: registries.pypi, goProxy: registries.go });
   }
   const lockedOf = new Map<string, ScanResult["locked"][number]>();
   for (const l of scan.locked) lockedOf.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}\u0000${l.version}`, l);
