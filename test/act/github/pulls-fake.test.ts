@@ -233,7 +233,7 @@ describe("update PRs on the fake GitHub", () => {
         lockfile: "package-lock.json",
         cve_ids: ["CVE-2025-9"],
         fixed_version: "1.0.1",
-        remediation: { kind: "in_place", target_version: "1.0.1", file: "package-lock.json", action: "move deep in package-lock.json", parent: null, risk: null, removes: [], why_not: [] } as unknown as Dependency["remediation"],
+        remediation: { kind: "in_place", target_version: "1.0.1", file: "package-lock.json", action: "move deep in package-lock.json", parent: null, risk: null, removes: [], reasons: [] } as unknown as Dependency["remediation"],
       });
     const openWith = async (head: string, artefacts: { artefact: (ds: string, name: string, version: string) => Promise<unknown> }) => {
       const cfg = config();

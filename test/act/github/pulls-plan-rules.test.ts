@@ -190,6 +190,7 @@ describe("planUpdates: transitive packages", () => {
     parent: null,
     risk: null,
     removes: [],
+    reasons: [],
     ...over,
   } as RemediationPlan);
 
@@ -216,7 +217,8 @@ describe("planUpdates: transitive packages", () => {
   it("explains why no PR can fix it", () => {
     const p = plan([
       transitive("no-plan", { remediation: null }),
-      transitive("no-editor", { lockfile: "yarn.lock", remediation: remediation({ action: "regenerate yarn.lock" }) }),
+      transitive("unverified", { remediation: remediation({ reasons: ["the requirement of parent on unverified is unknown", "other note"], action: "move it" }) }),
+      transitive("no-editor", { lockfile: "Pipfile.lock", remediation: remediation({ action: "regenerate Pipfile.lock" }) }),
       transitive("no-target", { remediation: remediation({ target_version: null, action: "nothing to move to" }) }),
       transitive("no-lock", { lockfile: null, remediation: remediation({ action: "no lockfile" }) }),
       transitive("nofix", { remediation: remediation({ kind: "no_fix", target_version: null, action: "wait for a fix" }) }),
@@ -226,7 +228,8 @@ describe("planUpdates: transitive packages", () => {
     expect(p.groups).toEqual([]);
     expect(p.skipped.map((s) => [s.name, s.reason])).toEqual([
       ["no-plan", "transitive dependency without a remediation plan"],
-      ["no-editor", "in place: regenerate yarn.lock"],
+      ["unverified", "in place not verified (the requirement of parent on unverified is unknown): relock instead, move it"],
+      ["no-editor", "in place: regenerate Pipfile.lock"],
       ["no-target", "in place: nothing to move to"],
       ["no-lock", "in place: no lockfile"],
       ["nofix", "no fix: wait for a fix"],

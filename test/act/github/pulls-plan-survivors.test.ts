@@ -28,7 +28,7 @@ const names = (p: ReturnType<typeof planUpdates>) => p.groups.map((g) => g.updat
 const marker = (group: string, deps: Array<{ name: string; to: string }>) =>
   `<!-- cowabunga:pr:${JSON.stringify({ v: 1, group, issues: [], deps: deps.map((d) => ({ package_manager: "pip", file: "api/requirements.txt", ...d })), base_sha: "b" })} -->`;
 
-const inPlace = (target: string): RemediationPlan => ({ kind: "in_place", target_version: target, file: "package-lock.json", action: "move it", parent: null, risk: null, removes: [] }) as unknown as RemediationPlan;
+const inPlace = (target: string): RemediationPlan => ({ kind: "in_place", target_version: target, file: "package-lock.json", action: "move it", parent: null, risk: null, removes: [], reasons: [] }) as unknown as RemediationPlan;
 const lockEntry = (name: string, version: string, target: string, over: Partial<Dependency> = {}): Dependency =>
   vulnerable(name, 5, { package_manager: "npm", datasource: "npm", file: "package.json", line: null, version, current_value: "(transitive)", depth: 2, lockfile: "package-lock.json", fixed_version: target, remediation: inPlace(target), ...over });
 
