@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { configContextFor, loadConfigFor, mergeConfigs, type ConfigOctokit } from "../../src/config/repo-config.js";
-import { cronProblem, defaultConfig, HttpUrl, isKnownTimeZone } from "../../src/config/schema.js";
+import { cronProblem, defaultConfig, HttpUrl, isKnownTimeZone, MaintenanceWindow } from "../../src/config/schema.js";
+import { parseConfigYaml } from "../../src/config/load.js";
 
 const ref = { owner: "acme", repo: "app" };
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
@@ -204,5 +205,27 @@ describe("schema checks", () => {
       expect(r.error?.issues.map((i) => i.message)).toContain("expected an http:// or https:// URL");
     }
     expect(HttpUrl.safeParse("not a url").success).toBe(false);
+  });
+});
+
+describe("schema checks the mutation run found unguarded", () => {
+  it("a scheme that only ends in http(s) is refused", () => {
+    const r = HttpUrl.safeParse("git+https://mirror.test/repo");
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.message)).toContain("expected an http:// or https:// URL");
+  });
+
+  it("maintenance window times must be HH:MM, and the schema says so", () => {
+    const r = MaintenanceWindow.safeParse({ days: ["sat"], start: "7:00", end: "25:00" });
+    expect(r.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["start", "expected HH:MM"],
+      ["end", "expected HH:MM"],
+    ]);
+    expect(MaintenanceWindow.safeParse({ days: ["sat"], start: "07:00", end: "24:00" }).success).toBe(true);
+  });
+
+  it("a digest period of 10 to 49 minutes ending in 1–4m is not mistaken for one under 5 minutes", () => {
+    expect(parseConfigYaml("notifications:\n  digest:\n    period: 14m\n", "c.yml").errors).toEqual([]);
+    expect(parseConfigYaml("notifications:\n  digest:\n    period: 4m\n", "c.yml").errors.map((e) => e.message)).toEqual(["a digest period is at least 5m; ignored, using the default"]);
   });
 });
