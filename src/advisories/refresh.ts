@@ -7,6 +7,7 @@ import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type Adviso
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { dependentKey } from "../store/dependents.js";
+import { refreshDependencyAdvisories } from "../enrich/index.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
 export const MAX_MIRROR_FILES = 2_000_000;
@@ -189,8 +190,15 @@ export interface RefreshOptions {
   /** Where the last refresh's fingerprints are kept. */
   statePath: string;
   clock?: () => Date;
-  /** Called per affected repository once its stored dependencies were re-assessed (enqueue the act part here). */
+  /** Called per affected repository once its stored dependencies were re-assessed (stand-alone mode only). */
   onReassessed?(r: RepoReassessment, dependencies: Dependency[]): Promise<void>;
+  /**
+   * The app's mode: queue a `reassess` job per affected repository (which re-enriches, assesses and acts
+   * from the store) instead of writing its dependencies here. Called before the new state is written.
+   */
+  enqueue?(r: RepoReassessment, context: { checksum: string; withdrawn: string[] }): Promise<void>;
+  /** The mirror as loaded by this refresh (so the caller's scans can use it without loading it again). */
+  onIndex?(index: OsvOfflineIndex): void;
 }
 
 async function readState(file: string): Promise<AdvisoryState | null> {
@@ -217,6 +225,7 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
     return { status: "unchanged", checksum, changes: [], candidates: 0, reassessed: [], warnings };
   }
   const index = await OsvOfflineIndex.load(opts.mirror);
+  opts.onIndex?.(index);
   for (const w of index.warnings) warnings.push(`${w.file ?? opts.mirror}: ${w.message}`);
   const after = snapshotAdvisories(index);
   const changes = previous ? diffAdvisories(previous.advisories, after) : [];
@@ -235,8 +244,18 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const reassessed: RepoReassessment[] = [];
   for (const repo of candidates.values()) {
     const deps = await opts.store.getDependencies(repo);
-    const r = await reassessAdvisories(deps, index, seen);
+    // With the scan's basis, the check is the re-assessment's own (lockfile-only packages included).
+    const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
+    const r = basis
+      ? await refreshDependencyAdvisories(basis.scan, deps, { advisories: index, requirementSource: null, now: clock() })
+      : await reassessAdvisories(deps, index, seen);
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
+    if (opts.enqueue) {
+      const entry = { repo, added: r.added, removed: r.removed };
+      reassessed.push(entry);
+      await opts.enqueue(entry, { checksum, withdrawn: changes.filter((c) => c.kind === "withdrawn").map((c) => c.id) });
+      continue;
+    }
     const state = await opts.store.getScanState(repo);
     await opts.store.putDependencies(repo, r.dependencies, { scanned_at: clock().toISOString(), head_sha: state?.head_sha ?? null });
     const entry = { repo, added: r.added, removed: r.removed };
