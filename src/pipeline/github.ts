@@ -31,7 +31,7 @@ import { maintainOpenPullRequests, markerOf, openUpdatePullRequest, parsePrMarke
 import type { CommandRunner } from "../act/github/lockfile.js";
 import { isInMaintenanceWindow } from "../app/schedule.js";
 import { pickTextFiles, storedAssessInputs } from "../app/assess-inputs.js";
-import { materialiseLocked } from "../store/reassess-basis.js";
+import { basisLocked } from "../store/reassess-basis.js";
 
 /** What started the scan. Fields from the webhook payload save API reads. */
 export interface ScanTrigger {
@@ -425,7 +425,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       scanned_at: started.toISOString(),
       config,
       config_errors: configResult.errors,
-      scan: { source: scan.source, commit_sha: scan.commit_sha, components: scan.components, dependencies: scan.dependencies, locked: scan.locked.map(materialiseLocked), files_scanned: scan.files_scanned, manifests: scan.manifests },
+      scan: { source: scan.source, commit_sha: scan.commit_sha, components: scan.components, dependencies: scan.dependencies, locked: basisLocked(scan.locked), files_scanned: scan.files_scanned, manifests: scan.manifests },
       workflow_files: files.filter(isWorkflowFile),
       text_findings: assessment.textFindings ?? { drafts: [], examined: [] },
       codeowners: Object.fromEntries(codeownersTexts),

@@ -54,6 +54,26 @@ export const ReassessBasisSchema = z.looseObject({
   yanked: z.array(z.unknown()),
 });
 
+/**
+ * Lockfile packages kept with their paths and parents (so a re-assessment's new transitive finding reads
+ * exactly as a scan's) up to this many; a larger graph (a big monorepo's yarn.lock reaches 25,000 entries
+ * across its components, 37 MB with paths) is kept without them: still indexed and matched, but a new
+ * finding on it lacks "introduced through" and a parent-bump plan until the next scan.
+ */
+export const MAX_LOCKED_WITH_PATHS = 5_000;
+
+/** The scan's lockfile packages as the basis keeps them (see MAX_LOCKED_WITH_PATHS). */
+export function basisLocked(locked: readonly LockedPackage[]): LockedPackage[] {
+  if (locked.length <= MAX_LOCKED_WITH_PATHS) return locked.map(materialiseLocked);
+  return locked.map((l) => {
+    const out: LockedPackage = { name: l.name, version: l.version, datasource: l.datasource, component: l.component, file: l.file };
+    if (l.lockfile !== undefined) out.lockfile = l.lockfile;
+    if (l.depth !== undefined) out.depth = l.depth;
+    if (l.scope !== undefined) out.scope = l.scope;
+    return out;
+  });
+}
+
 /** A locked package as a plain value (the graph attributes paths and parents lazily, through getters). */
 export function materialiseLocked(l: LockedPackage): LockedPackage {
   const out: LockedPackage = { name: l.name, version: l.version, datasource: l.datasource, component: l.component, file: l.file };
@@ -70,7 +90,15 @@ export function materialiseLocked(l: LockedPackage): LockedPackage {
 /** The lockfile packages of a basis as index rows (dependency-shaped, lockfile-only). */
 export function lockedIndexRows(basis: Pick<ReassessBasis, "scan"> | null): Array<{ datasource: string; name: string; version: string; component: string; file: string; dependency_type: string; current_value: string }> {
   if (!basis) return [];
-  return basis.scan.locked.map((l) => ({
+  // One row per package version and repository: the index answers "which repositories", and a package
+  // every component of a monorepo reaches must not cost one row per component.
+  const seen = new Set<string>();
+  return basis.scan.locked.filter((l) => {
+    const k = `${l.datasource}\u0000${l.name}\u0000${l.version}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).map((l) => ({
     datasource: l.datasource,
     name: l.name,
     version: l.version,
