@@ -25,7 +25,9 @@ export function makeBenchDependency(name: string, version: string, datasource: D
     file: lockfile,
     line: null,
     dependency_type: "prod",
-    current_value: "(transitive)",
+    // A direct dependency has the requirement its manifest declares (here: its own version); a
+    // transitive one has none.
+    current_value: depth === 1 ? version : "(transitive)",
     locked_version: version,
     update_type: "unknown",
     days_behind: null,

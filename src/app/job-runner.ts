@@ -92,7 +92,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
           trigger,
           stages: deps.stages,
           runtime: deps.runtime,
-          ...(deps.notifications ? { notify: (input) => deps.notifications!.afterAssess(input) } : {}),
+          ...(deps.notifications ? { notify: (input) => deps.notifications!.afterAssess(input), digest: (input) => deps.notifications!.digestIfDue(input) } : {}),
           ...(deps.managers ? { managers: deps.managers } : {}),
           publicUrl: deps.publicUrl,
           // Webhook, schedule, REST API and commands: the one config loader, so `_extends` holds for all.

@@ -19,6 +19,7 @@ import { NotificationsConfig, type CowabungaConfig } from "../config/schema.js";
 import {
   configuredDigestPeriod,
   createChannels,
+  digestDue,
   digestPeriodMs,
   linkContext,
   listDashboardAlerts,
@@ -139,25 +140,10 @@ export class NotificationHub {
       outcome.suppressed = dispatched.suppressed.length;
       outcome.errors.push(...dispatched.errors.map((e) => `${e.channel} ${e.key}: ${e.message}`));
 
-      const period = configuredDigestPeriod(config.notifications);
-      if (email && period !== "off") {
-        const now = this.clock();
-        // The first digest covers one period back; later ones everything since the previous one.
-        const since = (await outbox.lastDigestAt(period)) ?? new Date(now.getTime() - (digestPeriodMs(period) ?? 0)).toISOString();
-        // Alerts raised (sent, not suppressed by the quiet period) are what the dashboard channel recorded,
-        // each with the time it was raised.
-        const raised = await listDashboardAlerts(store, ref);
-        const summary = summaryFromAssessment(assessment, {
-          repo: `${ref.owner}/${ref.repo}`,
-          generated_at: now.toISOString(),
-          since,
-          alerts: raised,
-          linkContext: links,
-          issueLabel: labels[0],
-        });
-        const d = await outbox.maybeSendDigest(summary, period);
+      if (email) {
+        const d = await this.sendDigestIfDue(ref, outbox, config.notifications, labels, assessment, links);
         outcome.digest = d.due;
-        if (d.flush) outcome.errors.push(...d.flush.errors);
+        outcome.errors.push(...d.errors);
       }
       this.retries?.schedule(ref, await outbox.nextAttemptAt());
     } catch (err) {
@@ -165,6 +151,71 @@ export class NotificationHub {
     }
     if (outcome.errors.length > 0) log.warn({ repo: `${ref.owner}/${ref.repo}`, errors: outcome.errors }, `notifications for ${ref.owner}/${ref.repo}: ${outcome.errors.length} problem(s)`);
     return outcome;
+  }
+
+  /**
+   * The digest of a repository whose scan took the "unchanged tree" shortcut (no assessment ran): when one
+   * is due for the period its last scan configured, it is built from what the store holds (issues,
+   * dependencies, health) and sent. Without this a repository that never changes would never get its
+   * daily or weekly digest. Cheap when none is due: one read of the pending entries. Never throws.
+   */
+  async digestIfDue(input: { octokit: GitHubOctokit; ref: RepoRef; log: AppLogger }): Promise<{ due: boolean; errors: string[] }> {
+    const { ref, octokit, log } = input;
+    const store = this.opts.store;
+    try {
+      const parsed = NotifyContext.safeParse((await store.getPending(ref)).find((e) => e.id === NOTIFY_CONTEXT_KIND));
+      if (!parsed.success) return { due: false, errors: [] };
+      const context = parsed.data;
+      const period = configuredDigestPeriod(context.notifications);
+      if (period === "off") return { due: false, errors: [] };
+      const { outbox, email } = this.buildOutbox(ref, context, async () => octokit, log);
+      if (!email || !digestDue(await outbox.lastDigestAt(period), period, this.clock)) return { due: false, errors: [] };
+      const [issues, records, dependencies, system, components] = await Promise.all([
+        store.getIssues(ref),
+        store.getRecords(ref),
+        store.getDependencies(ref),
+        store.getSystemHealth(ref),
+        store.listComponentHealth(ref),
+      ]);
+      if (!system) return { due: false, errors: [] };
+      const assessment: Assessment = { system, components, issues, dependencies, alerts: [], warnings: [] };
+      const links = linkContext({ host: webHostOf(baseUrlOf(octokit)), repo: ref, issues, records, publicUrl: this.opts.publicUrl });
+      const d = await this.sendDigestIfDue(ref, outbox, context.notifications, context.labels, assessment, links);
+      this.retries?.schedule(ref, await outbox.nextAttemptAt());
+      if (d.errors.length > 0) log.warn({ repo: `${ref.owner}/${ref.repo}`, errors: d.errors }, `digest for ${ref.owner}/${ref.repo}: ${d.errors.length} problem(s)`);
+      return d;
+    } catch (err) {
+      log.warn({ repo: `${ref.owner}/${ref.repo}`, err: errorText(err) }, `digest for ${ref.owner}/${ref.repo} failed: ${errorText(err)}`);
+      return { due: false, errors: [errorText(err)] };
+    }
+  }
+
+  private async sendDigestIfDue(
+    ref: RepoRef,
+    outbox: NotificationOutbox,
+    notifications: CowabungaConfig["notifications"],
+    labels: string[],
+    assessment: Assessment,
+    links: ReturnType<typeof linkContext>,
+  ): Promise<{ due: boolean; errors: string[] }> {
+    const period = configuredDigestPeriod(notifications);
+    if (period === "off") return { due: false, errors: [] };
+    const now = this.clock();
+    // The first digest covers one period back; later ones everything since the previous one.
+    const since = (await outbox.lastDigestAt(period)) ?? new Date(now.getTime() - (digestPeriodMs(period) ?? 0)).toISOString();
+    // Alerts raised (sent, not suppressed by the quiet period) are what the dashboard channel recorded,
+    // each with the time it was raised.
+    const raised = await listDashboardAlerts(this.opts.store, ref);
+    const summary = summaryFromAssessment(assessment, {
+      repo: `${ref.owner}/${ref.repo}`,
+      generated_at: now.toISOString(),
+      since,
+      alerts: raised,
+      linkContext: links,
+      issueLabel: labels[0],
+    });
+    const d = await outbox.maybeSendDigest(summary, period);
+    return { due: d.due, errors: d.flush ? [...d.flush.errors] : [] };
   }
 
   /**

@@ -478,7 +478,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
   let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
   if (opts.requirementSource === undefined && !offline) {
-    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm });
+    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm, pypi: registries.pypi, goProxy: registries.go });
   }
   await planRemediations(dependencies, scan, requirementSource, warnings);
 

@@ -105,6 +105,63 @@ export function requirementsCache(ctx: PlanContext): (ds: DatasourceName, name: 
   };
 }
 
+/** Per-version requirements, whatever the registry's shape: one answer for every version (npm, crates) or one request per version (PyPI, Go proxy). */
+export interface MetadataReader {
+  versions(ds: DatasourceName, name: string): Promise<string[] | null>;
+  requirementsOf(ds: DatasourceName, name: string, version: string): Promise<Map<string, string> | null>;
+}
+
+/** Per-version requests one plan may make (PyPI JSON, Go .mod): the search stops there and says so. */
+export const MAX_VERSION_REQUESTS = 40;
+
+function metaKey(ds: DatasourceName, name: string): string {
+  return ds === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
+}
+
+/** A reader over the memoised registry answers; per-version answers are memoised too, and counted. */
+export function metadataReader(ctx: PlanContext, fetchReqs: (ds: DatasourceName, name: string) => Promise<VersionRequirements | null>): MetadataReader & { requests: number } {
+  const versionsCache = new Map<string, Promise<string[] | null>>();
+  const perVersion = new Map<string, Promise<Map<string, string> | null>>();
+  const reader = {
+    requests: 0,
+    async versions(ds: DatasourceName, name: string): Promise<string[] | null> {
+      const all = await fetchReqs(ds, name);
+      if (all) return [...all.keys()];
+      const src = ctx.requirements;
+      if (!src?.versions) return null;
+      const k = `${ds}\u0000${metaKey(ds, name)}`;
+      let p = versionsCache.get(k);
+      if (!p) {
+        p = src.versions(ds, name).catch((err: unknown) => {
+          ctx.warn?.(`${name}: registry versions for remediation could not be read: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        });
+        versionsCache.set(k, p);
+      }
+      return p;
+    },
+    async requirementsOf(ds: DatasourceName, name: string, version: string): Promise<Map<string, string> | null> {
+      const all = await fetchReqs(ds, name);
+      if (all) return all.get(version) ?? null;
+      const src = ctx.requirements;
+      if (!src?.versionRequirements) return null;
+      const k = `${ds}\u0000${metaKey(ds, name)}\u0000${version}`;
+      let p = perVersion.get(k);
+      if (!p) {
+        if (reader.requests >= MAX_VERSION_REQUESTS) return null;
+        reader.requests++;
+        p = src.versionRequirements(ds, name, version).catch((err: unknown) => {
+          ctx.warn?.(`${name} ${version}: registry metadata for remediation could not be read: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        });
+        perVersion.set(k, p);
+      }
+      return p;
+    },
+  };
+  return reader;
+}
+
 function overrideFor(lockfile: string, name: string, target: string, files: ReadonlySet<string> | undefined): { file: string; action: string } | null {
   const dir = dirOf(lockfile);
   switch (base(lockfile)) {
@@ -130,12 +187,88 @@ function overrideFor(lockfile: string, name: string, target: string, files: Read
   }
 }
 
+/** Candidate versions of a direct dependency tried per plan (ascending from the current one). */
+const MAX_PARENT_CANDIDATES = 25;
+
+/**
+ * The lowest stable version of chain[0] above its current one whose requirement chain admits `target`:
+ * at each level, the version a resolver picks (the highest the requirement admits) and its requirement
+ * on the next step, down to the vulnerable package. A version that no longer requires the next step
+ * drops the package from that path. Unknown metadata stops the search and says so.
+ */
+async function lowestAdmittingParent(
+  ds: DatasourceName,
+  v: Versioning,
+  meta: MetadataReader,
+  chain: readonly PathStep[],
+  name: string,
+  target: string,
+): Promise<{ version: string; requirement: string | null; drops: boolean } | { why: string }> {
+  const d = chain[0];
+  const published = await meta.versions(ds, d.name);
+  if (!published) return { why: `versions of ${d.name} not known (registry metadata not available)` };
+  const candidates = published.filter((x) => v.isValid(x) && v.isStable(x) && v.isValid(d.version) && v.compare(x, d.version) > 0).sort(v.compare).slice(0, MAX_PARENT_CANDIDATES);
+  let unknown: string | null = null;
+  for (const c of candidates) {
+    let at = c;
+    let requirement: string | null = null;
+    let verdict: "ok" | "drops" | "no" | "unknown" = "unknown";
+    for (let i = 1; i < chain.length; i++) {
+      const reqs = await meta.requirementsOf(ds, chain[i - 1].name, at);
+      if (!reqs) {
+        unknown ??= `the requirements of ${chain[i - 1].name} ${at} are not known (registry metadata not available)`;
+        break;
+      }
+      const r = reqs.get(metaKey(ds, chain[i].name)) ?? reqs.get(chain[i].name);
+      if (r === undefined) {
+        verdict = "drops";
+        break;
+      }
+      if (i === chain.length - 1) {
+        requirement = r;
+        // Go: requirements are minimums; any requirement admits a higher fixed version.
+        const ok = ds === "go" ? true : admits(v, ds, target, r);
+        verdict = ok === true ? "ok" : ok === false ? "no" : "unknown";
+        break;
+      }
+      // The version of the next step that a resolver picks under r.
+      const next = await meta.versions(ds, chain[i].name);
+      if (!next) {
+        unknown ??= `versions of ${chain[i].name} not known (registry metadata not available)`;
+        break;
+      }
+      const picked = next.filter((x) => v.isValid(x) && v.isStable(x) && admits(v, ds, x, r) === true).sort(v.compare).pop();
+      if (!picked) {
+        verdict = "no";
+        break;
+      }
+      at = picked;
+    }
+    if (verdict === "ok" || verdict === "drops") return { version: c, requirement, drops: verdict === "drops" };
+  }
+  if (unknown) return { why: unknown };
+  const via = chain.length > 2 ? ` through ${chain.slice(1, -1).map((s) => s.name).join(" → ")}` : "";
+  return { why: `no published version of ${d.name} admits ${name} ${target}${via}` };
+}
+
 /**
  * The remediation of one vulnerable dependency, in the order: in place, parent bump, override, no fix
  * (direct dependencies: in place when the declared requirement admits the fix, else a manifest update).
  * Returns null when the dependency has no vulnerability advisory.
  */
-export async function planRemediation(dep: Dependency, locked: LockedPackage | null, ctx: PlanContext, fetchReqs = requirementsCache(ctx)): Promise<RemediationPlan | null> {
+export async function planRemediation(
+  dep: Dependency,
+  locked: LockedPackage | null,
+  ctx: PlanContext,
+  fetchReqs = requirementsCache(ctx),
+  metaIn?: MetadataReader,
+): Promise<RemediationPlan | null> {
+  // Built only when a registry is asked (most plans never do).
+  let metaBuilt = metaIn ?? null;
+  const meta: MetadataReader = {
+    versions: (d, n) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).versions(d, n),
+    requirementsOf: (d, n, v) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).requirementsOf(d, n, v),
+  };
   const vulns = dep.advisories.filter((a) => (a.kind ?? "vulnerability") === "vulnerability");
   if (vulns.length === 0) return null;
   const removes = vulns.map((a) => a.id);
@@ -194,9 +327,10 @@ export async function planRemediation(dep: Dependency, locked: LockedPackage | n
       kind: "in_place",
       target_version: target,
       file: lock,
-      action: `Raise the // indirect requirement of ${name} to ${target} in ${lock} (${cmd("go.mod")}); go.sum gains its hashes`,
+      action: `Raise the // indirect requirement of ${name} to ${target} in ${lock} (${cmd("go.mod")}); go.sum gets its lines from the Go checksum database`,
       parent: null,
-      risk: null,
+      // Requirements are minimums, so the fix is always admitted; written without the go command only when nothing else moves.
+      risk: `if ${name} ${target}'s go.mod requires newer versions of other modules than ${lock} lists, the build list changes: run ${cmd("go.mod")} instead of editing by hand`,
       removes,
       reasons: [],
     };
@@ -208,7 +342,7 @@ export async function planRemediation(dep: Dependency, locked: LockedPackage | n
   const verdicts: Array<{ p: PathStep; req: string | null; ok: boolean | null }> = [];
   for (const p of parents) {
     let req = p.requirement;
-    if (req === null) req = (await fetchReqs(ds, p.name))?.get(p.version)?.get(name) ?? null;
+    if (req === null && !p.local && ctx.requirements) req = (await meta.requirementsOf(ds, p.name, p.version))?.get(metaKey(ds, name)) ?? null;
     verdicts.push({ p, req, ok: admits(v, ds, target, req) });
   }
   if (verdicts.length > 0 && verdicts.every((x) => x.ok === true)) {
@@ -246,48 +380,49 @@ export async function planRemediation(dep: Dependency, locked: LockedPackage | n
     else if (x.ok === null) reasons.push(`the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown${x.req ? ` (${x.req})` : " (not in the lockfile, registry metadata not available)"}`);
   }
 
-  // (b) Parent bump: the lowest version of the direct dependency whose own requirement admits the target.
+  // (b) Parent bump: the lowest version of the direct dependency (the first registry package on a
+  // shortest path) whose requirement chain down to the package admits the target.
   const blocking = verdicts.filter((x) => x.ok !== true).map((x) => x.p.name);
-  const directs = new Map<string, PathStep>();
-  for (const path of locked?.paths ?? []) {
+  const chains = new Map<string, PathStep[]>();
+  for (const path of [...(locked?.paths ?? [])].sort((a, b) => a.length - b.length)) {
     // The direct dependency is the first registry package (workspace members are the repository's own).
     const first = path.findIndex((s) => !s.local);
-    if (first >= 0 && first === path.length - 2 && blocking.includes(path[first].name)) directs.set(path[first].name, path[first]);
+    if (first < 0 || first >= path.length - 1) continue;
+    const chain = path.slice(first);
+    if (!blocking.includes(chain[chain.length - 2].name) || chain.slice(1, -1).some((s) => s.local)) continue;
+    if (!chains.has(chain[0].name)) chains.set(chain[0].name, chain);
   }
-  for (const d of directs.values()) {
-    const reqs = await fetchReqs(ds, d.name);
-    if (!reqs) {
-      reasons.push(`versions of ${d.name} not known (registry metadata not available)`);
+  for (const chain of chains.values()) {
+    const d = chain[0];
+    const found = await lowestAdmittingParent(ds, v, meta, chain, name, target);
+    if ("why" in found) {
+      reasons.push(found.why);
       continue;
     }
-    const candidates = [...reqs.keys()].filter((x) => v.isValid(x) && v.isStable(x) && v.compare(x, d.version) > 0).sort(v.compare);
-    const to = candidates.find((c) => admits(v, ds, target, reqs.get(c)?.get(name) ?? null) === true || (reqs.get(c) !== undefined && !reqs.get(c)?.has(name)));
-    if (!to) {
-      reasons.push(`no published version of ${d.name} admits ${name} ${target}`);
-      continue;
-    }
+    const to = found.version;
     const decl =
-      ctx.declarations.find((x) => x.component === dep.component && x.name === d.name && x.datasource === dep.datasource) ??
-      ctx.declarations.find((x) => x.name === d.name && x.datasource === dep.datasource && !x.skip_reason);
+      ctx.declarations.find((x) => x.component === dep.component && metaKey(ds, x.name) === metaKey(ds, d.name) && x.datasource === dep.datasource) ??
+      ctx.declarations.find((x) => metaKey(ds, x.name) === metaKey(ds, d.name) && x.datasource === dep.datasource && !x.skip_reason);
     const manifest = decl?.file ?? null;
-    const drops = !reqs.get(to)?.has(name);
     const declaredOk = decl ? admits(v, ds, to, decl.current_value) : null;
+    const via = chain.length > 2 ? ` (through ${chain.slice(1, -1).map((s) => s.name).join(" → ")})` : "";
+    const why = found.drops ? `${d.name} ${to} no longer depends on ${name}${via}` : `${d.name} ${to}${via} requires ${name} ${found.requirement}, which admits ${target}`;
     const action =
       declaredOk === true
-        ? `Update ${d.name} from ${d.version} to ${to} in ${lock} (its requirement ${decl?.current_value} in ${manifest} already admits it): ${drops ? `${to} no longer depends on ${name}` : `${d.name} ${to} requires ${name} ${reqs.get(to)?.get(name)}`}`
-        : `Upgrade ${d.name} from ${d.version} to ${to} in ${manifest ?? "the manifest that declares it"}${decl?.line ? ` (line ${decl.line})` : ""} and regenerate ${lock}: ${drops ? `${to} no longer depends on ${name}` : `${d.name} ${to} requires ${name} ${reqs.get(to)?.get(name)}, which admits ${target}`}`;
+        ? `Update ${d.name} from ${d.version} to ${to} in ${lock} (its requirement ${decl?.current_value} in ${manifest} already admits it): ${why}`
+        : `Upgrade ${d.name} from ${d.version} to ${to} in ${manifest ?? "the manifest that declares it"}${decl?.line ? ` (line ${decl.line})` : ""} and regenerate ${lock}: ${why}`;
     return {
       kind: "parent_bump",
       target_version: target,
       file: declaredOk === true ? lock : manifest,
       action,
-      parent: { name: d.name, from: d.version, to, requirement: reqs.get(to)?.get(name) ?? null },
+      parent: { name: d.name, from: d.version, to, requirement: found.requirement },
       risk: null,
       removes,
       reasons,
     };
   }
-  if (directs.size === 0 && (locked?.depth ?? 0) > 2) reasons.push(`${name} is ${locked?.depth} levels deep: no single direct dependency bump was checked`);
+  if (chains.size === 0 && (locked?.depth ?? 0) > 2) reasons.push(`${name} is ${locked?.depth} levels deep and no path from a direct dependency reaches it through a blocking parent`);
 
   // (c) Override: force the version where the package manager can.
   const o = overrideFor(lock, name, target, ctx.files);

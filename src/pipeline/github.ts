@@ -78,6 +78,11 @@ export interface RunGitHubScanOptions {
   runtime?: RuntimeMetricsStore;
   /** Notifications after assess (alerts, digest). Failures are logged; they never fail the scan. */
   notify?: ScanNotifier;
+  /**
+   * On the "unchanged tree" shortcut no assessment runs: this sends the digest when one is due, from what
+   * the store holds (NotificationHub.digestIfDue). Never fails the scan.
+   */
+  digest?: (input: { octokit: GitHubOctokit; ref: RepoRef; log: AppLogger }) => Promise<unknown>;
   /** Update PRs after the scan (per the `updates` config). Default: on. */
   updates?: boolean;
   /** Logins whose commits count as the app's own, for recreating conflicting PRs (default: any `[bot]` of this app). */
@@ -326,6 +331,13 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     if (!trigger.force && state?.tree_sha === head.treeSha && pendingWritesOf(state).length === 0) {
       result.outcome = "unchanged";
       await store.putScanState(ref, { ...state, last_checked_at: clock().toISOString(), deliveries: rememberDelivery(state, trigger.deliveryId) });
+      if (opts.digest) {
+        try {
+          await opts.digest({ octokit, ref, log });
+        } catch (err) {
+          log.warn({ repo: full, err: errorText(err) }, `digest for ${full} failed: ${errorText(err)}`);
+        }
+      }
       return finish();
     }
 

@@ -3,6 +3,7 @@ import picomatch from "picomatch";
 import type { CowabungaConfig } from "../config/schema.js";
 import type { RepoSource } from "../source/types.js";
 import { discoverComponents, type ExtractedManifest } from "./components.js";
+import { ParsedDocuments } from "./documents.js";
 import { attributeLockfiles } from "./graph/index.js";
 import type { ExtractContext, Manager, ManagerResult, ScanResult, ScanWarning } from "./types.js";
 
@@ -129,11 +130,14 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
   await readInto(source, [...wanted].sort(cmp), contents, warnings);
   progress({ phase: "read", done: contents.size, total });
 
+  // Lockfiles parsed by the managers, reused by the dependency graph (one parse per lockfile per scan).
+  const documents = new ParsedDocuments();
   const run = (job: { manager: Manager; path: string }, misses: Set<string>): { result: ManagerResult | null; warning?: ScanWarning } => {
     const content = contents.get(job.path);
     if (content === undefined) return { result: null }; // the source already warned (oversized, unreadable)
     const ctx: ExtractContext = {
       allFiles: files,
+      documents,
       readFile(p: string): string | undefined {
         const n = normalise(p);
         const text = contents.get(n);
@@ -200,6 +204,7 @@ export async function scanRepository(source: RepoSource, opts: ScanOptions = {})
     dependencies: discovered.dependencies,
     read: (f) => contents.get(normalise(f)),
     componentOf: (p) => discovered.componentOf(p),
+    documents,
   });
   warnings.push(...attributed.warnings);
   const locked: ScanResult["locked"] = [...attributed.locked];

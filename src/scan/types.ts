@@ -1,3 +1,4 @@
+import type { ParsedDocuments } from "./documents.js";
 import type { ComponentType, DeclarationRef, DependencyType, ValueSpan } from "../model/index.js";
 
 /** The package managers we extract, named as Dependency.package_manager. */
@@ -100,6 +101,8 @@ export interface ExtractContext {
   readFile(path: string): string | undefined;
   /** All file paths in the repository. */
   allFiles: readonly string[];
+  /** Parsed lockfiles of this scan, shared with the dependency graph (optional: tests build contexts by hand). */
+  documents?: ParsedDocuments;
 }
 
 export interface ManagerResult {

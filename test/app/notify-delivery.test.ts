@@ -127,6 +127,43 @@ describe("the hub on GHES with a real SMTP server", () => {
     expect(second).not.toContain("github.com");
   });
 
+  it("a repository whose scans all take the unchanged-tree shortcut still gets its digest when due, from the stored issues", async () => {
+    smtp = await startSmtpPeer();
+    const store = new FileStore({ root: dir, clock: () => now });
+    const issue = makeIssue({ id: "sec-1", severity: "critical", priority: "immediate", title: "shop-lib 1.0.0: CVE-2026-0001", github_issue_number: issueNumber });
+    await store.updateIssues(ref, () => [issue]);
+    await store.putSystemHealth(ref, makeSystemHealth({ overall_status: "critical" }));
+    hub = new NotificationHub({ store, env: env(), clock: () => now, log: quiet, publicUrl: "https://cowabunga.example.org" });
+    const config = configWith({ digest: { period: "1h" } });
+    const t0 = now;
+
+    // Before any full scan: no stored notification context, so no digest (and no error).
+    expect(await hub.digestIfDue({ octokit, ref, log: quiet })).toEqual({ due: false, errors: [] });
+
+    await hub.afterAssess({ octokit, ref, assessment: assessment([critical(t0)]), config, sentLog: {}, log: quiet });
+    expect(digests()).toHaveLength(1);
+
+    // Unchanged scans within the hour: not due, nothing sent.
+    now = new Date(t0.getTime() + 30 * 60_000);
+    expect(await hub.digestIfDue({ octokit, ref, log: quiet })).toEqual({ due: false, errors: [] });
+    expect(digests()).toHaveLength(1);
+
+    // A new hub (a restart) and an unchanged scan after the period: the digest goes out, built from the store.
+    hub.stop();
+    hub = new NotificationHub({ store, env: env(), clock: () => now, log: quiet, publicUrl: "https://cowabunga.example.org" });
+    now = new Date(t0.getTime() + 61 * 60_000);
+    expect(await hub.digestIfDue({ octokit, ref, log: quiet })).toEqual({ due: true, errors: [] });
+    expect(digests()).toHaveLength(2);
+    const second = digests()[1]!;
+    expect(second).toMatch(/^1-hour maintenance summary for acme\/shop/);
+    expect(second).toContain("shop-lib 1.0.0: CVE-2026-0001");
+    expect(second).toContain(`http://${gh.host}/acme/shop/issues/${issueNumber}`);
+    expect(second).toContain("Dashboard: https://cowabunga.example.org/dashboard/acme/shop");
+    // Once per period: a second unchanged scan right after sends nothing more.
+    expect((await hub.digestIfDue({ octokit, ref, log: quiet })).due).toBe(false);
+    expect(digests()).toHaveLength(2);
+  });
+
   it("email fails (451), the delivery waits, and the retry scheduler sends it once at its backoff time, with no scan", async () => {
     smtp = await startSmtpPeer({ rejectFirst: 1 });
     const store = new FileStore({ root: dir, clock: () => now });

@@ -87,6 +87,24 @@ describe("update PRs after a scan (fake GitHub)", () => {
     expect(gh.violations).toEqual([]);
   });
 
+  it("an unchanged tree asks for the digest (the only notification work left on that path); a scanned tree does not", async () => {
+    gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    const asked: string[] = [];
+    const digest = async (input: { ref: { owner: string; repo: string } }) => {
+      asked.push(`${input.ref.owner}/${input.ref.repo}`);
+      throw new Error("SMTP down"); // never fails the scan
+    };
+    const run = (event: string) =>
+      runGitHubScan({ octokit, ...ref, store, log: silentLogger, clock: () => NOW, trigger: { event }, stages: fakeStages({ vulnerable: new Set() }), publicUrl: null, npmAvailable: false, updates: false, digest });
+    const first = await run("installation");
+    expect(first.error ?? null).toBeNull();
+    expect(first.outcome).toBe("scanned");
+    expect(asked).toEqual([]);
+    const second = await run("schedule");
+    expect(second.outcome).toBe("unchanged");
+    expect(asked).toEqual([REPO]);
+  });
+
   it("respects updates.max_open_prs, counting the app's PRs already open", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS, ".github/cowabunga.yml": "updates:\n  max_open_prs: 2\n" });
     const stages = {

@@ -163,7 +163,8 @@ describe("remediation plan", () => {
     const dep = transitive({ name: "golang.org/x/net", version: "v0.10.0", datasource: "go", package_manager: "go", lockfile: "go.mod", file: "go.mod", depth: null, fixed_version: "v0.23.0", advisories: [adv("GO-2024-2687", "v0.23.0")] });
     const plan = await planRemediation(dep, null, { declarations: [] });
     expect(plan).toMatchObject({ kind: "in_place", file: "go.mod", target_version: "v0.23.0" });
-    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gains its hashes");
+    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gets its lines from the Go checksum database");
+    expect(plan?.risk).toMatch(/requires newer versions of other modules than go.mod lists, the build list changes: run go get/);
   });
 
   it("direct dependencies: in place when the declared range admits the fix, else the manifest line", async () => {
@@ -217,7 +218,14 @@ describe("registry requirement source", () => {
     expect(reqs?.get("3.0.0")?.get("qs")).toBe("^6.7.0");
     expect(reqs?.get("3.0.0")?.get("fsevents")).toBe("^2");
     // The packument is cached by the HttpClient: the artefact lookup asks nothing more.
-    expect(await src.artefact("npm", "request", "3.0.0")).toEqual({ version: "3.0.0", resolved: "https://npm.mirror.example/request/-/request-3.0.0.tgz", integrity: "sha512-bbb" });
+    expect(await src.artefact("npm", "request", "3.0.0")).toEqual({
+      version: "3.0.0",
+      resolved: "https://npm.mirror.example/request/-/request-3.0.0.tgz",
+      integrity: "sha512-bbb",
+      shasum: null,
+      // optionalDependencies and dependencies, not peers: what the lockfile entry records.
+      dependencies: new Map([["fsevents", "^2"], ["qs", "^6.7.0"]]),
+    });
     scope.done();
   });
 
@@ -244,5 +252,130 @@ describe("registry requirement source", () => {
     const src = createRequirementSource({ http: testClient().http });
     expect(await src.requirements("pypi", "requests")).toBeNull();
     expect(await src.requirements("npm", "nope")).toBeNull();
+  });
+});
+
+describe("parent bumps from per-version registry metadata (PyPI, Go proxy) and along deeper paths", () => {
+  /** A source answering per version only, as PyPI and the Go proxy do; it counts the requests. */
+  function perVersionRegistry(table: Record<string, Record<string, Record<string, string>>>): RequirementSource & { asked: string[] } {
+    const asked: string[] = [];
+    return {
+      asked,
+      async requirements() {
+        return null;
+      },
+      async versions(_ds, name) {
+        return table[name] ? Object.keys(table[name]) : null;
+      },
+      async versionRequirements(_ds, name, version) {
+        asked.push(`${name}@${version}`);
+        const deps = table[name]?.[version];
+        return deps ? new Map(Object.entries(deps)) : null;
+      },
+      async artefact() {
+        return null;
+      },
+    };
+  }
+
+  it("pip: the lowest requests whose requires_dist admits the fixed urllib3, from poetry.lock's recorded requirement", async () => {
+    const dep = transitive({ name: "urllib3", version: "1.23", datasource: "pypi", package_manager: "pip", lockfile: "poetry.lock", file: "poetry.lock", fixed_version: "1.24.2", advisories: [adv("PYSEC-2019-133", "1.24.2")] });
+    const requests = { name: "requests", version: "2.19.1", requirement: "^2.19" };
+    const lock = { ...locked("urllib3", "1.23", [{ name: "requests", version: "2.19.1", requirement: ">=1.21.1,<1.24" }], [[requests, { name: "urllib3", version: "1.23", requirement: ">=1.21.1,<1.24" }]], "poetry.lock"), datasource: "pypi" as const };
+    const reg = perVersionRegistry({
+      requests: { "2.19.1": { urllib3: "<1.24,>=1.21.1" }, "2.20.0": { urllib3: "<1.25,>=1.21.1" }, "2.20.1": { urllib3: "<1.25,>=1.21.1" }, "3.0.0b1": { urllib3: ">=2" } },
+    });
+    const decl = { ...declaration("requests", "^2.19", "pyproject.toml", 9), package_manager: "pip" as const, datasource: "pypi" as const };
+    const plan = await planRemediation(dep, lock, { declarations: [decl], requirements: reg });
+    expect(plan).toMatchObject({ kind: "parent_bump", parent: { name: "requests", from: "2.19.1", to: "2.20.0", requirement: "<1.25,>=1.21.1" }, file: "poetry.lock" });
+    expect(plan?.action).toBe("Update requests from 2.19.1 to 2.20.0 in poetry.lock (its requirement ^2.19 in pyproject.toml already admits it): requests 2.20.0 requires urllib3 <1.25,>=1.21.1, which admits 1.24.2");
+    // Ascending, stopping at the first that admits: 2.20.1 and the pre-release were never fetched.
+    expect(reg.asked).toEqual(["requests@2.20.0"]);
+  });
+
+  it("deeper: the direct dependency is bumped when its new version's requirement chain admits the fix", async () => {
+    // app → express 4.16.0 → body-parser 1.18.2 → qs 6.5.1 (body-parser pins qs 6.5.1)
+    const dep = transitive({ name: "qs", version: "6.5.1", depth: 3, fixed_version: "6.5.3", advisories: [adv("GHSA-hrpp", "6.5.3")] });
+    const path = [
+      { name: "express", version: "4.16.0", requirement: "^4.16.0" },
+      { name: "body-parser", version: "1.18.2", requirement: "1.18.2" },
+      { name: "qs", version: "6.5.1", requirement: "6.5.1" },
+    ];
+    const lock = locked("qs", "6.5.1", [{ name: "body-parser", version: "1.18.2", requirement: "6.5.1" }], [path]);
+    const reg = fakeRegistry({
+      express: { "4.16.0": { "body-parser": "1.18.2" }, "4.16.3": { "body-parser": "1.18.2" }, "4.17.0": { "body-parser": "1.19.0" } },
+      "body-parser": { "1.18.2": { qs: "6.5.1" }, "1.18.3": { qs: "6.5.2" }, "1.19.0": { qs: "^6.5.2" }, "1.19.1": { qs: "^6.9.6" } },
+    });
+    const plan = await planRemediation(dep, lock, { declarations: [declaration("express", "~4.16.0", "package.json", 4)], requirements: reg });
+    // 4.16.3 keeps body-parser 1.18.2 (qs 6.5.1: excluded); 4.17.0 requires body-parser 1.19.0, which requires qs ^6.5.2.
+    expect(plan).toMatchObject({ kind: "parent_bump", file: "package.json", parent: { name: "express", from: "4.16.0", to: "4.17.0", requirement: "^6.5.2" } });
+    expect(plan?.action).toBe("Upgrade express from 4.16.0 to 4.17.0 in package.json (line 4) and regenerate package-lock.json: express 4.17.0 (through body-parser) requires qs ^6.5.2, which admits 6.5.3");
+  });
+
+  it("deeper, with metadata missing along the chain: no guess, the reason says which package was not known", async () => {
+    const dep = transitive({ name: "qs", version: "6.5.1", depth: 3, fixed_version: "6.5.3", advisories: [adv("GHSA-hrpp", "6.5.3")] });
+    const path = [
+      { name: "express", version: "4.16.0", requirement: "^4.16.0" },
+      { name: "body-parser", version: "1.18.2", requirement: "1.18.2" },
+      { name: "qs", version: "6.5.1", requirement: "6.5.1" },
+    ];
+    const lock = locked("qs", "6.5.1", [{ name: "body-parser", version: "1.18.2", requirement: "6.5.1" }], [path]);
+    const reg = fakeRegistry({ express: { "4.16.0": { "body-parser": "1.18.2" }, "4.17.0": { "body-parser": "1.19.0" } } });
+    const plan = await planRemediation(dep, lock, { declarations: [], requirements: reg });
+    expect(plan?.kind).toBe("override");
+    expect(plan?.reasons).toContain("versions of body-parser not known (registry metadata not available)");
+  });
+});
+
+describe("registry requirement source: PyPI and the Go proxy", () => {
+  it("PyPI: versions with files, requires_dist without extras, and the release files with their sha256, through a mirror", async () => {
+    const scope = nock("https://pypi.mirror.example")
+      .get("/pypi/requests/json")
+      .reply(200, { info: { version: "2.20.0" }, releases: { "2.19.1": [{ filename: "a.whl" }], "2.20.0": [{ filename: "b.whl" }], "2.20.1": [] } })
+      .get("/pypi/requests/2.20.0/json")
+      .reply(200, {
+        info: { requires_dist: ["urllib3 (<1.25,>=1.21.1)", "idna<2.8,>=2.5", "PySocks!=1.5.7,>=1.5.6; extra == 'socks'", "win-inet-pton; sys_platform == \"win32\""] },
+        urls: [
+          { filename: "requests-2.20.0-py2.py3-none-any.whl", url: "https://files.example/requests-2.20.0-py2.py3-none-any.whl", digests: { sha256: "ab".repeat(32) }, size: 60000, upload_time_iso_8601: "2018-10-18T15:00:00.000000Z", packagetype: "bdist_wheel" },
+        ],
+      });
+    const src = createRequirementSource({ http: testClient().http, pypi: "https://pypi.mirror.example/simple/" });
+    expect(await src.versions?.("pypi", "requests")).toEqual(["2.19.1", "2.20.0"]);
+    expect(await src.versionRequirements?.("pypi", "requests", "2.20.0")).toEqual(
+      new Map([
+        ["urllib3", "<1.25,>=1.21.1"],
+        ["idna", "<2.8,>=2.5"],
+        ["win-inet-pton", ""],
+      ]),
+    );
+    const facts = await src.artefact("pypi", "requests", "2.20.0");
+    expect(facts?.files).toEqual([
+      { filename: "requests-2.20.0-py2.py3-none-any.whl", url: "https://files.example/requests-2.20.0-py2.py3-none-any.whl", sha256: "ab".repeat(32), size: 60000, upload_time: "2018-10-18T15:00:00.000000Z", packagetype: "bdist_wheel" },
+    ]);
+    scope.done();
+  });
+
+  it("Go: @v/list, the version's go.mod, and the checksum database's lines (with the requirements' /go.mod lines)", async () => {
+    const h = (c: string): string => `h1:${c.repeat(43)}=`;
+    const proxy = nock("https://goproxy.example")
+      .get("/golang.org/x/net/@v/list")
+      .reply(200, "v0.10.0\nv0.17.0\nv0.18.0-pre\n")
+      .get("/golang.org/x/net/@v/v0.17.0.mod")
+      .reply(200, "module golang.org/x/net\n\ngo 1.17\n\nrequire (\n\tgolang.org/x/sys v0.13.0\n\tgolang.org/x/text v0.13.0 // indirect\n)\n");
+    const sumdb = nock("https://sum.golang.org")
+      .get("/lookup/golang.org/x/net@v0.17.0")
+      .reply(200, `12345\ngolang.org/x/net v0.17.0 ${h("a")}\ngolang.org/x/net v0.17.0/go.mod ${h("b")}\n\ngo.sum database tree\n`)
+      .get("/lookup/golang.org/x/sys@v0.13.0")
+      .reply(200, `1\ngolang.org/x/sys v0.13.0 ${h("c")}\ngolang.org/x/sys v0.13.0/go.mod ${h("d")}\n`)
+      .get("/lookup/golang.org/x/text@v0.13.0")
+      .reply(200, `2\ngolang.org/x/text v0.13.0 ${h("e")}\ngolang.org/x/text v0.13.0/go.mod ${h("f")}\n`);
+    const src = createRequirementSource({ http: testClient().http, goProxy: "https://goproxy.example" });
+    expect(await src.versions?.("go", "golang.org/x/net")).toEqual(["v0.10.0", "v0.17.0", "v0.18.0-pre"]);
+    expect(await src.versionRequirements?.("go", "golang.org/x/net", "v0.17.0")).toEqual(new Map([["golang.org/x/sys", "v0.13.0"], ["golang.org/x/text", "v0.13.0"]]));
+    const facts = await src.artefact("go", "golang.org/x/net", "v0.17.0");
+    expect(facts?.go_sum).toEqual([`golang.org/x/net v0.17.0 ${h("a")}`, `golang.org/x/net v0.17.0/go.mod ${h("b")}`]);
+    expect(facts?.go_sum_requirements).toEqual([`golang.org/x/sys v0.13.0/go.mod ${h("d")}`, `golang.org/x/text v0.13.0/go.mod ${h("f")}`]);
+    proxy.done();
+    sumdb.done();
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../../src/server/session.js";
 import { chromiumAvailable, chromiumMissingReason, launchChromium, type LaunchedChromium } from "../helpers/browser.js";
 import { makeIssue, makeSystemHealth } from "../helpers/factories.js";
+import type { JobQueue, JobView } from "../../src/jobs/types.js";
 import { startServer, type TestServer } from "./helpers.js";
 
 const GH = "https://api.github.com";
@@ -63,6 +64,41 @@ describe("organisation overview", () => {
     nock.cleanAll();
     expect((await fetch(`${srv.base}/api/v1/orgs/octo/overview`)).status).toBe(401);
     expect((await fetch(`${srv.base}/api/v1/orgs/bad%20name/overview`, { headers: { authorization: "Bearer x" } })).status).toBe(400);
+  });
+
+  it("API: failed jobs per repository come from the job queue (null without a queue)", async () => {
+    const view = (repo: string, state: JobView["state"], id: string): JobView => ({
+      id, kind: "scan", repo, state, attempts: 1, max_attempts: 4, created_at: "2026-01-21T06:00:00.000Z", started_at: null, finished_at: null, error: state === "failed" ? "boom" : null, source: null,
+    });
+    const all = [view("octo/api", "failed", "1"), view("octo/api", "failed", "2"), view("octo/api", "queued", "3"), view("octo/docs", "running", "4"), view("octo/app", "failed", "5")];
+    const asked: Array<readonly string[] | null | undefined> = [];
+    const jobs = {
+      backend: "memory",
+      list: async (opts?: { repos?: readonly string[] | null }) => {
+        asked.push(opts?.repos);
+        return all.filter((j) => !opts?.repos || opts.repos.includes(j.repo!));
+      },
+    } as unknown as JobQueue;
+    const withQueue = await startServer({}, undefined, { jobs });
+    try {
+      const scope = permissions("ghu_jobs");
+      const res = await fetch(`${withQueue.base}/api/v1/orgs/octo/overview`, { headers: { authorization: "Bearer ghu_jobs" } });
+      scope.persist(false);
+      nock.cleanAll();
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { repositories: Array<{ repository: string; failed_jobs: number | null }> };
+      expect(Object.fromEntries(body.repositories.map((r) => [r.repository, r.failed_jobs]))).toEqual({ "octo/app": 1 });
+      expect(asked).toEqual([["octo/app"]]);
+    } finally {
+      await withQueue.close();
+    }
+    // The shared server has no queue: n/a.
+    const scope = permissions("ghu_nojobs");
+    const res = await fetch(`${srv.base}/api/v1/orgs/octo/overview`, { headers: { authorization: "Bearer ghu_nojobs" } });
+    scope.persist(false);
+    nock.cleanAll();
+    const body = (await res.json()) as { repositories: Array<{ failed_jobs: number | null }> };
+    expect(body.repositories.map((r) => r.failed_jobs)).toEqual([null, null, null]);
   });
 
   it.skipIf(!available)("in Chromium: rows worst first, linked to each repository's dashboard, the hidden repository left out", async () => {

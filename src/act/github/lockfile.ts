@@ -50,7 +50,7 @@ export type LockfileOutcome =
   /** There is no lockfile for this manifest. */
   | { kind: "none" }
   /** The lockfile itself was the file edited: entries moved in place from the registry's metadata. */
-  | { kind: "edited"; lockfile: string; entries: string[]; source: string };
+  | { kind: "edited"; lockfile: string; entries: string[]; source: string; notes?: string[] };
 
 export interface LockfileInput {
   /** Repo-relative path of the changed manifest. */

@@ -137,8 +137,10 @@ export function renderUpdateBody(input: BodyInput): string {
     out.push("", "### Lockfiles", "");
     for (const { manifest, outcome } of input.lockfiles) {
       if (outcome.kind === "regenerated") out.push(`- ${md(outcome.files.map((f) => f.path).join(", "))} regenerated here with ${code(outcome.command)}.`);
-      else if (outcome.kind === "edited")
+      else if (outcome.kind === "edited") {
         out.push(`- ${md(outcome.lockfile)} edited in place (no package manager run): ${md(outcome.entries.join(", "))}, with version, tarball/checksum and integrity from ${md(outcome.source)}.`);
+        for (const n of outcome.notes ?? []) out.push(`  - **Note:** ${md(n)}`);
+      }
       else if (outcome.kind === "manual")
         out.push(`- **${md(outcome.lockfile)} must be regenerated** for ${md(manifest)} (${md(outcome.reason)}). Run ${code(outcome.instructions)} and push the result to this branch.`);
     }

@@ -119,6 +119,10 @@ function transitiveUpdate(d: Dependency, all: readonly Dependency[]): { dep: Dep
   const plan = d.remediation;
   if (!plan) return { skip: "transitive dependency without a remediation plan" };
   if (plan.kind === "in_place" && plan.target_version && d.lockfile && lockEditorFor(d.lockfile)) {
+    // A plan made without the parents' requirements (offline) cannot vouch for an edit of a lockfile that
+    // does not record them (pnpm-lock.yaml, Cargo.lock): the resolver must decide.
+    const unchecked = plan.reasons.filter((r) => / is unknown\b/.test(r));
+    if (unchecked.length > 0) return { skip: `in place not verified (${unchecked.join("; ")}): relock instead, ${plan.action}` };
     return { dep: { ...d, file: d.lockfile, line: null }, target: plan.target_version };
   }
   if (plan.kind === "parent_bump" && plan.parent) {

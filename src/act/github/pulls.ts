@@ -25,7 +25,7 @@ import { updateManifest } from "./updaters/index.js";
 import { commentOnce, createOnce } from "./idempotent.js";
 import { refreshFromBase, standingOf } from "./pulls-lifecycle.js";
 
-import { lockEditorFor } from "./updaters/lock-inplace.js";
+import { lockCompanionsFor, lockDatasourceFor, lockEditorFor } from "./updaters/lock-inplace.js";
 import { createRequirementSource, type RequirementSource } from "../../enrich/datasources/requirements.js";
 import { sharedHttpClient } from "../../enrich/index.js";
 import { defaultDigestSource, detectPin, resolveNewDigest, type DigestLookups, type DigestSource } from "./digests.js";
@@ -171,6 +171,8 @@ async function buildUpdateCommit(
   const originals = new Map<string, string>();
   const failures: string[] = [];
   const applied: MarkerDep[] = [];
+  /** Companion files edited with a lockfile (go.sum), and notes of the edits ("file\0note"). */
+  const lockNotes = new Map<string, string[]>();
   for (const d of args.deps) {
     const entry = entries.get(d.file);
     if (!entry) {
@@ -183,9 +185,10 @@ async function buildUpdateCommit(
       originals.set(d.file, before);
     }
     // A lockfile named as the file: a transitive package's entry moves in place, from the registry's metadata.
+    // go.mod is the manifest as well: only a transitive (`// indirect`) requirement is edited this way.
     const editLock = lockEditorFor(d.file);
-    if (editLock) {
-      const datasource = d.package_manager === "cargo" ? "crates" : "npm";
+    const datasource = lockDatasourceFor(d.file);
+    if (editLock && datasource && (datasource !== "go" || d.current_value === "(transitive)")) {
       let facts: Awaited<ReturnType<RequirementSource["artefact"]>> = null;
       try {
         facts = await args.artefacts.artefact(datasource, d.name, d.to);
@@ -202,7 +205,32 @@ async function buildUpdateCommit(
         failures.push(r.error);
         continue;
       }
+      // Companions (go.sum with go.mod) move together, or nothing moves.
+      const companionEdits: Array<[string, string]> = [];
+      let companionFailed = false;
+      for (const c of lockCompanionsFor(d.file)) {
+        const e = entries.get(c.path);
+        if (!e) continue;
+        let text = contents.get(c.path) ?? originals.get(c.path);
+        if (text === undefined) {
+          text = await readBlobText(octokit, owner, repo, e.sha);
+          originals.set(c.path, text);
+        }
+        const cr = c.edit(c.path, text, d.name, d.from, facts);
+        if ("error" in cr) {
+          failures.push(cr.error);
+          companionFailed = true;
+          break;
+        }
+        companionEdits.push([c.path, cr.content]);
+      }
+      if (companionFailed) continue;
       contents.set(d.file, r.content);
+      for (const [p, c] of companionEdits) {
+        contents.set(p, c);
+        lockNotes.set(p, [...(lockNotes.get(p) ?? []), `${d.name} ${d.from} → ${d.to}`]);
+      }
+      if ("note" in r && r.note) lockNotes.set(`${d.file}\u0000note`, [...new Set([...(lockNotes.get(`${d.file}\u0000note`) ?? []), r.note])]);
       applied.push({ ...d, from_digest: undefined, to_digest: undefined });
       continue;
     }
@@ -239,10 +267,16 @@ async function buildUpdateCommit(
   const allPaths = [...entries.keys()];
   for (const [path, content] of contents) {
     files.push({ path, content, mode: entries.get(path)?.mode === "100755" ? "100755" : "100644" });
-    const d = applied.find((x) => x.file === path)!;
-    if (lockEditorFor(path)) {
+    const d = applied.find((x) => x.file === path);
+    if (!d) {
+      // A companion of an edited lockfile (go.sum).
+      lockfiles.push({ manifest: path, outcome: { kind: "edited", lockfile: path, entries: lockNotes.get(path) ?? [], source: args.artefactSource } });
+      continue;
+    }
+    if (lockEditorFor(path) && (lockDatasourceFor(path) !== "go" || d.current_value === "(transitive)")) {
       const moved = applied.filter((x) => x.file === path).map((x) => `${x.name} ${x.from} → ${x.to}`);
-      lockfiles.push({ manifest: path, outcome: { kind: "edited", lockfile: path, entries: moved, source: args.artefactSource } });
+      const notes = lockNotes.get(`${path}\u0000note`);
+      lockfiles.push({ manifest: path, outcome: { kind: "edited", lockfile: path, entries: moved, source: args.artefactSource, ...(notes ? { notes } : {}) } });
       continue;
     }
     const outcome = await regenerateLockfile({
@@ -286,9 +320,13 @@ function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): Mainte
 function defaultArtefacts(config: CowabungaConfig): { artefacts: Pick<RequirementSource, "artefact">; artefactSource: string } {
   let source: RequirementSource | null = null;
   const npm = config.registries.npm ?? "https://registry.npmjs.org";
+  const pypi = config.registries.pypi ?? "https://pypi.org";
+  const go = config.registries.go ?? "https://proxy.golang.org";
   return {
-    artefacts: { artefact: (ds, name, version) => (source ??= createRequirementSource({ http: sharedHttpClient(), npmRegistry: npm })).artefact(ds, name, version) },
-    artefactSource: `${npm} (npm) and the crates.io sparse index`,
+    artefacts: {
+      artefact: (ds, name, version) => (source ??= createRequirementSource({ http: sharedHttpClient(), npmRegistry: npm, pypi, goProxy: go })).artefact(ds, name, version),
+    },
+    artefactSource: `${npm} (npm), the crates.io sparse index, ${pypi} (PyPI JSON API), ${go} and sum.golang.org (Go)`,
   };
 }
 

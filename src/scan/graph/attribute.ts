@@ -114,15 +114,22 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
     counts[r.to]++;
     queue.push({ node: r.to, requirement: r.requirement, prev: null, len: 1 });
   }
-  const paths = new Map<number, PathEntry[]>();
+  // Per node, its admitted entries (shortest first); `order`: nodes by first admission (breadth-first).
+  const paths: Array<PathEntry[] | undefined> = new Array(n);
+  const order: number[] = [];
   for (let head = 0; head < queue.length; head++) {
     const e = queue[head];
-    const list = paths.get(e.node);
+    const list = paths[e.node];
     if (list) list.push(e);
-    else paths.set(e.node, [e]);
+    else {
+      paths[e.node] = [e];
+      order.push(e.node);
+    }
     if (e.len >= GRAPH_LIMITS.max_depth) continue;
     for (const edge of graph.out[e.node]) {
-      if (counts[edge.to] >= GRAPH_LIMITS.max_paths || onPath(e, edge.to)) continue;
+      // A package never admitted yet cannot be on this path: the chain walk only for the others.
+      const c = counts[edge.to];
+      if (c >= GRAPH_LIMITS.max_paths || (c > 0 && onPath(e, edge.to))) continue;
       counts[edge.to]++;
       queue.push({ node: edge.to, requirement: edge.requirement, prev: e, len: e.len + 1 });
     }
@@ -152,10 +159,11 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
   }
 
   const reached = new Uint8Array(n);
-  for (const node of paths.keys()) reached[node] = 1;
+  for (const node of order) reached[node] = 1;
   const index = (): Map<number, number[]> => parentsIndexOf(graph);
   const out = new Map<number, Reach>();
-  for (const [node, entries] of paths) {
+  for (const node of order) {
+    const entries = paths[node] as PathEntry[];
     out.set(node, new LazyReach(graph, node, entries[0].len, BY_RANK[best[node] > 3 ? 0 : best[node]], entries, reached, index));
   }
   return out;

@@ -2,6 +2,7 @@ import type { DatasourceName, ExtractedDependency, ManagerResult, PackageManager
 import { reachFrom, rootsFor, type PathStep, type Reach } from "./attribute.js";
 import { npmLockGraph, pnpmLockGraph, yarnLockGraph } from "./npm.js";
 import { cargoLockGraph, goModGraph, pipfileLockGraph, poetryLockGraph, uvLockGraph } from "./other.js";
+import type { ParsedDocuments } from "../documents.js";
 import type { GraphParse, LockGraph } from "./types.js";
 
 export * from "./types.js";
@@ -9,7 +10,7 @@ export { reachFrom, rootsFor, formatPath, type PathStep, type Reach, type RootEd
 export { npmLockGraph, pnpmLockGraph, yarnLockGraph } from "./npm.js";
 export { cargoLockGraph, goModGraph, pipfileLockGraph, poetryLockGraph, uvLockGraph } from "./other.js";
 
-const BUILDERS: Record<string, (file: string, content: string) => GraphParse> = {
+const BUILDERS: Record<string, (file: string, content: string, docs?: ParsedDocuments) => GraphParse> = {
   "package-lock.json": npmLockGraph,
   "npm-shrinkwrap.json": npmLockGraph,
   "yarn.lock": yarnLockGraph,
@@ -22,12 +23,12 @@ const BUILDERS: Record<string, (file: string, content: string) => GraphParse> = 
 };
 
 /** The graph of a lockfile by its file name; null when the format is not one we build graphs for. Never throws. */
-export function buildLockGraph(file: string, content: string): GraphParse | null {
+export function buildLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse | null {
   const base = file.slice(file.lastIndexOf("/") + 1);
   const build = BUILDERS[base];
   if (!build) return null;
   try {
-    return build(file, content);
+    return build(file, content, docs);
   } catch (err) {
     return { ok: false, message: `internal error while building the dependency graph: ${(err as Error).message}`, line: null };
   }
@@ -41,6 +42,8 @@ export interface AttributionInput {
   dependencies: readonly ExtractedDependency[];
   read(file: string): string | undefined;
   componentOf(manifestPath: string): string;
+  /** The documents the managers parsed in this scan: the graph reuses them instead of parsing again. */
+  documents?: ParsedDocuments;
 }
 
 export interface AttributionResult {
@@ -81,7 +84,7 @@ export function attributeLockfiles(input: AttributionInput): AttributionResult {
     if (!graph) {
       if (failed.has(ref.file)) continue;
       const text = input.read(ref.file);
-      const parsed = text === undefined ? null : buildLockGraph(ref.file, text);
+      const parsed = text === undefined ? null : buildLockGraph(ref.file, text, input.documents);
       if (!parsed || !parsed.ok) {
         failed.add(ref.file);
         if (parsed && !parsed.ok) {

@@ -1,6 +1,6 @@
 import semver from "semver";
-import { parseYamlData } from "../managers/yaml-ast.js";
-import { parsePnpmKey } from "../managers/npm/pnpm.js";
+import { parseJsonText, rawParse, type ParsedDocuments } from "../documents.js";
+import { parsePnpmKey, parsePnpmLockYaml } from "../managers/npm/pnpm.js";
 import { readYarnLockDocument } from "../managers/npm/yarn-lock.js";
 import { GraphBuilder, GRAPH_LIMITS, isObject, type EdgeScope, type GraphParse } from "./types.js";
 
@@ -17,18 +17,11 @@ function splitNameAt(spec: string): { name: string; rest: string } | null {
   return { name: spec.slice(0, idx), rest: spec.slice(idx + 1) };
 }
 
-function jsonDoc(content: string): unknown {
-  return JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
-}
-
 /** package-lock.json / npm-shrinkwrap.json: v2/v3 `packages` map, v1 `dependencies` tree. */
-export function npmLockGraph(file: string, content: string): GraphParse {
-  let doc: unknown;
-  try {
-    doc = jsonDoc(content);
-  } catch (e) {
-    return { ok: false, message: `invalid JSON: ${(e as Error).message}`, line: null };
-  }
+export function npmLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const raw = rawParse(docs, "json", file, content, parseJsonText);
+  if (!raw.ok) return { ok: false, message: `invalid JSON: ${(raw.error as Error).message}`, line: null };
+  const doc = raw.doc;
   if (!isObject(doc)) return { ok: false, message: "not a JSON object", line: 1 };
   const version = typeof doc.lockfileVersion === "number" ? doc.lockfileVersion : 1;
   const base = file.split("/").pop() ?? file;
@@ -157,8 +150,8 @@ function dependencyTree(file: string, format: string, top: Record<string, unknow
 }
 
 /** yarn.lock, classic and berry: entries keyed by descriptors; workspaces (berry) are importers. */
-export function yarnLockGraph(file: string, content: string): GraphParse {
-  const read = readYarnLockDocument(content);
+export function yarnLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const read = readYarnLockDocument(content, docs, file);
   if (!read.ok) return read;
   const doc = read.doc;
   const berry = isObject(doc.__metadata);
@@ -219,13 +212,10 @@ export function yarnLockGraph(file: string, content: string): GraphParse {
 }
 
 /** pnpm-lock.yaml v5 to v9: importers, packages (v5–v6) or snapshots (v9). */
-export function pnpmLockGraph(file: string, content: string): GraphParse {
-  let doc: unknown;
-  try {
-    doc = parseYamlData(content, { maxAliasCount: 1000 });
-  } catch (e) {
-    return { ok: false, message: `invalid YAML: ${(e as Error).message.split("\n")[0]}`, line: null };
-  }
+export function pnpmLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const raw = rawParse(docs, "yaml", file, content, parsePnpmLockYaml);
+  if (!raw.ok) return { ok: false, message: `invalid YAML: ${(raw.error as Error).message.split("\n")[0]}`, line: null };
+  const doc = raw.doc;
   if (!isObject(doc)) return { ok: false, message: "not a YAML mapping", line: null };
   const lockfileVersion = String(doc.lockfileVersion ?? "");
   const major = Number.parseInt(lockfileVersion, 10);

@@ -1,4 +1,5 @@
 import semver from "semver";
+import { parsedDocument, parseJsonText, rawParse, type ParsedDocuments } from "../documents.js";
 import { parseTomlFile } from "../managers/pip/toml.js";
 import { GraphBuilder, isObject, type EdgeScope, type GraphParse } from "./types.js";
 
@@ -6,8 +7,9 @@ function pyName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
-function tomlDoc(file: string, content: string): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
-  const parsed = parseTomlFile(file, content, "cargo");
+function tomlDoc(file: string, content: string, manager: "cargo" | "pip", docs?: ParsedDocuments): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
+  // The same cache key and parse as the manager's (src/scan/managers/cargo.ts, pip/lockfiles.ts).
+  const parsed = parsedDocument(docs, `toml:${manager}`, file, content, () => parseTomlFile(file, content, manager));
   if (!parsed.ok) return { ok: false, message: parsed.warning.message, line: parsed.warning.line };
   return { ok: true, doc: parsed.value };
 }
@@ -38,8 +40,8 @@ function nameIndex(b: GraphBuilder): Map<string, number[]> {
 }
 
 /** Cargo.lock: `[[package]]` with `dependencies = ["name", "name version", "name version (source)"]`. */
-export function cargoLockGraph(file: string, content: string): GraphParse {
-  const parsed = tomlDoc(file, content);
+export function cargoLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const parsed = tomlDoc(file, content, "cargo", docs);
   if (!parsed.ok) return parsed;
   const pkgs = Array.isArray(parsed.doc.package) ? parsed.doc.package : [];
   const b = new GraphBuilder(file);
@@ -71,8 +73,8 @@ export function cargoLockGraph(file: string, content: string): GraphParse {
 }
 
 /** poetry.lock: `[[package]]` with `[package.dependencies]` name → constraint. */
-export function poetryLockGraph(file: string, content: string): GraphParse {
-  const parsed = tomlDoc(file, content);
+export function poetryLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const parsed = tomlDoc(file, content, "pip", docs);
   if (!parsed.ok) return parsed;
   const pkgs = Array.isArray(parsed.doc.package) ? parsed.doc.package : [];
   const b = new GraphBuilder(file, pyName);
@@ -102,8 +104,8 @@ export function poetryLockGraph(file: string, content: string): GraphParse {
 }
 
 /** uv.lock: packages with `dependencies`, `optional-dependencies`, `dev-dependencies`; members have a local source. */
-export function uvLockGraph(file: string, content: string): GraphParse {
-  const parsed = tomlDoc(file, content);
+export function uvLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const parsed = tomlDoc(file, content, "pip", docs);
   if (!parsed.ok) return parsed;
   const pkgs = Array.isArray(parsed.doc.package) ? parsed.doc.package : [];
   const b = new GraphBuilder(file, pyName);
@@ -151,13 +153,10 @@ export function uvLockGraph(file: string, content: string): GraphParse {
 }
 
 /** Pipfile.lock: flat `default` / `develop` maps; it records no edges between packages. */
-export function pipfileLockGraph(file: string, content: string): GraphParse {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (e) {
-    return { ok: false, message: `invalid JSON: ${(e as Error).message}`, line: null };
-  }
+export function pipfileLockGraph(file: string, content: string, docs?: ParsedDocuments): GraphParse {
+  const raw = rawParse(docs, "json", file, content, parseJsonText);
+  if (!raw.ok) return { ok: false, message: `invalid JSON: ${(raw.error as Error).message}`, line: null };
+  const doc = raw.doc;
   if (!isObject(doc)) return { ok: false, message: "not a JSON object", line: 1 };
   const b = new GraphBuilder(file, pyName);
   for (const [section, scope] of [["default", "prod"], ["develop", "dev"]] as const) {

@@ -52,6 +52,8 @@ export const GRAPH_LIMITS = {
 
 export type GraphParse = { ok: true; graph: LockGraph } | { ok: false; message: string; line: number | null };
 
+const SCOPE_RANK: Record<EdgeScope, number> = { prod: 0, peer: 1, optional: 2, dev: 3 };
+
 /** Builds a LockGraph: interns name@version, bounds the sizes. */
 export class GraphBuilder {
   readonly nodes: GraphNode[] = [];
@@ -59,7 +61,8 @@ export class GraphBuilder {
   readonly importers = new Map<string, GraphEdge[]>();
   readonly warnings: string[] = [];
   private readonly index = new Map<string, number>();
-  private readonly edgeKeys: Array<Set<string>> = [];
+  /** Per node, its edges' (target, scope) pairs as numbers: to * 4 + scope rank. */
+  private readonly edgeKeys: Array<Set<number>> = [];
   private edges = 0;
   private truncated = false;
 
@@ -98,7 +101,7 @@ export class GraphBuilder {
 
   edge(from: number, to: number, requirement: string | null, scope: EdgeScope): void {
     if (from === to) return;
-    const k = `${to}\u0000${scope}`;
+    const k = to * 4 + SCOPE_RANK[scope];
     if (this.edgeKeys[from].has(k)) return;
     if (this.edges >= GRAPH_LIMITS.max_edges) {
       this.truncate(`more than ${GRAPH_LIMITS.max_edges} dependency edges`);

@@ -7,6 +7,7 @@ import { parseCargoReq } from "./cargo/version-req.js";
 import { baseDependency } from "./dependency.js";
 import { resolveRelative, safeRead } from "./pip/common.js";
 import { truncate } from "./pip/pep508.js";
+import { parsedDocument, type ParsedDocuments } from "../documents.js";
 import { asString, asTable, getPath, isTable, parseTomlFile, type TomlTable } from "./pip/toml.js";
 import { locateToml, type TomlLocator } from "./pip/toml-lines.js";
 
@@ -25,7 +26,9 @@ const SECTIONS: Array<[string, DependencyType]> = [
 const parseCache = new Map<string, { content: string; value: unknown }>();
 const PARSE_CACHE_SIZE = 16;
 
-function cached<T>(kind: string, file: string, content: string, compute: () => T): T {
+function cached<T>(kind: string, file: string, content: string, compute: () => T, docs?: ParsedDocuments): T {
+  // In a scan, the scan's document cache (shared with the dependency graph builder).
+  if (docs) return docs.get(`cargo-${kind}`, file, content, compute);
   const key = `${kind}\0${file}`;
   const hit = parseCache.get(key);
   if (hit && hit.content === content) return hit.value as T;
@@ -51,7 +54,7 @@ function findWorkspaceRoot(file: string, doc: TomlTable, ctx: ExtractContext, wa
     if (!ctx.allFiles.includes(candidate)) continue;
     const text = safeRead(ctx, candidate);
     if (text === undefined) continue;
-    const parsed = cached("toml", candidate, text, () => parseTomlFile(candidate, text, "cargo"));
+    const parsed = cached("toml", candidate, text, () => parseTomlFile(candidate, text, "cargo"), ctx.documents);
     if (!parsed.ok) {
       warnings.push({ ...parsed.warning, file, message: `workspace candidate ${candidate}: ${parsed.warning.message}` });
       continue;
@@ -75,7 +78,7 @@ function nearestCargoLock(file: string, ctx: ExtractContext, warnings: ScanWarni
       const text = safeRead(ctx, candidate);
       if (text === undefined) return null;
       const result = cached("lock", candidate, text, (): CargoLock | { warning: ScanWarning } => {
-        const parsed = parseTomlFile(candidate, text, "cargo");
+        const parsed = parsedDocument(ctx.documents, "toml:cargo", candidate, text, () => parseTomlFile(candidate, text, "cargo"));
         if (!parsed.ok) return { warning: parsed.warning };
         const lock: CargoLock = { file: candidate, byName: new Map(), packages: [] };
         const pkgs = Array.isArray(parsed.value.package) ? parsed.value.package : [];
@@ -87,7 +90,7 @@ function nearestCargoLock(file: string, ctx: ExtractContext, warnings: ScanWarni
           lock.byName.set(p.name, [...(lock.byName.get(p.name) ?? []), p.version]);
         }
         return lock;
-      });
+      }, ctx.documents);
       if ("warning" in result) {
         warnings.push({ ...result.warning });
         return null;

@@ -9,6 +9,7 @@ import type {
   ManifestMeta,
   ScanWarning,
 } from "../types.js";
+import type { ParsedDocuments } from "../documents.js";
 import { baseDependency } from "./dependency.js";
 import { pathKey, scanJson } from "./npm/json-lines.js";
 import { parsePackageLock } from "./npm/package-lock.js";
@@ -21,7 +22,7 @@ import { extractNodeVersionFile, extractPnpmWorkspace } from "./npm/workspace-ma
 import { parseYarnLock } from "./npm/yarn-lock.js";
 
 /** Lockfiles in order of preference when a directory holds several. */
-const LOCKFILES: ReadonlyArray<{ name: string; parse: (file: string, content: string) => LockfileParse }> = [
+const LOCKFILES: ReadonlyArray<{ name: string; parse: (file: string, content: string, docs?: ParsedDocuments) => LockfileParse }> = [
   { name: "pnpm-lock.yaml", parse: parsePnpmLock },
   { name: "yarn.lock", parse: parseYarnLock },
   { name: "npm-shrinkwrap.json", parse: parsePackageLock },
@@ -71,19 +72,12 @@ const lockCache = new Map<string, { content: string; result: LockfileParse; byNa
 const LOCK_CACHE_SIZE = 64;
 const LOCK_CACHE_CHARS = 64 * 1024 * 1024;
 
-function parseLockCached(file: string, content: string, parse: (f: string, c: string) => LockfileParse) {
+function parseLockCached(file: string, content: string, parse: (f: string, c: string, docs?: ParsedDocuments) => LockfileParse, docs?: ParsedDocuments) {
+  // In a scan, the scan's document cache holds it (and the raw document the graph builder reuses).
+  if (docs) return docs.get("npm-lock", file, content, () => lockEntry(file, content, parse(file, content, docs)));
   const hit = lockCache.get(file);
   if (hit && hit.content === content) return hit;
-  const result = parse(file, content);
-  const byName = new Map<string, Set<string>>();
-  if (result.ok) {
-    for (const p of result.lock.packages) {
-      const s = byName.get(p.name) ?? new Set<string>();
-      s.add(p.version);
-      byName.set(p.name, s);
-    }
-  }
-  const entry = { content, result, byName };
+  const entry = lockEntry(file, content, parse(file, content));
   lockCache.delete(file);
   lockCache.set(file, entry);
   let chars = 0;
@@ -94,6 +88,18 @@ function parseLockCached(file: string, content: string, parse: (f: string, c: st
     lockCache.delete(oldest);
   }
   return entry;
+}
+
+function lockEntry(file: string, content: string, result: LockfileParse) {
+  const byName = new Map<string, Set<string>>();
+  if (result.ok) {
+    for (const p of result.lock.packages) {
+      const s = byName.get(p.name) ?? new Set<string>();
+      s.add(p.version);
+      byName.set(p.name, s);
+    }
+  }
+  return { content, result, byName };
 }
 
 // name -> directory of every package.json readable through ctx, for workspace: targets. Keyed by the
@@ -152,7 +158,7 @@ function findLock(path: string, manifestDir: string, ctx: ExtractContext, warnin
       const content = ctx.readFile(file);
       if (content === undefined) continue;
       const ownsLock = dir === manifestDir;
-      const { result, byName } = parseLockCached(file, content, parse);
+      const { result, byName } = parseLockCached(file, content, parse, ctx.documents);
       if (!result.ok) {
         // Reported once, by the package.json next to the lockfile (or by this one if there is none).
         if (ownsLock || ctx.readFile(join(dir, "package.json")) === undefined) {

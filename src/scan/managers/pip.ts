@@ -69,7 +69,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
     const lockPath = siblingPath(file, "Pipfile.lock");
     const lockText = ctx.allFiles.includes(lockPath) ? safeRead(ctx, lockPath) : undefined;
     if (lockText !== undefined) {
-      const lock = parsePipfileLock(lockPath, lockText, warnings);
+      const lock = parsePipfileLock(lockPath, lockText, warnings, ctx.documents);
       if (lock) locks.push(lock);
     }
   } else {
@@ -84,7 +84,7 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
       if (!lockPath || !ctx.allFiles.includes(lockPath)) continue;
       const text = safeRead(ctx, lockPath);
       if (text === undefined) continue;
-      const lock = parseTomlLock(lockPath, text, warnings);
+      const lock = parseTomlLock(lockPath, text, warnings, ctx.documents);
       if (lock) locks.push(lock);
     }
   }

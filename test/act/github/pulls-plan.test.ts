@@ -110,3 +110,37 @@ describe("planUpdates rules", () => {
     expect(plan.skipped).toEqual([{ name: "major-pkg", file: "api/requirements.txt", reason: "update type major is not in updates.update_types" }]);
   });
 });
+
+describe("transitive in-place fixes", () => {
+  const adv = { id: "GHSA-x", kind: "vulnerability" as const, aliases: [], summary: "", url: null, score: 7.5, score_estimated: false, cvss_vector: null, fixed_version: "6.5.3", published: null };
+  const qs = (reasons: string[]): Dependency =>
+    makeDependency({
+      name: "qs",
+      version: "6.5.2",
+      locked_version: "6.5.2",
+      package_manager: "npm",
+      datasource: "npm",
+      current_value: "(transitive)",
+      file: "pnpm-lock.yaml",
+      line: null,
+      lockfile: "pnpm-lock.yaml",
+      depth: 2,
+      fixed_version: "6.5.3",
+      vulnerability_score: 7.5,
+      advisories: [adv],
+      remediation: { kind: "in_place", target_version: "6.5.3", file: "pnpm-lock.yaml", action: "Update qs from 6.5.2 to 6.5.3 in pnpm-lock.yaml only", parent: null, risk: null, removes: ["GHSA-x"], reasons },
+    });
+
+  it("edits the lockfile when the plan checked every parent's requirement", () => {
+    const plan = planUpdates({ dependencies: [qs([])], issues: [] }, config(), [], { now: NOW, inWindow: true });
+    expect(plan.groups.flatMap((g) => g.updates.map((u) => [u.dep.file, u.newVersion]))).toEqual([["pnpm-lock.yaml", "6.5.3"]]);
+  });
+
+  it("does not edit it when a parent's requirement was unknown (an offline plan): the lockfile records none, the resolver must decide", () => {
+    const plan = planUpdates({ dependencies: [qs(["the requirement of request 2.88.0 on qs is unknown"])], issues: [] }, config(), [], { now: NOW, inWindow: true });
+    expect(plan.groups).toEqual([]);
+    expect(plan.skipped).toEqual([
+      { name: "qs", file: "pnpm-lock.yaml", reason: "in place not verified (the requirement of request 2.88.0 on qs is unknown): relock instead, Update qs from 6.5.2 to 6.5.3 in pnpm-lock.yaml only" },
+    ]);
+  });
+});

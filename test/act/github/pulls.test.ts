@@ -310,6 +310,92 @@ describe("openUpdatePullRequest", () => {
     expect(body).toContain("RUSTSEC-2024-0332");
   });
 
+  it("fixes a transitive Go module in place: go.mod's // indirect line and go.sum's lines from the checksum database, in one commit", async () => {
+    const t = tempStore();
+    cleanup = t.cleanup;
+    const h = (c: string): string => `h1:${c.repeat(43)}=`;
+    const goMod = "module example.com/app\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.10.0 // indirect\n\tgolang.org/x/text v0.9.0 // indirect\n)\n";
+    const goSum = `golang.org/x/net v0.10.0 ${h("a")}\ngolang.org/x/net v0.10.0/go.mod ${h("b")}\ngolang.org/x/text v0.9.0 ${h("c")}\ngolang.org/x/text v0.9.0/go.mod ${h("d")}\n`;
+    const blobs: string[] = [];
+    let tree: unknown = null;
+    let prBody = "";
+    const scope = nock(API)
+      .get(`/repos/acme/widgets/git/commits/${BASE}`)
+      .reply(200, { sha: BASE, tree: { sha: TREE } })
+      .get(`/repos/acme/widgets/git/trees/${TREE}`)
+      .query(true)
+      .reply(200, {
+        tree: [
+          { path: "go.mod", mode: "100644", type: "blob", sha: "1".repeat(40) },
+          { path: "go.sum", mode: "100644", type: "blob", sha: "2".repeat(40) },
+        ],
+      })
+      .get(`/repos/acme/widgets/git/blobs/${"1".repeat(40)}`)
+      .reply(200, { content: b64(goMod), encoding: "base64" })
+      .get(`/repos/acme/widgets/git/blobs/${"2".repeat(40)}`)
+      .reply(200, { content: b64(goSum), encoding: "base64" })
+      .post("/repos/acme/widgets/git/blobs")
+      .times(2)
+      .reply((_uri: string, body: unknown) => {
+        blobs.push(unb64((body as { content: string }).content));
+        return [201, { sha: String(blobs.length).repeat(40) }];
+      })
+      .post("/repos/acme/widgets/git/trees")
+      .reply((_uri: string, body: unknown) => {
+        tree = body;
+        return [201, { sha: "e".repeat(40) }];
+      })
+      .post("/repos/acme/widgets/git/commits")
+      .reply(201, { sha: "f".repeat(40) })
+      .post("/repos/acme/widgets/git/refs")
+      .reply(201, {})
+      .post("/repos/acme/widgets/pulls")
+      .reply((_uri: string, body: unknown) => {
+        prBody = (body as { body: string }).body;
+        return [201, { number: 52, html_url: "https://github.com/acme/widgets/pull/52" }];
+      })
+      .post("/repos/acme/widgets/issues/52/labels")
+      .reply(200, []);
+    const net = makeDependency({
+      name: "golang.org/x/net",
+      version: "v0.10.0",
+      locked_version: "v0.10.0",
+      package_manager: "go",
+      datasource: "go",
+      component: "app",
+      current_value: "(transitive)",
+      file: "go.mod",
+      line: null,
+      lockfile: "go.mod",
+      depth: null,
+      lookup: { status: "skipped", reason: "transitive" },
+      fixed_version: "v0.17.0",
+      vulnerability_score: 7.5,
+      advisories: [{ id: "GO-2023-2102", kind: "vulnerability", aliases: [], summary: "HTTP/2 rapid reset", url: null, score: 7.5, score_estimated: false, cvss_vector: null, fixed_version: "v0.17.0", published: null }],
+      remediation: { kind: "in_place", target_version: "v0.17.0", file: "go.mod", action: "Raise the // indirect requirement", parent: null, risk: null, removes: ["GO-2023-2102"], reasons: [] },
+    });
+    const cfg = config();
+    const plan = planUpdates({ dependencies: [net], issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    const artefacts = {
+      artefact: async (_ds: string, _name: string, version: string) => ({
+        version,
+        resolved: null,
+        integrity: null,
+        go_sum: [`golang.org/x/net v0.17.0 ${h("e")}`, `golang.org/x/net v0.17.0/go.mod ${h("f")}`],
+        dependencies: new Map([["golang.org/x/text", "v0.9.0"]]),
+        go_sum_requirements: [`golang.org/x/text v0.9.0/go.mod ${h("d")}`],
+      }),
+    };
+    const out = await openUpdatePullRequest({ octokit: makeOctokit(), owner: "acme", repo: "widgets", defaultBranch: "main", baseSha: BASE, group: plan.groups[0], config: cfg, store: t.store, clock, log, artefacts });
+    scope.done();
+    expect(out).toMatchObject({ number: 52 });
+    expect(blobs).toContain(goMod.replace("golang.org/x/net v0.10.0", "golang.org/x/net v0.17.0"));
+    expect(blobs).toContain(`golang.org/x/net v0.10.0/go.mod ${h("b")}\ngolang.org/x/net v0.17.0 ${h("e")}\ngolang.org/x/net v0.17.0/go.mod ${h("f")}\ngolang.org/x/text v0.9.0 ${h("c")}\ngolang.org/x/text v0.9.0/go.mod ${h("d")}\n`);
+    expect(((tree as { tree: Array<{ path: string }> }).tree.map((e) => e.path)).sort()).toEqual(["go.mod", "go.sum"]);
+    expect(prBody).toContain("go.mod edited in place (no package manager run): golang.org/x/net v0.10.0 → v0.17.0");
+    expect(prBody).toContain("go.sum edited in place (no package manager run): golang.org/x/net v0.10.0 → v0.17.0");
+  });
+
   it("returns a message naming the file and line when no update applies, without writing", async () => {
     const t = tempStore();
     cleanup = t.cleanup;

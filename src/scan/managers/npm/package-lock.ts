@@ -1,17 +1,17 @@
 import semver from "semver";
+import { parseJsonText, rawParse, type ParsedDocuments } from "../../documents.js";
 import { scanJson } from "./json-lines.js";
 import { dedupePackages, isRecord, splitNameAt, type LockedPackage, type LockfileParse } from "./types.js";
 
 /** package-lock.json / npm-shrinkwrap.json, lockfileVersion 1 (dependencies tree) and 2/3 (packages map). */
-export function parsePackageLock(file: string, content: string): LockfileParse {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (e) {
+export function parsePackageLock(file: string, content: string, docs?: ParsedDocuments): LockfileParse {
+  const raw = rawParse(docs, "json", file, content, parseJsonText);
+  if (!raw.ok) {
     const scan = scanJson(content);
     const line = scan.error?.line ?? null;
-    return { ok: false, message: `invalid JSON: ${scan.error?.message ?? (e as Error).message}`, line };
+    return { ok: false, message: `invalid JSON: ${scan.error?.message ?? (raw.error as Error).message}`, line };
   }
+  const doc = raw.doc;
   if (!isRecord(doc)) return { ok: false, message: "not a JSON object", line: 1 };
   // Wrong types would otherwise read as "an empty lockfile", and ranges would pass for resolved versions.
   const wrongType = (key: string): string | null => {

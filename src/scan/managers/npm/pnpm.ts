@@ -1,15 +1,18 @@
 import semver from "semver";
+import { rawParse, type ParsedDocuments } from "../../documents.js";
 import { parseYamlData } from "../yaml-ast.js";
+
+/** The YAML document of a pnpm-lock.yaml (shared by the manager and the graph builder). */
+export function parsePnpmLockYaml(content: string): unknown {
+  return parseYamlData(content, { maxAliasCount: 1000 });
+}
 import { dedupePackages, isRecord, type LockedPackage, type LockfileParse } from "./types.js";
 
 /** pnpm-lock.yaml: lockfileVersion 5.x (`/name/1.0.0_peer`), 6.x/7.x (`/name@1.0.0(peer)`), 9.x (`name@1.0.0`). */
-export function parsePnpmLock(file: string, content: string): LockfileParse {
-  let doc: unknown;
-  try {
-    doc = parseYamlData(content, { maxAliasCount: 1000 });
-  } catch (e) {
-    return { ok: false, message: `invalid YAML: ${(e as Error).message.split("\n")[0]}`, line: yamlErrorLine(e) };
-  }
+export function parsePnpmLock(file: string, content: string, docs?: ParsedDocuments): LockfileParse {
+  const raw = rawParse(docs, "yaml", file, content, parsePnpmLockYaml);
+  if (!raw.ok) return { ok: false, message: `invalid YAML: ${(raw.error as Error).message.split("\n")[0]}`, line: yamlErrorLine(raw.error) };
+  const doc = raw.doc;
   if (!isRecord(doc)) return { ok: false, message: "not a YAML mapping", line: null };
   const lockfileVersion = String(doc.lockfileVersion ?? "");
   const major = Number.parseInt(lockfileVersion, 10);

@@ -1,9 +1,14 @@
 import { parseSyml } from "@yarnpkg/parsers";
 import semver from "semver";
+import { parsedDocument, type ParsedDocuments } from "../../documents.js";
 import { dedupePackages, isRecord, splitNameAt, type LockedPackage, type LockfileParse } from "./types.js";
 
 /** A yarn.lock (classic or berry) as @yarnpkg/parsers reads it, or why it cannot be read (with its line). */
-export function readYarnLockDocument(content: string): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
+export function readYarnLockDocument(content: string, docs?: ParsedDocuments, file = "yarn.lock"): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
+  return parsedDocument(docs, "syml", file, content, () => readYarnLockUncached(content));
+}
+
+function readYarnLockUncached(content: string): { ok: true; doc: Record<string, unknown> } | { ok: false; message: string; line: number | null } {
   let doc: unknown;
   try {
     doc = parseSyml(content);
@@ -17,8 +22,8 @@ export function readYarnLockDocument(content: string): { ok: true; doc: Record<s
 }
 
 /** yarn.lock, classic (v1 format) and berry (has `__metadata`), both read with @yarnpkg/parsers. */
-export function parseYarnLock(file: string, content: string): LockfileParse {
-  const read = readYarnLockDocument(content);
+export function parseYarnLock(file: string, content: string, docs?: ParsedDocuments): LockfileParse {
+  const read = readYarnLockDocument(content, docs, file);
   if (!read.ok) return read;
   const doc = read.doc;
   const berry = isRecord(doc.__metadata);

@@ -1,3 +1,4 @@
+import { parsedDocument, parseJsonText, rawParse, type ParsedDocuments } from "../../documents.js";
 import type { ScanWarning } from "../../types.js";
 import { normalizePyName } from "./pep508.js";
 import { asTable, parseTomlFile } from "./toml.js";
@@ -10,8 +11,8 @@ export interface PyLock {
 }
 
 /** poetry.lock and uv.lock: `[[package]]` tables with name and version. */
-export function parseTomlLock(file: string, content: string, warnings: ScanWarning[]): PyLock | null {
-  const parsed = parseTomlFile(file, content, "pip");
+export function parseTomlLock(file: string, content: string, warnings: ScanWarning[], docs?: ParsedDocuments): PyLock | null {
+  const parsed = parsedDocument(docs, "toml:pip", file, content, () => parseTomlFile(file, content, "pip"));
   if (!parsed.ok) {
     warnings.push(parsed.warning);
     return null;
@@ -31,14 +32,13 @@ export function parseTomlLock(file: string, content: string, warnings: ScanWarni
 }
 
 /** Pipfile.lock: JSON with `default` and `develop` maps of name → { version: "==x" }. */
-export function parsePipfileLock(file: string, content: string, warnings: ScanWarning[]): PyLock | null {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (err) {
-    warnings.push({ file, line: jsonErrorLine(content, err), manager: "pip", message: `invalid JSON: ${(err as Error).message}` });
+export function parsePipfileLock(file: string, content: string, warnings: ScanWarning[], docs?: ParsedDocuments): PyLock | null {
+  const raw = rawParse(docs, "json", file, content, parseJsonText);
+  if (!raw.ok) {
+    warnings.push({ file, line: jsonErrorLine(content, raw.error), manager: "pip", message: `invalid JSON: ${(raw.error as Error).message}` });
     return null;
   }
+  const doc = raw.doc;
   const lock: PyLock = { file, versions: new Map(), packages: [] };
   if (typeof doc !== "object" || doc === null) {
     warnings.push({ file, line: null, manager: "pip", message: "Pipfile.lock is not a JSON object" });

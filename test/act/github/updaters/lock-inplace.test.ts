@@ -91,6 +91,8 @@ describe("lockfile-only updates from registry metadata", () => {
     expect(lockEditorFor("a/package-lock.json")).toBe(updateNpmLockEntry);
     expect(lockEditorFor("npm-shrinkwrap.json")).toBe(updateNpmLockEntry);
     expect(lockEditorFor("rust/Cargo.lock")).toBe(updateCargoLockEntry);
-    expect(lockEditorFor("yarn.lock")).toBeNull();
+    expect(lockEditorFor("yarn.lock")).not.toBeNull(); // lock-formats.test.ts
+    expect(lockEditorFor("Pipfile.lock")).toBeNull();
+    expect(lockEditorFor("package.json")).toBeNull();
   });
 });
