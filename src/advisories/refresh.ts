@@ -7,7 +7,6 @@ import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type Adviso
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { dependentKey } from "../store/dependents.js";
-import { refreshDependencyAdvisories } from "../enrich/index.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
 export const MAX_MIRROR_FILES = 2_000_000;
@@ -183,6 +182,23 @@ export async function reassessAdvisories(
   return { dependencies: next, added: [...added].sort(), removed: [...removed].sort() };
 }
 
+/** What the queue-mode check looks at: stored dependencies and lockfile-only packages of the changed packages. */
+function checkList(deps: readonly Dependency[], locked: ReadonlyArray<{ datasource: string; name: string; version: string; component: string; file: string }>, only: ReadonlySet<string>): Dependency[] {
+  const keyOf = (d: { datasource: string; name: string }) => {
+    const k = dependentKey(d);
+    return `${k.ecosystem}\u0000${k.norm_name}`;
+  };
+  const out: Dependency[] = deps.filter((d) => only.has(keyOf(d))).map((d) => ({ ...d, version: d.locked_version ?? d.version }));
+  const have = new Set(out.map((d) => `${keyOf(d)}\u0000${d.version}`));
+  for (const l of locked) {
+    const k = `${keyOf(l)}\u0000${l.version}`;
+    if (!only.has(keyOf(l)) || have.has(k)) continue;
+    have.add(k);
+    out.push({ datasource: l.datasource, name: l.name, version: l.version, advisories: [] } as unknown as Dependency);
+  }
+  return out;
+}
+
 export interface RefreshOptions {
   store: Store;
   /** The OSV mirror: a directory, an all.zip, or one JSON file. */
@@ -244,11 +260,10 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const reassessed: RepoReassessment[] = [];
   for (const repo of candidates.values()) {
     const deps = await opts.store.getDependencies(repo);
-    // With the scan's basis, the check is the re-assessment's own (lockfile-only packages included).
+    // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
+    // the lockfile-only packages the scan kept; the job re-checks everything.
     const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
-    const r = basis
-      ? await refreshDependencyAdvisories(basis.scan, deps, { advisories: index, requirementSource: null, now: clock() })
-      : await reassessAdvisories(deps, index, seen);
+    const r = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
     if (opts.enqueue) {
       const entry = { repo, added: r.added, removed: r.removed };
