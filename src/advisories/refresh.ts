@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
 import type { AdvisoryRef, Dependency } from "../model/dependency.js";
-import type { DatasourceName } from "../scan/types.js";
+import type { DatasourceName, ExtractedDependency } from "../scan/types.js";
+import { concreteVersion } from "../enrich/index.js";
+import { versioningFor } from "../enrich/versioning/index.js";
 import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
@@ -188,7 +190,13 @@ function checkList(deps: readonly Dependency[], locked: ReadonlyArray<{ datasour
     const k = dependentKey(d);
     return `${k.ecosystem}\u0000${k.norm_name}`;
   };
-  const out: Dependency[] = deps.filter((d) => only.has(keyOf(d))).map((d) => ({ ...d, version: d.locked_version ?? d.version }));
+  const out: Dependency[] = [];
+  for (const d of deps) {
+    if (!only.has(keyOf(d))) continue;
+    // The version enrichment matches (locked, or an exact pin); a range is not matched by a scan either.
+    const version = d.current_value === "(transitive)" ? d.version : concreteVersion(d as unknown as ExtractedDependency, versioningFor(d.datasource as DatasourceName));
+    if (version) out.push({ ...d, version });
+  }
   const have = new Set(out.map((d) => `${keyOf(d)}\u0000${d.version}`));
   for (const l of locked) {
     const k = `${keyOf(l)}\u0000${l.version}`;
