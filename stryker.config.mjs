@@ -14,4 +14,9 @@ export default {
   ignoreStatic: true,
   thresholds: { high: 90, low: 80, break: null },
   timeoutMS: 20000,
+  // The first full pass of the related suites (pulls.ts, src/enrich/advisories) takes more than the default
+  // 5 minutes on a shared 2-core machine.
+  dryRunTimeoutMinutes: 30,
+  // Never copy another run's sandbox, reports or the CLI bundle into this one's.
+  ignorePatterns: [".stryker-tmp", "reports", "dist"],
 };

@@ -315,8 +315,10 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
         metrics?.webhook(name, "ignored");
         return;
       }
-      for (const req of dispatch.jobs) {
-        const result = await enqueue(req);
+      // Many jobs (an installation naming every repository): one call, so the durable queue commits once.
+      const results = dispatch.jobs.length > 1 && queue.enqueueMany ? await queue.enqueueMany(dispatch.jobs) : null;
+      for (const [i, req] of dispatch.jobs.entries()) {
+        const result = results ? results[i]! : await enqueue(req);
         metrics?.webhook(name, result.status);
         context.log.info(
           { event: name, delivery: context.id, repo: req.job.repo, job_kind: req.job.kind, result: result.status, ...(result.status === "queued" ? { job_id: result.id } : {}) },

@@ -22,7 +22,7 @@ import {
 import { breakingChangesFromChangelog, breakingChangesFromNotes, fetchChangelog, majorsCrossed, notesCoverRange, type ChangelogFile } from "./breaking.js";
 import { checkCompatibility, type RuntimeMeta } from "./compatibility.js";
 import { createDatasources, normalizePypiName, type Datasources, type OctokitLike, type ReleaseNote } from "./datasources/index.js";
-import { parseGithubRepo } from "./datasources/github.js";
+import { parseGithubRepo, servesGithubDotCom } from "./datasources/github.js";
 import { createRequirementSource, type RequirementSource } from "./datasources/requirements.js";
 import { planRemediation, requirementsCache } from "./remediation.js";
 import { createHttpClient, type HttpClient } from "./http.js";
@@ -313,7 +313,11 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       outcomes.set(d, v instanceof Promise ? await v : (v as Dependency["lookup"]));
     }),
   );
-  const github = datasources["github-tags"];
+  // Release notes and CHANGELOGs of github.com sources: only through an Octokit that reaches github.com
+  // (on GHES the installation's Octokit cannot see them).
+  // (An injected github-tags datasource without an Octokit is taken as it is.)
+  const dotCom = opts.octokit ? servesGithubDotCom(opts.octokit) : true;
+  const github = dotCom ? datasources["github-tags"] : undefined;
   const notesCache = new Map<string, Promise<ReleaseNote[] | null>>();
   const notesFor = (sourceUrl: string | null): Promise<ReleaseNote[] | null> => {
     if (!github || !sourceUrl || !/^https:\/\/github\.com\//i.test(sourceUrl)) return Promise.resolve(null);
@@ -336,7 +340,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   const changelogCache = new Map<string, Promise<ChangelogFile | null>>();
   const changelogFor = (sourceUrl: string | null): Promise<ChangelogFile | null> => {
     const octokit = opts.octokit;
-    if (offline || !octokit || !sourceUrl || !/^https:\/\/github\.com\//i.test(sourceUrl)) return Promise.resolve(null);
+    if (offline || !octokit || !dotCom || !sourceUrl || !/^https:\/\/github\.com\//i.test(sourceUrl)) return Promise.resolve(null);
     const repo = parseGithubRepo(sourceUrl);
     if (!repo) return Promise.resolve(null);
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();

@@ -84,6 +84,13 @@ export class MemoryJobQueue implements JobQueue {
     this.timers = opts.timers ?? realTimers;
   }
 
+  /** Job by job: in memory there is no commit to share. */
+  async enqueueMany(items: ReadonlyArray<{ job: Job; opts?: EnqueueOptions }>): Promise<EnqueueResult[]> {
+    const out: EnqueueResult[] = [];
+    for (const i of items) out.push(await this.enqueue(i.job, i.opts));
+    return out;
+  }
+
   async enqueue(value: Job, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
     const job = validateJob(value);
     if (opts.idempotencyKey) {

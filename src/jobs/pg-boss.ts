@@ -13,6 +13,7 @@
  * - Idempotency keys (X-GitHub-Delivery ids) live in `cowabunga_job_keys`, inserted in the same
  *   transaction as the job.
  */
+import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import pg from "pg";
 import {
@@ -158,7 +159,9 @@ export class PgBossJobQueue implements JobQueue {
       if (!rows[0]?.fresh) return { status: "duplicate" };
       if (rows[0].merged) return { status: "coalesced" };
       try {
-        const id = await this.send(job, opts);
+        // Through our pool, not pg-boss's (4 connections shared with its maintenance, monitoring and cron
+        // queries): a webhook's acknowledgment never waits behind those.
+        const id = await this.send(job, opts, { executeSql: (text: string, values: unknown[]) => this.pool.query(text, values) });
         return id ? { status: "queued", id } : { status: "coalesced" };
       } catch (err) {
         // Not queued: forget the key, so that GitHub's redelivery of this event is not dropped.
@@ -185,6 +188,100 @@ export class PgBossJobQueue implements JobQueue {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Several jobs of one webhook delivery (an installation event names every repository) in ONE transaction
+   * and a handful of statements, whatever their number: a delivery costs one commit, so serve acknowledges
+   * an organisation-wide installation within GitHub's 10 s instead of one commit per repository. Same
+   * semantics as `enqueue` per job; all or nothing (a failure rolls every key back, so a redelivery retries).
+   */
+  async enqueueMany(items: ReadonlyArray<{ job: Job; opts?: EnqueueOptions }>): Promise<EnqueueResult[]> {
+    if (items.length <= 1) return Promise.all(items.map((i) => this.enqueue(i.job, i.opts)));
+    const jobs = items.map((i) => ({ job: validateJob(i.job), opts: i.opts ?? {} }));
+    await this.start();
+    const results: EnqueueResult[] = new Array<EnqueueResult>(jobs.length);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // Coalescing jobs, set-based: keys, folding into waiting jobs, and which ones still need a row.
+      const co = jobs.map((j, i) => ({ ...j, i })).filter((j) => j.opts.coalesceKey && j.job.repo !== null);
+      const toSend: Array<{ i: number; id: string; job: Job; opts: EnqueueOptions }> = [];
+      if (co.length > 0) {
+        const { rows } = await client.query<{ ord: string; fresh: boolean; merged: string | null }>(
+          `WITH input AS (
+             SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS t(key, skey, payload, source, ord)
+           ), k AS (
+             INSERT INTO cowabunga_job_keys (key) SELECT DISTINCT key FROM input WHERE key IS NOT NULL ON CONFLICT DO NOTHING RETURNING key
+           ), f AS (
+             SELECT input.*, (input.key IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.key = input.key)) AS fresh FROM input
+           ), w AS (
+             SELECT DISTINCT ON (f.ord) j.id, f.ord, j.data->'payload' = f.payload AS same, f.payload, f.source
+               FROM f JOIN ${this.schema}.job j ON j.name = $5 AND j.singleton_key = f.skey AND j.state = 'created'
+              WHERE f.fresh
+           ), u AS (
+             UPDATE ${this.schema}.job j SET data = j.data || jsonb_build_object('payload', w.payload, 'source', w.source)
+               FROM w WHERE j.name = $5 AND j.id = w.id AND NOT w.same AND j.state = 'created'
+             RETURNING j.id
+           )
+           SELECT f.ord::text AS ord, f.fresh, (SELECT w.id::text FROM w WHERE w.ord = f.ord LIMIT 1) AS merged FROM f ORDER BY f.ord`,
+          [
+            co.map((j) => j.opts.idempotencyKey?.slice(0, 300) ?? null),
+            co.map((j) => singletonKeyOf(j.job.repo!, j.opts.coalesceKey!)),
+            co.map((j) => JSON.stringify(j.job.payload)),
+            co.map((j) => j.job.source ?? null),
+            COALESCE_QUEUE,
+          ],
+        );
+        for (const r of rows) {
+          const j = co[Number(r.ord) - 1]!;
+          if (!r.fresh) results[j.i] = { status: "duplicate" };
+          else if (r.merged) results[j.i] = { status: "coalesced" };
+          else toSend.push({ i: j.i, id: randomUUID(), job: j.job, opts: j.opts });
+        }
+      }
+      // The rest (rare in one delivery): one by one, in the same transaction.
+      for (const [i, j] of jobs.entries()) {
+        if (j.opts.coalesceKey && j.job.repo !== null) continue;
+        const key = j.opts.idempotencyKey?.slice(0, 300);
+        if (key) {
+          const r = await client.query("INSERT INTO cowabunga_job_keys (key) VALUES ($1) ON CONFLICT DO NOTHING", [key]);
+          if (r.rowCount === 0) {
+            results[i] = { status: "duplicate" };
+            continue;
+          }
+        }
+        toSend.push({ i, id: randomUUID(), job: j.job, opts: j.opts });
+      }
+      if (toSend.length > 0) {
+        const db: PgBoss.Db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
+        await this.boss.insert(
+          toSend.map((t) => ({ id: t.id, name: this.queueOf(t.job, t.opts), data: t.job, ...this.sendOptions(t.job, t.opts), ...(t.opts.startAfter ? { startAfter: t.opts.startAfter.toISOString() } : {}) })) as PgBoss.JobInsert[],
+          { db },
+        );
+        // Rows a waiting singleton refused (ON CONFLICT DO NOTHING) are coalesced.
+        const { rows } = await client.query<{ id: string }>(`SELECT id::text FROM ${this.schema}.job WHERE id = ANY($1::uuid[])`, [toSend.map((t) => t.id)]);
+        const inserted = new Set(rows.map((r) => r.id));
+        for (const t of toSend) results[t.i] = inserted.has(t.id) ? { status: "queued", id: t.id } : { status: "coalesced" };
+      }
+      await client.query("COMMIT");
+      return results;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private queueOf(job: Job, opts: EnqueueOptions): string {
+    return job.repo === null ? cronQueue(job.kind as CronKind) : opts.coalesceKey ? COALESCE_QUEUE : JOBS_QUEUE;
+  }
+
+  private sendOptions(job: Job, opts: EnqueueOptions): { retryLimit: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds?: number; singletonKey?: string } {
+    const singletonKey = opts.coalesceKey && job.repo !== null ? singletonKeyOf(job.repo, opts.coalesceKey) : undefined;
+    const retry = job.repo === null ? { retryLimit: 0 } : { retryLimit: this.retry.retries, retryDelay: Math.max(1, Math.round(this.retry.delayMs / 1000)), retryBackoff: true };
+    return { ...retry, ...(this.opts.timeoutSeconds ? { expireInSeconds: this.opts.timeoutSeconds } : {}), ...(singletonKey ? { singletonKey } : {}) };
   }
 
   private send(job: Job, opts: EnqueueOptions, db?: PgBoss.Db): Promise<string | null> {

@@ -145,6 +145,11 @@ export interface JobQueue {
   /** Queue a job (validated with `validateJob`). */
   enqueue(job: Job, opts?: EnqueueOptions): Promise<EnqueueResult>;
   /**
+   * Several jobs at once (one delivery naming many repositories), results in order; as `enqueue` for each.
+   * The durable queue does it in one transaction; a queue without it is called job by job.
+   */
+  enqueueMany?(items: ReadonlyArray<{ job: Job; opts?: EnqueueOptions }>): Promise<EnqueueResult[]>;
+  /**
    * Start running jobs with `handler`: never two jobs of one repository at once; at most
    * `concurrency` at once in this process. A handler that throws is retried with exponential
    * backoff; when retries are exhausted the job is `failed`, with its error.

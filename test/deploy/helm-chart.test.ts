@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -122,19 +122,55 @@ describe("deploy/helm/cowabunga with its default values", () => {
     expect(readProjectFile("Dockerfile")).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
   });
 
-  it("worker: the same pod rules, `worker`, no HTTP probes unless it has a health port", () => {
+  it("worker: the same pod rules, `worker`, probes on /healthz and /readyz of WORKER_PORT", () => {
     const d = one(docs, "Deployment", "worker");
     expect(d.spec.replicas).toBe(2);
     const c = checkPod("worker", podOf(d).spec, "worker");
-    expect(c.livenessProbe).toBeUndefined();
-    expect(c.ports).toBeUndefined();
-    const withPort = render({ values: [{ worker: { healthPort: 9090 } }] });
-    const w = one(withPort, "Deployment", "worker");
-    const wc = podOf(w).spec.containers[0];
+    // `cowabunga worker` listens on WORKER_PORT (default 3001; it does not read PORT): the probes must use it.
+    const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+    expect(env.get("WORKER_PORT")?.value).toBe("3001");
+    expect(env.has("PORT")).toBe(false);
+    expect(c.ports).toEqual([{ name: "health", containerPort: 3001 }]);
+    expect(c.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "health" });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "health" });
+    expect(env.has("COWABUNGA_CONCURRENCY")).toBe(false); // the app's default unless set
+    const tuned = render({ values: [{ worker: { port: 9090, concurrency: 4 } }] });
+    const wc = podOf(one(tuned, "Deployment", "worker")).spec.containers[0];
+    const tunedEnv = new Map((wc.env ?? []).map((e) => [e.name, e.value]));
     expect(wc.ports).toEqual([{ name: "health", containerPort: 9090 }]);
-    expect(wc.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "health" });
-    expect(wc.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "health" });
-    expect(wc.env?.find((e) => e.name === "PORT")?.value).toBe("9090");
+    expect(tunedEnv.get("WORKER_PORT")).toBe("9090");
+    expect(tunedEnv.get("COWABUNGA_CONCURRENCY")).toBe("4");
+    // Concurrency is the worker's: serve runs no jobs.
+    expect(podOf(one(tuned, "Deployment", "serve")).spec.containers[0].env?.some((e) => e.name === "COWABUNGA_CONCURRENCY")).toBe(false);
+  });
+
+  it("the operator tokens come from an existing Secret, optional, on serve and worker", () => {
+    for (const component of ["serve", "worker"]) {
+      const env = new Map((podOf(one(docs, "Deployment", component)).spec.containers[0].env ?? []).map((e) => [e.name, e]));
+      for (const name of ["COWABUNGA_ADMIN_TOKEN", "COWABUNGA_METRICS_TOKEN"]) {
+        expect(env.get(name)?.value, `${component}: ${name} is no literal`).toBeUndefined();
+        expect(env.get(name)?.valueFrom?.secretKeyRef, `${component}: ${name}`).toEqual({ name: "cowabunga-operator", key: name, optional: true });
+      }
+    }
+  });
+
+  it("the job queue settings reach serve and worker when set, and are left out when empty", () => {
+    const settings = {
+      COWABUNGA_JOB_RETRIES: "5",
+      COWABUNGA_JOB_RETRY_DELAY_SECONDS: "60",
+      COWABUNGA_JOB_TIMEOUT_SECONDS: "900",
+      COWABUNGA_JOB_POLL_SECONDS: "2",
+      COWABUNGA_JOB_REAP_INTERVAL_SECONDS: "10",
+      COWABUNGA_JOB_REAP_GRACE_SECONDS: "20",
+      COWABUNGA_JOB_BUSY_DELAY_SECONDS: "3",
+    };
+    const defaults = podOf(one(docs, "Deployment", "worker")).spec.containers[0].env ?? [];
+    expect(defaults.filter((e) => e.name.startsWith("COWABUNGA_JOB_"))).toEqual([]);
+    const set = render({ values: [{ env: settings }] });
+    for (const component of ["serve", "worker"]) {
+      const env = new Map((podOf(one(set, "Deployment", component)).spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
+      for (const [k, v] of Object.entries(settings)) expect(env.get(k), `${component}: ${k}`).toBe(v);
+    }
   });
 
   it("the migration Job runs `cowabunga migrate` as a pre-install and pre-upgrade hook, once", () => {
@@ -183,6 +219,36 @@ describe("the chart knows every variable the README documents", () => {
     // the local-development webhook proxy.
     const byChart = new Set(["PORT", "COWABUNGA_DATA_DIR", "COWABUNGA_OSV_DB", "PRIVATE_KEY_PATH", "COWABUNGA_FORCE", "NODE_ENV", "HOST", "WEBHOOK_PATH", "COWABUNGA_OAUTH_SCOPE", "WEBHOOK_PROXY_URL"]);
     const missing = [...documented].filter((v) => !(v in values.env) && !(v in values.secretEnv) && !byChart.has(v));
+    expect(missing, "add them to values.yaml (env, or secretEnv for secrets)").toEqual([]);
+  });
+
+  it("so does every setting of the cluster section, and every variable the source reads", () => {
+    const readme = readProjectFile("README.md");
+    const start = readme.indexOf("## Cluster: serve and worker");
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 10));
+    const settings = section.slice(section.indexOf("Settings:"));
+    const documented = new Set([...settings.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
+    for (const v of ["WORKER_PORT", "COWABUNGA_CONCURRENCY", "COWABUNGA_JOB_RETRIES", "COWABUNGA_ADMIN_TOKEN", "COWABUNGA_METRICS_TOKEN"]) expect(documented).toContain(v);
+    // Read by the source: process.env.X, env.X, env["X"] and the names given to the settings helpers.
+    const read = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith(".ts")) for (const m of readFileSync(p, "utf8").matchAll(/\b((?:COWABUNGA|WORKER|DATABASE|REDIS)_[A-Z0-9_]*[A-Z0-9])\b/g)) read.add(m[1]);
+      }
+    };
+    walk(path.join(CHART_DIR, "../../../src"));
+    const values = YAML.parse(readProjectFile("deploy/helm/cowabunga/values.yaml")) as { env: Record<string, string>; secretEnv: Record<string, unknown>; worker: Record<string, unknown> };
+    // Set by the chart or its values (data dir, OSV mount, the worker's port and concurrency); families of
+    // variables whose members the operator names (COWABUNGA_REGISTRY_<ECOSYSTEM>: each listed in env;
+    // COWABUNGA_SLACK_WEBHOOK_<CHANNEL>: the default channel is listed, others are added to secretEnv); the
+    // GitHub Action's switch and OAuth Apps' scope (see above).
+    const byChart = new Set(["COWABUNGA_DATA_DIR", "COWABUNGA_OSV_DB", "WORKER_PORT", "COWABUNGA_CONCURRENCY", "COWABUNGA_REGISTRY", "COWABUNGA_SLACK_WEBHOOK", "COWABUNGA_FORCE", "COWABUNGA_OAUTH_SCOPE"]);
+    expect(values.worker.port).toBe(3001);
+    expect(values.worker).toHaveProperty("concurrency");
+    const missing = [...new Set([...documented, ...read])].filter((v) => !(v in values.env) && !(v in values.secretEnv) && !byChart.has(v));
     expect(missing, "add them to values.yaml (env, or secretEnv for secrets)").toEqual([]);
   });
 });

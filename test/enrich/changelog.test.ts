@@ -146,6 +146,20 @@ describe("enrichDependencies with the CHANGELOG fallback", () => {
     expect(out.warnings).toEqual([]);
   });
 
+  it("on GitHub Enterprise Server neither release notes nor CHANGELOGs of github.com sources are asked of the GHES host", async () => {
+    const ghes = new ProbotOctokit({ auth: { token: "ghs_test" }, baseUrl: "https://ghes.example.com/api/v3", retry: { enabled: false }, throttle: { enabled: false } });
+    let asked = 0;
+    const github: GithubDatasource = { name: "github-tags", getReleases: async () => null, getReleaseNotes: async () => (asked++, []) };
+    // No nock scope for the GHES host: any request to it would fail with "Nock: Disallowed net connect".
+    const out = await enrichDependencies(scanOf([dep("lib", "1.9.0")]), { datasources: { npm, "github-tags": github }, octokit: ghes, advisories: null, clock });
+    expect(asked).toBe(0);
+    expect(out.dependencies[0].breaking_changes).toEqual(["major version 2 crossed", "major version 3 crossed"]);
+    expect(out.warnings).toEqual([]);
+    // The same on github.com asks for the notes.
+    await enrichDependencies(scanOf([dep("lib", "1.9.0")]), { datasources: { npm, "github-tags": github }, octokit: octokit(), advisories: null, clock }).catch(() => undefined);
+    expect(asked).toBe(1);
+  });
+
   it("falls back to majors crossed with a warning naming the request when the changelog cannot be read", async () => {
     const scope = nock(API).get("/repos/acme/lib/contents/CHANGELOG.md").reply(403, { message: "Resource not accessible by integration" });
     const out = await enrichDependencies(scanOf([dep("lib", "1.9.0")]), { datasources: { npm, "github-tags": githubWith(null) }, octokit: octokit(), advisories: null, clock });

@@ -172,7 +172,7 @@ export class FakeGitHub {
     const entries: TreeEntry[] = Object.entries(files)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([path, content]) => {
-        const buf = Buffer.from(content);
+        const buf = this.blob(content);
         const sha = sha1(`blob ${buf.length}\0${content}`);
         repo.blobs.set(sha, buf);
         return { path, mode: "100644", type: "blob" as const, sha, size: buf.length };
@@ -182,6 +182,14 @@ export class FakeGitHub {
     const commit = this.storeCommit(repo, tree, parent ? [parent] : [], message);
     repo.refs.set(`heads/${repo.default_branch}`, commit);
     return commit;
+  }
+
+  /** One buffer per distinct content across repositories (a fleet of thousands shares its files). */
+  private readonly blobPool = new Map<string, Buffer>();
+  private blob(content: string): Buffer {
+    let b = this.blobPool.get(content);
+    if (!b) this.blobPool.set(content, (b = Buffer.from(content)));
+    return b;
   }
 
   repo(fullName: string): FakeRepo {

@@ -146,6 +146,39 @@ for (const impl of impls) {
       expect((await q.depth()).queued).toBe(1);
     });
 
+    it("enqueueMany (one delivery naming many repositories) behaves as enqueue job by job, and a redelivery queues nothing", async () => {
+      const q = make();
+      expect(q.enqueueMany).toBeTypeOf("function");
+      if (!q.enqueueMany) return;
+      expect((await q.enqueue(job("acme/a", "scan", { head: "old" }), { coalesceKey: "scan" })).status).toBe("queued");
+      const delivery = `delivery-${randomUUID()}`;
+      const items = [
+        { job: job("acme/a", "scan", { head: "new" }), opts: { coalesceKey: "scan", idempotencyKey: `${delivery}:acme/a` } },
+        { job: job("acme/b", "scan", { head: "b1" }), opts: { coalesceKey: "scan", idempotencyKey: `${delivery}:acme/b` } },
+        { job: job("acme/c", "scan", { head: "c1" }), opts: { coalesceKey: "scan" } },
+        { job: job("acme/c", "ci_result", { n: 1 }), opts: { idempotencyKey: `${delivery}:acme/c` } },
+      ];
+      expect((await q.enqueueMany(items)).map((r) => r.status)).toEqual(["coalesced", "queued", "queued", "queued"]);
+      // The same delivery again: its keys are taken, nothing is queued; the scan without a key coalesces.
+      expect((await q.enqueueMany(items)).map((r) => r.status)).toEqual(["duplicate", "duplicate", "coalesced", "duplicate"]);
+      expect((await q.depth()).queued).toBe(4);
+      const ran: string[] = [];
+      await q.work(async (j) => void ran.push(`${j.repo}:${j.kind}:${String(j.payload.head ?? j.payload.n)}`));
+      await waitFor(() => ran.length === 4, "the four jobs", () => ` (ran: ${ran.join(", ")})`, 20_000);
+      expect(ran.sort()).toEqual(["acme/a:scan:new", "acme/b:scan:b1", "acme/c:ci_result:1", "acme/c:scan:c1"]);
+    }, 30_000);
+
+    it("enqueueMany of a thousand repositories takes one call and queues each once", async () => {
+      const q = make();
+      expect(q.enqueueMany).toBeTypeOf("function");
+      if (!q.enqueueMany) return;
+      const items = Array.from({ length: 1000 }, (_, i) => ({ job: job(`org/r${i}`, "scan", { n: i }), opts: { coalesceKey: "scan", idempotencyKey: `inst-1:org/r${i}` } }));
+      const results = await q.enqueueMany(items);
+      expect(results.filter((r) => r.status === "queued")).toHaveLength(1000);
+      expect(new Set(results.map((r) => (r.status === "queued" ? r.id : "")))).toHaveProperty("size", 1000);
+      expect((await q.list({ limit: 2000 })).filter((v) => v.state === "queued")).toHaveLength(1000);
+    }, 30_000);
+
     it("retries a failing job with backoff, then it succeeds", async () => {
       const q = make();
       const attempts: number[] = [];

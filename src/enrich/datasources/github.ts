@@ -52,6 +52,16 @@ function htmlBase(apiBase: string): string {
 }
 
 /**
+ * Does this Octokit talk to github.com? A package's source repository is named by a github.com URL; on
+ * GitHub Enterprise Server the installation's Octokit reaches only the GHES host, where such a repository
+ * does not exist (each lookup would be a wasted request answered 404).
+ */
+export function servesGithubDotCom(octokit: OctokitLike): boolean {
+  const base = (octokit.request.endpoint?.DEFAULTS?.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  return /^https:\/\/api\.github\.com$/i.test(base);
+}
+
+/**
  * GitHub releases, falling back to tags when a repository publishes none (tags carry no dates).
  * Results are cached per repository for ttlMs, since many repositories use the same actions.
  */

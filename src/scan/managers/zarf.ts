@@ -87,7 +87,9 @@ export interface GitReference {
 export function parseGitUrl(input: string): GitReference {
   const text = input.trim();
   const scheme = text.indexOf("://");
-  const pathStart = scheme >= 0 ? text.indexOf("/", scheme + 3) : 0;
+  // scp-like `user@host:path` (no scheme): the path starts after the first ':'.
+  const scp = scheme < 0 ? /^[^/@:]+@[^/:]+:/.exec(text) : null;
+  const pathStart = scheme >= 0 ? text.indexOf("/", scheme + 3) : scp ? scp[0].length : 0;
   let url = text;
   let ref: string | null = null;
   if (pathStart >= 0) {

@@ -250,7 +250,7 @@ function walkRequirements(file: string, content: string, st: State): void {
     }
 
     // Per-requirement options (--hash, --config-settings) follow the requirement.
-    const optAt = text.search(/\s--?[a-z]/);
+    const optAt = text.search(/\s(?:--[a-z]|-[a-zA-Z])/); // -C is --config-settings
     const reqText = (optAt >= 0 ? text.slice(0, optAt) : text).trim();
     const notes: string[] = [];
     if (optAt >= 0 && /--hash[=\s]/.test(text.slice(optAt))) notes.push("hash-pinned");
@@ -426,7 +426,7 @@ function collectPins(
       }
       continue;
     }
-    const optAt = text.search(/\s--?[a-z]/);
+    const optAt = text.search(/\s(?:--[a-z]|-[a-zA-Z])/); // -C is --config-settings
     const req = parsePep508((optAt >= 0 ? text.slice(0, optAt) : text).trim());
     if ("error" in req) {
       if (!VCS_RE.test(text) && !/:\/\//.test(text) && !looksLikePath(text)) {
