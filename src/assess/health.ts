@@ -61,17 +61,24 @@ export function latestRuns(results: readonly TestResult[] | undefined): TestResu
 export function coverageOf(results: readonly TestResult[] | undefined): number | null {
   const known = latestRuns(results)
     .map((r) => r.line_coverage)
-    .filter((c): c is number => typeof c === "number" && Number.isFinite(c));
+    .filter((c): c is number => Number.isFinite(c));
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
 }
 
+/** A reported figure when it is a finite number from 0 to max, else null. */
+function inRange(value: unknown, max = 100): number | null {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number; typeof only narrows the type
+  if (typeof value !== "number") return null;
+  return Number.isFinite(value) && value >= 0 && value <= max ? value : null;
+}
+
+/** inRange, with a warning naming a figure that was reported but is out of range. */
 function pct(value: unknown, label: string, component: string, warnings: ScanWarning[], max = 100): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > max) {
+  const v = inRange(value, max);
+  if (v === null && value !== undefined && value !== null) {
     warnings.push({ file: null, line: null, manager: "components", message: `ignored ${label} ${String(value)} reported for ${component}: expected a number from 0 to ${max}` });
-    return null;
   }
-  return value;
+  return v;
 }
 
 /** The available signals of one component, each 0..1. Missing data gives no entry. */
@@ -113,7 +120,7 @@ export function healthSignals(comp: ScannedComponent, deps: readonly Dependency[
   const examined =
     Object.keys(s).length > 0 ||
     open.length > 0 ||
-    [...(ctx.inputs.textFiles?.keys() ?? [])].some((f) => comp.path === "." || f.startsWith(`${comp.path.replace(/\/+$/, "")}/`));
+    [...(ctx.inputs.textFiles?.keys() ?? ctx.inputs.textFindings?.examined ?? [])].some((f) => comp.path === "." || f.startsWith(`${comp.path.replace(/\/+$/, "")}/`));
   if (examined) {
     const penalty = open.filter((i) => i.type !== "security").reduce((sum, i) => sum + ISSUE_PENALTY[i.severity], 0);
     s.issues = clamp01(1 - penalty);
@@ -157,7 +164,6 @@ export function assessComponentHealth(comp: ScannedComponent, ctx: HealthContext
   const breakdown: Record<string, number> = {};
   for (const k of Object.keys(HEALTH_WEIGHTS) as HealthSignal[]) if (signals[k] !== undefined) breakdown[k] = round3(signals[k] as number);
   const rt = ctx.inputs.runtime?.[comp.name] ?? {};
-  const quiet: ScanWarning[] = []; // already reported by healthSignals
   const runs = latestRuns(ctx.inputs.testResults?.[comp.name]);
   const failedNow = runs.some((r) => r.tests_failed > 0 || r.errors.length > 0);
   const intOrNull = (v: number | null) => (v === null ? null : Math.round(v));
@@ -168,8 +174,9 @@ export function assessComponentHealth(comp: ScannedComponent, ctx: HealthContext
     status: componentStatus(score, open, ctx.config.thresholds.component_health, hasHealthEvidence(signals)),
     health_score: score ?? 0,
     last_health_check: ctx.now.toISOString(),
-    uptime_percentage: pct(rt.uptime_percentage, "", comp.name, quiet),
-    error_rate: pct(rt.error_rate, "", comp.name, quiet),
+    // Out-of-range uptime and error rate were already reported by healthSignals.
+    uptime_percentage: inRange(rt.uptime_percentage),
+    error_rate: inRange(rt.error_rate),
     response_time_ms: intOrNull(pct(rt.response_time_ms, "response_time_ms", comp.name, ctx.warnings, Number.MAX_SAFE_INTEGER)),
     memory_usage_mb: intOrNull(pct(rt.memory_usage_mb, "memory_usage_mb", comp.name, ctx.warnings, Number.MAX_SAFE_INTEGER)),
     cpu_usage_percent: pct(rt.cpu_usage_percent, "cpu_usage_percent", comp.name, ctx.warnings, 100_000),
@@ -186,16 +193,16 @@ export function assessComponentHealth(comp: ScannedComponent, ctx: HealthContext
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 /** Start of the next configured maintenance window after `now`, in the schedule's timezone; null when none. */
-export function nextMaintenanceWindow(config: CowabungaConfig, now: Date, warnings: ScanWarning[] = []): string | null {
+export function nextMaintenanceWindow(config: CowabungaConfig, now: Date, warnings?: ScanWarning[]): string | null {
   let best: number | null = null;
   for (const w of config.schedule.maintenance_windows) {
     const [hh, mm] = w.start.split(":").map(Number);
     const days = w.days.map((d) => DAYS.indexOf(d)).join(",");
     try {
       const next = CronExpressionParser.parse(`${mm} ${hh} * * ${days}`, { currentDate: now, tz: config.schedule.timezone }).next().toDate().getTime();
-      if (best === null || next < best) best = next;
+      best = best === null ? next : Math.min(best, next);
     } catch (e) {
-      warnings.push({ file: ".github/cowabunga.yml", line: null, manager: "components", message: `maintenance window ${w.days.join(",")} ${w.start}: ${(e as Error).message}` });
+      warnings?.push({ file: ".github/cowabunga.yml", line: null, manager: "components", message: `maintenance window ${w.days.join(",")} ${w.start}: ${(e as Error).message}` });
     }
   }
   return best === null ? null : new Date(best).toISOString();
@@ -210,7 +217,7 @@ export function overallStatus(components: readonly ComponentHealth[], openIssues
   if (components.some((c) => c.status === "critical") || openIssues.some((i) => i.severity === "critical")) return "critical";
   if (components.some((c) => c.status === "warning") || openIssues.some((i) => i.severity === "high")) return "warning";
   const unknown = components.filter((c) => c.status === "unknown").length;
-  if (components.length === 0 || unknown * 2 >= components.length) return "warning";
+  if (unknown * 2 >= components.length) return "warning"; // no components at all: 0 >= 0, warning
   return "healthy";
 }
 

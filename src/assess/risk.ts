@@ -69,7 +69,7 @@ function factorsOf(input: RiskInput): RiskFactor[] {
     score: Math.min(10, spread * 2.5),
     description:
       spread === 0
-        ? `only ${input.components.map((c) => c.name).join(", ") || "no known component"} is affected; nothing depends on it`
+        ? `only ${input.components[0]?.name ?? "no known component"} is affected; nothing depends on it` // spread 0: at most one component
         : `${input.components.length} component(s) affected${dependents.length > 0 ? `; dependents: ${dependents.join(", ")}` : ""}`,
   });
   const coverageFactor = (weight: number): RiskFactor =>
@@ -170,6 +170,8 @@ export function buildRisk(input: RiskInput): RiskLevel {
   const dependents = dependentsOf(input.components);
   const devOnly = input.change_kind === "dependency" && input.dependency_types.length > 0 && input.dependency_types.every((t) => t === "dev");
   const tests = input.tests.length > 0 ? input.tests.join("; ") : "the affected test suites";
+  /** Highest CVSS; no score counts as 0, below every threshold. */
+  const cvss = input.cvss ?? 0;
 
   let potential_impact: string;
   let affected_users: string;
@@ -188,7 +190,7 @@ export function buildRisk(input: RiskInput): RiskLevel {
           : input.change_kind === "tests"
             ? `Slow or flaky feedback from CI delays every change to ${where}`
             : `Unfinished or known-buggy code paths in ${where} may misbehave: ${impacts.join("; ")}`;
-    potential_impact = input.cvss !== null && input.cvss >= 7 ? `${base}. Until fixed, a CVSS ${input.cvss.toFixed(1)} vulnerability stays exploitable` : base;
+    potential_impact = cvss >= 7 ? `${base}. Until fixed, a CVSS ${cvss.toFixed(1)} vulnerability stays exploitable` : base;
     affected_users = devOnly
       ? `developers of ${where} (development dependency only)`
       : [input.components.map((c) => TYPE_USERS[c.type](c.name)).join(", ") || "users of the repository", dependents.length > 0 ? `and dependents ${dependents.join(", ")}` : ""]
@@ -213,7 +215,7 @@ export function buildRisk(input: RiskInput): RiskLevel {
     if (f.name === "test_coverage" && f.score >= 5) mitigation.push(`Add or run smoke tests for ${where}: coverage is ${input.coverage === null ? "unknown" : "low"}`);
     if (f.name === "release_age" && f.score === 8) mitigation.push(`Wait until the release is ${input.minimum_release_age_days} days old, unless it fixes an exploitable vulnerability`);
     if (f.name === "deprecated_target") mitigation.push("Prefer a non-deprecated version or a maintained replacement");
-    if (f.name === "cvss_score" && input.cvss !== null && input.cvss >= 7) mitigation.push("Ship the fix promptly, as an emergency change if no maintenance window is near");
+    if (f.name === "cvss_score" && cvss >= 7) mitigation.push("Ship the fix promptly, as an emergency change if no maintenance window is near");
   }
 
   const contingency =
@@ -258,7 +260,8 @@ export function assessIssueRisk(draft: IssueDraft, ctx: IssueRiskContext): RiskL
   return buildRisk({
     change: pkg ? `Changing ${pkg.name}` : draft.title,
     change_kind: draft.facts.change_kind,
-    update_type: draft.facts.change_kind === "dependency" ? draft.facts.update_type : null,
+    // Only dependency drafts carry an update type (nonDependencyFacts sets null); risk reads it only for them.
+    update_type: draft.facts.update_type,
     breaking_changes: draft.facts.breaking_changes,
     cvss: draft.facts.cvss,
     has_advisory: draft.type === "security",

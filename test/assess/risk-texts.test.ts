@@ -311,3 +311,79 @@ describe("assessIssueRisk and assessUpdateRisk inputs", () => {
     expect(factor(assessUpdateRisk({ ...dep, advisories: [makeAdvisory({ score: 8.2 })] }, makeComponent()), "cvss_score").score).toBe(8.2);
   });
 });
+
+describe("survivors of the mutation run (issue 18)", () => {
+  it("override and runtime dependencies are runtime scope", () => {
+    expect(factor(buildRisk(input({ dependency_types: ["override"] })), "dependency_scope")).toMatchObject({ score: 7, description: "runtime dependency" });
+    expect(factor(buildRisk(input({ dependency_types: ["runtime"] })), "dependency_scope")).toMatchObject({ score: 7, description: "runtime dependency" });
+  });
+
+  it("only a dependency change can be dev-only", () => {
+    const code = buildRisk(input({ change_kind: "code", dependency_types: ["dev"] }));
+    expect(code.affected_users).toBe("clients of the api API");
+    expect(code.downtime_estimate).not.toBe("none (development and CI only)");
+  });
+
+  it("a dependency change in two components names the impact and the users of both", () => {
+    const r = buildRisk(input({ components: [comp("api", "api"), comp("ui", "ui")] }));
+    expect(r.potential_impact).toBe("The upgrade of lib 1.0.0 → 2.0.0 could change behaviour: endpoints of api may return errors or changed responses; pages of ui may fail to build or render");
+    expect(r.affected_users).toBe("clients of the api API, end users of the ui UI");
+    // Two components and no outside dependent: the dependents factor counts, but there is no dependent to test.
+    expect(factor(r, "dependents")).toMatchObject({ score: 2.5, description: "2 component(s) affected" });
+    expect(r.mitigation_steps).toEqual(["Make the change in a pull request and let CI run: the affected test suites"]);
+  });
+
+  it("a change of no risk expects no downtime", () => {
+    // update none 0, build scope 0.1 × 4 = 0.4 → level none.
+    const r = buildRisk(input({ update_type: "none", dependency_types: ["build"] }));
+    expect(r).toMatchObject({ score: 0.4, level: "none", downtime_estimate: "none expected; a rollback takes under 15 minutes" });
+  });
+
+  it("coverage of exactly 50% scores 5 and asks for smoke tests", () => {
+    const r = buildRisk(input({ coverage: 50 }));
+    expect(factor(r, "test_coverage").score).toBe(5);
+    expect(r.mitigation_steps).toEqual(["Make the change in a pull request and let CI run: the affected test suites", "Add or run smoke tests for api: coverage is low"]);
+  });
+
+  it("a major update of an old release: changelog, but no waiting", () => {
+    expect(buildRisk(input({ update_type: "major", release_age_days: 30 })).mitigation_steps).toEqual([
+      "Make the change in a pull request and let CI run: the affected test suites",
+      "Read the changelog and migration guide before merging; deploy to a staging environment first",
+    ]);
+  });
+
+  it("a CVSS of exactly 7 is an emergency, once", () => {
+    const r = buildRisk(input({ cvss: 7, has_advisory: true, update_type: "major", release_age_days: 0 }));
+    expect(r.mitigation_steps.filter((m) => m.startsWith("Ship the fix promptly"))).toHaveLength(1);
+    expect(r.mitigation_steps).toContain("Ship the fix promptly, as an emergency change if no maintenance window is near");
+    expect(buildRisk(input({ cvss: 6.9, has_advisory: true })).mitigation_steps).not.toContain("Ship the fix promptly, as an emergency change if no maintenance window is near");
+  });
+
+  it("issue risk: an unknown component has no dependents; only a security draft has an advisory", () => {
+    const draft = {
+      title: "flask is outdated",
+      type: "dependency",
+      packages: [{ name: "flask" }],
+      affected_components: ["ghost"],
+      testing_requirements: [],
+      facts: { change_kind: "dependency", update_type: "minor", breaking_changes: 0, cvss: null, dependency_types: ["prod"], release_age_days: 30, deprecated_target: false },
+    } as unknown as IssueDraft;
+    const r = assessIssueRisk(draft, { components: [], coverageByComponent: {}, minimumReleaseAgeDays: 3 });
+    expect(r.affected_users).toBe("services relying on ghost");
+    expect(factor(r, "dependents")).toMatchObject({ score: 0, description: "only ghost is affected; nothing depends on it" });
+    expect(factor(r, "cvss_score").description).toBe("no known advisory");
+    expect(r.contingency_plan).toBe("If ghost fails after the change: roll back (see rollback procedure), redeploy the previous version, and reopen the issue with the failure log.");
+  });
+
+  it("update risk: an advisory record alone is an advisory; no component: the dependency's, without dependents; no tests: the affected suites", () => {
+    const dep = makeDependency({ name: "lib", component: "worker", advisories: [makeAdvisory({ score: null })], cve_ids: [], vulnerability_score: null });
+    const r = assessUpdateRisk(dep, null);
+    expect(factor(r, "cvss_score").description).toBe("advisory without a CVSS score");
+    expect(r.contingency_plan).toBe(
+      "If worker fails after the change: roll back (see rollback procedure), redeploy the previous version, and reopen the issue with the failure log; keep the advisory's mitigations in place until a working fix ships.",
+    );
+    expect(r.affected_users).toBe("services relying on worker");
+    expect(factor(r, "dependents").score).toBe(0);
+    expect(r.mitigation_steps[0]).toBe("Make the change in a pull request and let CI run: the affected test suites");
+  });
+});
