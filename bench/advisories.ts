@@ -9,8 +9,15 @@
  * amount 0–19, written straight into the store with putDependencies (no GitHub scans). The 20 advisories
  * target packages of one shape each and are fixed at "original patch + k" (k 1..10), so each affects
  * the repositories of shape 0 whose bump is 0. Prints the refresh time, the repositories re-assessed, and the index
- * size. GitHub requests: the refresh has no GitHub client at all (0 by construction); issues/PRs from
- * a re-assessment are not implemented yet, so "time to the last GitHub issue" is not measured.
+ * size.
+ *
+ * Then the whole loop, as the app runs it: each repository also gets the re-assessment basis a scan stores
+ * (the shape's extraction, versions bumped alike) and a repository on the project's fake GitHub (test/helpers);
+ * `runAdvisoryRefresh` queues a `reassess` job per affected repository on the in-process queue (2 at a time),
+ * each runs `runReassessJob` (advisories from the store, assess, GitHub issues and dashboard). Printed: time
+ * from the start of the refresh to the last issue created on the fake GitHub, GitHub requests to repositories
+ * the advisories do not affect (goal 0), content reads (goal 0). Update PRs are off in the fleet's config
+ * (a PR reads and writes the files it edits; not part of "time to the issue").
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +29,15 @@ import { runLocalPipeline } from "../src/pipeline/local.js";
 import { FileStore } from "../src/store/file-store.js";
 import { dependentKey } from "../src/store/dependents.js";
 import type { Store } from "../src/store/types.js";
+import type { ScanResult } from "../src/scan/types.js";
+import { defaultConfig } from "../src/config/schema.js";
+import { basisLocked, type ReassessBasis } from "../src/store/reassess-basis.js";
+import { runAdvisoryRefresh, runReassessJob } from "../src/app/advisory-jobs.js";
+import { SharedEnrichment } from "../src/app/enrichment.js";
+import { MemoryJobQueue } from "../src/jobs/memory.js";
+import { silentLogger, type GitHubOctokit } from "../src/act/github/client.js";
+import { appOctokitClass } from "../src/server/octokit.js";
+import { FakeGitHub } from "../test/helpers/fake-github.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,11 +57,13 @@ function bumped(version: string, by: number): string {
 
 async function main(): Promise<void> {
   let shapes: Dependency[][];
+  const scans: ScanResult[] = [];
   try {
     shapes = [];
     for (const dir of readdirSync(CORPUS).sort()) {
       const r = await runLocalPipeline({ dir: path.join(CORPUS, dir), enrich: false, offline: true });
       shapes.push(r.assessment.dependencies);
+      scans.push(r.scan);
       console.log(`shape ${dir}: ${r.assessment.dependencies.length} dependencies`);
     }
   } catch (e) {
@@ -60,10 +78,37 @@ async function main(): Promise<void> {
   } else store = new FileStore({ root: path.join(tmp, "data") });
   try {
     let t = performance.now();
+    const lockedOf = scans.map((sc) => basisLocked(sc.locked));
+    const config = defaultConfig();
+    config.updates.enabled = false;
     for (let i = 0; i < REPOS; i++) {
       const shape = shapes[i % shapes.length]!;
-      const deps = shape.map((d) => ({ ...d, version: bumped(d.version, bump(i, d.name)), advisories: [], cve_ids: [], advisories_checked: true }));
+      const b = (v: string | null, name: string) => (v === null ? null : bumped(v, bump(i, name)));
+      const deps = shape.map((d) => ({ ...d, version: bumped(d.version, bump(i, d.name)), locked_version: b(d.locked_version, d.name), advisories: [], cve_ids: [], advisories_checked: true }));
       await store.putDependencies({ owner: "fleet", repo: `repo-${i}` }, deps);
+      const scan = scans[i % scans.length]!;
+      const basis: ReassessBasis = {
+        format: 1,
+        head_sha: createHash("sha1").update(`head ${i}`).digest("hex"),
+        tree_sha: null,
+        scanned_at: new Date().toISOString(),
+        config,
+        config_errors: [],
+        scan: {
+          source: scan.source,
+          commit_sha: null,
+          components: scan.components,
+          dependencies: scan.dependencies.map((d) => ({ ...d, version: bumped(d.version, bump(i, d.name)), locked_version: b(d.locked_version, d.name) })),
+          locked: lockedOf[i % scans.length]!.map((l) => ({ ...l, version: bumped(l.version, bump(i, l.name)) })),
+          files_scanned: scan.files_scanned,
+          manifests: scan.manifests,
+        },
+        workflow_files: [],
+        text_findings: { drafts: [], examined: [] },
+        codeowners: {},
+        yanked: [],
+      };
+      await store.putReassessBasis({ owner: "fleet", repo: `repo-${i}` }, basis);
     }
     console.log(`stored ${REPOS} repositories in ${Math.round(performance.now() - t)} ms`);
 
@@ -105,15 +150,55 @@ async function main(): Promise<void> {
       const id = `BENCH-${String(i).padStart(4, "0")}`;
       writeFileSync(path.join(mirror, `${id}.json`), JSON.stringify(record(id, p.ecosystem, p.name, p.fixed)));
     });
+    // The fake GitHub: one repository per fleet member (only the affected ones should ever be asked anything).
+    const gh = new FakeGitHub();
+    await gh.start();
+    for (let i = 0; i < REPOS; i++) gh.addRepo(`fleet/repo-${i}`, { "README.md": `# repo ${i}\n` });
+    const AppOctokit = appOctokitClass({ throttle: false, retry: { sleep: async () => undefined } });
+    const octokit = new AppOctokit({ auth: { token: "ghs_bench" }, baseUrl: `http://${gh.host}/api/v3` } as never) as unknown as GitHubOctokit;
+    const enrichment = new SharedEnrichment({ offline: true, osvDbPath: mirror, registries: {}, warnings: [] });
+    const stages = enrichment.stages();
+    const queue = new MemoryJobQueue({ retry: { retries: 0 } });
+    const failures: string[] = [];
+    await queue.work(
+      async (job) => {
+        const out = await runReassessJob(job, octokit, silentLogger, { store, enrichment, stages, clock: () => new Date(), publicUrl: null });
+        if (out.outcome === "failed") failures.push(`${job.repo}: ${out.error}`);
+      },
+      { concurrency: 2 },
+    );
+    const requestsBefore = gh.requests.length;
+    const t0 = Date.now();
     t = performance.now();
-    const r = await refreshAdvisories({ store, mirror, statePath });
-    const ms = Math.round(performance.now() - t);
+    const r = await runAdvisoryRefresh({ store, enrichment, statePath, enqueue: (req) => queue.enqueue(req.job, req.opts), clock: () => new Date(), log: silentLogger });
+    const refreshMs = Math.round(performance.now() - t);
+    if (!r) throw new Error("no mirror");
+    for (;;) {
+      const d = await queue.depth();
+      if (d.queued + d.running + d.retry === 0) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const allMs = Math.round(performance.now() - t);
+    await queue.stop();
+    const during = gh.requests.slice(requestsBefore);
+    const affected = new Set(r.reassessed.map((x) => `${x.repo.owner}/${x.repo.repo}`.toLowerCase()));
+    const repoOf = (p: string) => /^\/repos\/([^/]+\/[^/]+)/.exec(p)?.[1]?.toLowerCase() ?? null;
+    const toUnaffected = during.filter((q) => {
+      const repo = repoOf(q.path);
+      return repo !== null && !affected.has(repo);
+    }).length;
+    const contentReads = during.filter((q) => q.kind === "graphql" || /\/commits\/|\/git\/trees\/|\/contents\//.test(q.path)).length;
+    const issueCreates = during.filter((q) => q.method === "POST" && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(q.path));
+    const lastIssueAt = Math.max(...issueCreates.map((q) => q.at ?? 0));
     const stats = await store.dependentsIndexStats();
     console.log(`advisories added: ${picked.length} (${r.changes.length} detected as new/changed)`);
-    console.log(`refresh → every affected repository's stored dependencies updated: ${ms} ms`);
-    console.log(`repositories using an affected package: ${r.candidates}; re-assessed (version affected): ${r.reassessed.length} of ${REPOS} (${((100 * r.reassessed.length) / REPOS).toFixed(1)}%)`);
-    console.log(`GitHub requests made by the refresh: 0 (no GitHub client; issues/PRs not yet acted on)`);
-    console.log(`index: ${stats.entries} entries, ${stats.packages} packages, ${stats.bytes ?? "?"} bytes (${DATABASE_URL ? "PostgreSQL index relation" : "_index/dependents.json"})`);
+    console.log(`refresh (fingerprint, diff, index lookup, per-candidate advisory check, queue): ${refreshMs} ms`);
+    console.log(`repositories using an affected package: ${r.candidates}; affected (version in range): ${r.reassessed.length} of ${REPOS} (${((100 * r.reassessed.length) / REPOS).toFixed(1)}%)`);
+    console.log(`re-assessment jobs done: ${allMs} ms after the refresh started; failures: ${failures.length}${failures.length ? ` (${failures.slice(0, 3).join("; ")})` : ""}`);
+    console.log(`GitHub issues created: ${issueCreates.length}; refresh start → last issue created: ${issueCreates.length ? `${lastIssueAt - t0} ms` : "n/a"} (goal < 60000)`);
+    console.log(`GitHub requests: ${during.length} in all; to unaffected repositories: ${toUnaffected} (goal 0); reads of repository content: ${contentReads} (goal 0)`);
+    console.log(`index: ${stats.entries} entries, ${stats.packages} packages, ${stats.bytes ?? "?"} bytes (${DATABASE_URL ? "PostgreSQL index relations" : "_index/dependents.json"}; lockfile packages included)`);
+    await gh.stop();
   } finally {
     await store.close?.();
     rmSync(tmp, { recursive: true, force: true });

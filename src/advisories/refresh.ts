@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
 import type { AdvisoryRef, Dependency } from "../model/dependency.js";
-import type { DatasourceName } from "../scan/types.js";
+import type { DatasourceName, ExtractedDependency } from "../scan/types.js";
+import { concreteVersion } from "../enrich/index.js";
+import { versioningFor } from "../enrich/versioning/index.js";
 import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
@@ -182,6 +184,29 @@ export async function reassessAdvisories(
   return { dependencies: next, added: [...added].sort(), removed: [...removed].sort() };
 }
 
+/** What the queue-mode check looks at: stored dependencies and lockfile-only packages of the changed packages. */
+function checkList(deps: readonly Dependency[], locked: ReadonlyArray<{ datasource: string; name: string; version: string; component: string; file: string }>, only: ReadonlySet<string>): Dependency[] {
+  const keyOf = (d: { datasource: string; name: string }) => {
+    const k = dependentKey(d);
+    return `${k.ecosystem}\u0000${k.norm_name}`;
+  };
+  const out: Dependency[] = [];
+  for (const d of deps) {
+    if (!only.has(keyOf(d))) continue;
+    // The version enrichment matches (locked, or an exact pin); a range is not matched by a scan either.
+    const version = d.current_value === "(transitive)" ? d.version : concreteVersion(d as unknown as ExtractedDependency, versioningFor(d.datasource as DatasourceName));
+    if (version) out.push({ ...d, version });
+  }
+  const have = new Set(out.map((d) => `${keyOf(d)}\u0000${d.version}`));
+  for (const l of locked) {
+    const k = `${keyOf(l)}\u0000${l.version}`;
+    if (!only.has(keyOf(l)) || have.has(k)) continue;
+    have.add(k);
+    out.push({ datasource: l.datasource, name: l.name, version: l.version, advisories: [] } as unknown as Dependency);
+  }
+  return out;
+}
+
 export interface RefreshOptions {
   store: Store;
   /** The OSV mirror: a directory, an all.zip, or one JSON file. */
@@ -189,8 +214,15 @@ export interface RefreshOptions {
   /** Where the last refresh's fingerprints are kept. */
   statePath: string;
   clock?: () => Date;
-  /** Called per affected repository once its stored dependencies were re-assessed (enqueue the act part here). */
+  /** Called per affected repository once its stored dependencies were re-assessed (stand-alone mode only). */
   onReassessed?(r: RepoReassessment, dependencies: Dependency[]): Promise<void>;
+  /**
+   * The app's mode: queue a `reassess` job per affected repository (which re-enriches, assesses and acts
+   * from the store) instead of writing its dependencies here. Called before the new state is written.
+   */
+  enqueue?(r: RepoReassessment, context: { checksum: string; withdrawn: string[] }): Promise<void>;
+  /** The mirror as loaded by this refresh (so the caller's scans can use it without loading it again). */
+  onIndex?(index: OsvOfflineIndex): void;
 }
 
 async function readState(file: string): Promise<AdvisoryState | null> {
@@ -217,6 +249,7 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
     return { status: "unchanged", checksum, changes: [], candidates: 0, reassessed: [], warnings };
   }
   const index = await OsvOfflineIndex.load(opts.mirror);
+  opts.onIndex?.(index);
   for (const w of index.warnings) warnings.push(`${w.file ?? opts.mirror}: ${w.message}`);
   const after = snapshotAdvisories(index);
   const changes = previous ? diffAdvisories(previous.advisories, after) : [];
@@ -235,8 +268,17 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const reassessed: RepoReassessment[] = [];
   for (const repo of candidates.values()) {
     const deps = await opts.store.getDependencies(repo);
-    const r = await reassessAdvisories(deps, index, seen);
+    // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
+    // the lockfile-only packages the scan kept; the job re-checks everything.
+    const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
+    const r = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
+    if (opts.enqueue) {
+      const entry = { repo, added: r.added, removed: r.removed };
+      reassessed.push(entry);
+      await opts.enqueue(entry, { checksum, withdrawn: changes.filter((c) => c.kind === "withdrawn").map((c) => c.id) });
+      continue;
+    }
     const state = await opts.store.getScanState(repo);
     await opts.store.putDependencies(repo, r.dependencies, { scanned_at: clock().toISOString(), head_sha: state?.head_sha ?? null });
     const entry = { repo, added: r.added, removed: r.removed };

@@ -11,7 +11,8 @@ import path from "node:path";
 import type { z } from "zod";
 import { assess } from "../assess/index.js";
 import { RegistriesConfig } from "../config/schema.js";
-import { OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
+import { OsvOfflineIndex, OsvOnlineSource, type AdvisorySource } from "../enrich/advisories/index.js";
+import { createRequirementSource, type RequirementSource } from "../enrich/datasources/requirements.js";
 import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
 import { createHttpClient, type HttpClient } from "../enrich/http.js";
 import { sharedGuardedAgent } from "../enrich/guarded-agent.js";
@@ -78,6 +79,8 @@ export interface EnrichLog {
 export class SharedEnrichment {
   readonly http: HttpClient;
   private osv: Promise<OsvOfflineIndex> | null = null;
+  /** The mirror checksum the loaded index was read at, when a refresh told us (src/advisories/refresh.ts). */
+  private osvChecksum: string | null = null;
   private digests: DigestSource | null = null;
 
   constructor(
@@ -111,6 +114,34 @@ export class SharedEnrichment {
       return index;
     });
     return this.osv;
+  }
+
+  /**
+   * The mirror as of an advisory refresh: the loaded index when it was read at `checksum`, else the mirror
+   * loaded again (a refresh changed it; in a cluster, another worker's refresh). Scans use it from then on.
+   */
+  async offlineIndexAt(checksum: string | null, loaded?: OsvOfflineIndex): Promise<OsvOfflineIndex | null> {
+    const p = this.settings.osvDbPath;
+    if (!p) return null;
+    if (loaded) {
+      this.osv = Promise.resolve(loaded);
+      this.osvChecksum = checksum;
+      return loaded;
+    }
+    if (this.osv && (checksum === null || checksum === this.osvChecksum)) return await this.osv;
+    const { mirrorChecksum } = await import("../advisories/refresh.js");
+    const now = await mirrorChecksum(p);
+    this.osv = OsvOfflineIndex.load(p);
+    this.osvChecksum = now;
+    return await this.osv;
+  }
+
+  /** What a re-assessment enriches with: the advisory source, and registry requirements (not offline). */
+  async reassessSources(checksum: string | null): Promise<{ advisories: AdvisorySource | null; requirementSource: RequirementSource | null }> {
+    const index = await this.offlineIndexAt(checksum);
+    const advisories: AdvisorySource | null = index ?? (this.settings.offline ? null : new OsvOnlineSource(this.settings.registries.osv ? { baseUrl: this.settings.registries.osv, dispatcher: null } : {}));
+    const requirementSource = this.settings.offline ? null : createRequirementSource({ http: this.http, npmRegistry: this.settings.registries.npm });
+    return { advisories, requirementSource };
   }
 
   /** Registry digests for pinned-image updates, through the shared client (so operator mirrors and offline mode apply). */

@@ -6,7 +6,8 @@ import type { PipelineStages, ScanRunResult, ScanTrigger } from "../pipeline/git
 import type { GitHubOctokit } from "../act/github/client.js";
 import { DeliveryDeduper } from "./queue.js";
 import { Scheduler, type ScheduledRepo } from "./schedule.js";
-import { sharedEnrichment } from "./enrichment.js";
+import { advisoryStatePath } from "./advisory-jobs.js";
+import { sharedEnrichment, type SharedEnrichment } from "./enrichment.js";
 import { NotificationHub } from "./notifications.js";
 import { InstallationFinder } from "./updates.js";
 import { registerHttpRoutes } from "../server/index.js";
@@ -50,6 +51,8 @@ export type ProcessRole = "all" | "serve" | "worker";
 
 /** What the app needs from outside; everything has a default, tests inject their own. */
 export interface AppDeps {
+  /** The enrichment re-assessments and the advisory refresh use (default: the process's, from the environment). */
+  enrichment?: SharedEnrichment;
   store?: Store;
   /** enrich + assess; default: src/enrich and src/assess. */
   stages?: PipelineStages;
@@ -229,12 +232,18 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       ...(deps.managers ? { managers: deps.managers } : {}),
       publicUrl,
       ...(deps.onScan ? { onScan: deps.onScan } : {}),
+      advisories: { enrichment: deps.enrichment ?? sharedEnrichment(app.log), statePath: advisoryStatePath(deps.env ?? process.env) },
       log: app.log,
     });
     void queue.work(runner, { concurrency: deps.concurrency ?? 2, ...(metrics ? { events: metrics.jobEvents() } : {}) }).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot start working: ${String(err)}`));
     const timers = backgroundTimersFromEnv(deps.env ?? process.env);
     const scheduleOn = deps.schedule ?? timers;
     const pollOn = deps.healthPoller ?? timers;
+    // Advisory refresh (issue 16): a changed OSV mirror queues re-assessments; once per slot across a cluster.
+    const refreshCron = (deps.env ?? process.env).COWABUNGA_ADVISORY_REFRESH_CRON?.trim() || "*/5 * * * *";
+    if (timers && (deps.enrichment ?? sharedEnrichment(app.log)).settings.osvDbPath && refreshCron !== "off") {
+      void queue.every("advisory_refresh", refreshCron).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot register the advisory refresh: ${String(err)}`));
+    }
     if (queue.backend === "memory") {
       // One process: plain timers.
       if (scheduleOn) scheduler.start();

@@ -19,6 +19,8 @@ import { syncIssueLifecycle } from "./lifecycle.js";
 import { rebaseUpdatePullRequest } from "./rebase.js";
 import type { NotificationHub } from "./notifications.js";
 import { routePrEvent } from "./pr-routes.js";
+import { runAdvisoryRefresh, runReassessJob } from "./advisory-jobs.js";
+import type { SharedEnrichment } from "./enrichment.js";
 import type { Scheduler } from "./schedule.js";
 import { openRequestedUpdates, readRepoConfig } from "./updates.js";
 
@@ -36,6 +38,8 @@ export interface JobRunnerDeps {
   managers?: readonly Manager[];
   publicUrl: string | null;
   onScan?: (result: ScanRunResult) => void;
+  /** Advisory fan-out (issue 16): the process's enrichment and where the refresh keeps its state. */
+  advisories?: { enrichment: SharedEnrichment; statePath: string };
   log: AppLogger & { child(bindings: Record<string, unknown>): AppLogger };
 }
 
@@ -56,6 +60,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
       }
       case "health_poll": {
         await deps.healthPoller.pollOnce();
+        return;
+      }
+      case "advisory_refresh": {
+        if (!deps.advisories) return;
+        const r = await runAdvisoryRefresh({ store, enrichment: deps.advisories.enrichment, statePath: deps.advisories.statePath, enqueue: deps.enqueue, clock, log });
+        log.info({ status: r?.status ?? "no mirror" }, `advisory refresh: ${r?.status ?? "no OSV mirror configured"}`);
         return;
       }
       case "notify": {
@@ -93,6 +103,21 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
         if (result.outcome === "failed") throw new Error(`scan of ${job.repo} failed: ${result.error ?? "unknown error"}`);
         // Writes GitHub kept refusing: the job fails visibly and is retried; scan_state.pending_writes makes
         // the next run complete them.
+        if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
+        return;
+      }
+      case "reassess": {
+        if (!deps.advisories) throw new Error("reassess job without advisory settings in this process");
+        const result = await runReassessJob(job, octokit, log, {
+          store,
+          enrichment: deps.advisories.enrichment,
+          stages: deps.stages,
+          clock,
+          runtime: deps.runtime,
+          ...(deps.notifications ? { notify: (input) => deps.notifications!.afterAssess(input) } : {}),
+          publicUrl: deps.publicUrl,
+        });
+        if (result.outcome === "failed") throw new Error(`re-assessment of ${job.repo} failed: ${result.error ?? "unknown error"}`);
         if (result.pendingWrites && result.pendingWrites.length > 0) throw new PendingWritesError(result.repo, result.pendingWrites);
         return;
       }

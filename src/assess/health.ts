@@ -120,7 +120,7 @@ export function healthSignals(comp: ScannedComponent, deps: readonly Dependency[
   const examined =
     Object.keys(s).length > 0 ||
     open.length > 0 ||
-    [...(ctx.inputs.textFiles?.keys() ?? [])].some((f) => comp.path === "." || f.startsWith(`${comp.path.replace(/\/+$/, "")}/`));
+    [...(ctx.inputs.textFiles?.keys() ?? ctx.inputs.textFindings?.examined ?? [])].some((f) => comp.path === "." || f.startsWith(`${comp.path.replace(/\/+$/, "")}/`));
   if (examined) {
     const penalty = open.filter((i) => i.type !== "security").reduce((sum, i) => sum + ISSUE_PENALTY[i.severity], 0);
     s.issues = clamp01(1 - penalty);

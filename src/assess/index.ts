@@ -16,7 +16,7 @@ import { ignoreRuleFor } from "./ignore.js";
 import { exposureOf, prioritize } from "./priority.js";
 import { reconcileIssues, type CurrentIssue } from "./reconcile.js";
 import { assessIssueRisk, assessUpdateRisk } from "./risk.js";
-import type { AssessInputs, Assessment, Clock } from "./types.js";
+import type { AssessInputs, Assessment, Clock, TextFindings } from "./types.js";
 
 export * from "./types.js";
 export { buildAlerts, dispatchAlerts, RecordingChannel, ALERT_ROUTES, ALERT_LEVEL, sentLogKey, type DispatchResult } from "./alerts.js";
@@ -70,9 +70,10 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   const ctx: DetectContext = { inputs, config, now, components, suitesByComponent, warnings };
   const results = {} as Record<IssueType, DetectorResult>;
   const drafts: IssueDraft[] = [];
+  const frozen = inputs.textFiles === undefined ? inputs.textFindings : undefined;
   for (const [type, detect] of DETECTORS) {
     try {
-      results[type] = detect(ctx);
+      results[type] = frozen ? replayTextFindings(type, detect(ctx), frozen) : detect(ctx);
       drafts.push(...results[type].drafts);
     } catch (e) {
       results[type] = NOTHING;
@@ -135,5 +136,26 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   const componentHealth = components.map((c) => assessComponentHealth(c, hctx)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const system = assessSystemHealth(components, componentHealth, hctx, inputs.lastMaintenance ?? null);
   const alerts = [...buildAlerts({ issues, cvssByIssue, components: componentHealth, dependencies, coverage, config, now }), ...overdue.alerts];
-  return { system, components: componentHealth, issues, dependencies, alerts, warnings };
+  const textFindings: TextFindings = frozen ?? {
+    drafts: drafts.filter(isTextDraft),
+    examined: [...(inputs.textFiles?.keys() ?? [])],
+  };
+  return { system, components: componentHealth, issues, dependencies, alerts, warnings, textFindings };
+}
+
+/** Drafts that come from file contents: bug markers and documentation. */
+function isTextDraft(d: IssueDraft): boolean {
+  return d.type === "documentation" || (d.type === "bug" && d.subject.startsWith("bug:markers:"));
+}
+
+/**
+ * A detector run without file contents, with the last scan's text findings put back: the drafts it
+ * made from contents come back as they were, and nothing they cover counts as gone (this run did not
+ * read the files). What it computes from other inputs (the default branch's failing checks) stays live.
+ */
+function replayTextFindings(type: IssueType, live: DetectorResult, frozen: TextFindings): DetectorResult {
+  const replayed = frozen.drafts.filter((d) => d.type === type && isTextDraft(d));
+  if (type === "documentation") return { drafts: replayed, covers: () => false, goneReason: live.goneReason };
+  if (replayed.length === 0) return live;
+  return { ...live, drafts: [...replayed, ...live.drafts.filter((d) => !isTextDraft(d))] };
 }

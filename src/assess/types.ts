@@ -1,5 +1,6 @@
 import type { ComponentHealth, Dependency, MaintenanceIssue, MaintenanceRecord, Severity, SystemHealth, TestResult } from "../model/index.js";
 import type { ScanResult, ScanWarning } from "../scan/types.js";
+import type { IssueDraft } from "./draft.js";
 
 /** Injected time source, so tests control "now". */
 export type Clock = () => Date;
@@ -57,6 +58,21 @@ export interface AssessInputs {
   yanked?: Array<{ package_manager: string; name: string; version: string; reason: string | null }>;
   /** The last maintenance performed, copied into SystemHealth.last_maintenance. (Added by assess.) */
   lastMaintenance?: MaintenanceRecord | null;
+  /**
+   * Advisory re-assessment (issue 16), which reads no file: the text detectors' findings (bug markers,
+   * documentation) as the last scan made them, and the text paths it examined. Used when `textFiles` is absent.
+   */
+  textFindings?: TextFindings;
+  /** Advisory ids the advisory source withdrew (an advisory refresh): a security issue they leave says so. */
+  withdrawnAdvisories?: readonly string[];
+}
+
+/** What the detectors that read file contents found (kept with the scan, replayed by a re-assessment). */
+export interface TextFindings {
+  /** Drafts of the bug-marker and documentation detectors. */
+  drafts: IssueDraft[];
+  /** Paths of the text files the scan examined (for component health's "examined"). */
+  examined: string[];
 }
 
 export interface Assessment {
@@ -67,4 +83,6 @@ export interface Assessment {
   dependencies: Dependency[];
   alerts: Alert[];
   warnings: ScanWarning[];
+  /** The findings that came from file contents, so a re-assessment without them can replay them. */
+  textFindings?: TextFindings;
 }

@@ -23,7 +23,7 @@ export interface ProgramDeps {
   clock?: Clock;
   /** Environment (GITHUB_TOKEN, GITHUB_API_URL for `scan github:`; DATABASE_URL for `migrate` and `enqueue`); default process.env. */
   env?: Record<string, string | undefined>;
-  /** Injected by tests: the queue of `enqueue`. */
+  /** Injected by tests: the cluster queue of `enqueue` and `advisories refresh`. */
   enqueueQueue?: EnqueueCommandDeps["queue"];
   /** Set by commands that end with a non-zero code without an error (scan --fail-on). */
   exit?: { code: number };
@@ -48,7 +48,7 @@ export function buildProgram(deps: ProgramDeps = {}): Command {
     scanCommand({ io, managers: deps.managers, http: deps.http, datasources: deps.datasources, advisories: deps.advisories, clock: deps.clock, exit, env: deps.env }),
     reportCommand({ io, clock: deps.clock }),
     migrateCommand({ io, env: deps.env }),
-    advisoriesCommand({ io, env: deps.env, clock: deps.clock }),
+    advisoriesCommand({ io, env: deps.env, clock: deps.clock, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}) }),
     serveCommand({ io }),
     workerCommand({ io }),
     enqueueCommand({ io, ...(deps.enqueueQueue ? { queue: deps.enqueueQueue } : {}), ...(deps.env ? { env: deps.env } : {}) }),

@@ -303,56 +303,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   // 2. Advisories for direct dependencies with a concrete version, and transitive lockfile packages.
   const advisorySource = await resolveAdvisorySource(opts, registries, trusted, warnings);
-  // An offline mirror without any record of an ecosystem cannot vouch for that ecosystem's packages.
-  // Distinct name@version per ecosystem: the same package pinned in several components counts once.
-  const uncovered = new Map<string, Set<string>>();
-  const covered = (datasource: DatasourceName, name: string, version: string): boolean => {
-    if (!(advisorySource instanceof OsvOfflineIndex)) return true;
-    const eco = ecosystemForDatasource(datasource);
-    if (!eco || advisorySource.hasEcosystem(eco)) return true;
-    const seen = uncovered.get(eco) ?? new Set<string>();
-    seen.add(`${nameKey(datasource, name)}@${version}`);
-    uncovered.set(eco, seen);
-    return false;
-  };
-  const directKeys = new Set<string>();
-  const vulnQueries: VulnerabilityQuery[] = [];
-  const vulnIndexOfDep = new Map<ExtractedDependency, number>();
-  for (const d of scan.dependencies) {
-    directKeys.add(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
-    if (d.skip_reason) continue;
-    const version = concreteVersion(d, versioningFor(d.datasource));
-    if (!version || !covered(d.datasource, d.name, version)) continue;
-    vulnIndexOfDep.set(d, vulnQueries.length);
-    vulnQueries.push({ datasource: d.datasource, name: d.name, version });
-  }
-  // References, not copies: a locked entry's paths are materialised only when read (vulnerable ones).
-  const transitive: Array<{ l: ScanResult["locked"][number]; q: number }> = [];
-  const seenLocked = new Set<string>();
-  for (const l of scan.locked) {
-    const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
-    if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
-    seenLocked.add(`${k}\u0000${l.version}`);
-    if (!covered(l.datasource, l.name, l.version)) continue;
-    transitive.push({ l, q: vulnQueries.length });
-    vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
-  }
-  for (const [eco, packages] of uncovered) {
-    warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${packages.size} ${eco} package version(s) were not checked`));
-  }
-  // With no query for the mirror, its load errors would go unreported, yet they may be why it has
-  // no records of an ecosystem (a refused or corrupt all.zip): report them here instead.
-  if (advisorySource instanceof OsvOfflineIndex && vulnQueries.length === 0) {
-    for (const w of advisorySource.warnings) warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.message });
-  }
-  let vulns: DependencyVulnerabilities[] = [];
-  if (advisorySource && vulnQueries.length > 0) {
-    const report = await findVulnerabilities(vulnQueries, advisorySource);
-    vulns = report.results;
-    for (const w of report.warnings) {
-      warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.request ? `${w.request}: ${w.message}` : w.message });
-    }
-  }
+  const { vulns, vulnIndexOfDep, transitive, queries } = await checkAdvisories(scan.dependencies, scan, advisorySource, warnings);
 
   // 3. Wait for lookups; fetch release notes for dependencies with updates whose source is on GitHub.
   const outcomes = new Map<ExtractedDependency, LookupOutcome | Dependency["lookup"]>();
@@ -525,33 +476,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     const v = vulns[q];
     if (!v || v.advisories.length === 0) continue;
     transitiveVulnerable++;
-    const pm = PACKAGE_MANAGER_OF[t.datasource] ?? t.datasource;
-    const d: ExtractedDependency = {
-      name: t.name,
-      package_manager: pm as ExtractedDependency["package_manager"],
-      datasource: t.datasource,
-      // The lockfile is the file that records a transitive package; its component's manifest does not name it.
-      file: t.lockfile ?? t.file,
-      line: null,
-      dependency_type: t.scope ?? "prod",
-      current_value: "(transitive)",
-      version: t.version,
-      locked_version: t.version,
-      registry_url: null,
-      digest: null,
-      skip_reason: null,
-      local_path: null,
-      component: t.component,
-    };
-    dependencies.push({
-      ...baseDependency(d, v),
-      depth: t.depth ?? null,
-      introduced_through: t.paths ?? [],
-      dev_only: t.scope === "dev",
-      lockfile: t.lockfile ?? null,
-      lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
-      next_review_date: nextReviewDate(now, true, "unknown"),
-    });
+    dependencies.push(transitiveDependency(t, v, now));
   }
 
   // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
@@ -559,6 +484,124 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   if (opts.requirementSource === undefined && !offline) {
     requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm, pypi: registries.pypi, goProxy: registries.go });
   }
+  await planRemediations(dependencies, scan, requirementSource, warnings);
+
+  return {
+    dependencies,
+    warnings,
+    yanked,
+    stats: { lookups: lookupCount, unique_lookups: lookups.size, advisory_queries: queries, transitive_vulnerable: transitiveVulnerable },
+  };
+}
+
+/** A dependency as advisory matching reads it (an ExtractedDependency, or a stored Dependency). */
+interface AdvisoryCandidate {
+  datasource: string;
+  name: string;
+  version: string;
+  locked_version: string | null;
+  current_value: string;
+  skip_reason: string | null;
+}
+
+/**
+ * Step 2 of enrichment, shared with the advisory re-assessment (src/advisories/reassess.ts): advisories
+ * for the direct dependencies with a concrete version and for the transitive lockfile packages the scan
+ * recorded (`scan.locked`, minus those a manifest declares), in one findVulnerabilities call.
+ */
+export async function checkAdvisories<D extends AdvisoryCandidate>(
+  direct: readonly D[],
+  scan: Pick<ScanResult, "dependencies" | "locked">,
+  advisorySource: AdvisorySource | null,
+  warnings: ScanWarning[],
+): Promise<{ vulns: DependencyVulnerabilities[]; vulnIndexOfDep: Map<D, number>; transitive: Array<{ l: ScanResult["locked"][number]; q: number }>; queries: number }> {
+  // An offline mirror without any record of an ecosystem cannot vouch for that ecosystem's packages.
+  // Distinct name@version per ecosystem: the same package pinned in several components counts once.
+  const uncovered = new Map<string, Set<string>>();
+  const covered = (datasource: DatasourceName, name: string, version: string): boolean => {
+    if (!(advisorySource instanceof OsvOfflineIndex)) return true;
+    const eco = ecosystemForDatasource(datasource);
+    if (!eco || advisorySource.hasEcosystem(eco)) return true;
+    const seen = uncovered.get(eco) ?? new Set<string>();
+    seen.add(`${nameKey(datasource, name)}@${version}`);
+    uncovered.set(eco, seen);
+    return false;
+  };
+  const directKeys = new Set<string>();
+  for (const d of scan.dependencies) directKeys.add(`${d.component}\u0000${d.datasource}\u0000${nameKey(d.datasource, d.name)}`);
+  const vulnQueries: VulnerabilityQuery[] = [];
+  const vulnIndexOfDep = new Map<D, number>();
+  for (const d of direct) {
+    if (d.skip_reason) continue;
+    const ds = d.datasource as DatasourceName;
+    const version = concreteVersion(d as unknown as ExtractedDependency, versioningFor(ds));
+    if (!version || !covered(ds, d.name, version)) continue;
+    vulnIndexOfDep.set(d, vulnQueries.length);
+    vulnQueries.push({ datasource: ds, name: d.name, version });
+  }
+  // References, not copies: a locked entry's paths are materialised only when read (vulnerable ones).
+  const transitive: Array<{ l: ScanResult["locked"][number]; q: number }> = [];
+  const seenLocked = new Set<string>();
+  for (const l of scan.locked) {
+    const k = `${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}`;
+    if (directKeys.has(k) || seenLocked.has(`${k}\u0000${l.version}`)) continue;
+    seenLocked.add(`${k}\u0000${l.version}`);
+    if (!covered(l.datasource, l.name, l.version)) continue;
+    transitive.push({ l, q: vulnQueries.length });
+    vulnQueries.push({ datasource: l.datasource, name: l.name, version: l.version });
+  }
+  for (const [eco, packages] of uncovered) {
+    warnings.push(toWarning(null, `the OSV mirror (--osv-db) has no ${eco} records: advisories of ${packages.size} ${eco} package version(s) were not checked`));
+  }
+  // With no query for the mirror, its load errors would go unreported, yet they may be why it has
+  // no records of an ecosystem (a refused or corrupt all.zip): report them here instead.
+  if (advisorySource instanceof OsvOfflineIndex && vulnQueries.length === 0) {
+    for (const w of advisorySource.warnings) warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.message });
+  }
+  let vulns: DependencyVulnerabilities[] = [];
+  if (advisorySource && vulnQueries.length > 0) {
+    const report = await findVulnerabilities(vulnQueries, advisorySource);
+    vulns = report.results;
+    for (const w of report.warnings) {
+      warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.request ? `${w.request}: ${w.message}` : w.message });
+    }
+  }
+  return { vulns, vulnIndexOfDep, transitive, queries: vulnQueries.length };
+}
+
+/** Step 4: a transitive lockfile package that advisories affect, as a Dependency. */
+export function transitiveDependency(t: ScanResult["locked"][number], v: DependencyVulnerabilities, now: Date): Dependency {
+  const pm = PACKAGE_MANAGER_OF[t.datasource] ?? t.datasource;
+  const d: ExtractedDependency = {
+    name: t.name,
+    package_manager: pm as ExtractedDependency["package_manager"],
+    datasource: t.datasource,
+    // The lockfile is the file that records a transitive package; its component's manifest does not name it.
+    file: t.lockfile ?? t.file,
+    line: null,
+    dependency_type: t.scope ?? "prod",
+    current_value: "(transitive)",
+    version: t.version,
+    locked_version: t.version,
+    registry_url: null,
+    digest: null,
+    skip_reason: null,
+    local_path: null,
+    component: t.component,
+  };
+  return {
+    ...baseDependency(d, v),
+    depth: t.depth ?? null,
+    introduced_through: t.paths ?? [],
+    dev_only: t.scope === "dev",
+    lockfile: t.lockfile ?? null,
+    lookup: skipped("transitive dependency from the lockfile: only advisories are checked"),
+    next_review_date: nextReviewDate(now, true, "unknown"),
+  };
+}
+
+/** Step 5: remediation plans for the vulnerable packages (in place), from the scan's declarations and lockfile graph. */
+export async function planRemediations(dependencies: Dependency[], scan: Pick<ScanResult, "dependencies" | "locked" | "manifests">, requirementSource: RequirementSource | null, warnings: ScanWarning[]): Promise<void> {
   const lockedOf = new Map<string, ScanResult["locked"][number]>();
   for (const l of scan.locked) lockedOf.set(`${l.component}\u0000${l.datasource}\u0000${nameKey(l.datasource, l.name)}\u0000${l.version}`, l);
   const planCtx = {
@@ -578,12 +621,18 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
       warnings.push(toWarning(null, `${d.name}: remediation not planned: ${errorText(err)}`));
     }
   }
+}
 
+/** The advisory fields of a Dependency, from one vulnerability result (what baseDependency takes from it). */
+export function advisoryFields(v: DependencyVulnerabilities | undefined): Pick<Dependency, "cve_ids" | "vulnerability_score" | "patch_available" | "fixed_version" | "vulnerability_score_estimated" | "advisories" | "advisories_checked"> {
   return {
-    dependencies,
-    warnings,
-    yanked,
-    stats: { lookups: lookupCount, unique_lookups: lookups.size, advisory_queries: vulnQueries.length, transitive_vulnerable: transitiveVulnerable },
+    cve_ids: v?.cve_ids ?? [],
+    vulnerability_score: v?.vulnerability_score ?? null,
+    patch_available: v?.patch_available ?? false,
+    fixed_version: v?.fixed_version ?? null,
+    vulnerability_score_estimated: v?.vulnerability_score_estimated ?? false,
+    advisories: v?.advisories ?? [],
+    advisories_checked: v?.checked ?? false,
   };
 }
 
@@ -629,5 +678,46 @@ function baseDependency(d: ExtractedDependency, v: DependencyVulnerabilities | u
     dev_only: d.dependency_type === "dev",
     lockfile: null,
     remediation: null,
+  };
+}
+
+/**
+ * Enrichment for an advisory re-assessment (issue 16): advisories only, on the dependencies the last
+ * scan stored, with that scan's extraction (declarations and every lockfile package). The registry facts
+ * of each dependency stay as stored; every advisory field, the review date, the transitive packages
+ * advisories affect and the remediation plans are computed again with the same functions a scan uses,
+ * so the result is what enrichDependencies gives for the same registry answers and advisory source.
+ */
+export async function refreshDependencyAdvisories(
+  scan: Pick<ScanResult, "dependencies" | "locked" | "manifests">,
+  stored: readonly Dependency[],
+  opts: { advisories: AdvisorySource | null; requirementSource: RequirementSource | null; now: Date },
+): Promise<{ dependencies: Dependency[]; warnings: ScanWarning[]; added: string[]; removed: string[] }> {
+  const warnings: ScanWarning[] = [];
+  const direct = stored.filter((d) => d.current_value !== "(transitive)");
+  const { vulns, vulnIndexOfDep, transitive } = await checkAdvisories(direct, scan, opts.advisories, warnings);
+  const dependencies: Dependency[] = direct.map((d) => {
+    const i = vulnIndexOfDep.get(d);
+    const v = i !== undefined ? vulns[i] : undefined;
+    return {
+      ...d,
+      ...advisoryFields(v),
+      next_review_date: nextReviewDate(opts.now, (v?.advisories.length ?? 0) > 0, d.update_type),
+      remediation: null,
+    };
+  });
+  for (const { l, q } of transitive) {
+    const v = vulns[q];
+    if (v && v.advisories.length > 0) dependencies.push(transitiveDependency(l, v, opts.now));
+  }
+  await planRemediations(dependencies, scan, opts.requirementSource, warnings);
+  const ids = (list: readonly Dependency[]) => new Set(list.flatMap((d) => d.advisories.map((a) => a.id)));
+  const before = ids(stored);
+  const after = ids(dependencies);
+  return {
+    dependencies,
+    warnings,
+    added: [...after].filter((x) => !before.has(x)).sort(),
+    removed: [...before].filter((x) => !after.has(x)).sort(),
   };
 }

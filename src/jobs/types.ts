@@ -26,11 +26,15 @@ export const JOB_KINDS = [
   "notify",
   /** The cron tick that polls components' health_url. */
   "health_poll",
+  /** Re-assess a repository after an advisory refresh: advisories from the stored dependencies, then act (issue 16). */
+  "reassess",
+  /** The cron tick that checks the OSV mirror for new, changed and withdrawn advisories (issue 16). */
+  "advisory_refresh",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Kinds that are cluster-wide cron ticks (no repository). */
-export const CRON_KINDS = ["scheduled_scan", "notify", "health_poll"] as const satisfies readonly JobKind[];
+export const CRON_KINDS = ["scheduled_scan", "notify", "health_poll", "advisory_refresh"] as const satisfies readonly JobKind[];
 export type CronKind = (typeof CRON_KINDS)[number];
 
 /** A job's JSON payload is bounded: a webhook's payload is cut to what the handler needs. */

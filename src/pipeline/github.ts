@@ -31,6 +31,7 @@ import { maintainOpenPullRequests, markerOf, openUpdatePullRequest, parsePrMarke
 import type { CommandRunner } from "../act/github/lockfile.js";
 import { isInMaintenanceWindow } from "../app/schedule.js";
 import { pickTextFiles, storedAssessInputs } from "../app/assess-inputs.js";
+import { basisLocked } from "../store/reassess-basis.js";
 
 /** What started the scan. Fields from the webhook payload save API reads. */
 export interface ScanTrigger {
@@ -387,135 +388,61 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
         scan.warnings.push({ file: null, line: null, manager: "source", message: `${textPick.skipped} Markdown/source files beyond the first ${textPick.paths.length} were not checked for bug markers and links` });
       }
     }
-    const previousIssues = await store.getIssues(ref);
-    const records = await store.getRecords(ref);
-    const stored = storedAssessInputs({ state: state ?? null, records, headSha: head.sha, components: scan.components, now: clock() });
-    let runtime: AssessInputs["runtime"];
-    if (opts.runtime) {
-      try {
-        runtime = await runtimeInputs(opts.runtime, ref, clock());
-      } catch (err) {
-        log.warn({ repo: full, err: errorText(err) }, `runtime metrics of ${full} could not be read: ${errorText(err)}`);
-      }
+    const codeownersTexts = new Map<string, string>();
+    for (const p of CODEOWNERS_PATHS) {
+      const t = texts.get(p);
+      if (t !== undefined) codeownersTexts.set(p, t);
     }
-    const assessment = await stages.assess(
-      {
-        scan,
-        dependencies,
-        previousIssues,
-        // The tree listing we already have: the documentation detector needs every path (READMEs), or a
-        // push's sparse textFiles would look like a repository without a README.
-        allFiles: files,
-        ...(yanked ? { yanked } : {}),
-        ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
-        ...(fullTexts ? { textFiles: fullTexts } : {}),
-        ...(runtime && Object.keys(runtime).length > 0 ? { runtime } : {}),
-        ...stored,
+    const { assessment, acted } = await assessAndAct({
+      octokit,
+      ref,
+      store,
+      log,
+      clock,
+      state: state ?? null,
+      headSha: head.sha,
+      config,
+      configErrors: configResult.errors,
+      scan,
+      dependencies,
+      ...(yanked ? { yanked } : {}),
+      allFiles: files,
+      ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
+      ...(fullTexts ? { textFiles: fullTexts } : {}),
+      codeownersTexts,
+      defaultBranch: trigger.defaultBranch ?? null,
+      stages,
+      runtime: opts.runtime,
+      notify: opts.notify,
+      updates: opts.updates,
+      appLogins: opts.appLogins,
+      runner: opts.runner,
+      npmAvailable: opts.npmAvailable,
+      publicUrl: opts.publicUrl ?? null,
+      result,
+      stateFields: {
+        tree_sha: head.treeSha,
+        head_sha: head.sha,
+        ref: trigger.defaultBranch ?? state?.ref ?? null,
+        last_scan_started_at: started.toISOString(),
+        last_scan_finished_at: null,
+        deliveries: rememberDelivery(state, trigger.deliveryId),
       },
-      { config, clock },
-    );
-    result.assessment = assessment;
-    const at = clock().toISOString();
-    await storeAssessment(store, ref, assessment, head.sha, at);
-
-    let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
-    let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
-    let defaultBranch: string | null = trigger.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
-    let openPullsByIssue: ReadonlyMap<string, number> | undefined;
-    const pending: string[] = [];
-    const conv = (state ?? {}) as ConvergenceState;
-    const codeownersText = CODEOWNERS_PATHS.map((p) => texts.get(p)).find((t) => t !== undefined);
-    const codeownersSha = codeownersText === undefined ? null : createHash("sha1").update(codeownersText).digest("hex");
-    const assignees = new AssigneeChecker(octokit, ref, conv.assignable, clock, log);
-    let humanEdited = Array.isArray(conv.human_edited_prs) ? conv.human_edited_prs.filter((n): n is number => typeof n === "number") : [];
-    if (!config.maintenance_mode) {
-      const out = await actOnGitHub({
-        octokit,
-        ref,
-        assessment,
-        config,
-        configErrors: configResult.errors,
-        headSha: head.sha,
-        knownLabels,
-        store,
-        log,
-        publicUrl: opts.publicUrl ?? null,
-        codeownersTexts: texts,
-        assignees,
-        // CODEOWNERS appeared or changed: open issues without assignees get their owners.
-        assignExisting: codeownersSha !== null && codeownersSha !== (conv.codeowners_sha ?? null),
-      });
-      knownLabels = out.knownLabels;
-      result.issueNumbers = out.numbers;
-      pending.push(...out.errors);
-      acted = { ...acted, ...out.summary };
-      if (opts.updates !== false && config.updates.enabled) {
-        const upd = await actOnUpdates({
-          octokit,
-          ref,
-          assessment,
-          numbers: out.numbers,
-          openPulls: out.openPulls,
-          config,
-          headSha: head.sha,
-          defaultBranch,
-          store,
-          clock,
-          log,
-          appLogins: opts.appLogins,
-          runner: opts.runner,
-          npmAvailable: opts.npmAvailable,
-        });
-        defaultBranch = upd.defaultBranch;
-        result.pulls = upd.pulls;
-        openPullsByIssue = upd.byIssue;
-        pending.push(...(upd.pulls.failures ?? []));
-        const open = new Set(out.openPulls.map((p) => p.number).concat(upd.pulls.opened, upd.pulls.recreated));
-        const gone = new Set(upd.pulls.closed);
-        humanEdited = [...new Set([...humanEdited, ...(upd.pulls.humanEdited ?? [])])].filter((n) => open.has(n) && !gone.has(n)).sort((a, b) => a - b);
-        acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
-      }
-      const dash = await out.syncDashboard({ humanEdited, pendingWrites: pending.length });
-      if (dash.error) pending.push(dash.error);
-      acted = { ...acted, dashboard: dash.action };
-    }
-    result.pendingWrites = pending;
-    if (pending.length > 0) log.warn({ repo: full, pending }, `scan ${full}: ${pending.length} write(s) to GitHub failed; they stay pending for the next run`);
-
-    let alertsSent: Record<string, string> | undefined;
-    if (opts.notify) {
-      try {
-        const prev = state?.alerts_sent && typeof state.alerts_sent === "object" ? (state.alerts_sent as Record<string, string>) : {};
-        const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log, ...(openPullsByIssue ? { openPulls: openPullsByIssue } : {}) });
-        alertsSent = n.sentLog;
-        acted = { ...acted, alerts_sent: n.sent ?? null, alerts_suppressed: n.suppressed ?? null, notify_errors: n.errors?.length ?? 0 };
-      } catch (err) {
-        log.warn({ repo: full, err: errorText(err) }, `notifications for ${full} failed: ${errorText(err)}`);
-      }
-    }
-
-    await store.putScanState(ref, {
-      ...(state ?? {}),
-      tree_sha: head.treeSha,
+    });
+    // What a re-assessment needs to assess and act as this scan did, without reading GitHub (issue 16).
+    await store.putReassessBasis(ref, {
+      format: 1,
       head_sha: head.sha,
-      ref: trigger.defaultBranch ?? state?.ref ?? null,
-      ...(defaultBranch ? { default_branch: defaultBranch } : {}),
-      last_scan_started_at: started.toISOString(),
-      last_scan_finished_at: clock().toISOString(),
-      last_checked_at: clock().toISOString(),
-      last_error: null,
-      deliveries: rememberDelivery(state, trigger.deliveryId),
-      known_labels: knownLabels,
-      schedule: { cron: config.schedule.cron, timezone: config.schedule.timezone, jitter_minutes: config.schedule.jitter_minutes },
-      ...(alertsSent ? { alerts_sent: alertsSent } : {}),
-      // For the health poller: no GitHub read is needed to know what to poll.
-      health_targets: config.components.filter((c) => c.health_url).map((c) => ({ name: c.name, health_url: c.health_url })),
-      // Convergence: what failed stays pending; CODEOWNERS counts as applied only once every write went through.
-      pending_writes: pending,
-      assignable: assignees.snapshot(),
-      codeowners_sha: config.maintenance_mode || pending.length > 0 ? (conv.codeowners_sha ?? null) : codeownersSha,
-      human_edited_prs: humanEdited,
-    } satisfies ScanState & ConvergenceState);
+      tree_sha: head.treeSha,
+      scanned_at: started.toISOString(),
+      config,
+      config_errors: configResult.errors,
+      scan: { source: scan.source, commit_sha: scan.commit_sha, components: scan.components, dependencies: scan.dependencies, locked: basisLocked(scan.locked), files_scanned: scan.files_scanned, manifests: scan.manifests },
+      workflow_files: files.filter(isWorkflowFile),
+      text_findings: assessment.textFindings ?? { drafts: [], examined: [] },
+      codeowners: Object.fromEntries(codeownersTexts),
+      yanked: yanked ?? [],
+    });
     result.outcome = "scanned";
     return finish({
       manifests: scan.manifests.length,
@@ -537,6 +464,193 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     }
     return finish({ error: result.error });
   }
+}
+
+/** Workflow files: the part of the tree listing assess reads without file contents (the failing-checks issue). */
+export function isWorkflowFile(path: string): boolean {
+  return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path);
+}
+
+/** Inputs of the assess-and-act half of a run, shared by a scan and an advisory re-assessment. */
+export interface AssessAndActInput {
+  octokit: GitHubOctokit;
+  ref: RepoRef;
+  store: Store;
+  log: AppLogger;
+  clock: Clock;
+  state: ScanState | null;
+  headSha: string;
+  config: CowabungaConfig;
+  configErrors: ConfigError[];
+  scan: ScanResult;
+  dependencies: Dependency[];
+  yanked?: AssessInputs["yanked"];
+  allFiles: string[];
+  addedLines?: AssessInputs["addedLines"];
+  textFiles?: AssessInputs["textFiles"];
+  /** Re-assessment: the last scan's text findings instead of file contents. */
+  textFindings?: AssessInputs["textFindings"];
+  /** Advisory ids withdrawn since the last run (an advisory refresh). */
+  withdrawnAdvisories?: readonly string[];
+  codeownersTexts: ReadonlyMap<string, string>;
+  /** The default branch's name when the trigger named it. */
+  defaultBranch: string | null;
+  stages: PipelineStages;
+  runtime?: RuntimeMetricsStore;
+  notify?: ScanNotifier;
+  updates?: boolean;
+  appLogins?: readonly string[];
+  runner?: CommandRunner;
+  npmAvailable?: boolean;
+  publicUrl: string | null;
+  /** Filled in: assessment, issue numbers, pulls, pending writes. */
+  result: ScanRunResult;
+  /** scan_state fields of this kind of run (a scan: its tree and head; a re-assessment: when). */
+  stateFields: Record<string, unknown>;
+}
+
+/**
+ * Assess, store, then act exactly as a scan does: GitHub issues (one listing of the app's issues, then
+ * writes where the rendered content differs), update PRs, the dashboard, alerts; then scan_state with
+ * what stays pending. Reads stored issues, records, CI runs and runtime samples; reads no file.
+ */
+export async function assessAndAct(input: AssessAndActInput): Promise<{ assessment: Assessment; acted: Record<string, unknown> }> {
+  const { octokit, ref, store, log, clock, state, config, scan, dependencies, yanked, stages, result, codeownersTexts: texts } = input;
+  const opts = input;
+  const full = `${ref.owner}/${ref.repo}`;
+  const head = { sha: input.headSha };
+  const files = input.allFiles;
+  const diff = input.addedLines && input.textFiles ? { addedLines: input.addedLines, textFiles: input.textFiles } : null;
+  const fullTexts = !input.addedLines ? input.textFiles : undefined;
+  const configResult = { errors: input.configErrors };
+  const previousIssues = await store.getIssues(ref);
+  const records = await store.getRecords(ref);
+  const stored = storedAssessInputs({ state: state ?? null, records, headSha: head.sha, components: scan.components, now: clock() });
+  let runtime: AssessInputs["runtime"];
+  if (opts.runtime) {
+    try {
+      runtime = await runtimeInputs(opts.runtime, ref, clock());
+    } catch (err) {
+      log.warn({ repo: full, err: errorText(err) }, `runtime metrics of ${full} could not be read: ${errorText(err)}`);
+    }
+  }
+  const assessment = await stages.assess(
+    {
+      scan,
+      dependencies,
+      previousIssues,
+      // The tree listing we already have: the documentation detector needs every path (READMEs), or a
+      // push's sparse textFiles would look like a repository without a README.
+      allFiles: files,
+      ...(yanked ? { yanked } : {}),
+      ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
+      ...(fullTexts ? { textFiles: fullTexts } : {}),
+      ...(!diff && !fullTexts && input.textFindings ? { textFindings: input.textFindings } : {}),
+      ...(input.withdrawnAdvisories && input.withdrawnAdvisories.length > 0 ? { withdrawnAdvisories: input.withdrawnAdvisories } : {}),
+      ...(runtime && Object.keys(runtime).length > 0 ? { runtime } : {}),
+      ...stored,
+    },
+    { config, clock },
+  );
+  result.assessment = assessment;
+  const at = clock().toISOString();
+  await storeAssessment(store, ref, assessment, head.sha, at);
+
+  let knownLabels = Array.isArray(state?.known_labels) ? (state.known_labels as unknown[]).filter((x): x is string => typeof x === "string") : [];
+  let acted: Record<string, unknown> = { maintenance_mode: config.maintenance_mode };
+  let defaultBranch: string | null = input.defaultBranch ?? (typeof state?.default_branch === "string" ? state.default_branch : null);
+  let openPullsByIssue: ReadonlyMap<string, number> | undefined;
+  const pending: string[] = [];
+  const conv = (state ?? {}) as ConvergenceState;
+  const codeownersText = CODEOWNERS_PATHS.map((p) => texts.get(p)).find((t) => t !== undefined);
+  const codeownersSha = codeownersText === undefined ? null : createHash("sha1").update(codeownersText).digest("hex");
+  const assignees = new AssigneeChecker(octokit, ref, conv.assignable, clock, log);
+  let humanEdited = Array.isArray(conv.human_edited_prs) ? conv.human_edited_prs.filter((n): n is number => typeof n === "number") : [];
+  if (!config.maintenance_mode) {
+    const out = await actOnGitHub({
+      octokit,
+      ref,
+      assessment,
+      config,
+      configErrors: configResult.errors,
+      headSha: head.sha,
+      knownLabels,
+      store,
+      log,
+      publicUrl: opts.publicUrl ?? null,
+      codeownersTexts: texts,
+      assignees,
+      // CODEOWNERS appeared or changed: open issues without assignees get their owners.
+      assignExisting: codeownersSha !== null && codeownersSha !== (conv.codeowners_sha ?? null),
+    });
+    knownLabels = out.knownLabels;
+    result.issueNumbers = out.numbers;
+    pending.push(...out.errors);
+    acted = { ...acted, ...out.summary };
+    if (opts.updates !== false && config.updates.enabled) {
+      const upd = await actOnUpdates({
+        octokit,
+        ref,
+        assessment,
+        numbers: out.numbers,
+        openPulls: out.openPulls,
+        config,
+        headSha: head.sha,
+        defaultBranch,
+        store,
+        clock,
+        log,
+        appLogins: opts.appLogins,
+        runner: opts.runner,
+        npmAvailable: opts.npmAvailable,
+      });
+      defaultBranch = upd.defaultBranch;
+      result.pulls = upd.pulls;
+      openPullsByIssue = upd.byIssue;
+      pending.push(...(upd.pulls.failures ?? []));
+      const open = new Set(out.openPulls.map((p) => p.number).concat(upd.pulls.opened, upd.pulls.recreated));
+      const gone = new Set(upd.pulls.closed);
+      humanEdited = [...new Set([...humanEdited, ...(upd.pulls.humanEdited ?? [])])].filter((n) => open.has(n) && !gone.has(n)).sort((a, b) => a - b);
+      acted = { ...acted, prs_opened: upd.pulls.opened.length, prs_recreated: upd.pulls.recreated.length, prs_closed: upd.pulls.closed.length };
+    }
+    const dash = await out.syncDashboard({ humanEdited, pendingWrites: pending.length });
+    if (dash.error) pending.push(dash.error);
+    acted = { ...acted, dashboard: dash.action };
+  }
+  result.pendingWrites = pending;
+  if (pending.length > 0) log.warn({ repo: full, pending }, `scan ${full}: ${pending.length} write(s) to GitHub failed; they stay pending for the next run`);
+
+  let alertsSent: Record<string, string> | undefined;
+  if (opts.notify) {
+    try {
+      const prev = state?.alerts_sent && typeof state.alerts_sent === "object" ? (state.alerts_sent as Record<string, string>) : {};
+      const n = await opts.notify({ octokit, ref, assessment, config, sentLog: prev, log, ...(openPullsByIssue ? { openPulls: openPullsByIssue } : {}) });
+      alertsSent = n.sentLog;
+      acted = { ...acted, alerts_sent: n.sent ?? null, alerts_suppressed: n.suppressed ?? null, notify_errors: n.errors?.length ?? 0 };
+    } catch (err) {
+      log.warn({ repo: full, err: errorText(err) }, `notifications for ${full} failed: ${errorText(err)}`);
+    }
+  }
+
+  await store.putScanState(ref, {
+    ...(state ?? {}),
+    ...input.stateFields,
+    ...("last_scan_finished_at" in input.stateFields ? { last_scan_finished_at: clock().toISOString() } : {}),
+    ...(defaultBranch ? { default_branch: defaultBranch } : {}),
+    last_checked_at: clock().toISOString(),
+    last_error: null,
+    known_labels: knownLabels,
+    schedule: { cron: config.schedule.cron, timezone: config.schedule.timezone, jitter_minutes: config.schedule.jitter_minutes },
+    ...(alertsSent ? { alerts_sent: alertsSent } : {}),
+    // For the health poller: no GitHub read is needed to know what to poll.
+    health_targets: config.components.filter((c) => c.health_url).map((c) => ({ name: c.name, health_url: c.health_url })),
+    // Convergence: what failed stays pending; CODEOWNERS counts as applied only once every write went through.
+    pending_writes: pending,
+    assignable: assignees.snapshot(),
+    codeowners_sha: config.maintenance_mode || pending.length > 0 ? (conv.codeowners_sha ?? null) : codeownersSha,
+    human_edited_prs: humanEdited,
+  } satisfies ScanState & ConvergenceState);
+  return { assessment, acted };
 }
 
 interface ActInput {

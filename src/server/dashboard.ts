@@ -7,6 +7,8 @@ import { appendSetCookie, HttpError, parseCookies, readBody, serializeCookie, ty
 import { safeEqual, SESSION_COOKIE, SESSION_TTL_SECONDS, STATE_COOKIE, type SessionCodec } from "./session.js";
 import type { ServerDeps } from "./types.js";
 import { checkRepoRef } from "../store/paths.js";
+import { ADVISORY_ID, advisoryCandidates, advisoryExposure, readableOnly, renderAdvisoryPage } from "./advisories.js";
+import { advisoryStatePath } from "../app/advisory-jobs.js";
 
 const RETURN_TO = /^\/dashboard\/[A-Za-z0-9_-]{1,39}(?:\/[A-Za-z0-9._-]{1,100})?$/;
 const STATE_TTL_MS = 10 * 60_000;
@@ -222,6 +224,24 @@ export function registerDashboardRoutes(router: Router, deps: ServerDeps, access
     }
     appendSetCookie(ctx.res, serializeCookie(SESSION_COOKIE, "", { path: "/", maxAgeSeconds: 0, secure: secure(ctx) }));
     sendPage(ctx, 200, renderMessagePage("Signed out", "You are signed out of the Cowabunga dashboard.", { href: "/dashboard/login", text: "Sign in" }));
+  });
+
+  router.add("GET", "/dashboard/advisories/{id}", async (ctx) => {
+    const id = ctx.params.id ?? "";
+    if (!ADVISORY_ID.test(id)) {
+      sendPage(ctx, 400, renderMessagePage("Bad advisory id", "Letters, digits and . _ : - only, at most 100 characters."));
+      return;
+    }
+    const here = `/dashboard/advisories/${id}`;
+    const session = sessions.readSession(parseCookies(ctx.req)[SESSION_COOKIE]);
+    if (!session) {
+      redirect(ctx, `/dashboard/login?return_to=${encodeURIComponent(here)}`);
+      return;
+    }
+    const env = deps.env ?? process.env;
+    const exposure = await advisoryExposure(deps.store, id, await advisoryCandidates(deps.store, id, advisoryStatePath(env)));
+    const visible = await readableOnly(access, session.token, exposure);
+    sendPage(ctx, 200, renderAdvisoryPage(id, visible, session.login));
   });
 
   router.add("GET", "/dashboard/{owner}/{repo}", async (ctx) => {

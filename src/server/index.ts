@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_PREFIX, registerApiRoutes } from "./api.js";
 import { registerDashboardRoutes } from "./dashboard.js";
+import { registerAdvisoryRoutes } from "./advisories.js";
 import { registerOrgRoutes } from "./org.js";
 import { renderMessagePage } from "./dashboard-html.js";
 import { GitHubAccessChecker } from "./github-access.js";
@@ -31,6 +32,7 @@ export function createHttpHandler(deps: ServerDeps): HttpHandler {
   });
   registerApiRoutes(router, deps, access);
   registerJobRoutes(router, deps, access);
+  registerAdvisoryRoutes(router, deps, access);
   const ops = createOpsHttpHandler(deps);
   registerDashboardRoutes(router, deps, access, sessions);
   registerOrgRoutes(router, deps, access, sessions);

@@ -9,6 +9,7 @@ import { MaintenanceRecord, RecordType } from "../model/record.js";
 import { IssuePatchBody, MetricsIngestResponse } from "./api.js";
 import { UpdateRequestBody } from "./types.js";
 import { JobsResponse } from "./jobs.js";
+import { AdvisoryExposureResponse } from "./advisories.js";
 
 type Json = Record<string, unknown>;
 
@@ -144,6 +145,7 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
         MetricsAccepted: schemaOf(MetricsIngestResponse, "output"),
         JobAccepted: schemaOf(JobAccepted, "output"),
         Jobs: schemaOf(JobsResponse, "output"),
+        AdvisoryExposure: schemaOf(AdvisoryExposureResponse, "output"),
         Error: schemaOf(ErrorBody, "output"),
         OrgOverview: ORG_OVERVIEW_SCHEMA,
       },
@@ -171,6 +173,16 @@ export function buildOpenApiDocument(version = "0.1.0"): Json {
           ],
           security: [{ github: [] }, { admin: [] }],
           responses: { "200": json(ref("Jobs"), "Jobs grouped by repository"), ...COMMON_ERRORS, "503": err("This process has no job queue") },
+        },
+      },
+      "/api/v1/advisories/{id}": {
+        get: {
+          summary: "Where an advisory (OSV id, GHSA, CVE alias) affects the repositories the token can read, and their state",
+          description:
+            "From the store, no GitHub read of repository content: each affected repository with its package versions and state (affected with no issue yet, issue open, update PR open, deferred, fixed). A GitHub token sees the repositories it can read (at most 500 checked per request); COWABUNGA_ADMIN_TOKEN sees all.",
+          parameters: [pathParam("id", "Advisory id or alias")],
+          security: [{ github: [] }, { admin: [] }],
+          responses: { "200": json(ref("AdvisoryExposure"), "Affected repositories"), ...COMMON_ERRORS, "422": err("Too many affected repositories to check access for") },
         },
       },
       [`${base}/health`]: { get: withRepo(get("System health of the last assessment", json(ref("SystemHealth"), "SystemHealth"))) },

@@ -45,7 +45,19 @@ export function isDirectDependency(d: Pick<Dependency, "current_value"> & { tran
   return d.current_value !== "(transitive)";
 }
 
-export function dependentRef(repo: RepoRef, d: Dependency): DependentRef {
+/** What the index reads of a dependency (a stored Dependency, or a lockfile package of the reassess basis). */
+export interface IndexedDependency {
+  datasource: string;
+  name: string;
+  version: string;
+  component: string;
+  file: string;
+  dependency_type: string;
+  current_value: string;
+  transitive?: unknown;
+}
+
+export function dependentRef(repo: RepoRef, d: IndexedDependency): DependentRef {
   return {
     repo: { owner: repo.owner.toLowerCase(), repo: repo.repo.toLowerCase() },
     ecosystem: indexEcosystem(d.datasource),

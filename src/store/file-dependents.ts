@@ -1,8 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Dependency } from "../model/dependency.js";
 import { writeFileAtomic } from "./atomic.js";
-import { compareDependents, datasourceForEcosystem, dependentKey, dependentRef, type DependentRef, type DependentsQuery } from "./dependents.js";
+import { compareDependents, datasourceForEcosystem, dependentKey, dependentRef, type DependentRef, type DependentsQuery, type IndexedDependency } from "./dependents.js";
 import { KeyedMutex, withFileLock } from "./lock.js";
 import type { RepoRef } from "./types.js";
 
@@ -21,20 +20,28 @@ interface IndexDoc {
 
 export interface FileDependentsOptions {
   root: string;
-  /** The repository's stored dependencies (the FileStore's own read, which quarantines bad files). */
-  readDependencies(repo: RepoRef): Promise<Dependency[]>;
+  /** The repository's stored dependencies and lockfile packages (the FileStore's own reads, which quarantine bad files). */
+  readDependencies(repo: RepoRef): Promise<IndexedDependency[]>;
   listRepos(): Promise<RepoRef[]>;
   lockStaleMs: number;
   lockTimeoutMs: number;
   onWarning?(message: string): void;
 }
 
-export function rowsOf(deps: readonly Dependency[], repo: RepoRef): Row[] {
-  return deps.map((d) => {
+/** Index rows; a package both stored (vulnerable transitive) and in the lockfile list counts once. */
+export function rowsOf(deps: readonly IndexedDependency[], repo: RepoRef): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const d of deps) {
     const k = dependentKey(d);
     const r = dependentRef(repo, d);
-    return [k.ecosystem, k.norm_name, d.name, d.version, d.component, d.file, d.dependency_type, r.direct];
-  });
+    const row: Row = [k.ecosystem, k.norm_name, d.name, d.version, d.component, d.file, d.dependency_type, r.direct];
+    const key = JSON.stringify(row);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(row);
+  }
+  return out;
 }
 
 /**

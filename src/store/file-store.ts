@@ -33,6 +33,7 @@ import {
   type StoreWarning,
   type Updater,
 } from "./types.js";
+import { lockedIndexRows, ReassessBasisSchema, type ReassessBasis } from "./reassess-basis.js";
 
 /** File names inside `<root>/<owner>/<repo>/` (the seed's data/ layout, plus our extras). */
 export const STORE_FILES = {
@@ -45,6 +46,7 @@ export const STORE_FILES = {
   dependencyHistory: "dependency_history.json",
   pending: "pending_notifications.json",
   scanState: "scan_state.json",
+  reassessBasis: "reassess_basis.json",
   lock: ".lock",
 } as const;
 
@@ -115,7 +117,7 @@ export class FileStore implements Store {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 60_000;
     this.dependents = new FileDependentsIndex({
       root: this.root,
-      readDependencies: (repo) => this.getDependencies(repo),
+      readDependencies: async (repo) => [...(await this.getDependencies(repo)), ...lockedIndexRows(await this.getReassessBasis(repo))],
       listRepos: () => this.listRepos(),
       lockStaleMs: this.lockStaleMs,
       lockTimeoutMs: this.lockTimeoutMs,
@@ -462,6 +464,18 @@ export class FileStore implements Store {
 
   async putScanState(repo: RepoRef, state: ScanState): Promise<void> {
     await this.transaction(repo, () => this.writeDoc(repo, STORE_FILES.scanState, ScanState, state));
+  }
+
+  async getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null> {
+    return (await this.readDoc(repo, STORE_FILES.reassessBasis, ReassessBasisSchema.nullable(), () => null)) as ReassessBasis | null;
+  }
+
+  async putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void> {
+    await this.transaction(repo, async () => {
+      await this.writeDoc(repo, STORE_FILES.reassessBasis, ReassessBasisSchema, basis as unknown as z.infer<typeof ReassessBasisSchema>);
+      // Its lockfile packages are indexed too.
+      await this.dependents.markChanged(this.key(repo).key);
+    });
   }
 
   getPending(repo: RepoRef): Promise<PendingNotification[]> {

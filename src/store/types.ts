@@ -6,6 +6,7 @@ import type { MaintenanceIssue } from "../model/issue.js";
 import type { MaintenanceRecord } from "../model/record.js";
 import type { RetentionConfig } from "../config/schema.js";
 import type { DependentRef, DependentsQuery } from "./dependents.js";
+import type { ReassessBasis } from "./reassess-basis.js";
 type RetentionSettings = z.infer<typeof RetentionConfig>;
 
 /** A GitHub repository, as Probot's context.repo() gives it. */
@@ -103,6 +104,11 @@ export interface Store {
 
   getScanState(repo: RepoRef): Promise<ScanState | null>;
   putScanState(repo: RepoRef, state: ScanState): Promise<void>;
+
+  /** What the last full scan kept for advisory re-assessment (src/store/reassess-basis.ts); null before one. */
+  getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null>;
+  /** Replaces it; its lockfile packages join the reverse index (findDependents, direct: false). */
+  putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void>;
 
   getPending(repo: RepoRef): Promise<PendingNotification[]>;
   updatePending(repo: RepoRef, fn: Updater<PendingNotification[]>): Promise<PendingNotification[]>;

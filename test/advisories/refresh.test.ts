@@ -1,9 +1,10 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { diffAdvisories, refreshAdvisories } from "../../src/advisories/refresh.js";
 import type { CliIO } from "../../src/cli/io.js";
+import type { EnqueueOptions, EnqueueResult, Job } from "../../src/jobs/types.js";
 import { runCli } from "../../src/cli/program.js";
 import { FileStore, type Store } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
@@ -144,5 +145,41 @@ describe("cowabunga advisories refresh", () => {
     out.length = 0;
     expect(await run()).toBe(0);
     expect(out.join("")).toContain("OSV mirror unchanged");
+    // Without a cluster the CLI keeps its own state, so the app's tick (advisory-state.json) still sees the change.
+    await expect(stat(path.join(dataDir, "advisory-state.cli.json"))).resolves.toBeTruthy();
+    await expect(stat(path.join(dataDir, "advisory-state.json"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("in a cluster it queues one reassess job per affected repository, in the app's state file, and updates no stored dependency", async () => {
+    const dataDir = await tempDir();
+    const mirror = path.join(await tempDir(), "osv");
+    await writeRecord(mirror, osv("GHSA-0000-0000-0001", "left-pad", "0", "1.0.0"));
+    const store = new FileStore({ root: dataDir, clock });
+    await store.putDependencies({ owner: "acme", repo: "web" }, [npm("minimist", "1.2.0")]);
+    await store.putDependencies({ owner: "acme", repo: "safe" }, [npm("minimist", "1.2.6")]);
+    const queued: Array<{ job: Job; key: string | undefined }> = [];
+    let stopped = 0;
+    const queue = {
+      enqueue: async (job: Job, opts?: EnqueueOptions): Promise<EnqueueResult> => {
+        queued.push({ job, key: opts?.idempotencyKey });
+        return { status: "queued", id: `j${queued.length}` } as unknown as EnqueueResult;
+      },
+      stop: async () => void stopped++,
+    };
+    const out: string[] = [];
+    const io: CliIO = { stdout: (s) => void out.push(s), stderr: (s) => void out.push(s), stderrIsTTY: false, cwd: dataDir };
+    const run = () => runCli(["node", "cowabunga", "advisories", "refresh", "--osv-db", mirror, "--data-dir", dataDir], { io, env: {}, clock, enqueueQueue: queue });
+    expect(await run()).toBe(0);
+    await writeRecord(mirror, osv("GHSA-0000-0000-0003", "minimist", "0", "1.2.6"));
+    out.length = 0;
+    expect(await run()).toBe(0);
+    // Both use minimist; only 1.2.0 is in the affected range.
+    expect(out.join("")).toContain("2 repositories use an affected package, 1 queued for re-assessment");
+    expect(queued.map((q) => [q.job.kind, q.job.repo])).toEqual([["reassess", "acme/web"]]);
+    expect(queued[0]!.key).toMatch(/^reassess:acme\/web@/);
+    // The workers act; the CLI changed no stored dependency.
+    expect((await store.getDependencies({ owner: "acme", repo: "web" }))[0]!.advisories).toEqual([]);
+    await expect(stat(path.join(dataDir, "advisory-state.json"))).resolves.toBeTruthy();
+    expect(stopped).toBe(0); // an injected queue is the caller's to stop
   });
 });

@@ -447,6 +447,38 @@ export function defineStoreConformance(name: string, available: boolean, harness
       const py = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "pypi", package_manager: "pip", ...over });
       const npm = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "npm", package_manager: "npm", ...over });
 
+      it("indexes the lockfile packages of the re-assessment basis (direct: false, once per version), and a new basis replaces them", async () => {
+        const writer = await harness.open({ now: () => NOW });
+        await writer.putDependencies(repo, [npm({ name: "express", version: "4.17.1", component: "web", file: "web/package.json" })]);
+        const locked = (version: string) => [
+          { name: "qs", version, datasource: "npm", component: "web", file: "web/package.json", lockfile: "web/package-lock.json", depth: 2, scope: "prod" },
+          { name: "qs", version, datasource: "npm", component: "admin", file: "admin/package.json", lockfile: "web/package-lock.json", depth: 2, scope: "prod" },
+        ];
+        const basis = (version: string) =>
+          ({
+            format: 1,
+            head_sha: "a".repeat(40),
+            tree_sha: null,
+            scanned_at: NOW.toISOString(),
+            config: { schedule: {} },
+            config_errors: [],
+            scan: { source: "x", commit_sha: null, components: [], dependencies: [], locked: locked(version), files_scanned: 0, manifests: [] },
+            workflow_files: [],
+            text_findings: { drafts: [], examined: [] },
+            codeowners: {},
+            yanked: [],
+          }) as unknown as Parameters<Store["putReassessBasis"]>[1];
+        await writer.putReassessBasis(repo, basis("6.7.0"));
+        const reader = await harness.open({ now: () => NOW });
+        expect((await reader.getReassessBasis(repo))?.scan.locked.map((l) => l.version)).toEqual(["6.7.0", "6.7.0"]);
+        expect(await reader.findDependents({ ecosystem: "npm", name: "qs" })).toEqual([
+          { repo: { owner: "acme", repo: "app" }, ecosystem: "npm", name: "qs", version: "6.7.0", component: "web", file: "web/package-lock.json", dependency_type: "prod", direct: false },
+        ]);
+        await writer.putReassessBasis(repo, basis("6.7.3"));
+        expect((await (await harness.open({ now: () => NOW })).findDependents({ ecosystem: "npm", name: "qs" })).map((d) => d.version)).toEqual(["6.7.3"]);
+        expect(await reader.getReassessBasis(other)).toBeNull();
+      });
+
       it("finds every repository, component and file using a package, by normalised name, across stores opened as other processes", async () => {
         const writer = await harness.open({ now: () => NOW });
         await writer.putDependencies(repo, [

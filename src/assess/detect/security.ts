@@ -1,4 +1,4 @@
-import type { AdvisoryRef, Dependency, Severity, UpdateType } from "../../model/index.js";
+import type { AdvisoryRef, Dependency, MaintenanceIssue, Severity, UpdateType } from "../../model/index.js";
 import { versioningFor } from "../../enrich/versioning/index.js";
 import { datasourceOf, issueId, versionLabel, maxSeverity, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
 import { effortForUpdate } from "../priority.js";
@@ -238,6 +238,8 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
       return present.has(key) ? checkedPackages.has(key) : checkedEcosystems.has(p.ecosystem);
     },
     goneReason: (prev) => {
+      const gone = withdrawnOf(prev, ctx.inputs.withdrawnAdvisories);
+      if (gone.length > 0) return `advisory ${gone.join(", ")} was withdrawn`;
       const p = parseSubject(prev.subject);
       if (p?.advisory) return `${p.advisory} no longer matches ${p.name} (upgraded, removed, or the advisory was withdrawn)`;
       return `no advisory matches ${p?.name ?? "the package"} ${p?.version ?? ""} any more (upgraded, removed, or the advisories were withdrawn)`.replace("  ", " ");
@@ -247,6 +249,18 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
       return to ? issueId("security", to) : null;
     },
   };
+}
+
+/** The advisories a previous issue listed ("Advisories: A, B" line, or a per-advisory subject) that were withdrawn. */
+function withdrawnOf(prev: MaintenanceIssue, withdrawn: readonly string[] | undefined): string[] {
+  if (!withdrawn || withdrawn.length === 0) return [];
+  const set = new Set(withdrawn);
+  const listed = new Set<string>();
+  const p = parseSubject(prev.subject);
+  if (p?.advisory) listed.add(p.advisory);
+  const line = prev.description.split("\n").find((l) => l.startsWith("Advisories: "));
+  for (const m of (line ?? "").slice("Advisories: ".length).matchAll(/([A-Za-z0-9][A-Za-z0-9._:-]*)(?: \(CVSS [0-9.]+\))?(?:, |$| \()/g)) listed.add(m[1]);
+  return [...listed].filter((id) => set.has(id)).sort();
 }
 
 /** The id of the issue of a vulnerable package version. */

@@ -1,11 +1,14 @@
 import path from "node:path";
 import { Command } from "commander";
+import type { EnqueueOptions, EnqueueResult, Job } from "../../jobs/types.js";
 import { UsageError, type CliIO } from "../io.js";
 
 export interface AdvisoriesCommandDeps {
   io: CliIO;
   env?: Record<string, string | undefined>;
   clock?: () => Date;
+  /** The cluster's job queue (tests inject one); default: pg-boss on DATABASE_URL when it is set. */
+  queue?: { enqueue(job: Job, opts?: EnqueueOptions): Promise<EnqueueResult>; stop(): Promise<void> };
 }
 
 /**
@@ -22,7 +25,10 @@ export function advisoriesCommand(deps: AdvisoriesCommandDeps): Command {
     .option("--osv-db <path>", "OSV mirror: a directory of OSV JSON records or all.zip (default: env COWABUNGA_OSV_DB)")
     .option("--data-dir <dir>", "file store directory (default: env COWABUNGA_DATA_DIR or ./data)")
     .option("--database-url <url>", "PostgreSQL store (default: env DATABASE_URL)")
-    .option("--state <file>", "where the last refresh's advisory fingerprints are kept (default: <data dir>/advisory-state.json)")
+    .option(
+      "--state <file>",
+      "where the last refresh's advisory fingerprints are kept (default: with DATABASE_URL the app's, COWABUNGA_ADVISORY_STATE or <data dir>/advisory-state.json; else <data dir>/advisory-state.cli.json)",
+    )
     .option("--json", "print the result as JSON")
     .action(async (options: { osvDb?: string; dataDir?: string; databaseUrl?: string; state?: string; json?: boolean }) => {
       const mirrorArg = options.osvDb ?? env.COWABUNGA_OSV_DB?.trim();
@@ -32,12 +38,39 @@ export function advisoriesCommand(deps: AdvisoriesCommandDeps): Command {
       const { openStore } = await import("../../store/factory.js");
       const { refreshAdvisories } = await import("../../advisories/refresh.js");
       const store = await openStore({ databaseUrl: options.databaseUrl ?? env.DATABASE_URL ?? null, dataDir, clock: deps.clock });
+      // In a cluster (PostgreSQL), the refresh queues one `reassess` job per affected repository, which
+      // the workers act on (issues, PRs, alerts), and shares the app's state file: the app's own tick then
+      // has nothing left to do. Without one there is no queue to reach: the CLI only updates the stored
+      // dependencies, and keeps its own state file so the app's tick still sees the change and acts on it.
+      const clusterUrl = options.databaseUrl ?? env.DATABASE_URL?.trim();
+      let queue = deps.queue ?? null;
+      if (!queue && clusterUrl) {
+        const { PgBossJobQueue } = await import("../../jobs/pg-boss.js");
+        const { pgQueueOptionsFromEnv } = await import("../../app/cluster.js");
+        const q = new PgBossJobQueue({ ...pgQueueOptionsFromEnv({ ...env, DATABASE_URL: clusterUrl }), reapIntervalMs: 0 });
+        await q.start();
+        queue = q;
+      }
+      const { advisoryStatePath, reassessJob } = await import("../../app/advisory-jobs.js");
+      const statePath = options.state
+        ? path.resolve(deps.io.cwd, options.state)
+        : queue
+          ? advisoryStatePath({ ...env, COWABUNGA_DATA_DIR: dataDir }, deps.io.cwd)
+          : path.join(dataDir, "advisory-state.cli.json");
       try {
         const result = await refreshAdvisories({
           store,
           mirror,
-          statePath: options.state ? path.resolve(deps.io.cwd, options.state) : path.join(dataDir, "advisory-state.json"),
+          statePath,
           clock: deps.clock,
+          ...(queue
+            ? {
+                enqueue: async (r: { repo: { owner: string; repo: string } }, ctx: { checksum: string; withdrawn: string[] }) => {
+                  const req = reassessJob(r.repo, ctx.checksum, ctx.withdrawn);
+                  await queue.enqueue(req.job, req.opts);
+                },
+              }
+            : {}),
         });
         if (options.json) {
           deps.io.stdout(`${JSON.stringify(result, null, 2)}\n`);
@@ -55,13 +88,14 @@ export function advisoriesCommand(deps: AdvisoriesCommandDeps): Command {
         const count = (k: string) => result.changes.filter((c) => c.kind === k).length;
         deps.io.stdout(
           `advisories: ${count("new")} new, ${count("changed")} changed, ${count("withdrawn")} withdrawn; ` +
-            `${result.candidates} repositories use an affected package, ${result.reassessed.length} re-assessed\n`,
+            `${result.candidates} repositories use an affected package, ${result.reassessed.length} ${queue ? "queued for re-assessment" : "re-assessed"}\n`,
         );
         for (const r of result.reassessed) {
           const parts = [r.added.length > 0 ? `now affected by ${r.added.join(", ")}` : "", r.removed.length > 0 ? `no longer by ${r.removed.join(", ")}` : ""].filter(Boolean);
           deps.io.stdout(`  ${r.repo.owner}/${r.repo.repo}: ${parts.join("; ")}\n`);
         }
       } finally {
+        if (queue && !deps.queue) await queue.stop();
         await store.close();
       }
     });

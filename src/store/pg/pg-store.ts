@@ -20,6 +20,7 @@ import {
   type StoreWarning,
   type Updater,
 } from "../types.js";
+import { lockedIndexRows, ReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -247,7 +248,7 @@ export class PgStore implements Store {
   // ------------------------------------------------------------------------------------------
   // Single documents: system_health, scan_state
 
-  private async getDoc<T>(table: "system_health" | "scan_state", repo: RepoRef, schema: z.ZodType<T>): Promise<T | null> {
+  private async getDoc<T>(table: "system_health" | "scan_state" | "reassess_basis", repo: RepoRef, schema: z.ZodType<T>): Promise<T | null> {
     const r = this.ref(repo);
     const { rows } = await this.pool.query<{ repo_id: string; doc: unknown }>(
       `SELECT t.repo_id, t.doc FROM ${table} t JOIN repos r ON r.id = t.repo_id WHERE r.owner = $1 AND r.repo = $2`,
@@ -259,7 +260,7 @@ export class PgStore implements Store {
     return value ?? null;
   }
 
-  private async putDoc<T>(table: "system_health" | "scan_state", repo: RepoRef, schema: z.ZodType<T>, value: T): Promise<void> {
+  private async putDoc<T>(table: "system_health" | "scan_state" | "reassess_basis", repo: RepoRef, schema: z.ZodType<T>, value: T): Promise<void> {
     const r = this.ref(repo);
     const valid = this.validateForWrite(schema, value, `${r.key}/${table}`);
     await this.write(repo, ({ client, repoId }) =>
@@ -285,6 +286,46 @@ export class PgStore implements Store {
 
   async putScanState(repo: RepoRef, state: ScanState): Promise<void> {
     return await this.putDoc("scan_state", repo, ScanState, state);
+  }
+
+  async getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null> {
+    return (await this.getDoc("reassess_basis", repo, ReassessBasisSchema)) as ReassessBasis | null;
+  }
+
+  /** The document, and its lockfile packages as reverse-index rows, in one transaction. */
+  async putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void> {
+    const r = this.ref(repo);
+    const valid = this.validateForWrite(ReassessBasisSchema, basis as unknown as z.infer<typeof ReassessBasisSchema>, `${r.key}/reassess_basis`);
+    const doc = JSON.stringify(valid);
+    refuseNul(`${r.key}/reassess_basis`, doc);
+    const seen = new Set<string>();
+    const rows: Array<Record<string, string>> = [];
+    for (const d of lockedIndexRows(basis)) {
+      const k = dependentKey(d);
+      const row = { ecosystem: k.ecosystem, norm_name: k.norm_name, name: d.name, version: d.version, component: d.component, file: d.file, dependency_type: d.dependency_type };
+      const key = JSON.stringify(row);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(row);
+    }
+    const rowsJson = JSON.stringify(rows);
+    refuseNul(`${r.key}/locked_packages`, rowsJson);
+    await this.write(repo, async ({ client, repoId }) => {
+      await client.query(
+        `INSERT INTO reassess_basis (repo_id, doc, updated_at) VALUES ($1, $2::jsonb, now())
+         ON CONFLICT (repo_id) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
+        [repoId, doc],
+      );
+      await client.query(`DELETE FROM locked_packages WHERE repo_id = $1`, [repoId]);
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO locked_packages (repo_id, ecosystem, norm_name, name, version, component, file, dependency_type)
+           SELECT $1, x.ecosystem, x.norm_name, x.name, x.version, x.component, x.file, x.dependency_type
+           FROM jsonb_to_recordset($2::jsonb) AS x(ecosystem text, norm_name text, name text, version text, component text, file text, dependency_type text)`,
+          [repoId, rowsJson],
+        );
+      }
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -482,7 +523,11 @@ export class PgStore implements Store {
     const { rows } = await this.pool.query<{ owner: string; repo: string; ecosystem: string; name: string; version: string; component: string; file: string; dependency_type: string; direct: boolean }>(
       `SELECT r.owner, r.repo, d.ecosystem, d.name, d.version, d.component, d.file, d.doc->>'dependency_type' AS dependency_type, d.direct
        FROM dependencies d JOIN repos r ON r.id = d.repo_id
-       WHERE d.ecosystem = $1 AND d.norm_name = $2`,
+       WHERE d.ecosystem = $1 AND d.norm_name = $2
+       UNION
+       SELECT r.owner, r.repo, l.ecosystem, l.name, l.version, l.component, l.file, l.dependency_type, false AS direct
+       FROM locked_packages l JOIN repos r ON r.id = l.repo_id
+       WHERE l.ecosystem = $1 AND l.norm_name = $2`,
       [query.ecosystem, norm],
     );
     return rows
@@ -501,9 +546,9 @@ export class PgStore implements Store {
 
   async dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
     const { rows } = await this.pool.query<{ entries: string; packages: string; bytes: string }>(
-      `SELECT (SELECT count(*) FROM dependencies) AS entries,
-              (SELECT count(*) FROM (SELECT DISTINCT ecosystem, norm_name FROM dependencies) p) AS packages,
-              pg_relation_size('dependencies_dependents_idx') AS bytes`,
+      `SELECT (SELECT count(*) FROM dependencies) + (SELECT count(*) FROM locked_packages) AS entries,
+              (SELECT count(*) FROM (SELECT ecosystem, norm_name FROM dependencies UNION SELECT ecosystem, norm_name FROM locked_packages) p) AS packages,
+              pg_relation_size('dependencies_dependents_idx') + pg_relation_size('locked_packages_dependents_idx') AS bytes`,
     );
     const r = rows[0]!;
     return { entries: Number(r.entries), packages: Number(r.packages), bytes: Number(r.bytes) };
