@@ -96,6 +96,12 @@ describe("applyDeadlines", () => {
     expect(after).toMatchObject({ lifecycle_state: "reopened", status: "open", risk_acceptance: null });
     expect(after.history.at(-1)).toEqual({ from: "deferred", to: "reopened", at: "2026-03-11T00:00:00.000Z", reason: "risk acceptance by alice expired on 2026-03-10: vendor", actor: "scheduler" });
   });
+
+  it("an expired acceptance on an issue that is not deferred reopens nothing: it is only dropped (mutation survivor)", () => {
+    const ra = { accepted_by: "alice", reason: "vendor", until: "2026-03-10", accepted_at: "2026-03-01T00:00:00.000Z" };
+    const [issue] = applyDeadlines([makeIssue({ lifecycle_state: "prioritized", status: "open", risk_acceptance: ra })], DEFAULT_SLA, at("2026-03-11T00:00:00Z"));
+    expect(issue).toMatchObject({ lifecycle_state: "prioritized", status: "open", risk_acceptance: null, history: [] });
+  });
 });
 
 describe("overdueAlerts", () => {
