@@ -20,6 +20,7 @@ import {
   configuredDigestPeriod,
   createChannels,
   digestDue,
+  lastDigestIn,
   digestPeriodMs,
   linkContext,
   listDashboardAlerts,
@@ -163,13 +164,16 @@ export class NotificationHub {
     const { ref, octokit, log } = input;
     const store = this.opts.store;
     try {
-      const parsed = NotifyContext.safeParse((await store.getPending(ref)).find((e) => e.id === NOTIFY_CONTEXT_KIND));
+      // Whether one is due comes from the entries already read: no channel is built on an unchanged scan
+      // that has nothing to send.
+      const entries = await store.getPending(ref);
+      const parsed = NotifyContext.safeParse(entries.find((e) => e.id === NOTIFY_CONTEXT_KIND));
       if (!parsed.success) return { due: false, errors: [] };
       const context = parsed.data;
       const period = configuredDigestPeriod(context.notifications);
-      if (period === "off") return { due: false, errors: [] };
+      if (period === "off" || !digestDue(lastDigestIn(entries, period), period, this.clock)) return { due: false, errors: [] };
       const { outbox, email } = this.buildOutbox(ref, context, async () => octokit, log);
-      if (!email || !digestDue(await outbox.lastDigestAt(period), period, this.clock)) return { due: false, errors: [] };
+      if (!email) return { due: false, errors: [] };
       const [issues, records, dependencies, system, components] = await Promise.all([
         store.getIssues(ref),
         store.getRecords(ref),

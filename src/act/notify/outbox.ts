@@ -17,6 +17,12 @@ import {
   type NotifyLogger,
 } from "./types.js";
 
+/** When the last digest of `period` was queued, from a repository's pending entries (null: never). */
+export function lastDigestIn(entries: readonly { id: string }[], period: DigestPeriod): string | null {
+  const state = entries.find((e) => e.id === `${DIGEST_STATE_KIND}|${period}`) as { last_queued_at?: unknown } | undefined;
+  return typeof state?.last_queued_at === "string" ? state.last_queued_at : null;
+}
+
 /**
  * Reliable delivery: every (alert, channel) pair is written to the store as a pending delivery BEFORE it is
  * sent, removed (kept as a small "delivered" tombstone for dedupe) after success, and retried with
@@ -264,8 +270,7 @@ export class NotificationOutbox {
   async lastDigestAt(period: DigestPeriod): Promise<string | null> {
     try {
       const entries = await this.store.getPending(this.repo);
-      const state = entries.find((e) => e.id === `${DIGEST_STATE_KIND}|${period}`) as { last_queued_at?: unknown } | undefined;
-      return typeof state?.last_queued_at === "string" ? state.last_queued_at : null;
+      return lastDigestIn(entries, period);
     } catch {
       return null;
     }
