@@ -4,10 +4,11 @@
  * every staleMs/3; temp file + rename, never a mix, at worst a stray temp file).
  */
 import { spawnSync } from "node:child_process";
+import { promises as fsp } from "node:fs";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { KeyedMutex, LockTimeoutError, withFileLock } from "../../src/store/lock.js";
 import { isTempFile, writeFileAtomic } from "../../src/store/atomic.js";
 
@@ -222,5 +223,124 @@ describe("atomic writes", () => {
     await expect(writeFileAtomic(target, "data")).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(["doc.json"]);
     expect(readdirSync(target)).toEqual(["inside"]);
+  });
+});
+
+describe("KeyedMutex and withFileLock: more cases", () => {
+  it("work queued while an earlier job of the key runs waits for it, even after the first job finished", async () => {
+    const m = new KeyedMutex();
+    const log: string[] = [];
+    let releaseA!: () => void;
+    const gateA = new Promise<void>((r) => (releaseA = r));
+    let releaseB!: () => void;
+    const gateB = new Promise<void>((r) => (releaseB = r));
+    let bStarted!: () => void;
+    const inB = new Promise<void>((r) => (bStarted = r));
+    const a = m.run("k", async () => {
+      await gateA;
+      log.push("a done");
+    });
+    const b = m.run("k", async () => {
+      log.push("b in");
+      bStarted();
+      await gateB;
+      log.push("b out");
+    });
+    releaseA();
+    await a;
+    await inB;
+    const c = m.run("k", async () => void log.push("c in"));
+    await sleep(20);
+    expect(log).toEqual(["a done", "b in"]);
+    releaseB();
+    await Promise.all([b, c]);
+    expect(log).toEqual(["a done", "b in", "b out", "c in"]);
+    // An idle key keeps no entry (a long-running process locks many keys).
+    expect((Reflect.get(m, "tails") as Map<string, unknown>).size).toBe(0);
+  });
+
+  it("a fresh lock of another live process on this host is kept", async () => {
+    const file = path.join(tmp(), "x.lock");
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, host: os.hostname(), at: new Date().toISOString() }));
+    await expect(withFileLock(file, { staleMs: 60_000, timeoutMs: 100, pollMs: 5 }, async () => "ran")).rejects.toThrow(LockTimeoutError);
+  });
+
+  it("a fresh lock of this host without a numeric pid is judged by age, not broken", async () => {
+    const file = path.join(tmp(), "x.lock");
+    for (const pid of [undefined, "123"]) {
+      writeFileSync(file, JSON.stringify({ pid, host: os.hostname(), at: new Date().toISOString() }));
+      await expect(withFileLock(file, { staleMs: 60_000, timeoutMs: 100, pollMs: 5 }, async () => "ran")).rejects.toThrow(LockTimeoutError);
+    }
+  });
+
+  it("a holder whose lock was removed meanwhile (broken by another process) still finishes its work", async () => {
+    const file = path.join(tmp(), "x.lock");
+    expect(
+      await withFileLock(file, opts(), async () => {
+        rmSync(file);
+        return "done";
+      }),
+    ).toBe("done");
+  });
+
+  function opts() {
+    return { staleMs: 10_000, timeoutMs: 2_000, pollMs: 5 };
+  }
+});
+
+describe("atomic writes: the handles", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("fsyncs the file, then the directory after the rename, and closes both", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "doc.json");
+    const opened: { target: string; flags: string; synced: boolean; closed: boolean }[] = [];
+    const real = fsp.open.bind(fsp);
+    vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+      const fh = await real(target, flags, mode);
+      const rec = { target: String(target), flags: String(flags), synced: false, closed: false };
+      opened.push(rec);
+      const sync = fh.sync.bind(fh);
+      const close = fh.close.bind(fh);
+      fh.sync = async () => {
+        rec.synced = true;
+        return sync();
+      };
+      fh.close = async () => {
+        rec.closed = true;
+        return close();
+      };
+      return fh;
+    });
+    await writeFileAtomic(file, "content");
+    expect(opened).toHaveLength(2);
+    expect(opened[0]).toMatchObject({ flags: "wx", synced: true, closed: true });
+    expect(isTempFile(path.basename(opened[0]!.target))).toBe(true);
+    expect(opened[1]).toEqual({ target: dir, flags: "r", synced: true, closed: true });
+    expect(readFileSync(file, "utf8")).toBe("content");
+  });
+
+  it("a failed write closes and removes its temp file, leaves the target as it was, and passes the error on", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "doc.json");
+    writeFileSync(file, "old");
+    const real = fsp.open.bind(fsp);
+    let closed = false;
+    vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+      const fh = await real(target, flags, mode);
+      const close = fh.close.bind(fh);
+      fh.writeFile = async () => {
+        throw new Error("ENOSPC: no space left on device");
+      };
+      fh.close = async () => {
+        closed = true;
+        return close();
+      };
+      return fh;
+    });
+    await expect(writeFileAtomic(file, "new")).rejects.toThrow("ENOSPC");
+    expect(closed).toBe(true);
+    expect(readdirSync(dir)).toEqual(["doc.json"]);
+    expect(readFileSync(file, "utf8")).toBe("old");
   });
 });

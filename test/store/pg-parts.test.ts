@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
 import type { SharedCacheEntry } from "../../src/enrich/shared-cache.js";
-import { UnsafeNameError } from "../../src/store/index.js";
+import { UnsafeNameError, openStore } from "../../src/store/index.js";
 import {
   MIGRATIONS,
   MigrationError,
@@ -479,6 +479,21 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
       expect(await running).toEqual({ applied: MIGRATIONS.map((m) => m.id) });
       expect(seen).toEqual(["cowabunga-migrate"]);
       expect(infos).toEqual(MIGRATIONS.map((m) => `applied migration ${m.id}`));
+    });
+  });
+
+  describe("openStore with a database URL", () => {
+    it("opens PostgreSQL (the URL trimmed), with the given clock, and passes migrate: false on", async () => {
+      const url = await freshDb();
+      await expect(openStore({ databaseUrl: url, dataDir: "/nonexistent", migrate: false })).rejects.toThrow(/run `cowabunga migrate` first/);
+      const store = await openStore({ databaseUrl: `  ${url}\n`, dataDir: "/nonexistent", clock: () => new Date(T0) });
+      closers.push(() => store.close());
+      expect(store.kind).toBe("postgres");
+      expect(store.runtime).toBeInstanceOf(PgRuntimeMetricsStore);
+      expect(store.idempotency).toBeInstanceOf(PgIdempotencyKeys);
+      const r = { owner: "factory", repo: "a" };
+      await store.putDependencies(r, []);
+      expect((await store.getDependencyHistory(r)).map((s) => s.scanned_at)).toEqual([new Date(T0).toISOString()]);
     });
   });
 

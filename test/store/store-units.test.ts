@@ -5,7 +5,7 @@
  * and docs/notes/pg-store.md ("Choosing the store").
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -248,4 +248,19 @@ describe("openStore (factory)", () => {
     const rw = await openStore({ dataDir: dir });
     await expect(rw.putScanState({ owner: "a", repo: "b" }, { head_sha: "x" })).resolves.toBeUndefined();
   });
+});
+
+describe("file idempotency keys: the per-key lock", () => {
+  it("a lock file left by a process on another host is broken once it is older than 30 s", async () => {
+    const root = tmp();
+    const keys = new FileIdempotencyKeys(root);
+    const dir = path.join(root, ".idempotency");
+    mkdirSync(dir);
+    const lock = path.join(dir, `${createHash("sha256").update("k").digest("hex")}.json.lock`);
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: "another-host", at: "2026-01-01T00:00:00Z" }));
+    const old = new Date(Date.now() - 31_000);
+    utimesSync(lock, old, old);
+    expect(await keys.record("k", 1)).toBe(true);
+    expect(await keys.get("k")).toBe(1);
+  }, 20_000);
 });
