@@ -24,6 +24,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => undefined);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the temp file was just created, so it exists; force only covers another process removing it first
     await fs.rm(tmp, { force: true });
     throw e;
   }

@@ -99,13 +99,13 @@ export class FileIdempotencyKeys implements IdempotencyKeys {
   }
 
   async get(key: string): Promise<IdempotentResult | undefined> {
-    try {
-      const doc = JSON.parse(await fs.readFile(this.file(key), "utf8")) as { key: string; result: IdempotentResult };
-      return doc.key === key ? doc.result : undefined;
-      // Stryker disable next-line BlockStatement: an empty catch also returns undefined
-    } catch {
-      return undefined; // absent, or half-written by a killed process (writes are atomic, so only absent)
-    }
+    // Unreadable: absent, or half-written by a killed process (writes are atomic, so only absent).
+    return this.read(key).catch(() => undefined);
+  }
+
+  private async read(key: string): Promise<IdempotentResult | undefined> {
+    const doc = JSON.parse(await fs.readFile(this.file(key), "utf8")) as { key: string; result: IdempotentResult };
+    return doc.key === key ? doc.result : undefined;
   }
 
   private async write(key: string, result: IdempotentResult): Promise<void> {

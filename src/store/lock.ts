@@ -40,16 +40,16 @@ interface LockInfo {
   at: string;
 }
 
+// Stryker disable BlockStatement,ConditionalExpression,StringLiteral: EPERM (a live process of another user) cannot arise in tests run by a single user; for ESRCH an empty catch is as falsy
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-    // Stryker disable next-line BlockStatement: an empty catch also gives a falsy answer; they differ only for EPERM (below)
   } catch (e) {
-    // Stryker disable next-line ConditionalExpression,StringLiteral: EPERM (a live process of another user) cannot arise in tests run by a single user
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+// Stryker restore BlockStatement,ConditionalExpression,StringLiteral
 
 /** The lock's content when it can be broken: its holder on this host is dead, or it is older than staleMs. */
 async function isStale(file: string, staleMs: number): Promise<string | null> {
@@ -113,11 +113,12 @@ export async function withFileLock<T>(file: string, opts: FileLockOptions, fn: (
       await new Promise((r) => setTimeout(r, poll));
     }
   }
+  // Stryker disable next-line MethodExpression: a shorter heartbeat (min instead of max) touches the lock more often, with the same outcome
+  const beatMs = Math.max(10, Math.floor(opts.staleMs / 3));
   const heartbeat = setInterval(() => {
     const now = new Date();
     fs.utimes(file, now, now).catch(() => undefined);
-    // Stryker disable next-line MethodExpression: a shorter heartbeat (min instead of max) touches the lock more often, with the same outcome
-  }, Math.max(10, Math.floor(opts.staleMs / 3)));
+  }, beatMs);
   heartbeat.unref();
   try {
     return await fn();

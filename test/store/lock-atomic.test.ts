@@ -344,3 +344,47 @@ describe("atomic writes: the handles", () => {
     expect(readFileSync(file, "utf8")).toBe("old");
   });
 });
+
+describe("withFileLock: the handles and a lost race", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("closes the lock file's handle after writing it", async () => {
+    const file = path.join(tmp(), "x.lock");
+    const real = fsp.open.bind(fsp);
+    const closed: boolean[] = [];
+    vi.spyOn(fsp, "open").mockImplementation(async (target, flags, mode) => {
+      const fh = await real(target, flags, mode);
+      const i = closed.push(false) - 1;
+      const close = fh.close.bind(fh);
+      fh.close = async () => {
+        closed[i] = true;
+        return close();
+      };
+      return fh;
+    });
+    await withFileLock(file, { staleMs: 10_000, timeoutMs: 1_000 }, async () => undefined);
+    expect(closed).toEqual([true]);
+  });
+
+  it("a stale lock replaced by a fresh one before it could be moved aside is put back, not taken", async () => {
+    const file = path.join(tmp(), "x.lock");
+    writeFileSync(file, JSON.stringify({ pid: process.ppid, host: `${os.hostname()}-elsewhere`, at: "2020-01-01T00:00:00Z" }));
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(file, old, old);
+    const fresh = JSON.stringify({ pid: process.ppid, host: os.hostname(), at: new Date().toISOString() });
+    const realRename = fsp.rename.bind(fsp);
+    let raced = false;
+    vi.spyOn(fsp, "rename").mockImplementation(async (from, to) => {
+      if (!raced && String(from) === file) {
+        raced = true;
+        // Another process broke the stale lock and took a fresh one first.
+        writeFileSync(file, fresh);
+      }
+      return realRename(from, to);
+    });
+    await expect(withFileLock(file, { staleMs: 60_000, timeoutMs: 200, pollMs: 5 }, async () => "ran")).rejects.toThrow(LockTimeoutError);
+    expect(raced).toBe(true);
+    expect(readFileSync(file, "utf8")).toBe(fresh);
+    expect(readdirSync(path.dirname(file))).toEqual(["x.lock"]);
+  });
+});
