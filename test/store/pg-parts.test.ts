@@ -208,7 +208,7 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
     it("a sample exactly 30 days old is kept, one a millisecond older is not", async () => {
       const store = new PgRuntimeMetricsStore(pool(), () => NOW);
       const r = { owner: "rt", repo: "edge" };
-      await store.append(r, "api", sample(iso(T0 - 30 * DAY - 1)));
+      expect(await store.append(r, "api", sample(iso(T0 - 30 * DAY - 1)))).toEqual([]);
       await store.append(r, "api", sample(iso(T0 - 30 * DAY)));
       expect((await store.samples(r, "api")).map((s) => s.at)).toEqual([iso(T0 - 30 * DAY)]);
     });
@@ -278,6 +278,9 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
       for (let i = 2; i <= 99; i++) await store.append(r, "small", sample(iso(T0 - 10_000 + i)));
       expect(await count("small")).toBe(99);
       expect(await count("big")).toBe(50_003);
+      // Reads return at most 50,000 per component, the newest.
+      const read = await store.samples(r, "big");
+      expect(read).toHaveLength(50_000);
       const big = await store.append(r, "big", sample(iso(T0 + 100_000)));
       expect(await count("big")).toBe(50_000);
       expect(big).toHaveLength(50_000);
@@ -398,12 +401,31 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
       return c;
     };
 
+    it("each migration runs in its own transaction, committed: a failure undoes the whole migration, success is visible to others", async () => {
+      const url = await freshDb();
+      const c = await client(url);
+      // The migration's SQL succeeds, but recording it fails (its id is taken): its table must not stay.
+      const clash = [{ id: "0001_a", sql: "CREATE TABLE made_by_a (x int); INSERT INTO schema_migrations (id, checksum) VALUES ('0001_a', 'x')" }];
+      const err = await runMigrations(c, { migrations: clash }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(MigrationError);
+      expect((err as Error).name).toBe("MigrationError");
+      expect((err as Error).message).toMatch(/^migration 0001_a failed and was rolled back: duplicate key value/);
+      expect((await c.query("SELECT to_regclass('made_by_a') AS t")).rows[0].t).toBeNull();
+      await runMigrations(c, { migrations: [{ id: "0001_b", sql: "CREATE TABLE made_by_b (x int)" }] });
+      const other = await client(url);
+      expect((await other.query("SELECT to_regclass('made_by_b')::text AS t")).rows[0].t).toBe("made_by_b");
+      expect((await other.query("SELECT id FROM schema_migrations")).rows.map((r) => r.id)).toEqual(["0001_b"]);
+      // Unknown migrations without a logger: nothing to report to, no error.
+      await expect(runMigrations(c, { migrations: [] })).resolves.toEqual({ applied: [] });
+    });
+
     it("refuses migration ids that are not unique and ascending, before touching the database", async () => {
       const url = await freshDb();
       const c = await client(url);
       const m = (id: string) => ({ id, sql: "SELECT 1" });
       await expect(runMigrations(c, { migrations: [m("0002_b"), m("0001_a")] })).rejects.toThrow("migration ids must be unique and ascending: 0002_b, 0001_a");
       await expect(runMigrations(c, { migrations: [m("0001_a"), m("0001_a")] })).rejects.toThrow(MigrationError);
+      await expect(runMigrations(c, { migrations: [m("0001_a"), m("0002_b"), m("0002_b")] })).rejects.toThrow("unique and ascending: 0001_a, 0002_b, 0002_b");
       expect((await c.query("SELECT to_regclass('schema_migrations') AS t")).rows[0].t).toBeNull();
       expect(await runMigrations(c, { migrations: [m("0001_a"), m("0002_b")] })).toEqual({ applied: ["0001_a", "0002_b"] });
     });
@@ -498,6 +520,17 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
   });
 
   describe("createPgStore", () => {
+    it("migrates a fresh database by default, logging each migration; then migrate: false opens it", async () => {
+      const url = await freshDb();
+      const infos: string[] = [];
+      const store = await createPgStore({ connectionString: url, logger: { info: (_o, m) => infos.push(m), warn: () => undefined } });
+      closers.push(() => store.close());
+      expect(infos).toEqual(MIGRATIONS.map((m) => `applied migration ${m.id}`));
+      const again = await createPgStore({ connectionString: url, migrate: false });
+      closers.push(() => again.close());
+      expect(await again.listRepos()).toEqual([]);
+    });
+
     it("with migrate: false names the missing migrations; a database that cannot be reached is an error, not a hang", async () => {
       const url = await freshDb();
       await expect(createPgStore({ connectionString: url, migrate: false })).rejects.toThrow(`the database lacks migrations ${MIGRATIONS.map((m) => m.id).join(", ")}: run \`cowabunga migrate\` first`);
@@ -531,8 +564,10 @@ describe.skipIf(!ok)("PostgreSQL store parts", () => {
       closers.push(() => store.close());
       const r = { owner: "created", repo: "clock" };
       await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(T0 - 3 * DAY).toISOString() }));
-      const kept = await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(T0 - DAY).toISOString(), overall_status: "critical" }));
-      expect(kept.map((h) => h.timestamp)).toEqual([new Date(T0 - DAY).toISOString()]);
+      await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(T0 - 1.5 * DAY).toISOString(), overall_status: "critical" }));
+      const kept = await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(T0 - 0.5 * DAY).toISOString() }));
+      // health_days 2 at the injected now: the 3-day-old one goes, the 1.5-day-old one stays.
+      expect(kept.map((h) => h.timestamp)).toEqual([new Date(T0 - 1.5 * DAY).toISOString(), new Date(T0 - 0.5 * DAY).toISOString()]);
       expect(await store.httpCache.claim("created:clock", 5000)).toBe(true);
       const until = (await admin.query<{ until: Date }>("SELECT until FROM http_fetch_claims WHERE key = 'created:clock'")).rows[0]!.until;
       expect(until.getTime()).toBe(T0 + 5000);
