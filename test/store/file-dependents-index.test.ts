@@ -4,7 +4,7 @@
  * lookup, a missing or unreadable index rebuilt from the stored dependencies, derived data only) and
  * the reverse-index contract of dependents.ts.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, appendFileSync, mkdirSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -201,5 +201,100 @@ describe("rowsOf", () => {
       ["npm", "lodash", "lodash", "1.0.0", "app", "package.json", "prod", false],
       ["PyPI", "django", "Django", "4.2.0", "app", "package.json", "dev", true],
     ]);
+  });
+});
+
+describe("FileDependentsIndex: more cases", () => {
+  it("a repository folded in later still comes out in repository order", async () => {
+    const h = harness();
+    h.data.set("acme/b", [dep("lodash", "1.0.0")]);
+    await h.index.find({ ecosystem: "npm", name: "lodash" });
+    h.data.set("acme/0", [dep("lodash", "2.0.0")]);
+    await h.index.markChanged("acme/0");
+    expect((await h.index.find({ ecosystem: "npm", name: "lodash" })).map((d) => d.repo.repo)).toEqual(["0", "b"]);
+  });
+
+  it("a lookup with nothing to fold does not rewrite the index", async () => {
+    const h = harness();
+    h.data.set("acme/a", [dep("lodash", "1.0.0")]);
+    await h.index.find({ ecosystem: "npm", name: "lodash" });
+    const file = path.join(h.root, INDEX_DIR, "dependents.json");
+    const before = statSync(file).ino;
+    await h.make().find({ ecosystem: "npm", name: "lodash" });
+    expect(statSync(file).ino).toBe(before);
+  });
+
+  it("the in-memory index is re-read when the file's size or its time changed", async () => {
+    const root = tmp();
+    const a = harness(root);
+    const b = harness(root);
+    for (const h of [a, b]) h.data.set("acme/a", [dep("lodash", "1.0.0")]);
+    await a.index.find({ ecosystem: "npm", name: "lodash" });
+    const file = path.join(root, INDEX_DIR, "dependents.json");
+    const t0 = statSync(file).mtime;
+    // Same size, another time: 1.0.0 -> 2.0.0.
+    b.data.set("acme/a", [dep("lodash", "2.0.0")]);
+    await b.index.markChanged("acme/a");
+    await b.index.find({ ecosystem: "npm", name: "lodash" });
+    const later = new Date(t0.getTime() + 5_000);
+    utimesSync(file, later, later);
+    expect((await a.index.find({ ecosystem: "npm", name: "lodash" })).map((d) => d.version)).toEqual(["2.0.0"]);
+    // Another size, the same time as a last saw.
+    b.data.set("acme/a", [dep("lodash", "10.0.0")]);
+    await b.index.markChanged("acme/a");
+    await b.index.find({ ecosystem: "npm", name: "lodash" });
+    utimesSync(file, later, later);
+    expect((await a.index.find({ ecosystem: "npm", name: "lodash" })).map((d) => d.version)).toEqual(["10.0.0"]);
+  });
+
+  it("a stale index lock (another host, older than lockStaleMs) is broken", async () => {
+    const root = tmp();
+    const index = new FileDependentsIndex({ root, readDependencies: async () => [dep("lodash", "1.0.0")], listRepos: async () => [{ owner: "acme", repo: "a" }], lockStaleMs: 1_000, lockTimeoutMs: 5_000 });
+    mkdirSync(path.join(root, INDEX_DIR));
+    const lock = path.join(root, INDEX_DIR, ".lock");
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: "another-host", at: "2020-01-01T00:00:00Z" }));
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(lock, old, old);
+    expect(await index.find({ ecosystem: "npm", name: "lodash" })).toHaveLength(1);
+  }, 20_000);
+
+  it("an unreadable index without an onWarning listener is rebuilt quietly; a 'null' index is of unknown format", async () => {
+    const root = tmp();
+    const warnings: string[] = [];
+    const opts = { root, readDependencies: async () => [dep("lodash", "1.0.0")], listRepos: async () => [{ owner: "acme", repo: "a" }], lockStaleMs: 30_000, lockTimeoutMs: 5_000 };
+    await new FileDependentsIndex(opts).find({ ecosystem: "npm", name: "lodash" });
+    writeFileSync(path.join(root, INDEX_DIR, "dependents.json"), "null");
+    expect(await new FileDependentsIndex({ ...opts, onWarning: (m) => warnings.push(m) }).find({ ecosystem: "npm", name: "lodash" })).toHaveLength(1);
+    expect(warnings).toEqual(["_index/dependents.json unreadable (unknown format undefined): rebuilding it from the stored dependencies"]);
+    writeFileSync(path.join(root, INDEX_DIR, "dependents.json"), "{ not json");
+    expect(await new FileDependentsIndex(opts).find({ ecosystem: "npm", name: "lodash" })).toHaveLength(1);
+  });
+
+  it("an index that cannot be read (not absent) fails the read itself, with no rebuild attempted", async () => {
+    const h = harness();
+    h.data.set("acme/a", [dep("lodash", "1.0.0")]);
+    await h.index.find({ ecosystem: "npm", name: "lodash" });
+    const file = path.join(h.root, INDEX_DIR, "dependents.json");
+    rmSync(file);
+    mkdirSync(file);
+    await expect(h.make().find({ ecosystem: "npm", name: "lodash" })).rejects.toMatchObject({ code: "EISDIR", syscall: "read" });
+    expect(h.warnings).toEqual([]);
+  });
+
+  it("only dependents.journal.*.folding files are folded in and removed; other files stay", async () => {
+    const h = harness();
+    h.data.set("acme/a", [dep("lodash", "1.0.0")]);
+    h.data.set("acme/x", [dep("lodash", "9.0.0")]);
+    await h.index.rebuild();
+    h.data.set("acme/a", [dep("lodash", "2.0.0")]);
+    h.data.set("acme/x", [dep("lodash", "9.9.9")]);
+    const dir = path.join(h.root, INDEX_DIR);
+    writeFileSync(path.join(dir, "dependents.journal.backup"), "acme/x\n");
+    writeFileSync(path.join(dir, "other.folding"), "acme/x\n");
+    await h.index.markChanged("acme/a");
+    h.reads.length = 0;
+    expect((await h.index.find({ ecosystem: "npm", name: "lodash" })).map((d) => d.version)).toEqual(["2.0.0", "9.0.0"]);
+    expect(h.reads).toEqual(["acme/a"]);
+    expect(readdirSync(dir).sort()).toEqual([".lock", "dependents.journal.backup", "dependents.json", "other.folding"].filter((f) => f !== ".lock").sort());
   });
 });
