@@ -158,7 +158,12 @@ describe.skipIf(!ok)("PgStore rows", () => {
     await admin.query(`UPDATE dependencies SET doc = doc - 'version' WHERE name = 'a'`);
     expect((await store.getHealthHistory(r)).map((h) => h.timestamp)).toEqual([ago(DAY)]);
     expect((await store.getDependencies(r)).map((d) => d.name)).toEqual(["b"]);
-    expect(store.takeWarnings().map((w) => w.file)).toEqual([expect.stringMatching(/^health_history\/\d+$/), "dependencies/0"]);
+    const ws = store.takeWarnings();
+    expect(ws.map((w) => w.file)).toEqual([expect.stringMatching(/^health_history\/\d+$/), "dependencies/0"]);
+    // Both moved to the quarantine table.
+    expect(ws.map((w) => w.moved_to)).toEqual([expect.stringMatching(/^store_quarantine\/\d+$/), expect.stringMatching(/^store_quarantine\/\d+$/)]);
+    const q = (await admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos r ON r.id = q.repo_id WHERE r.owner = 'quarhist' ORDER BY q.id")).rows;
+    expect(q.map((x) => x.table_name)).toEqual(["health_history", "dependencies"]);
   });
 
   it("listRepos is in byte order (owner, then name), as the file store lists directories", async () => {
@@ -234,5 +239,58 @@ describe.skipIf(!ok)("PgStore rows", () => {
     const store = new PgStore(testPool(db.url, 1));
     await store.close();
     await expect(store.pool.query("SELECT 1")).rejects.toThrow();
+  });
+});
+
+describe.skipIf(!ok)("PgStore rows: labels, columns and timestamps", () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let admin: pg.Pool;
+  let store: PgStore;
+  beforeAll(async () => {
+    db = await createTestDatabase("pg_store_rows2");
+    await migrate(db.url);
+    admin = testPool(db.url, 2);
+    store = new PgStore(testPool(db.url, 3), { now: () => NOW });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await admin?.end();
+    await db?.drop();
+  });
+  const r = { owner: "labels", repo: "a" };
+
+  it("a refused write names the repository and what was written", async () => {
+    await expect(store.updateIssues(r, () => [makeIssue({ id: "x" }), makeIssue({ id: "x" })])).rejects.toThrow('refusing to write labels/a/issues: [1].id: duplicate id "x"');
+    await expect(store.updateRecords(r, () => [{ id: "" } as never])).rejects.toThrow(/labels\/a\/maintenance_records/);
+    await expect(store.updatePending(r, () => [{ id: "p" } as never])).rejects.toThrow(/labels\/a\/pending_notifications/);
+    await expect(store.putScanState(r, { last_scan_started_at: "yesterday" })).rejects.toThrow(/labels\/a\/scan_state/);
+    await expect(store.putDependencies(r, [{ name: "x" } as never])).rejects.toThrow(/labels\/a\/dependencies/);
+    await expect(store.putDependencies(r, [], { scanned_at: "not a time" })).rejects.toThrow(/labels\/a\/dependency_history/);
+    await expect(store.appendHealthHistory(r, { overall_status: "fine" } as never)).rejects.toThrow(/labels\/a\/health_history/);
+    await expect(store.putComponentHealth(r, { ...makeComponentHealth({ name: "api" }), health_score: 7 })).rejects.toThrow(/labels\/a\/component_health\/api/);
+    await expect(store.putComponentHealth(r, undefined as never)).rejects.toThrow(UnsafeNameError);
+  });
+
+  it("pending notifications keep their created_at in its column (docs/notes/pg-store.md)", async () => {
+    await store.updatePending(r, () => [{ id: "n1", created_at: "2026-05-31T12:00:00Z" }]);
+    const { rows } = await admin.query<{ created_at: Date }>("SELECT p.created_at FROM pending_notifications p JOIN repos x ON x.id = p.repo_id WHERE x.owner = 'labels'");
+    expect(rows.map((x) => x.created_at.toISOString())).toEqual(["2026-05-31T12:00:00.000Z"]);
+  });
+
+  it("an issue resolved since it was stored is pruned by its new status", async () => {
+    const rr = { owner: "labels", repo: "status" };
+    await store.updateIssues(rr, () => [makeIssue({ id: "i", status: "open", updated_at: ago(400 * DAY), resolved_at: null })]);
+    const out = await store.updateIssues(rr, (cur) => cur.map((i) => ({ ...i, status: "resolved" as const, resolved_at: ago(400 * DAY) })));
+    expect(out).toEqual([]);
+    expect(await store.getIssues(rr)).toEqual([]);
+  });
+
+  it("a snapshot with the same time and content as the latest is not stored twice", async () => {
+    const rr = { owner: "labels", repo: "sametime" };
+    await store.putDependencies(rr, [makeDependency()], { scanned_at: ago(DAY) });
+    await store.putDependencies(rr, [makeDependency()], { scanned_at: ago(DAY) });
+    expect(await store.getDependencyHistory(rr)).toHaveLength(1);
+    await store.appendHealthHistory(rr, makeSystemHealth({ timestamp: ago(DAY) }));
+    expect(await store.appendHealthHistory(rr, makeSystemHealth({ timestamp: ago(DAY) }))).toHaveLength(1);
   });
 });
