@@ -309,6 +309,47 @@ function directsOnPaths(paths: readonly PathStep[][], name: string): string[] {
 }
 
 /**
+ * Go modules: minimal version selection takes the highest requirement in the build, and a requirement
+ * is a minimum, so raising the vulnerable module's `require` in go.mod always satisfies every module
+ * that requires it: no parent bump, no override. The step names go.mod (the file that declares the
+ * module, `// indirect` or not; never go.sum, which `go mod tidy` rewrites). A direct requirement is a
+ * direct update; an indirect one (or a module go.mod does not list yet: add the require) is in place.
+ */
+function goPlan(dep: Dependency, lockfile: string | null, target: string, removes: string[], transitive: boolean): RemediationPlan {
+  const name = dep.name;
+  const declaredInGoMod = base(dep.file) === "go.mod";
+  const gomod = declaredInGoMod ? dep.file : inDir(dirOf(lockfile ?? dep.file), "go.mod");
+  const where = `${gomod}${declaredInGoMod && dep.line ? ` (line ${dep.line})` : ""}`;
+  const command = `go get ${name}@${target} && go mod tidy`;
+  const indirect = transitive || (dep.notes ?? []).includes("indirect");
+  const from = dep.locked_version ?? dep.version;
+  if (!indirect) {
+    return {
+      kind: "direct_update",
+      target_version: target,
+      file: gomod,
+      action: `Raise require ${name} from ${from} to ${target} in ${where}, then go mod tidy (${command}): Go requirements are minimums, so every module that requires ${name} accepts it`,
+      parent: null,
+      risk: null,
+      removes,
+      reasons: [],
+    };
+  }
+  const listed = declaredInGoMod || base(lockfile ?? "") === "go.mod";
+  return {
+    kind: "in_place",
+    target_version: target,
+    file: gomod,
+    action: `${listed ? `Raise the // indirect require ${name} from ${from} to ${target}` : `Add require ${name} ${target} (// indirect)`} in ${where}, then go mod tidy (${command}): Go requirements are minimums, so every module that requires ${name} accepts it; go.sum gets its lines from the Go checksum database`,
+    parent: null,
+    // Always admitted; written without the go command only when nothing else moves.
+    risk: `if ${name} ${target}'s go.mod requires newer versions of other modules than ${gomod} lists, the build list changes: run ${command} instead of editing by hand`,
+    removes,
+    reasons: [],
+  };
+}
+
+/**
  * The remediation of one vulnerable dependency, in the order: in place, parent bump, override, no fix
  * (direct dependencies: in place when the declared requirement admits the fix, else a manifest update).
  * Returns null when the dependency has no vulnerability advisory.
@@ -332,6 +373,7 @@ export async function planRemediation(
   if (!target) return noFix(name, removes, [`no fixed version of ${name} is published for ${removes.join(", ")}`]);
 
   const transitive = dep.depth !== null ? dep.depth > 1 : dep.current_value === "(transitive)";
+  if (ds === "go") return goPlan(dep, lockfile, target, removes, transitive);
   if (!transitive) {
     const declared = dep.current_value;
     const ok = admits(v, ds, target, declared);
@@ -361,20 +403,6 @@ export async function planRemediation(
   }
 
   const lock = lockfile ?? dep.file;
-  // Go: requirements are minimums (MVS), so raising the indirect requirement in go.mod always works.
-  if (ds === "go") {
-    return {
-      kind: "in_place",
-      target_version: target,
-      file: lock,
-      action: `Raise the // indirect requirement of ${name} to ${target} in ${lock} (${lockCommand("go.mod", name, from, target)}); go.sum gets its lines from the Go checksum database`,
-      parent: null,
-      // Requirements are minimums, so the fix is always admitted; written without the go command only when nothing else moves.
-      risk: `if ${name} ${target}'s go.mod requires newer versions of other modules than ${lock} lists, the build list changes: run ${lockCommand("go.mod", name, from, target)} instead of editing by hand`,
-      removes,
-      reasons: [],
-    };
-  }
 
   const reasons: string[] = [];
   const parents: PathStep[] = locked?.parents ?? [];
