@@ -451,7 +451,7 @@ export async function planRemediation(
       file: lock,
       action: `Update ${name} from ${from} to ${target} in ${lock} only (${lockCommand(lock, name, from, target)})`,
       parent: null,
-      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${base(lock)}, registry metadata not available): if the update is refused, upgrade ${directs.length > 0 ? directs.join(" or ") : "the dependency that brings it in"} instead`,
+      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${lock}, registry metadata not available): if the update is refused, upgrade ${directs.length > 0 ? directs.join(" or ") : "the dependency that brings it in"} instead`,
       removes,
       reasons: unknownReasons,
     };
@@ -524,7 +524,7 @@ export async function planRemediation(
       reasons,
     };
   }
-  return { ...noFix(name, removes, reasons), action: `${base(lock)} has no override mechanism: upgrade or replace the dependency that brings ${name} in (${[...new Set((locked?.paths ?? []).map((p) => p[0]?.name))].join(", ") || "unknown"})`, target_version: null };
+  return { ...noFix(name, removes, reasons), action: `${lock} has no override mechanism: upgrade or replace the dependency that brings ${name} in (${[...new Set((locked?.paths ?? []).map((p) => p[0]?.name))].join(", ") || "unknown"})`, target_version: null };
 }
 
 /** A change key: the same change planned for several findings removes all of them. */
