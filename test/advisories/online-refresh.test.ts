@@ -341,3 +341,43 @@ describe("online refresh, querybatch", () => {
     expect(third.result.warnings.join("\n")).toContain("failed: HTTP 500; those packages are compared at the next refresh");
   });
 });
+
+describe("cowabunga advisories refresh --online", () => {
+  it("stand-alone: records the baseline, then re-assesses the affected repository's stored dependencies with the OSV API; flags are checked", async () => {
+    const { runCli } = await import("../../src/cli/program.js");
+    const dataDir = await tempDir();
+    const store = new FileStore({ root: dataDir, clock });
+    await fleet(store);
+    const out: string[] = [];
+    const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void out.push(s), stderrIsTTY: false, cwd: dataDir };
+    const env = { COWABUNGA_OSV_EXPORT_URL: EXPORT, COWABUNGA_REGISTRY_OSV: API };
+    const cli = (...args: string[]) => runCli(["node", "cowabunga", "advisories", "refresh", "--data-dir", dataDir, ...args], { io, env, clock });
+
+    nock(EXPORT).get("/PyPI/modified_id.csv").reply(200, csv("2026-11-10T00:00:00Z,PYSEC-BASE"));
+    expect(await cli("--online")).toBe(0);
+    expect(out.join("")).toContain("recorded the online baseline (modified-since)");
+
+    const rec = osv("PYSEC-NEW", "requests", "2.31.0", "2026-11-15T00:00:00Z");
+    nock(EXPORT).get("/PyPI/modified_id.csv").reply(200, csv("2026-11-15T00:00:00Z,PYSEC-NEW", "2026-11-10T00:00:00Z,PYSEC-BASE")).get("/PyPI/PYSEC-NEW.json").reply(200, rec);
+    // The API answers for shop's packages at their versions (requests 2.19.0: PYSEC-NEW; PYSEC-OLD no longer).
+    nock(API)
+      .post("/v1/querybatch")
+      .reply(200, (_uri: string, body: { queries: Array<{ package: { name: string } }> }) => ({ results: body.queries.map((q) => ({ vulns: q.package.name === "requests" ? [{ id: "PYSEC-NEW", modified: "2026-11-15T00:00:00Z" }] : [] })) }))
+      .get("/v1/vulns/PYSEC-NEW")
+      .reply(200, rec);
+    out.length = 0;
+    expect(await cli("--online", "modified-since")).toBe(0);
+    expect(nock.isDone()).toBe(true);
+    expect(out.join("")).toContain("advisories: 1 new, 0 changed, 0 withdrawn; 1 repositories use an affected package, 1 re-assessed");
+    expect(out.join("")).toContain("acme/shop: now affected by PYSEC-NEW; no longer by PYSEC-OLD");
+    const stored = await new FileStore({ root: dataDir, clock }).getDependencies(shop);
+    expect(stored.find((d) => d.name === "requests")?.advisories.map((a) => a.id)).toEqual(["PYSEC-NEW"]);
+
+    out.length = 0;
+    expect(await cli("--online", "sideways")).toBe(2);
+    expect(out.join("")).toContain('--online: "sideways" is not modified-since or querybatch');
+    expect(await cli("--osv-db", dataDir, "--online")).toBe(2);
+    expect(await cli("--online", "--max-records", "0")).toBe(2);
+    expect(out.join("")).toContain('--max-records: "0" is not a whole number');
+  });
+});

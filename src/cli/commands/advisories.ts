@@ -9,8 +9,6 @@ export interface AdvisoriesCommandDeps {
   clock?: () => Date;
   /** The cluster's job queue (tests inject one); default: pg-boss on DATABASE_URL when it is set. */
   queue?: { enqueue(job: Job, opts?: EnqueueOptions): Promise<EnqueueResult>; stop(): Promise<void> };
-  /** The online refresh's HTTP (tests); default fetchHttp. */
-  onlineHttp?: import("../../advisories/online.js").OnlineHttp;
 }
 
 /**
@@ -104,7 +102,6 @@ export function advisoriesCommand(deps: AdvisoriesCommandDeps): Command {
             mode: online.mode,
             baseUrl: options.baseUrl ?? online.baseUrl,
             maxRecords: online.maxRecords,
-            ...(deps.onlineHttp ? { http: deps.onlineHttp } : {}),
             ...(options.since ? { since: options.since } : {}),
             ...(queue ? {} : { fullSource: new OsvOnlineSource(api ? { baseUrl: api, dispatcher: null } : {}) }),
             ...enqueue,
