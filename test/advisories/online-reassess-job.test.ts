@@ -15,6 +15,7 @@ import { onlineRefreshFromEnv, runAdvisoryRefresh, runReassessJob } from "../../
 import type { JobRequest } from "../../src/app/dispatch.js";
 import { SharedEnrichment } from "../../src/app/enrichment.js";
 import { runGitHubScan } from "../../src/pipeline/github.js";
+import { advisoryCandidates } from "../../src/server/advisories.js";
 import { appOctokitClass } from "../../src/server/octokit.js";
 import { FileStore, type Store } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
@@ -129,6 +130,8 @@ describe.each(stores)("online advisory refresh → reassess job (%s)", (_name, a
       const r1 = await refresh();
       expect(r1?.status).toBe("refreshed");
       expect(queued.map((q) => [q.job.kind, q.job.repo, q.job.payload.withdrawn])).toEqual([["reassess", "acme/shop", []]]);
+      // The exposure page finds its candidates from the online state too (not every repository).
+      expect((await advisoryCandidates(store, "PYSEC-2026-202", statePath)).map((r) => `${r.owner}/${r.repo}`)).toEqual(["acme/shop"]);
       osvApi({ requests: [{ id: "PYSEC-2026-202", modified: "2026-11-18T00:00:00Z" }] }, { "PYSEC-2026-202": added });
       const out = await runReassessJob(queued.shift()!.job, octokit, silentLogger, { store, enrichment, stages, clock, publicUrl: null });
       expect(out.outcome, out.error).toBe("scanned");
