@@ -4,13 +4,13 @@
  * and withdrawn advisories; a failed record resumes at the next run; the records cap converges; hostile
  * answers are bounded and named. Oracles are written by hand from the fixtures below.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { refreshAdvisoriesOnline, type OnlineRefreshOptions } from "../../src/advisories/online.js";
-import type { AdvisoryState } from "../../src/advisories/refresh.js";
+import { refreshAdvisories, type AdvisoryState } from "../../src/advisories/refresh.js";
 import type { AdvisoryRef } from "../../src/model/dependency.js";
 import { FileStore, type Store } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
@@ -379,5 +379,28 @@ describe("cowabunga advisories refresh --online", () => {
     expect(await cli("--osv-db", dataDir, "--online")).toBe(2);
     expect(await cli("--online", "--max-records", "0")).toBe(2);
     expect(out.join("")).toContain('--max-records: "0" is not a whole number');
+  });
+});
+
+describe("one state file, two sources", () => {
+  it("an offline refresh keeps the online part (and takes an online-only file as its first run); the online refresh keeps the offline part", async () => {
+    const store = new FileStore({ root: await tempDir(), clock });
+    await fleet(store);
+    const statePath = path.join(await tempDir(), "state.json");
+    nock(EXPORT).get("/PyPI/modified_id.csv").reply(200, csv("2026-11-10T00:00:00Z,PYSEC-BASE"));
+    await run(store, statePath);
+    const mirror = path.join(await tempDir(), "osv", "PyPI");
+    await mkdir(mirror, { recursive: true });
+    await writeFile(path.join(mirror, "PYSEC-M.json"), JSON.stringify(osv("PYSEC-M", "requests", "2.31.0", "2026-11-01T00:00:00Z")));
+    const offline = await refreshAdvisories({ store, mirror: path.dirname(mirror), statePath, clock, enqueue: async () => undefined });
+    // Not "refreshed" with every mirror record as new: an online-only document has no offline baseline.
+    expect(offline.status).toBe("first-run");
+    const both = JSON.parse(await readFile(statePath, "utf8")) as AdvisoryState;
+    expect(both.online?.cursors.PyPI?.modified).toBe("2026-11-10T00:00:00Z");
+    expect(Object.keys(both.advisories)).toEqual(["PYSEC-M"]);
+    nock(EXPORT).get("/PyPI/modified_id.csv").reply(200, csv("2026-11-10T00:00:00Z,PYSEC-BASE"));
+    expect((await run(store, statePath)).result.status).toBe("unchanged");
+    const after = JSON.parse(await readFile(statePath, "utf8")) as AdvisoryState;
+    expect([after.mirror, after.checksum, Object.keys(after.advisories)]).toEqual([both.mirror, both.checksum, ["PYSEC-M"]]);
   });
 });
