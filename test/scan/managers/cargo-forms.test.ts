@@ -364,3 +364,90 @@ describe("Cargo.lock", () => {
     expect(r.warnings).toHaveLength(1);
   });
 });
+
+describe("issue 18 survivors of cargo.ts and cargo/toolchain.ts", () => {
+  it("a legacy rust-toolchain file keeps meta non-primary; an indented TOML header is still TOML", () => {
+    expect(alone("1.75.0\n", "rust-toolchain").meta).toEqual({ primary: false });
+    const r = alone('  [toolchain]\n  channel = "1.81.0"\n', "rust-toolchain");
+    expect(r.deps[0]).toMatchObject({ current_value: "1.81.0", line: 2 });
+  });
+
+  it("broken TOML is reported as TOML, not as an internal error; a file without [toolchain] is silent", () => {
+    const r = alone("[toolchain\nchannel = 1\n", "rust-toolchain.toml");
+    expect(r.warnings[0].message).toMatch(/^invalid TOML at line 1/);
+    expect(r.meta).toEqual({ primary: false });
+    expect(alone('profile = "minimal"\n', "rust-toolchain.toml").warnings).toEqual([]);
+  });
+
+  it("a root that is its own workspace inherits from itself, without a note", () => {
+    const r = alone('[package]\nname = "root"\n[workspace]\n[workspace.dependencies]\nserde = "1.0.200"\n[dependencies]\nserde = { workspace = true }\n');
+    const member = r.deps.find((d) => d.line === 7);
+    expect(member).toMatchObject({ name: "serde", current_value: "1.0.200", skip_reason: null, package_manager: "cargo" });
+    expect(member?.notes).toBeUndefined();
+  });
+
+  it("unfound workspace entries and versionless dependencies have empty current value and version", () => {
+    expect(dep(alone("[dependencies]\na = { workspace = true }\n"), "a")).toMatchObject({ current_value: "", version: "" });
+    expect(dep(alone('[dependencies]\nb = { features = ["x"] }\n'), "b")).toMatchObject({ current_value: "", version: "" });
+  });
+
+  it("warnings of a broken workspace candidate and of a broken Cargo.lock are the cargo manager's", () => {
+    const files = { "Cargo.toml": "[workspace\n", "m/Cargo.toml": '[dependencies]\nserde = "1"\n', "m/Cargo.lock": "[[package]\nname =" };
+    const r = run("m/Cargo.toml", files);
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings.every((w) => w.manager === "cargo")).toBe(true);
+    expect(r.warnings.map((w) => w.file).sort()).toEqual(["m/Cargo.lock", "m/Cargo.toml"]);
+  });
+
+  it("an unreadable ancestor or Cargo.lock adds no warning", () => {
+    const member = '[dependencies]\nserde = "1"\n';
+    const ctx: ExtractContext = { allFiles: ["Cargo.toml", "Cargo.lock", "m/Cargo.toml"], readFile: (p) => (p === "m/Cargo.toml" ? member : undefined) };
+    const r = cargoManager.extract("m/Cargo.toml", member, ctx);
+    expect(r.warnings).toEqual([]);
+    expect(r.lockfile).toBeUndefined();
+  });
+
+  it("the only locked version of a crate is used even when the requirement names another; a crate not in the lock has none", () => {
+    const files = {
+      "Cargo.toml": '[dependencies]\nserde = "2"\nabsent = "1"\nprivate = { version = "1.1", registry = "corp" }\n',
+      "Cargo.lock": `[[package]]\nname = "serde"\nversion = "1.0.0"\n${SRC}\n[[package]]\nname = "private"\nversion = "1.1.5"\n${SRC}\n`,
+    };
+    const r = run("Cargo.toml", files);
+    expect(dep(r, "serde").locked_version).toBe("1.0.0");
+    expect(dep(r, "absent").locked_version).toBeNull();
+    // A crate of another registry is not looked up in crates.io's entries.
+    expect(dep(r, "private").locked_version).toBeNull();
+  });
+
+  it("[workspace.package] fields reach a member only when it asks for them", () => {
+    const files = {
+      "Cargo.toml": '[workspace]\n[workspace.package]\nrust-version = "1.70"\ndescription = "shared"\n',
+      "m/Cargo.toml": '[package]\nname = "m"\nrust-version = { workspace = false }\n',
+    };
+    const r = run("m/Cargo.toml", files);
+    expect(r.meta).toEqual({ primary: true, name: "m" });
+    expect(Object.keys(r.meta).sort()).toEqual(["name", "primary"]);
+    expect(Object.keys(alone("[package]\n").meta)).toEqual(["primary"]);
+  });
+
+  it("a target table that is not a table of sections is passed over; every workspace dependency is kept or dropped, never null", () => {
+    const r = alone('[target]\n"cfg(unix)" = 3\n[workspace]\n[workspace.dependencies]\na = "1"\nodd = 5\nb = "2"\n');
+    expect(r.deps.map((d) => d.name)).toEqual(["a", "b"]);
+  });
+
+  it("a faulty context becomes an internal-error warning, never an exception", () => {
+    const ctx = {
+      get allFiles(): string[] {
+        throw new Error("listing failed");
+      },
+      readFile: () => undefined,
+    } as unknown as ExtractContext;
+    const r = cargoManager.extract("m/Cargo.toml", '[dependencies]\nserde = "1"\n', ctx);
+    expect(r).toEqual({
+      deps: [],
+      warnings: [{ file: "m/Cargo.toml", line: null, manager: "cargo", message: "internal error while reading m/Cargo.toml: Error: listing failed" }],
+      meta: { primary: false },
+      locked: [],
+    });
+  });
+});
