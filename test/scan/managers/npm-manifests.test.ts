@@ -11,6 +11,7 @@ import { npmManager } from "../../../src/scan/managers/npm.js";
 import { catalogNameOf, findCatalogEntry, overrideTarget, parsePnpmWorkspaceFile } from "../../../src/scan/managers/npm/pnpm-workspace.js";
 import { dedupePackages, splitNameAt } from "../../../src/scan/managers/npm/types.js";
 import { classifyNpmValue, isValidNpmName, parseGitSpec, posixJoin, rangeVersion } from "../../../src/scan/managers/npm/values.js";
+import { parseYarnLock } from "../../../src/scan/managers/npm/yarn-lock.js";
 import type { ExtractContext, ExtractedDependency, ManagerResult } from "../../../src/scan/types.js";
 
 /** A repository held in memory: path → text. */
@@ -693,5 +694,95 @@ describe("npm values (npm's package.json docs, validate-npm-package-name)", () =
       { name: "a", version: "1" },
       { name: "a", version: "2" },
     ]);
+  });
+});
+
+describe("issue 18 survivors of npm/workspace-manifest.ts", () => {
+  it("a workspace file that is not a map: one warning, nothing else", () => {
+    expect(extract("pnpm-workspace.yaml", "- apps/*\n", none)).toEqual({
+      deps: [],
+      warnings: [{ file: "pnpm-workspace.yaml", line: 1, manager: "npm", message: "pnpm-workspace.yaml:1: expected a map at the top level, found a list" }],
+      meta: { primary: false },
+    });
+  });
+
+  it("only package.json files count as references: the root one, with a BOM, leading spaces, not other JSON files or plain ranges", () => {
+    const ws = "catalog:\n  a: 1.0.0\n  b: 1.0.0\n  c: 1.0.0\n  d: 1.0.0\n  e: 1.0.0\n";
+    const files: Record<string, string> = {
+      "pnpm-workspace.yaml": ws,
+      "package.json": JSON.stringify({ dependencies: { a: "catalog:" } }),
+      "apps/x/package.json": `\uFEFF${JSON.stringify({ devDependencies: { b: " catalog:default" } })}`,
+      "apps/x/fixture.json": JSON.stringify({ dependencies: { c: "catalog:" } }),
+      "apps/y/package.json": JSON.stringify({ dependencies: { d: "^1.0.0", e: 3 } }),
+      "apps/z/package.json": "null",
+    };
+    const r = extract("pnpm-workspace.yaml", ws, repo(files));
+    expect(r.warnings).toEqual([]);
+    expect(r.deps.map((d) => d.name)).toEqual(["c", "d", "e"]);
+    expect(r.deps.every((d) => d.package_manager === "npm")).toBe(true);
+  });
+
+  it("overrides of the workspace file are npm dependencies", () => {
+    const r = extract("pnpm-workspace.yaml", "overrides:\n  qs: 6.13.0\n", none);
+    expect(r.deps[0]).toMatchObject({ package_manager: "npm", dependency_type: "override", name: "qs" });
+  });
+
+  it(".nvmrc in a subdirectory is nvm's; a successful read is not primary", () => {
+    const r = extract("web/.nvmrc", "20.11.1\n");
+    expect(r.deps[0].group).toBe("nvm");
+    expect(r.meta).toEqual({ primary: false });
+  });
+
+  it("an invalid version keeps its text as written, v included; a v inside the text is not a prefix", () => {
+    expect(only(extract(".nvmrc", "v1.2.3.4\n"))).toMatchObject({ skip_reason: "invalid version", version: "v1.2.3.4", current_value: "v1.2.3.4" });
+    expect(only(extract(".nvmrc", "20v1\n"))).toMatchObject({ skip_reason: "invalid version", version: "20v1" });
+  });
+});
+
+describe("issue 18 survivors of npm/yarn-lock.ts", () => {
+  it("a syntax error gives the parser's first line and the line it names", () => {
+    const r = parseYarnLock("yarn.lock", `${"# c\n".repeat(10)}a:\n  b: [\n`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.line).toBe(13);
+    expect(r.message).toBe("cannot parse: unexpected end of the stream within a flow collection (13:1)");
+  });
+
+  it("berry: entries without a resolution, or with one that is not a string, are skipped", () => {
+    const text = ['__metadata:', "  version: 8", "", '"a@npm:^1":', "  version: 1.0.0", "", '"b@npm:^1":', "  resolution: 5", "", '"c@npm:^1":', '  resolution: "c@npm:1.2.0"', ""].join("\n");
+    const r = parseYarnLock("yarn.lock", text);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.lock.packages).toEqual([{ name: "c", version: "1.2.0" }]);
+  });
+
+  it("berry: a workspace's peer ranges select among several locked versions; a root that is no workspace entry is not a project", () => {
+    const text = [
+      "__metadata:",
+      "  version: 8",
+      "",
+      '"react@npm:^17":',
+      '  resolution: "react@npm:17.0.2"',
+      "",
+      '"react@npm:^18":',
+      '  resolution: "react@npm:18.3.1"',
+      "",
+      '"lib@workspace:packages/lib":',
+      '  resolution: "lib@workspace:packages/lib"',
+      "  peerDependencies:",
+      '    react: "npm:^17"',
+      "",
+    ].join("\n");
+    const r = parseYarnLock("yarn.lock", text);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.lock.lookup("packages/lib", "react", "^18")).toBe("17.0.2");
+    expect(r.lock.hasProject(".")).toBe(false);
+  });
+
+  it("classic: entries whose version is not semver, or whose key has no name@range, are skipped", () => {
+    const text = ["# yarn lockfile v1", "", "a@^1:", '  version "not-a-version"', "", "weird:", '  version "1.0.0"', "", "b@^2:", '  version "2.0.0"', ""].join("\n");
+    const r = parseYarnLock("yarn.lock", text);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.lock.packages).toEqual([{ name: "b", version: "2.0.0" }]);
+    expect(r.lock.lookup(".", "a", "^1")).toBeNull();
   });
 });
