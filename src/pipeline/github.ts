@@ -51,7 +51,7 @@ export interface ScanTrigger {
 
 /** The enrich and assess stages, injected so tests (and the CLI) can replace them. */
 export interface PipelineStages {
-  enrich(input: { scan: ScanResult; config: CowabungaConfig; clock: Clock; log: AppLogger; octokit?: GitHubOctokit }): Promise<Dependency[] | { dependencies: Dependency[]; yanked?: AssessInputs["yanked"] }>;
+  enrich(input: { scan: ScanResult; config: CowabungaConfig; clock: Clock; log: AppLogger; octokit?: GitHubOctokit }): Promise<Dependency[] | { dependencies: Dependency[]; yanked?: AssessInputs["yanked"]; withdrawnAdvisories?: readonly string[] }>;
   assess(inputs: AssessInputs, opts: { config: CowabungaConfig; clock: Clock }): Promise<Assessment>;
 }
 
@@ -370,6 +370,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     const enriched = await stages.enrich({ scan, config, clock, log, octokit });
     const dependencies = Array.isArray(enriched) ? enriched : enriched.dependencies;
     const yanked = Array.isArray(enriched) ? undefined : enriched.yanked;
+    const withdrawnAdvisories = Array.isArray(enriched) ? undefined : enriched.withdrawnAdvisories;
 
     let diff: Awaited<ReturnType<typeof fetchAddedLines>> = null;
     if (pushDiff && config.issues.bug_markers) {
@@ -406,6 +407,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       scan,
       dependencies,
       ...(yanked ? { yanked } : {}),
+      ...(withdrawnAdvisories && withdrawnAdvisories.length > 0 ? { withdrawnAdvisories } : {}),
       allFiles: files,
       ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
       ...(fullTexts ? { textFiles: fullTexts } : {}),
@@ -819,7 +821,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   const base = defaultBranch;
   for (const group of base ? plan.groups : []) {
     try {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests() });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests(), ...sharedEnrichment(log).lockArtefactAccess() });
       if ("number" in r) {
         pulls.opened.push(r.number);
         for (const n of r.superseded) open.delete(n);
@@ -852,6 +854,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
         runner: input.runner,
         npmAvailable: input.npmAvailable,
         docker: sharedEnrichment(log).dockerDigests(),
+        ...sharedEnrichment(log).lockArtefactAccess(),
         dependencies: assessment.dependencies,
       });
       pulls.recreated.push(...m.recreated);
