@@ -425,6 +425,37 @@ export class FileStore implements Store {
     await this.transaction(repo, () => fs.rm(file, { force: true }));
   }
 
+  async replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void> {
+    const { key, dir } = this.key(repo);
+    const files = new Map<string, ComponentHealth>();
+    for (const c of components) {
+      const r = parseEntity(ComponentHealth, c, `${STORE_FILES.componentDir}/${c?.name}`);
+      if (!r.ok) throw new StoreValidationError(`refusing to write ${key}/${STORE_FILES.componentDir}/${c?.name}: ${r.message}`);
+      files.set(`${componentFileName(r.value.name)}.json`, r.value);
+    }
+    await this.transaction(repo, async () => {
+      const componentDir = inside(dir, STORE_FILES.componentDir);
+      let existing: string[] = [];
+      try {
+        existing = await fs.readdir(componentDir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+      // Several files at a time: each write waits on two fsyncs, not on the CPU.
+      const entries = [...files];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(8, entries.length) }, async () => {
+          for (let i = next++; i < entries.length; i = next++) {
+            const [file, value] = entries[i]!;
+            await writeFileAtomic(inside(componentDir, file), `${JSON.stringify(value, null, 2)}\n`);
+          }
+        }),
+      );
+      for (const n of existing) if (n.endsWith(".json") && !isTempFile(n) && !files.has(n)) await fs.rm(inside(componentDir, n), { force: true });
+    });
+  }
+
   async listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]> {
     const dir = inside(this.key(repo).dir, STORE_FILES.componentDir);
     let names: string[];

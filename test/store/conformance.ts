@@ -224,6 +224,26 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect(await store.getSystemHealth(repo)).toEqual(makeSystemHealth());
       });
 
+      it("replaceComponentHealth puts the given components and deletes the others; an invalid one writes nothing", async () => {
+        const store = await harness.open();
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "gone" }));
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "api", health_score: 0.2 }));
+        await store.replaceComponentHealth(repo, [makeComponentHealth({ name: "api", health_score: 0.9 }), makeComponentHealth({ name: "src/ui" })]);
+        expect((await store.listComponentHealth(repo)).map((c) => [c.name, c.health_score])).toEqual([
+          ["api", 0.9],
+          ["src/ui", makeComponentHealth().health_score],
+        ]);
+        await expect(store.replaceComponentHealth(repo, [makeComponentHealth({ name: "new" }), { ...makeComponentHealth({ name: "bad" }), health_score: 7 }])).rejects.toThrow(/health_score/);
+        expect((await store.listComponentHealth(repo)).map((c) => c.name)).toEqual(["api", "src/ui"]);
+        await store.replaceComponentHealth(repo, []);
+        expect(await store.listComponentHealth(repo)).toEqual([]);
+        // Another repository's components are not touched.
+        const other = { owner: "acme", repo: "other" };
+        await store.putComponentHealth(other, makeComponentHealth({ name: "api" }));
+        await store.replaceComponentHealth(repo, [makeComponentHealth({ name: "x" })]);
+        expect((await store.listComponentHealth(other)).map((c) => c.name)).toEqual(["api"]);
+      });
+
       it("an updater returning an invalid list writes nothing", async () => {
         const store = await harness.open();
         await store.updateIssues(repo, () => [makeIssue({ id: "keep" })]);

@@ -655,6 +655,26 @@ export class PgStore implements Store {
     await this.write(repo, ({ client, repoId }) => client.query("DELETE FROM component_health WHERE repo_id = $1 AND name = $2", [repoId, name]));
   }
 
+  async replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void> {
+    const r = this.ref(repo);
+    const valid = components.map((c) => {
+      this.checkComponentName(c?.name);
+      return this.validateForWrite(ComponentHealth, c, `${r.key}/component_health/${c.name}`);
+    });
+    const names = valid.map((c) => c.name);
+    await this.write(repo, async ({ client, repoId }) => {
+      if (valid.length > 0) {
+        await client.query(
+          `INSERT INTO component_health (repo_id, name, doc, updated_at)
+           SELECT $1, n, d, now() FROM unnest($2::text[], $3::jsonb[]) AS t(n, d)
+           ON CONFLICT (repo_id, name) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
+          [repoId, names, valid.map((c) => JSON.stringify(c))],
+        );
+      }
+      await client.query("DELETE FROM component_health WHERE repo_id = $1 AND NOT (name = ANY($2::text[]))", [repoId, names]);
+    });
+  }
+
   async listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]> {
     const r = this.ref(repo);
     const { rows } = await this.pool.query<{ repo_id: string; name: string; doc: unknown }>(
