@@ -20,7 +20,7 @@ import {
   type StoreWarning,
   type Updater,
 } from "../types.js";
-import { lockedIndexRows, ReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
+import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -289,13 +289,14 @@ export class PgStore implements Store {
   }
 
   async getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null> {
-    return (await this.getDoc("reassess_basis", repo, ReassessBasisSchema)) as ReassessBasis | null;
+    const stored = await this.getDoc("reassess_basis", repo, StoredReassessBasisSchema);
+    return stored ? decodeReassessBasis(stored) : null;
   }
 
   /** The document, and its lockfile packages as reverse-index rows, in one transaction. */
   async putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void> {
     const r = this.ref(repo);
-    const valid = this.validateForWrite(ReassessBasisSchema, basis as unknown as z.infer<typeof ReassessBasisSchema>, `${r.key}/reassess_basis`);
+    const valid = this.validateForWrite(StoredReassessBasisSchema, encodeReassessBasis(basis), `${r.key}/reassess_basis`);
     const doc = JSON.stringify(valid);
     refuseNul(`${r.key}/reassess_basis`, doc);
     const seen = new Set<string>();
