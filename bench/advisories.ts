@@ -218,7 +218,7 @@ async function main(): Promise<void> {
           };
         },
       });
-    const jobStore = timed(store, "store.");
+    const jobStore = timed(store, "jobs: store.");
     const failures: string[] = [];
     await queue.work(
       async (job) => {
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     const requestsBefore = gh.requests.length;
     const t0 = Date.now();
     t = performance.now();
-    const r = await runAdvisoryRefresh({ store, enrichment, statePath, enqueue: (req) => queue.enqueue(req.job, req.opts), clock: () => new Date(), log: silentLogger });
+    const r = await runAdvisoryRefresh({ store: timed(store, "refresh: store."), enrichment, statePath, enqueue: (req) => queue.enqueue(req.job, req.opts), clock: () => new Date(), log: silentLogger });
     const refreshMs = Math.round(performance.now() - t);
     if (!r) throw new Error("no mirror");
     for (;;) {
@@ -261,6 +261,7 @@ async function main(): Promise<void> {
     console.log(`GitHub issues created: ${issueCreates.length}; refresh start → last issue created: ${issueCreates.length ? `${lastIssueAt - t0} ms` : "n/a"} (goal < 60000)`);
     console.log(`GitHub requests: ${during.length} in all; to unaffected repositories: ${toUnaffected} (goal 0); reads of repository content: ${contentReads} (goal 0)`);
     console.log(`index: ${stats.entries} entries, ${stats.packages} packages, ${stats.bytes ?? "?"} bytes (${DATABASE_URL ? "PostgreSQL index relations" : "_index/dependents.json"}; lockfile packages included)`);
+    console.log("where the time goes (summed over concurrent calls):");
     for (const [k, v] of [...timing].sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${k}: ${v.n} calls, ${Math.round(v.ms)} ms`);
     const kinds = new Map<string, number>();
     for (const q of during) {

@@ -9,6 +9,7 @@ import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type Adviso
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { dependentKey } from "../store/dependents.js";
+import { readAhead } from "../store/read-ahead.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
 export const MAX_MIRROR_FILES = 2_000_000;
@@ -266,11 +267,12 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
     }
   }
   const reassessed: RepoReassessment[] = [];
-  for (const repo of candidates.values()) {
-    const deps = await opts.store.getDependencies(repo);
+  // Each candidate's stored dependencies (and basis, in queue mode) are read ahead, 8 repositories at a time.
+  const reads = readAhead([...candidates.values()], 8, async (repo) => Promise.all([opts.store.getDependencies(repo), opts.enqueue ? opts.store.getReassessBasis(repo) : null]));
+  for (const [repo, read] of reads) {
+    const [deps, basis] = await read;
     // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
     // the lockfile-only packages the scan kept; the job re-checks everything.
-    const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
     const r = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
     if (opts.enqueue) {
