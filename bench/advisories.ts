@@ -38,6 +38,7 @@ import { MemoryJobQueue } from "../src/jobs/memory.js";
 import { silentLogger, type GitHubOctokit } from "../src/act/github/client.js";
 import { appOctokitClass } from "../src/server/octokit.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
+import { BASE_LABEL, CONFIG_LABEL, DASHBOARD_LABEL } from "../src/act/github/labels.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,6 +52,7 @@ const CONCURRENCY = Number(arg("concurrency", "2"));
 const CORPUS = process.env.COWABUNGA_CORPUS ?? "/work/shared/corpus/repos";
 const ECOSYSTEMS = new Set(["npm", "PyPI", "Go", "crates.io"]);
 const PLAIN = /^(v?)(\d+)\.(\d+)\.(\d+)$/;
+const KNOWN_LABELS = [BASE_LABEL, DASHBOARD_LABEL, CONFIG_LABEL, ...["security", "dependency", "bug", "documentation", "performance"].map((x) => `type:${x}`), ...["critical", "high", "medium", "low"].flatMap((x) => [`severity:${x}`, `priority:${x}`]), "priority:immediate"];
 
 /** Patch bumps 0..BUMPS-1 per (repository, package): an advisory on "below original + 1" hits 1 in BUMPS. */
 const BUMPS = 40;
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
         yanked: [],
       };
       await store.putReassessBasis({ owner: "fleet", repo: `repo-${i}` }, basis);
+      await store.putScanState({ owner: "fleet", repo: `repo-${i}` }, { head_sha: basis.head_sha, known_labels: KNOWN_LABELS });
     };
     // 4 repositories at a time: the writes wait on fsync more than on the CPU.
     let nextRepo = 0;
@@ -191,7 +194,13 @@ async function main(): Promise<void> {
     // The fake GitHub: one repository per fleet member (only the affected ones should ever be asked anything).
     const gh = new FakeGitHub();
     await gh.start();
-    for (let i = 0; i < REPOS; i++) gh.addRepo(`fleet/repo-${i}`, { "README.md": `# repo ${i}\n` });
+    // As a scanned fleet has them: the app's labels exist on GitHub and the scan state knows them (else
+    // every first issue of a repository would also create its labels).
+    const labels = KNOWN_LABELS;
+    for (let i = 0; i < REPOS; i++) {
+      gh.addRepo(`fleet/repo-${i}`, { "README.md": `# repo ${i}\n` });
+      gh.repo(`fleet/repo-${i}`).labels.push(...labels.map((name, k) => ({ id: 900_000 + k, name, color: "ededed", description: null })));
+    }
     const AppOctokit = appOctokitClass({ throttle: false, retry: { sleep: async () => undefined } });
     const octokit = new AppOctokit({ auth: { token: "ghs_bench" }, baseUrl: `http://${gh.host}/api/v3` } as never) as unknown as GitHubOctokit;
     const enrichment = new SharedEnrichment({ offline: true, osvDbPath: mirror, registries: {}, warnings: [] });
