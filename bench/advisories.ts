@@ -237,6 +237,8 @@ async function main(): Promise<void> {
       { concurrency: CONCURRENCY },
     );
     const requestsBefore = gh.requests.length;
+    const loadAt = () => os.loadavg().map((x) => x.toFixed(2)).join(", ");
+    console.log(`load average at the refresh: ${loadAt()} (${os.cpus().length} cores)`);
     const t0 = Date.now();
     t = performance.now();
     const r = await runAdvisoryRefresh({ store: timed(store, "refresh: store."), enrichment, statePath, enqueue: (req) => queue.enqueue(req.job, req.opts), clock: () => new Date(), log: silentLogger });
@@ -260,6 +262,7 @@ async function main(): Promise<void> {
     const issueCreates = during.filter((q) => q.method === "POST" && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(q.path));
     const lastIssueAt = Math.max(...issueCreates.map((q) => q.at ?? 0));
     const stats = await store.dependentsIndexStats();
+    console.log(`load average after the last job: ${loadAt()}`);
     console.log(`advisories added: ${picked.length} (${r.changes.length} detected as new/changed)`);
     console.log(`refresh (fingerprint, diff, index lookup, per-candidate advisory check, queue): ${refreshMs} ms`);
     console.log(`repositories using an affected package: ${r.candidates}; affected (version in range): ${r.reassessed.length} of ${REPOS} (${((100 * r.reassessed.length) / REPOS).toFixed(1)}%)`);
