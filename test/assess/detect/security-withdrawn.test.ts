@@ -5,7 +5,7 @@
  * Expected reasons are written out by hand.
  */
 import { describe, expect, it } from "vitest";
-import { detectSecurity } from "../../../src/assess/detect/security.js";
+import { detectSecurity, severityFromCvss } from "../../../src/assess/detect/security.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
 import { detectContext, makeAdvisory, makeInputs } from "../helpers.js";
 
@@ -66,5 +66,34 @@ describe("goneReason of a withdrawn advisory", () => {
     const [d] = r.drafts;
     const later = detectSecurity(detectContext(makeInputs({ dependencies: [], withdrawnAdvisories: ["PYSEC-2023-74", "PYSEC-2018-28"] })));
     expect(later.goneReason(makeIssue({ type: "security", subject: d.subject, description: d.description }))).toBe("advisory PYSEC-2018-28, PYSEC-2023-74 was withdrawn");
+  });
+});
+
+describe("remediation plans named in the affected list", () => {
+  const planned = (kind: "in_place" | "override" | "direct_update", target: string | null) =>
+    detectSecurity(
+      detectContext(
+        makeInputs({
+          dependencies: [
+            makeDependency({
+              advisories: [makeAdvisory()],
+              remediation: { kind, target_version: target, file: "api/requirements.txt", action: "Do the planned thing", parent: null, risk: null, removes: [], reasons: [] },
+            }),
+          ],
+        }),
+      ),
+    ).drafts[0];
+
+  it("labels each kind of plan, with its target version when it has one", () => {
+    expect(planned("in_place", "2.20.0").description).toContain("\n  - fix: in place (lockfile only) → 2.20.0");
+    expect(planned("override", "2.20.0").description).toContain("\n  - fix: override the resolved version → 2.20.0");
+    expect(planned("direct_update", null).description.split("\n").at(-1)).toBe("  - fix: upgrade the declaration");
+    expect(planned("in_place", "2.20.0").resolution_steps[0]).toBe("Do the planned thing");
+  });
+});
+
+describe("a score that is not a number", () => {
+  it("is treated as unknown: medium", () => {
+    expect([severityFromCvss(Number.NaN), severityFromCvss(Number.POSITIVE_INFINITY), severityFromCvss(Number.NEGATIVE_INFINITY)]).toEqual(["medium", "medium", "medium"]);
   });
 });
