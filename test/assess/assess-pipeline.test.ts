@@ -221,7 +221,7 @@ describe("text findings kept for a re-assessment", () => {
     );
 
   it("are the bug-marker and documentation drafts, and the paths read", () => {
-    const { textFindings } = full();
+    const textFindings = full().textFindings!;
     expect(textFindings.drafts.map((d) => d.subject)).toEqual(["bug:markers:src/api/x.py", "documentation:links:src/api/README.md"]);
     expect(textFindings.examined).toEqual(["src/api/x.py", "src/api/README.md"]);
   });
@@ -264,6 +264,6 @@ describe("text findings kept for a re-assessment", () => {
     const first = full();
     const live = assess(makeInputs({ scan: makeScan([api]), textFiles: new Map([["src/api/y.py", "# HACK y\n"]]), textFindings: first.textFindings }), config(), clock);
     expect(live.issues.map((i) => i.subject).sort()).toEqual(["bug:markers:src/api/y.py", "documentation:readme:api"]);
-    expect(live.textFindings.examined).toEqual(["src/api/y.py"]);
+    expect(live.textFindings?.examined).toEqual(["src/api/y.py"]);
   });
 });
