@@ -134,5 +134,9 @@ describe("componentForPath: trimming and ties", () => {
     expect(componentForPath("x.ts", [rootEmpty, root])?.name).toBe("root-empty");
     expect(componentForPath("pkg/a/x.ts", [rootEmpty, a])?.name).toBe("a");
     expect(componentForPath("pkg/a/x.ts", [a, rootEmpty])?.name).toBe("a");
+    // A one-letter directory is deeper than the root, even when the root comes first.
+    const x = makeComponent({ name: "x", path: "x" });
+    expect(componentForPath("x/y.ts", [root, x])?.name).toBe("x");
+    expect(componentForPath("x/y.ts", [rootEmpty, x])?.name).toBe("x");
   });
 });
