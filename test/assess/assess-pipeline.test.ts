@@ -251,6 +251,26 @@ describe("text findings kept for a re-assessment", () => {
     expect(again.textFindings).toBe(first.textFindings);
   });
 
+  it("a re-assessment with no stored issue creates the replayed ones; a stored non-text draft is not replayed", () => {
+    const first = full();
+    const frozen = first.textFindings!;
+    const failing = first.issues.find((i) => i.subject === "bug:failing-checks:default-branch");
+    expect(failing).toBeDefined();
+    const again = assess(
+      makeInputs({
+        scan: makeScan([api]),
+        textFindings: { ...frozen, drafts: [...frozen.drafts, { ...frozen.drafts[0], subject: "bug:failing-checks:default-branch", title: "stale red branch" }] },
+        failingChecks: [],
+      }),
+      config(),
+      clock,
+    );
+    expect(again.issues.map((i) => [i.subject, i.title, i.status]).sort()).toEqual([
+      ["bug:markers:src/api/x.py", "1 TODO marker in src/api/x.py", "open"],
+      ["documentation:links:src/api/README.md", "1 broken link in src/api/README.md", "open"],
+    ]);
+  });
+
   it("a bug replay with no marker drafts is the live detector", () => {
     const again = assess(
       makeInputs({ scan: makeScan([api]), textFindings: { drafts: [], examined: [] }, failingChecks: [{ name: "lint", url: null, conclusion: "failure" }] }),
