@@ -138,6 +138,24 @@ describe("CI suites, coverage and priority reach the issues", () => {
     ]);
   });
 
+  it("raises an overdue alert once for a security issue past its SLA, and records it on the issue", () => {
+    const subject = "security:pypi:requests@2.19.0";
+    const old = { ...stored("security", subject), severity: "high" as const, created_at: daysAgo(40), updated_at: daysAgo(40) };
+    const inputs = makeInputs({ scan: makeScan([api]), dependencies: [quiet({ advisories: [makeAdvisory()] })], previousIssues: [old] });
+    const a = assess(inputs, config(), clock);
+    // high: 30 days from the first detection
+    const due = new Date(NOW.getTime() - 10 * DAY).toISOString();
+    const issue = a.issues.find((i) => i.subject === subject)!;
+    expect(issue.due_at).toBe(due);
+    expect(issue.overdue_alerted_for).toBe(due);
+    expect(a.alerts.filter((x) => x.condition === "overdue").map((x) => [x.key, x.level])).toEqual([[`overdue:${issue.id}:${due}`, "high"]]);
+    // The next run does not raise it again; a longer SLA for high issues means not overdue yet.
+    expect(assess({ ...inputs, previousIssues: a.issues }, config(), clock).alerts.filter((x) => x.condition === "overdue")).toEqual([]);
+    const relaxed = assess(inputs, config((c) => (c.sla.high = 60)), clock);
+    expect(relaxed.alerts.filter((x) => x.condition === "overdue")).toEqual([]);
+    expect(relaxed.issues.find((i) => i.subject === subject)?.due_at).toBe(new Date(NOW.getTime() + 20 * DAY).toISOString());
+  });
+
   it("sorts component health by name and keeps the last maintenance", () => {
     const a = assess(makeInputs({ scan: makeScan([ui, api]) }), config(), clock);
     expect(a.components.map((c) => c.name)).toEqual(["api", "ui"]);
@@ -187,6 +205,28 @@ describe("update_risk and auto_update_safe of proposed updates", () => {
     // + 0.15·10 (cvss) + 0.15·10 (four breaking) + 0.10·8 (released today) + 0.05·10 (deprecated) = 7.6 → critical → high
     const critical = dep({ update_type: "major", latest_version: "2.0.0", vulnerability_score: 10, breaking_changes: ["a", "b", "c", "d"], latest_release_date: daysAgo(0), deprecated: true });
     expect(run(critical)).toMatchObject({ update_risk: "high", auto_update_safe: false });
+  });
+
+  it("not safe at medium risk, nor for a major update at low risk", () => {
+    // 0.25·4 (minor) + 0.15·9.8 (cvss) + 0.70 + 0.60 = 3.77 → medium
+    expect(run(dep({ update_type: "minor", latest_version: "1.1.0", vulnerability_score: 9.8 }))).toMatchObject({ update_risk: "medium", auto_update_safe: false });
+    // 0.25·8 + 0.10·1 (dev) + 0 (full coverage) = 2.1 → low, but major
+    expect(run(dep({ update_type: "major", latest_version: "2.0.0", dependency_type: "dev" }), 100)).toMatchObject({ update_risk: "low", auto_update_safe: false });
+  });
+
+  it("counts the dependents of the dependency's own component, and the configured minimum release age", () => {
+    const shared = makeComponent({ name: "api", path: "src/api", type: "api", dependent_components: ["ui", "worker"] });
+    const digest = dep({ update_type: "digest", dependency_type: "dev" });
+    const assessIn = (d: Dependency, cfg = config()) =>
+      assess(makeInputs({ scan: makeScan([ui, shared]), dependencies: [d], testResults: { api: [makeTestResult({ line_coverage: 100 })], ui: [makeTestResult({ line_coverage: 100 })] } }), cfg, clock).dependencies[0];
+    // + 0.10·2.5·2 (two other dependents) = 0.85 → low
+    expect(assessIn(digest).update_risk).toBe("low");
+    // ui has no dependents: 0.35 → none
+    expect(assessIn({ ...digest, component: "ui" }).update_risk).toBe("none");
+    // Released yesterday: too young for the default 3 days, old enough for 0.
+    const young = dep({ latest_release_date: daysAgo(1) });
+    expect(assessIn(young).auto_update_safe).toBe(false);
+    expect(assessIn(young, config((c) => (c.updates.minimum_release_age_days = 0))).auto_update_safe).toBe(true);
   });
 
   it("leaves a dependency without a proposed update as it was", () => {
