@@ -95,3 +95,42 @@ describe("failing checks: matching and the title", () => {
     expect(d.title).toBe("Default branch is failing: 2 checks (lint, lint)");
   });
 });
+
+describe("marker issues: order and coverage", () => {
+  it("drafts come in path order whatever order the files were read in", () => {
+    const textFiles = new Map([
+      ["src/b.py", "# TODO b\n"],
+      ["src/a.py", "# TODO a\n"],
+      ["lib/c.py", "# TODO c\n"],
+    ]);
+    expect(detectBug(detectContext(makeInputs({ textFiles }))).drafts.map((d) => d.subject)).toEqual(["bug:markers:lib/c.py", "bug:markers:src/a.py", "bug:markers:src/b.py"]);
+  });
+
+  it("covers only marker subjects, even when another subject ends in a file it read", () => {
+    const r = detectBug(detectContext(makeInputs({ textFiles: new Map([["a.py", "x = 1\n"]]), allFiles: ["a.py"] })));
+    expect(r.covers({ subject: "bug:markers:a.py" } as never)).toBe(true);
+    // "bug:unknown:" has the length of "bug:markers:"
+    expect(r.covers({ subject: "bug:unknown:a.py" } as never)).toBe(false);
+    expect(r.covers({ subject: "bug:unknown:gone.py" } as never)).toBe(false);
+  });
+});
+
+describe("failing checks: workflow names", () => {
+  it("strips only the .yml / .yaml extension at the end of a workflow's name", () => {
+    const d = detectBug(
+      detectContext(
+        makeInputs({
+          failingChecks: [{ name: "docs.yml-check", url: null, conclusion: "failure" }],
+          allFiles: [".github/workflows/docs.yml-check.yaml", ".github/workflows/docs.yml"],
+        }),
+      ),
+    ).drafts[0];
+    // "docs.yml-check" names the first workflow (and contains "docs", the second's name).
+    expect(d.files_affected).toEqual([".github/workflows/docs.yml", ".github/workflows/docs.yml-check.yaml"]);
+    const only = detectBug(
+      detectContext(makeInputs({ failingChecks: [{ name: "docs-check", url: null, conclusion: "failure" }], allFiles: [".github/workflows/docs.yml-check.yaml", ".github/workflows/lint.yml"] })),
+    ).drafts[0];
+    // "docs.yml-check" is not in "docs-check": no workflow named, so every workflow is listed.
+    expect(only.files_affected).toEqual([".github/workflows/docs.yml-check.yaml", ".github/workflows/lint.yml"]);
+  });
+});
