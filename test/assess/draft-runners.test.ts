@@ -70,6 +70,8 @@ describe("testSuitesFor: names that only look like a manifest", () => {
     "xPipfile",
     "MyCargo.toml",
     "notgo.mod",
+    "myDockerfile",
+    "svc/xContainerfile",
     "myChart.yaml",
     "myzarf.yaml",
     "my-uds-bundle.yaml",
