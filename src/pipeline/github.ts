@@ -821,7 +821,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   const base = defaultBranch;
   for (const group of base ? plan.groups : []) {
     try {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests() });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests(), ...sharedEnrichment(log).lockArtefactAccess() });
       if ("number" in r) {
         pulls.opened.push(r.number);
         for (const n of r.superseded) open.delete(n);
@@ -854,6 +854,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
         runner: input.runner,
         npmAvailable: input.npmAvailable,
         docker: sharedEnrichment(log).dockerDigests(),
+        ...sharedEnrichment(log).lockArtefactAccess(),
         dependencies: assessment.dependencies,
       });
       pulls.recreated.push(...m.recreated);
