@@ -259,8 +259,11 @@ function withdrawnOf(prev: MaintenanceIssue, withdrawn: readonly string[] | unde
   const listed = new Set<string>();
   const p = parseSubject(prev.subject);
   if (p?.advisory) listed.add(p.advisory);
-  const line = prev.description.split("\n").find((l) => l.startsWith("Advisories: "));
-  for (const m of (line ?? "").slice("Advisories: ".length).matchAll(/([A-Za-z0-9][A-Za-z0-9._:-]*)(?: \(CVSS [0-9.]+\))?(?:, |$| \()/g)) listed.add(m[1]);
+  const line = prev.description.split("\n").find((l) => l.startsWith("Advisories: ")) ?? "";
+  // The ids only: the " (aliases: …)" part names other databases' ids, never the withdrawn advisory's own.
+  const aliasesAt = line.indexOf(" (aliases: ");
+  const ids = (aliasesAt >= 0 ? line.slice(0, aliasesAt) : line).slice("Advisories: ".length);
+  for (const m of ids.matchAll(/([A-Za-z0-9][A-Za-z0-9._:-]*)(?: \(CVSS [0-9.]+\))?(?:, |$| \()/g)) listed.add(m[1]);
   return [...listed].filter((id) => set.has(id)).sort();
 }
 

@@ -46,6 +46,12 @@ describe("goneReason of a withdrawn advisory", () => {
     expect(gone(["CVSS"], SUBJECT, "Advisories: A-1 (CVSS 5.0), B-2")).toBe(DEFAULT);
   });
 
+  it("an alias id in the (aliases: …) part is not one of the issue's advisories", () => {
+    expect(gone(["CVE-2018-18074"], SUBJECT, DESC)).toBe(DEFAULT);
+    expect(gone(["CVE-2024-35195"], SUBJECT, DESC)).toBe(DEFAULT);
+    expect(gone(["CVE-1", "A-1"], SUBJECT, "Advisories: A-1 (CVSS 5.0) (aliases: CVE-1, CVE-2)")).toBe("advisory A-1 was withdrawn");
+  });
+
   it("the advisory of a former per-advisory subject counts without a description line", () => {
     expect(gone(["PYSEC-2018-28"], "security:pypi:requests:PYSEC-2018-28", "old text")).toBe("advisory PYSEC-2018-28 was withdrawn");
     expect(gone(["GO-2024:1"], "security:go:golang.org/x/net:GO-2024:1", "old text")).toBe("advisory GO-2024:1 was withdrawn");
