@@ -306,8 +306,8 @@ async function buildUpdateCommit(
 function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): MaintenanceIssue {
   const path: LifecycleState[] = ["assessed", "prioritized", "scheduled", "in_progress"];
   let cur = issue;
+  // From in_progress the slice is empty: nothing to do.
   for (const step of path.slice(Math.max(0, path.indexOf(cur.lifecycle_state) + 1))) {
-    if (cur.lifecycle_state === "in_progress") break;
     const r = tryTransitionIssue(cur, step, { at, reason, actor: APP_ACTOR });
     if (!r.ok) return cur;
     cur = r.issue;
