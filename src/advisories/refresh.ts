@@ -9,6 +9,7 @@ import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type Adviso
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { dependentKey } from "../store/dependents.js";
+import type { OnlineAdvisoryState } from "./online.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
 export const MAX_MIRROR_FILES = 2_000_000;
@@ -22,10 +23,13 @@ export interface AdvisoryStateEntry {
 
 export interface AdvisoryState {
   format: 1;
+  /** Offline source: the mirror path, its checksum and advisories (empty strings: no offline refresh yet). */
   mirror: string;
   checksum: string;
   refreshed_at: string;
   advisories: Record<string, AdvisoryStateEntry>;
+  /** Online source (src/advisories/online.ts): its cursors and advisories, kept beside the offline ones. */
+  online?: OnlineAdvisoryState;
 }
 
 export interface AdvisoryChange {
@@ -225,7 +229,7 @@ export interface RefreshOptions {
   onIndex?(index: OsvOfflineIndex): void;
 }
 
-async function readState(file: string): Promise<AdvisoryState | null> {
+export async function readAdvisoryState(file: string): Promise<AdvisoryState | null> {
   try {
     const s = JSON.parse(await fs.readFile(file, "utf8")) as AdvisoryState;
     return s && s.format === 1 && typeof s.advisories === "object" ? s : null;
@@ -244,16 +248,57 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
   const clock = opts.clock ?? (() => new Date());
   const warnings: string[] = [];
   const checksum = await mirrorChecksum(opts.mirror);
-  const previous = await readState(opts.statePath);
-  if (previous && previous.checksum === checksum && previous.mirror === path.resolve(opts.mirror)) {
+  const previous = await readAdvisoryState(opts.statePath);
+  // A document that only the online refresh wrote has no offline baseline yet.
+  const baseline = previous && previous.mirror ? previous : null;
+  if (baseline && baseline.checksum === checksum && baseline.mirror === path.resolve(opts.mirror)) {
     return { status: "unchanged", checksum, changes: [], candidates: 0, reassessed: [], warnings };
   }
   const index = await OsvOfflineIndex.load(opts.mirror);
   opts.onIndex?.(index);
   for (const w of index.warnings) warnings.push(`${w.file ?? opts.mirror}: ${w.message}`);
   const after = snapshotAdvisories(index);
-  const changes = previous ? diffAdvisories(previous.advisories, after) : [];
+  const changes = baseline ? diffAdvisories(baseline.advisories, after) : [];
 
+  const fanned = await reassessCandidates({ ...opts, changes, source: index, checksum });
+  const state: AdvisoryState = {
+    format: 1,
+    mirror: path.resolve(opts.mirror),
+    checksum,
+    refreshed_at: clock().toISOString(),
+    advisories: after,
+    ...(previous?.online ? { online: previous.online } : {}),
+  };
+  await writeAdvisoryState(opts.statePath, state);
+  return { status: baseline ? "refreshed" : "first-run", checksum, changes, candidates: fanned.candidates, reassessed: fanned.reassessed, warnings };
+}
+
+export interface FanOutOptions {
+  store: Store;
+  changes: readonly AdvisoryChange[];
+  /** Answers for the changed packages, now. */
+  source: AdvisorySource;
+  /**
+   * Only these advisories can have changed (the online refresh, whose source knows the changed records
+   * only): added / removed ids outside it are ignored. Undefined: the source knows every record.
+   */
+  changedIds?: ReadonlySet<string>;
+  checksum: string;
+  clock?: () => Date;
+  onReassessed?: RefreshOptions["onReassessed"];
+  enqueue?: RefreshOptions["enqueue"];
+}
+
+/**
+ * The shared half of a refresh: the repositories the reverse index names for the changed packages, each
+ * checked at the versions it uses; those an advisory now affects or no longer affects are queued
+ * (`enqueue`) or re-assessed here.
+ */
+export async function reassessCandidates(opts: FanOutOptions): Promise<{ candidates: number; reassessed: RepoReassessment[] }> {
+  const clock = opts.clock ?? (() => new Date());
+  const { changes, checksum } = opts;
+  const index = opts.source;
+  const keep = (ids: string[]) => (opts.changedIds ? ids.filter((id) => opts.changedIds!.has(id)) : ids);
   // Candidates: repositories using any changed package, from the reverse index.
   const candidates = new Map<string, RepoRef>();
   const seen = new Set<string>();
@@ -271,7 +316,8 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
     // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
     // the lockfile-only packages the scan kept; the job re-checks everything.
     const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
-    const r = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
+    const raw = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
+    const r = { ...raw, added: keep(raw.added), removed: keep(raw.removed) };
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
     if (opts.enqueue) {
       const entry = { repo, added: r.added, removed: r.removed };
@@ -279,13 +325,18 @@ export async function refreshAdvisories(opts: RefreshOptions): Promise<RefreshRe
       await opts.enqueue(entry, { checksum, withdrawn: changes.filter((c) => c.kind === "withdrawn").map((c) => c.id) });
       continue;
     }
+    if (opts.changedIds) throw new Error("a refresh whose source knows only the changed records cannot write dependencies: pass enqueue");
     const state = await opts.store.getScanState(repo);
     await opts.store.putDependencies(repo, r.dependencies, { scanned_at: clock().toISOString(), head_sha: state?.head_sha ?? null });
     const entry = { repo, added: r.added, removed: r.removed };
     reassessed.push(entry);
     await opts.onReassessed?.(entry, r.dependencies);
   }
-  const state: AdvisoryState = { format: 1, mirror: path.resolve(opts.mirror), checksum, refreshed_at: clock().toISOString(), advisories: after };
-  await writeFileAtomic(opts.statePath, JSON.stringify(state));
-  return { status: previous ? "refreshed" : "first-run", checksum, changes, candidates: candidates.size, reassessed, warnings };
+  return { candidates: candidates.size, reassessed };
+}
+
+/** Write the state document (both sources' parts) atomically. */
+export async function writeAdvisoryState(file: string, state: AdvisoryState): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify(state));
 }

@@ -173,7 +173,7 @@ export class SharedEnrichment {
           log,
           ...(octokit && !this.settings.offline ? { octokit: octokit as unknown as EnrichOptions["octokit"] } : {}),
         });
-        return { dependencies: out.dependencies, yanked: out.yanked };
+        return { dependencies: out.dependencies, yanked: out.yanked, withdrawnAdvisories: out.withdrawn_advisories };
       },
       assess: async (inputs, { config, clock }) => assess(inputs, config, clock),
     };

@@ -6,7 +6,7 @@ import type { PipelineStages, ScanRunResult, ScanTrigger } from "../pipeline/git
 import type { GitHubOctokit } from "../act/github/client.js";
 import { DeliveryDeduper } from "./queue.js";
 import { Scheduler, type ScheduledRepo } from "./schedule.js";
-import { advisoryStatePath } from "./advisory-jobs.js";
+import { advisoryStatePath, onlineRefreshFromEnv } from "./advisory-jobs.js";
 import { sharedEnrichment, type SharedEnrichment } from "./enrichment.js";
 import { NotificationHub } from "./notifications.js";
 import { InstallationFinder } from "./updates.js";
@@ -214,6 +214,8 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
   });
 
   if (runsJobs) {
+    const onlineRefresh = onlineRefreshFromEnv(deps.env ?? process.env);
+    for (const w of onlineRefresh?.warnings ?? []) app.log.warn({}, `advisory refresh: ${w}`);
     const octokitFor = async (job: Job): Promise<GitHubOctokit> => {
       const [owner, repo] = (job.repo ?? "/").split("/");
       const octokit = job.installation_id ? ((await app.auth(job.installation_id)) as GitHubOctokit) : await installations.octokit({ owner, repo });
@@ -232,7 +234,7 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
       ...(deps.managers ? { managers: deps.managers } : {}),
       publicUrl,
       ...(deps.onScan ? { onScan: deps.onScan } : {}),
-      advisories: { enrichment: deps.enrichment ?? sharedEnrichment(app.log), statePath: advisoryStatePath(deps.env ?? process.env) },
+      advisories: { enrichment: deps.enrichment ?? sharedEnrichment(app.log), statePath: advisoryStatePath(deps.env ?? process.env), online: onlineRefresh },
       log: app.log,
     });
     void queue.work(runner, { concurrency: deps.concurrency ?? 2, ...(metrics ? { events: metrics.jobEvents() } : {}) }).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot start working: ${String(err)}`));
@@ -241,7 +243,8 @@ export function registerHandlers(app: Probot, _options?: ApplicationFunctionOpti
     const pollOn = deps.healthPoller ?? timers;
     // Advisory refresh (issue 16): a changed OSV mirror queues re-assessments; once per slot across a cluster.
     const refreshCron = (deps.env ?? process.env).COWABUNGA_ADVISORY_REFRESH_CRON?.trim() || "*/5 * * * *";
-    if (timers && (deps.enrichment ?? sharedEnrichment(app.log)).settings.osvDbPath && refreshCron !== "off") {
+    const refreshSettings = (deps.enrichment ?? sharedEnrichment(app.log)).settings;
+    if (timers && (refreshSettings.osvDbPath || (onlineRefresh && onlineRefresh.maxRecords > 0 && !refreshSettings.offline)) && refreshCron !== "off") {
       void queue.every("advisory_refresh", refreshCron).catch((err: unknown) => app.log.error({ err: String(err) }, `job queue: cannot register the advisory refresh: ${String(err)}`));
     }
     if (queue.backend === "memory") {

@@ -19,7 +19,7 @@ import { syncIssueLifecycle } from "./lifecycle.js";
 import { rebaseUpdatePullRequest } from "./rebase.js";
 import type { NotificationHub } from "./notifications.js";
 import { routePrEvent } from "./pr-routes.js";
-import { runAdvisoryRefresh, runReassessJob } from "./advisory-jobs.js";
+import { runAdvisoryRefresh, runReassessJob, type OnlineRefreshSettings } from "./advisory-jobs.js";
 import type { SharedEnrichment } from "./enrichment.js";
 import type { Scheduler } from "./schedule.js";
 import { openRequestedUpdates, readRepoConfig } from "./updates.js";
@@ -39,7 +39,7 @@ export interface JobRunnerDeps {
   publicUrl: string | null;
   onScan?: (result: ScanRunResult) => void;
   /** Advisory fan-out (issue 16): the process's enrichment and where the refresh keeps its state. */
-  advisories?: { enrichment: SharedEnrichment; statePath: string };
+  advisories?: { enrichment: SharedEnrichment; statePath: string; online?: OnlineRefreshSettings | null };
   log: AppLogger & { child(bindings: Record<string, unknown>): AppLogger };
 }
 
@@ -64,8 +64,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobHandler {
       }
       case "advisory_refresh": {
         if (!deps.advisories) return;
-        const r = await runAdvisoryRefresh({ store, enrichment: deps.advisories.enrichment, statePath: deps.advisories.statePath, enqueue: deps.enqueue, clock, log });
-        log.info({ status: r?.status ?? "no mirror" }, `advisory refresh: ${r?.status ?? "no OSV mirror configured"}`);
+        const r = await runAdvisoryRefresh({ store, enrichment: deps.advisories.enrichment, statePath: deps.advisories.statePath, online: deps.advisories.online ?? null, enqueue: deps.enqueue, clock, log });
+        log.info({ status: r?.status ?? "no mirror" }, `advisory refresh: ${r?.status ?? "no OSV mirror nor online refresh configured"}`);
         return;
       }
       case "notify": {

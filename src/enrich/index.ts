@@ -110,6 +110,8 @@ export interface EnrichResult {
   warnings: ScanWarning[];
   /** Current versions the registry marks as yanked (for assess's dependency detector). */
   yanked: YankedVersion[];
+  /** Withdrawn advisories of the checked packages (their issues close with that reason). */
+  withdrawn_advisories: string[];
   stats: EnrichStats;
 }
 
@@ -303,7 +305,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
 
   // 2. Advisories for direct dependencies with a concrete version, and transitive lockfile packages.
   const advisorySource = await resolveAdvisorySource(opts, registries, trusted, warnings);
-  const { vulns, vulnIndexOfDep, transitive, queries } = await checkAdvisories(scan.dependencies, scan, advisorySource, warnings);
+  const { vulns, vulnIndexOfDep, transitive, queries, withdrawn } = await checkAdvisories(scan.dependencies, scan, advisorySource, warnings);
 
   // 3. Wait for lookups; fetch release notes for dependencies with updates whose source is on GitHub.
   const outcomes = new Map<ExtractedDependency, LookupOutcome | Dependency["lookup"]>();
@@ -490,6 +492,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
     dependencies,
     warnings,
     yanked,
+    withdrawn_advisories: withdrawn,
     stats: { lookups: lookupCount, unique_lookups: lookups.size, advisory_queries: queries, transitive_vulnerable: transitiveVulnerable },
   };
 }
@@ -514,7 +517,7 @@ export async function checkAdvisories<D extends AdvisoryCandidate>(
   scan: Pick<ScanResult, "dependencies" | "locked">,
   advisorySource: AdvisorySource | null,
   warnings: ScanWarning[],
-): Promise<{ vulns: DependencyVulnerabilities[]; vulnIndexOfDep: Map<D, number>; transitive: Array<{ l: ScanResult["locked"][number]; q: number }>; queries: number }> {
+): Promise<{ vulns: DependencyVulnerabilities[]; vulnIndexOfDep: Map<D, number>; transitive: Array<{ l: ScanResult["locked"][number]; q: number }>; queries: number; withdrawn: string[] }> {
   // An offline mirror without any record of an ecosystem cannot vouch for that ecosystem's packages.
   // Distinct name@version per ecosystem: the same package pinned in several components counts once.
   const uncovered = new Map<string, Set<string>>();
@@ -559,14 +562,16 @@ export async function checkAdvisories<D extends AdvisoryCandidate>(
     for (const w of advisorySource.warnings) warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.message });
   }
   let vulns: DependencyVulnerabilities[] = [];
+  let withdrawn: string[] = [];
   if (advisorySource && vulnQueries.length > 0) {
     const report = await findVulnerabilities(vulnQueries, advisorySource);
     vulns = report.results;
+    withdrawn = report.withdrawn;
     for (const w of report.warnings) {
       warnings.push({ file: w.file ?? null, line: null, manager: "source", message: w.request ? `${w.request}: ${w.message}` : w.message });
     }
   }
-  return { vulns, vulnIndexOfDep, transitive, queries: vulnQueries.length };
+  return { vulns, vulnIndexOfDep, transitive, queries: vulnQueries.length, withdrawn };
 }
 
 /** Step 4: a transitive lockfile package that advisories affect, as a Dependency. */

@@ -51,7 +51,7 @@ export interface ScanTrigger {
 
 /** The enrich and assess stages, injected so tests (and the CLI) can replace them. */
 export interface PipelineStages {
-  enrich(input: { scan: ScanResult; config: CowabungaConfig; clock: Clock; log: AppLogger; octokit?: GitHubOctokit }): Promise<Dependency[] | { dependencies: Dependency[]; yanked?: AssessInputs["yanked"] }>;
+  enrich(input: { scan: ScanResult; config: CowabungaConfig; clock: Clock; log: AppLogger; octokit?: GitHubOctokit }): Promise<Dependency[] | { dependencies: Dependency[]; yanked?: AssessInputs["yanked"]; withdrawnAdvisories?: readonly string[] }>;
   assess(inputs: AssessInputs, opts: { config: CowabungaConfig; clock: Clock }): Promise<Assessment>;
 }
 
@@ -370,6 +370,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
     const enriched = await stages.enrich({ scan, config, clock, log, octokit });
     const dependencies = Array.isArray(enriched) ? enriched : enriched.dependencies;
     const yanked = Array.isArray(enriched) ? undefined : enriched.yanked;
+    const withdrawnAdvisories = Array.isArray(enriched) ? undefined : enriched.withdrawnAdvisories;
 
     let diff: Awaited<ReturnType<typeof fetchAddedLines>> = null;
     if (pushDiff && config.issues.bug_markers) {
@@ -406,6 +407,7 @@ export async function runGitHubScan(opts: RunGitHubScanOptions): Promise<ScanRun
       scan,
       dependencies,
       ...(yanked ? { yanked } : {}),
+      ...(withdrawnAdvisories && withdrawnAdvisories.length > 0 ? { withdrawnAdvisories } : {}),
       allFiles: files,
       ...(diff ? { addedLines: diff.addedLines, textFiles: diff.textFiles } : {}),
       ...(fullTexts ? { textFiles: fullTexts } : {}),

@@ -81,8 +81,10 @@ export function exposureOf(repo: string, id: string, deps: readonly Dependency[]
 async function packagesFromState(statePath: string | null, id: string): Promise<Array<{ ecosystem: string; name: string }> | null> {
   if (!statePath) return null;
   try {
-    const s = JSON.parse(await fs.readFile(statePath, "utf8")) as { advisories?: Record<string, { packages?: Record<string, string> }> };
-    const entry = s.advisories?.[id];
+    type Entries = Record<string, { packages?: Record<string, string> }>;
+    const s = JSON.parse(await fs.readFile(statePath, "utf8")) as { advisories?: Entries; online?: { advisories?: Entries } };
+    // The offline mirror's fingerprints, else the online refresh's (src/advisories/online.ts).
+    const entry = s.advisories?.[id] ?? s.online?.advisories?.[id];
     if (!entry?.packages) return null;
     return Object.keys(entry.packages).map((k) => ({ ecosystem: k.slice(0, k.indexOf("\u0000")), name: k.slice(k.indexOf("\u0000") + 1) }));
   } catch {

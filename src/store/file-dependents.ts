@@ -78,6 +78,15 @@ export class FileDependentsIndex {
     return out.sort(compareDependents);
   }
 
+  async packages(): Promise<DependentsQuery[]> {
+    const idx = await this.current();
+    const keys = [...idx.byKey.keys()].sort();
+    return keys.map((k) => {
+      const i = k.indexOf("\u0000");
+      return { ecosystem: k.slice(0, i), name: k.slice(i + 1) };
+    });
+  }
+
   async stats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
     const idx = await this.current();
     let entries = 0;

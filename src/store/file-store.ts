@@ -386,6 +386,10 @@ export class FileStore implements Store {
     return this.dependents.find(query);
   }
 
+  listDependentPackages(): Promise<DependentsQuery[]> {
+    return this.dependents.packages();
+  }
+
   dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
     return this.dependents.stats();
   }

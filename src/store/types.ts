@@ -119,6 +119,11 @@ export interface Store {
    * ecosystem's normalisation. Sorted by repository, component, file.
    */
   findDependents(query: DependentsQuery): Promise<DependentRef[]>;
+  /**
+   * The distinct packages of the reverse index: (ecosystem, name normalised as findDependents compares
+   * it), sorted by ecosystem then name. What an online advisory refresh asks OSV about.
+   */
+  listDependentPackages(): Promise<DependentsQuery[]>;
   /** Size of the reverse index: rows (package uses) and distinct packages. */
   dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }>;
 

@@ -509,6 +509,40 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect(stats.packages).toBe(3);
       });
 
+      it("lists the distinct indexed packages (dependencies and lockfile-only ones), normalised, sorted, and follows scans", async () => {
+        const writer = await harness.open({ now: () => NOW });
+        expect(await writer.listDependentPackages()).toEqual([]);
+        await writer.putDependencies(repo, [
+          py({ name: "Flask_Cors", version: "3.0.0", component: "api", file: "api/requirements.txt" }),
+          npm({ name: "lodash", version: "4.17.20", component: "web", file: "web/package.json" }),
+          npm({ name: "lodash", version: "4.17.20", component: "admin", file: "admin/package.json" }),
+        ]);
+        await writer.putDependencies(other, [npm({ name: "lodash", version: "4.17.21" }), npm({ name: "Zod", version: "3.0.0" })]);
+        await writer.putReassessBasis(other, {
+          format: 1,
+          head_sha: "b".repeat(40),
+          tree_sha: null,
+          scanned_at: NOW.toISOString(),
+          config: { schedule: {} },
+          config_errors: [],
+          scan: { source: "x", commit_sha: null, components: [], dependencies: [], locked: [{ name: "qs", version: "6.7.0", datasource: "npm", component: ".", file: "package.json", lockfile: "package-lock.json", depth: 2, scope: "prod" }], files_scanned: 0, manifests: [] },
+          workflow_files: [],
+          text_findings: { drafts: [], examined: [] },
+          codeowners: {},
+          yanked: [],
+        } as unknown as Parameters<Store["putReassessBasis"]>[1]);
+        const reader = await harness.open({ now: () => NOW });
+        // Written by hand: PEP 503 for PyPI, npm names as written; code-unit order ("Zod" before "lodash").
+        expect(await reader.listDependentPackages()).toEqual([
+          { ecosystem: "PyPI", name: "flask-cors" },
+          { ecosystem: "npm", name: "Zod" },
+          { ecosystem: "npm", name: "lodash" },
+          { ecosystem: "npm", name: "qs" },
+        ]);
+        await writer.putDependencies(repo, []);
+        expect((await (await harness.open({ now: () => NOW })).listDependentPackages()).map((p) => p.name)).toEqual(["Zod", "lodash", "qs"]);
+      });
+
       it("follows every scan: a removed or upgraded dependency leaves the index, an emptied repository leaves it entirely", async () => {
         const store = await harness.open({ now: () => NOW });
         await store.putDependencies(repo, [npm({ name: "lodash", version: "4.17.20" }), npm({ name: "axios", version: "0.21.0" })]);

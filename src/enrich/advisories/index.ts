@@ -39,6 +39,11 @@ export interface VulnerabilityReport {
   /** One entry per input dependency, same order. */
   results: DependencyVulnerabilities[];
   warnings: AdvisoryWarning[];
+  /**
+   * Ids of the withdrawn records the source holds for the queried packages, sorted: an issue of one of
+   * them closes as "advisory X was withdrawn" in a scan as in a re-assessment after a refresh.
+   */
+  withdrawn: string[];
 }
 
 const CVE = /^CVE-\d{4}-\d{4,}$/;
@@ -115,6 +120,8 @@ export async function findVulnerabilities(
     warnings.push({ message: `${source.name}: advisory query failed: ${(err as Error).message}` });
   }
   warnings.push(...source.warnings);
+  const withdrawn = new Set<string>();
+  for (const records of answers.values()) for (const rec of records) if (rec.withdrawn) withdrawn.add(rec.id);
 
   const seenWarning = new Set<string>();
   const pushMatchWarnings = (list: string[]): void => {
@@ -191,5 +198,5 @@ export async function findVulnerabilities(
       fixed_version: presentVersion(q.ecosystem, fixedVersion),
     };
   });
-  return { results, warnings };
+  return { results, warnings, withdrawn: [...withdrawn].sort() };
 }

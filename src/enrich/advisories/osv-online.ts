@@ -65,7 +65,7 @@ async function readJsonLimited(res: Response, max: number, request: string): Pro
  * An OsvHttp over a fetch function (global fetch by default). Non-2xx answers reject. Redirects are
  * followed by hand (at most 5), each target checked by the redirect guard; bodies are size-capped.
  */
-export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 30_000, opts: FetchHttpOptions = {}): OsvHttp {
+export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 30_000, opts: FetchHttpOptions = {}): OsvHttp & OsvLineHttp {
   const guard =
     opts.redirectGuard === undefined
       ? async (u: URL) => {
@@ -74,7 +74,8 @@ export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 
       : opts.redirectGuard;
   const maxBody = opts.maxBodyBytes ?? OSV_MAX_BODY_BYTES;
   const dispatcher = opts.dispatcher === undefined ? (guard ? sharedGuardedAgent() : null) : opts.dispatcher;
-  async function call(url: string, init: RequestInit): Promise<unknown> {
+  /** The final answer after following redirects (each target guarded); rejects on a non-2xx status. */
+  async function open(url: string, init: RequestInit): Promise<{ res: Response; request: string }> {
     const signal = AbortSignal.timeout(timeoutMs);
     let current = url;
     let req = init;
@@ -101,8 +102,12 @@ export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 
         await res.body?.cancel().catch(() => undefined);
         throw new Error(`HTTP ${res.status}`);
       }
-      return readJsonLimited(res, maxBody, `${req.method ?? "GET"} ${redactUrl(current)}`);
+      return { res, request: `${req.method ?? "GET"} ${redactUrl(current)}` };
     }
+  }
+  async function call(url: string, init: RequestInit): Promise<unknown> {
+    const { res, request } = await open(url, init);
+    return readJsonLimited(res, maxBody, request);
   }
   return {
     postJson: (url, body) =>
@@ -112,7 +117,78 @@ export function fetchHttp(fetchFn: typeof fetch = globalThis.fetch, timeoutMs = 
         body: JSON.stringify(body),
       }),
     getJson: (url) => call(url, { method: "GET", headers: { accept: "application/json" } }),
+    async streamLines(url, onLine, limits) {
+      const { res, request } = await open(url, { method: "GET", headers: { accept: "text/csv, text/plain" } });
+      return readLinesLimited(res, request, onLine, limits);
+    },
   };
+}
+
+/** Bounds of a streamed text answer (OSV's `modified_id.csv`). */
+export interface LineLimits {
+  /** Bytes read at most; over it the read stops with an error. */
+  maxBytes: number;
+  /** Lines read at most; over it the read stops with an error. */
+  maxLines: number;
+  /** Longest line; a longer one is an error (named by its number). */
+  maxLineBytes: number;
+}
+
+/** Line-by-line reading of a text answer that the caller can stop early (the rest is never downloaded). */
+export interface OsvLineHttp {
+  /**
+   * Calls `onLine` per line (1-based numbers, without the line end) until it returns "stop" or the body
+   * ends. Rejects when a limit is passed or the transfer fails; lines already delivered stay delivered.
+   */
+  streamLines(url: string, onLine: (line: string, lineNo: number) => "continue" | "stop", limits: LineLimits): Promise<{ lines: number; bytes: number; stopped: boolean }>;
+}
+
+export async function readLinesLimited(
+  res: Response,
+  request: string,
+  onLine: (line: string, lineNo: number) => "continue" | "stop",
+  limits: LineLimits,
+): Promise<{ lines: number; bytes: number; stopped: boolean }> {
+  if (!res.body) return { lines: 0, bytes: 0, stopped: false };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder("utf-8");
+  let bytes = 0;
+  let lines = 0;
+  let carry = "";
+  const stop = async (): Promise<void> => {
+    await reader.cancel().catch(() => undefined);
+  };
+  const deliver = (line: string): "continue" | "stop" => {
+    lines++;
+    if (lines > limits.maxLines) throw new Error(`${request}: more than ${limits.maxLines} lines`);
+    return onLine(line.endsWith("\r") ? line.slice(0, -1) : line, lines);
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > limits.maxBytes) throw new Error(`${request}: body over the ${limits.maxBytes}-byte limit`);
+      carry += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = carry.indexOf("\n")) >= 0) {
+        const line = carry.slice(0, nl);
+        carry = carry.slice(nl + 1);
+        if (line.length > limits.maxLineBytes) throw new Error(`${request}: line ${lines + 1} is longer than ${limits.maxLineBytes} characters`);
+        if (deliver(line) === "stop") {
+          await stop();
+          return { lines, bytes, stopped: true };
+        }
+      }
+      if (carry.length > limits.maxLineBytes) throw new Error(`${request}: line ${lines + 1} is longer than ${limits.maxLineBytes} characters`);
+    }
+    carry += decoder.decode();
+    if (carry.length > 0 && deliver(carry) === "stop") return { lines, bytes, stopped: true };
+    return { lines, bytes, stopped: false };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** Full records by id, shared by every OsvOnlineSource that does not bring its own cache. */

@@ -544,6 +544,18 @@ export class PgStore implements Store {
       .sort(compareDependents);
   }
 
+  async listDependentPackages(): Promise<DependentsQuery[]> {
+    const { rows } = await this.pool.query<{ ecosystem: string; norm_name: string }>(
+      `SELECT ecosystem, norm_name FROM dependencies UNION SELECT ecosystem, norm_name FROM locked_packages`,
+    );
+    // Sorted here, by code unit, as the file store sorts (a database collation may order differently).
+    const key = (r: { ecosystem: string; norm_name: string }) => `${r.ecosystem}\u0000${r.norm_name}`;
+    return rows
+      .map((r) => ({ k: key(r), ecosystem: r.ecosystem, name: r.norm_name }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map(({ ecosystem, name }) => ({ ecosystem, name }));
+  }
+
   async dependentsIndexStats(): Promise<{ entries: number; packages: number; bytes: number | null }> {
     const { rows } = await this.pool.query<{ entries: string; packages: string; bytes: string }>(
       `SELECT (SELECT count(*) FROM dependencies) + (SELECT count(*) FROM locked_packages) AS entries,
