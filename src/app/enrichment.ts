@@ -3,14 +3,15 @@
  * - `COWABUNGA_OFFLINE=true`: no registry or OSV network at all;
  * - `COWABUNGA_OSV_DB=<path>`: an OSV mirror (directory of JSON records or all.zip exports), loaded ONCE
  *   per process and shared by every repository;
- * - `COWABUNGA_REGISTRY_<ECOSYSTEM>=<url>`: operator mirrors (npm, pypi, crates, go, docker, helm, osv);
- *   they override the repositories' `registries` config and may be private hosts.
+ * - `COWABUNGA_REGISTRY_<ECOSYSTEM>=<url>`: operator mirrors (npm, pypi, crates, go, go_sumdb, docker,
+ *   helm, osv); they override the repositories' `registries` config and may be private hosts
+ *   (`COWABUNGA_REGISTRY_GO_SUMDB=off`: go.sum lines are never looked up).
  * ONE HttpClient per process, so its cache is shared across repositories and installations.
  */
 import path from "node:path";
 import type { z } from "zod";
 import { assess } from "../assess/index.js";
-import { RegistriesConfig } from "../config/schema.js";
+import { RegistriesConfig, registryUrls } from "../config/schema.js";
 import { OsvOfflineIndex, OsvOnlineSource, type AdvisorySource } from "../enrich/advisories/index.js";
 import { createRequirementSource, type RequirementSource } from "../enrich/datasources/requirements.js";
 import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
@@ -51,6 +52,10 @@ export function enrichSettingsFromEnv(env: Record<string, string | undefined> = 
       warnings.push(`${name}: unknown ecosystem "${eco}" (one of ${allowed.join(", ")}); ignored`);
       continue;
     }
+    if (eco === "go_sumdb" && value.trim().toLowerCase() === "off") {
+      registries[eco] = "off";
+      continue;
+    }
     let url: URL;
     try {
       url = new URL(value.trim());
@@ -89,7 +94,7 @@ export class SharedEnrichment {
     http?: HttpClient,
   ) {
     // Operator mirrors may be private hosts: let the guard through for exactly those origins.
-    const trusted = new Set(Object.values(settings.registries).map((u) => new URL(u as string).origin));
+    const trusted = new Set(registryUrls(settings.registries).map((u) => new URL(u).origin));
     this.http =
       http ??
       createHttpClient({
@@ -148,6 +153,11 @@ export class SharedEnrichment {
   dockerDigests(): DigestSource {
     this.digests ??= createDockerDatasource({ http: this.http, registry: this.settings.registries.docker });
     return this.digests;
+  }
+
+  /** What update PRs read lockfile metadata through: the shared client and the operator mirrors (Go checksum database included). */
+  lockArtefactAccess(): { http: HttpClient; registryMirrors: Registries } {
+    return { http: this.http, registryMirrors: this.settings.registries };
   }
 
   /** What `enrichDependencies` gets besides the scan's own config, clock, log and octokit. */

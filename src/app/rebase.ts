@@ -38,6 +38,7 @@ export async function rebaseUpdatePullRequest(args: {
       dependencies: await args.store.getDependencies(repo),
       rebaseRequested: new Set([number]),
       docker: sharedEnrichment(log).dockerDigests(),
+      ...sharedEnrichment(log).lockArtefactAccess(),
     });
     if (m.upToDate.includes(number)) return `Closed: the base branch already has this update.`;
     if (m.recreated.includes(number)) return `Rebuilt on the current ${pr.data.base.ref} head.`;

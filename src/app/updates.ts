@@ -143,7 +143,7 @@ export async function openRequestedUpdates(args: {
     for (const u of plan.unchanged) out.messages.push(`${u.key}: pull request #${u.number} is already open`);
     for (const s of plan.skipped) out.messages.push(`${s.name} (${s.file}): ${s.reason}`);
     for (const group of plan.groups) {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, docker: sharedEnrichment(log).dockerDigests() });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch, baseSha: head.data.object.sha, group, config, store, clock, log, docker: sharedEnrichment(log).dockerDigests(), ...sharedEnrichment(log).lockArtefactAccess() });
       if ("number" in r) out.opened.push(r.number);
       else out.messages.push(r.message);
     }

@@ -177,10 +177,36 @@ export const RetentionConfig = z.object({
   records_days: z.number().int().min(0).default(0),
 });
 
-export const RegistriesConfig = z.partialRecord(
-  z.enum(["npm", "pypi", "crates", "go", "docker", "helm", "osv"]),
-  HttpUrl,
-);
+/**
+ * Mirror URLs per ecosystem. `go_sumdb` is the Go checksum database that go.sum lines come from (its
+ * `/lookup`): a URL, or `off` (like GONOSUMDB for everything: go.sum is never edited in place, the PR
+ * names `go mod tidy`). Default: `<go>/sumdb/sum.golang.org` when `go` is a mirror (the GOPROXY
+ * checksum-database proxy protocol), else https://sum.golang.org.
+ */
+export const RegistriesConfig = z
+  .partialRecord(z.enum(["npm", "pypi", "crates", "go", "go_sumdb", "docker", "helm", "osv"]), z.union([HttpUrl, z.literal("off")]))
+  .superRefine((r, ctx) => {
+    for (const [k, v] of Object.entries(r)) {
+      if (v === "off" && k !== "go_sumdb") ctx.addIssue({ code: "custom", path: [k], message: "expected an http:// or https:// URL (only go_sumdb may be off)" });
+    }
+  });
+
+/** The mirror URLs of a registries setting, without `go_sumdb: off` (for trusted-origin sets). */
+export function registryUrls(r: Readonly<Partial<Record<string, string>>>): string[] {
+  return Object.values(r).filter((u): u is string => typeof u === "string" && u !== "off");
+}
+
+/**
+ * The Go checksum database to read go.sum lines from: null when `go_sumdb: off`, the configured URL, the
+ * sumdb proxy of the `go` mirror (`<GOPROXY>/sumdb/sum.golang.org`), or https://sum.golang.org.
+ */
+export function goSumdbOf(r: Readonly<Partial<Record<string, string>>>): string | null {
+  const set = r.go_sumdb?.trim();
+  if (set === "off") return null;
+  if (set) return set.replace(/\/+$/, "");
+  if (r.go) return `${r.go.replace(/\/+$/, "")}/sumdb/sum.golang.org`;
+  return "https://sum.golang.org";
+}
 
 export const IssuesConfig = z.object({
   enabled: z.boolean().default(true),

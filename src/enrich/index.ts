@@ -7,7 +7,7 @@
  */
 import pLimit from "p-limit";
 import type { z } from "zod";
-import { defaultConfig, type CowabungaConfig, type RegistriesConfig } from "../config/schema.js";
+import { defaultConfig, goSumdbOf, type CowabungaConfig, type RegistriesConfig } from "../config/schema.js";
 import type { Dependency } from "../model/index.js";
 import type { DatasourceName, ExtractedDependency, ScanResult, ScanWarning } from "../scan/types.js";
 import {
@@ -484,7 +484,13 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
   let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
   if (opts.requirementSource === undefined && !offline) {
-    requirementSource = createRequirementSource({ http: opts.http ?? sharedHttpClient(), npmRegistry: registries.npm, pypi: registries.pypi, goProxy: registries.go });
+    requirementSource = createRequirementSource({
+      http: opts.http ?? sharedHttpClient(),
+      npmRegistry: registries.npm,
+      pypi: registries.pypi,
+      goProxy: registries.go,
+      goSumdb: goSumdbOf(registries),
+    });
   }
   await planRemediations(dependencies, scan, requirementSource, warnings);
 

@@ -252,6 +252,104 @@ async function lowestAdmittingParent(
 }
 
 /**
+ * A MetadataReader built on first use: most plans never ask a registry. A class, not closures made per
+ * plan: planning runs for every vulnerable package, and a closure per call is measurable there.
+ */
+class LazyMetadataReader implements MetadataReader {
+  private built: MetadataReader | null;
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly fetchReqs: (ds: DatasourceName, name: string) => Promise<VersionRequirements | null>,
+    given: MetadataReader | undefined,
+  ) {
+    this.built = given ?? null;
+  }
+  private reader(): MetadataReader {
+    return (this.built ??= metadataReader(this.ctx, this.fetchReqs));
+  }
+  versions(ds: DatasourceName, name: string): Promise<string[] | null> {
+    return this.reader().versions(ds, name);
+  }
+  requirementsOf(ds: DatasourceName, name: string, version: string): Promise<Map<string, string> | null> {
+    return this.reader().requirementsOf(ds, name, version);
+  }
+}
+
+function noFix(name: string, removes: string[], reasons: string[]): RemediationPlan {
+  return {
+    kind: "no_fix",
+    target_version: null,
+    file: null,
+    action: `No version of ${name} clears ${removes.join(", ")}: see the mitigations below`,
+    parent: null,
+    risk: null,
+    removes,
+    reasons,
+  };
+}
+
+function lockCommand(file: string, name: string, from: string, target: string): string {
+  return LOCK_COMMAND[base(file)]?.(name, from, target) ?? `regenerate ${file}`;
+}
+
+/** The direct dependencies (first registry package) on the paths, other than the package itself. */
+function directsOnPaths(paths: readonly PathStep[][], name: string): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let first: string | undefined;
+    for (const s of p) {
+      if (!s.local) {
+        first = s.name;
+        break;
+      }
+    }
+    if (first && first !== name && !out.includes(first)) out.push(first);
+  }
+  return out;
+}
+
+/**
+ * Go modules: minimal version selection takes the highest requirement in the build, and a requirement
+ * is a minimum, so raising the vulnerable module's `require` in go.mod always satisfies every module
+ * that requires it: no parent bump, no override. The step names go.mod (the file that declares the
+ * module, `// indirect` or not; never go.sum, which `go mod tidy` rewrites). A direct requirement is a
+ * direct update; an indirect one (or a module go.mod does not list yet: add the require) is in place.
+ */
+function goPlan(dep: Dependency, lockfile: string | null, target: string, removes: string[], transitive: boolean): RemediationPlan {
+  const name = dep.name;
+  const declaredInGoMod = base(dep.file) === "go.mod";
+  const gomod = declaredInGoMod ? dep.file : inDir(dirOf(lockfile ?? dep.file), "go.mod");
+  const where = `${gomod}${declaredInGoMod && dep.line ? ` (line ${dep.line})` : ""}`;
+  const command = `go get ${name}@${target} && go mod tidy`;
+  const indirect = transitive || (dep.notes ?? []).includes("indirect");
+  const from = dep.locked_version ?? dep.version;
+  if (!indirect) {
+    return {
+      kind: "direct_update",
+      target_version: target,
+      file: gomod,
+      action: `Raise require ${name} from ${from} to ${target} in ${where}, then go mod tidy (${command}): Go requirements are minimums, so every module that requires ${name} accepts it`,
+      parent: null,
+      risk: null,
+      removes,
+      reasons: [],
+    };
+  }
+  const listed = declaredInGoMod || base(lockfile ?? "") === "go.mod";
+  return {
+    kind: "in_place",
+    target_version: target,
+    file: gomod,
+    action: `${listed ? `Raise the // indirect require ${name} from ${from} to ${target}` : `Add require ${name} ${target} (// indirect)`} in ${where}, then go mod tidy (${command}): Go requirements are minimums, so every module that requires ${name} accepts it; go.sum gets its lines from the Go checksum database`,
+    parent: null,
+    // Always admitted; written without the go command only when nothing else moves.
+    risk: `if ${name} ${target}'s go.mod requires newer versions of other modules than ${gomod} lists, the build list changes: run ${command} instead of editing by hand`,
+    removes,
+    reasons: [],
+  };
+}
+
+/**
  * The remediation of one vulnerable dependency, in the order: in place, parent bump, override, no fix
  * (direct dependencies: in place when the declared requirement admits the fix, else a manifest update).
  * Returns null when the dependency has no vulnerability advisory.
@@ -263,35 +361,19 @@ export async function planRemediation(
   fetchReqs = requirementsCache(ctx),
   metaIn?: MetadataReader,
 ): Promise<RemediationPlan | null> {
-  // Built only when a registry is asked (most plans never do).
-  let metaBuilt = metaIn ?? null;
-  const meta: MetadataReader = {
-    versions: (d, n) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).versions(d, n),
-    requirementsOf: (d, n, v) => (metaBuilt ??= metadataReader(ctx, fetchReqs)).requirementsOf(d, n, v),
-  };
-  const vulns = dep.advisories.filter((a) => (a.kind ?? "vulnerability") === "vulnerability");
-  if (vulns.length === 0) return null;
-  const removes = vulns.map((a) => a.id);
+  const removes: string[] = [];
+  for (const a of dep.advisories) if ((a.kind ?? "vulnerability") === "vulnerability") removes.push(a.id);
+  if (removes.length === 0) return null;
   const ds = dep.datasource as DatasourceName;
   const v = versioningFor(ds);
   const name = dep.name;
   const from = dep.locked_version ?? dep.version;
   const target = dep.fixed_version;
   const lockfile = dep.lockfile ?? locked?.lockfile ?? null;
-  const none = (reasons: string[]): RemediationPlan => ({
-    kind: "no_fix",
-    target_version: null,
-    file: null,
-    action: `No version of ${name} clears ${removes.join(", ")}: see the mitigations below`,
-    parent: null,
-    risk: null,
-    removes,
-    reasons,
-  });
-  if (!target) return none([`no fixed version of ${name} is published for ${removes.join(", ")}`]);
-  const cmd = (file: string): string => LOCK_COMMAND[base(file)]?.(name, from, target) ?? `regenerate ${file}`;
+  if (!target) return noFix(name, removes, [`no fixed version of ${name} is published for ${removes.join(", ")}`]);
 
   const transitive = dep.depth !== null ? dep.depth > 1 : dep.current_value === "(transitive)";
+  if (ds === "go") return goPlan(dep, lockfile, target, removes, transitive);
   if (!transitive) {
     const declared = dep.current_value;
     const ok = admits(v, ds, target, declared);
@@ -300,7 +382,7 @@ export async function planRemediation(
         kind: "in_place",
         target_version: target,
         file: lockfile,
-        action: `Update ${name} from ${from} to ${target} in ${lockfile} only (${cmd(lockfile)}): the requirement ${declared} in ${dep.file} admits it`,
+        action: `Update ${name} from ${from} to ${target} in ${lockfile} only (${lockCommand(lockfile, name, from, target)}): the requirement ${declared} in ${dep.file} admits it`,
         parent: null,
         risk: null,
         removes,
@@ -321,23 +403,11 @@ export async function planRemediation(
   }
 
   const lock = lockfile ?? dep.file;
-  // Go: requirements are minimums (MVS), so raising the indirect requirement in go.mod always works.
-  if (ds === "go") {
-    return {
-      kind: "in_place",
-      target_version: target,
-      file: lock,
-      action: `Raise the // indirect requirement of ${name} to ${target} in ${lock} (${cmd("go.mod")}); go.sum gets its lines from the Go checksum database`,
-      parent: null,
-      // Requirements are minimums, so the fix is always admitted; written without the go command only when nothing else moves.
-      risk: `if ${name} ${target}'s go.mod requires newer versions of other modules than ${lock} lists, the build list changes: run ${cmd("go.mod")} instead of editing by hand`,
-      removes,
-      reasons: [],
-    };
-  }
 
   const reasons: string[] = [];
   const parents: PathStep[] = locked?.parents ?? [];
+  // Built only when a registry is asked (most plans never do).
+  const meta: MetadataReader = new LazyMetadataReader(ctx, fetchReqs, metaIn);
   // (a) In place: every parent's requirement admits the target.
   const verdicts: Array<{ p: PathStep; req: string | null; ok: boolean | null }> = [];
   for (const p of parents) {
@@ -345,13 +415,19 @@ export async function planRemediation(
     if (req === null && !p.local && ctx.requirements) req = (await meta.requirementsOf(ds, p.name, p.version))?.get(metaKey(ds, name)) ?? null;
     verdicts.push({ p, req, ok: admits(v, ds, target, req) });
   }
-  if (verdicts.length > 0 && verdicts.every((x) => x.ok === true)) {
+  let allTrue = verdicts.length > 0;
+  let noneFalse = verdicts.length > 0;
+  for (const x of verdicts) {
+    if (x.ok !== true) allTrue = false;
+    if (x.ok === false) noneFalse = false;
+  }
+  if (allTrue) {
     const who = verdicts.map((x) => `${x.p.name} ${x.p.version} requires ${x.req}`).join("; ");
     return {
       kind: "in_place",
       target_version: target,
       file: lock,
-      action: `Update ${name} from ${from} to ${target} in ${lock} only (${cmd(lock)}): ${who}, which admit${verdicts.length === 1 ? "s" : ""} it`,
+      action: `Update ${name} from ${from} to ${target} in ${lock} only (${lockCommand(lock, name, from, target)}): ${who}, which admit${verdicts.length === 1 ? "s" : ""} it`,
       parent: null,
       risk: null,
       removes,
@@ -360,18 +436,24 @@ export async function planRemediation(
   }
   // Nothing known to exclude the fix, only requirements nobody could read (offline, Cargo.lock and
   // pnpm-lock.yaml do not record them): try in place, and say what to do if the resolver refuses.
-  if (verdicts.length > 0 && verdicts.every((x) => x.ok !== false)) {
-    const unknown = verdicts.filter((x) => x.ok === null).map((x) => `${x.p.name} ${x.p.version}`);
-    const directsOnPaths = [...new Set((locked?.paths ?? []).map((p) => p.find((s) => !s.local)?.name).filter((n): n is string => !!n && n !== name))];
+  if (noneFalse) {
+    const unknown: string[] = [];
+    const unknownReasons: string[] = [];
+    for (const x of verdicts) {
+      if (x.ok !== null) continue;
+      unknown.push(`${x.p.name} ${x.p.version}`);
+      unknownReasons.push(`the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown`);
+    }
+    const directs = directsOnPaths(locked?.paths ?? [], name);
     return {
       kind: "in_place",
       target_version: target,
       file: lock,
-      action: `Update ${name} from ${from} to ${target} in ${lock} only (${cmd(lock)})`,
+      action: `Update ${name} from ${from} to ${target} in ${lock} only (${lockCommand(lock, name, from, target)})`,
       parent: null,
-      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${base(lock)}, registry metadata not available): if the update is refused, upgrade ${directsOnPaths.length > 0 ? directsOnPaths.join(" or ") : "the dependency that brings it in"} instead`,
+      risk: `the requirements of ${unknown.join(", ")} on ${name} were not checked (not in ${lock}, registry metadata not available): if the update is refused, upgrade ${directs.length > 0 ? directs.join(" or ") : "the dependency that brings it in"} instead`,
       removes,
-      reasons: verdicts.filter((x) => x.ok === null).map((x) => `the requirement of ${x.p.name} ${x.p.version} on ${name} is unknown`),
+      reasons: unknownReasons,
     };
   }
   if (verdicts.length === 0) reasons.push(`the lockfile records no package that requires ${name}`);
@@ -442,7 +524,7 @@ export async function planRemediation(
       reasons,
     };
   }
-  return { ...none(reasons), action: `${base(lock)} has no override mechanism: upgrade or replace the dependency that brings ${name} in (${[...new Set((locked?.paths ?? []).map((p) => p[0]?.name))].join(", ") || "unknown"})`, target_version: null };
+  return { ...noFix(name, removes, reasons), action: `${lock} has no override mechanism: upgrade or replace the dependency that brings ${name} in (${[...new Set((locked?.paths ?? []).map((p) => p[0]?.name))].join(", ") || "unknown"})`, target_version: null };
 }
 
 /** A change key: the same change planned for several findings removes all of them. */

@@ -525,8 +525,7 @@ export async function assessAndAct(input: AssessAndActInput): Promise<{ assessme
   const diff = input.addedLines && input.textFiles ? { addedLines: input.addedLines, textFiles: input.textFiles } : null;
   const fullTexts = !input.addedLines ? input.textFiles : undefined;
   const configResult = { errors: input.configErrors };
-  const previousIssues = await store.getIssues(ref);
-  const records = await store.getRecords(ref);
+  const [previousIssues, records] = await Promise.all([store.getIssues(ref), store.getRecords(ref)]);
   const stored = storedAssessInputs({ state: state ?? null, records, headSha: head.sha, components: scan.components, now: clock() });
   let runtime: AssessInputs["runtime"];
   if (opts.runtime) {
@@ -821,7 +820,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
   const base = defaultBranch;
   for (const group of base ? plan.groups : []) {
     try {
-      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests() });
+      const r = await openUpdatePullRequest({ octokit, owner: ref.owner, repo: ref.repo, defaultBranch: base!, baseSha: input.headSha, group, config, store, clock, log, runner: input.runner, npmAvailable: input.npmAvailable, docker: sharedEnrichment(log).dockerDigests(), ...sharedEnrichment(log).lockArtefactAccess() });
       if ("number" in r) {
         pulls.opened.push(r.number);
         for (const n of r.superseded) open.delete(n);
@@ -854,6 +853,7 @@ async function actOnUpdates(input: UpdatesInput): Promise<{ defaultBranch: strin
         runner: input.runner,
         npmAvailable: input.npmAvailable,
         docker: sharedEnrichment(log).dockerDigests(),
+        ...sharedEnrichment(log).lockArtefactAccess(),
         dependencies: assessment.dependencies,
       });
       pulls.recreated.push(...m.recreated);

@@ -67,7 +67,8 @@ export async function runReassess(opts: ReassessOptions): Promise<ReassessResult
     return result;
   };
   try {
-    const basis = await store.getReassessBasis(ref);
+    // The three reads at once: each is mostly waiting on the disk or the database.
+    const [basis, state, stored] = await Promise.all([store.getReassessBasis(ref), store.getScanState(ref), store.getDependencies(ref)]);
     if (!basis) {
       result.outcome = "unchanged";
       result.error = "no re-assessment basis stored yet: the next scan stores one";
@@ -79,8 +80,6 @@ export async function runReassess(opts: ReassessOptions): Promise<ReassessResult
     store.setRetention(ref, config.retention);
     result.headSha = basis.head_sha;
     result.treeSha = basis.tree_sha;
-    const state = await store.getScanState(ref);
-    const stored = await store.getDependencies(ref);
     const enriched = await refreshDependencyAdvisories(basis.scan, stored, { advisories: opts.advisories, requirementSource: opts.requirementSource, now: clock() });
     result.added = enriched.added;
     result.removed = enriched.removed;

@@ -54,7 +54,7 @@ describe("unknown keys: did you mean, or the known keys", () => {
     const [m] = messages("registries:\n  pipy: https://mirror.test\n");
     expect(m).toMatch(/^registries\.pipy@2: .* ignored \(did you mean "pypi"\?\)$/);
     const [far] = messages("registries:\n  rubygems: https://mirror.test\n");
-    expect(far).toMatch(/ignored \(known keys: npm, pypi, crates, go, docker, helm, osv\)$/);
+    expect(far).toMatch(/ignored \(known keys: npm, pypi, crates, go, go_sumdb, docker, helm, osv\)$/);
   });
 
   it("keys under a value that is not a mapping have no suggestion list", () => {

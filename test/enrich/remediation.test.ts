@@ -163,8 +163,52 @@ describe("remediation plan", () => {
     const dep = transitive({ name: "golang.org/x/net", version: "v0.10.0", datasource: "go", package_manager: "go", lockfile: "go.mod", file: "go.mod", depth: null, fixed_version: "v0.23.0", advisories: [adv("GO-2024-2687", "v0.23.0")] });
     const plan = await planRemediation(dep, null, { declarations: [] });
     expect(plan).toMatchObject({ kind: "in_place", file: "go.mod", target_version: "v0.23.0" });
-    expect(plan?.action).toBe("Raise the // indirect requirement of golang.org/x/net to v0.23.0 in go.mod (go get golang.org/x/net@v0.23.0 && go mod tidy); go.sum gets its lines from the Go checksum database");
+    expect(plan?.action).toBe(
+      "Raise the // indirect require golang.org/x/net from v0.10.0 to v0.23.0 in go.mod, then go mod tidy (go get golang.org/x/net@v0.23.0 && go mod tidy): Go requirements are minimums, so every module that requires golang.org/x/net accepts it; go.sum gets its lines from the Go checksum database",
+    );
     expect(plan?.risk).toMatch(/requires newer versions of other modules than go.mod lists, the build list changes: run go get/);
+  });
+
+  it("Go: even when a parent's requirement is below the fix, the plan raises the require in go.mod (MVS takes the highest), never a parent bump or override", async () => {
+    // A parent requiring v0.10.0 would "exclude" v0.23.0 under semver ranges; in Go it is a minimum.
+    const parents = [{ name: "github.com/gin-gonic/gin", version: "v1.9.0", requirement: "v0.10.0" }];
+    const paths = [[{ name: "github.com/gin-gonic/gin", version: "v1.9.0", requirement: "v1.9.0" }, { name: "golang.org/x/net", version: "v0.10.0", requirement: "v0.10.0" }]];
+    const deep = transitive({ name: "golang.org/x/net", version: "v0.10.0", datasource: "go", package_manager: "go", lockfile: "svc/go.mod", file: "svc/go.mod", depth: 2, fixed_version: "v0.23.0", advisories: [adv("GO-2024-2687", "v0.23.0")] });
+    const plan = await planRemediation(deep, { ...locked("golang.org/x/net", "v0.10.0", parents, paths, "svc/go.mod"), datasource: "go" }, { declarations: [] });
+    expect(plan).toMatchObject({ kind: "in_place", file: "svc/go.mod", parent: null, reasons: [] });
+    expect(plan?.action).toMatch(/^Raise the \/\/ indirect require golang\.org\/x\/net from v0\.10\.0 to v0\.23\.0 in svc\/go\.mod, then go mod tidy \(go get golang\.org\/x\/net@v0\.23\.0 && go mod tidy\)/);
+  });
+
+  it("Go: a module recorded only next to go.mod (lockfile go.sum) is added to go.mod, never edited in go.sum", async () => {
+    const dep = transitive({ name: "golang.org/x/text", version: "v0.3.7", datasource: "go", package_manager: "go", lockfile: "svc/go.sum", file: "svc/go.sum", depth: null, fixed_version: "v0.3.8", advisories: [adv("GO-2022-1059", "v0.3.8")] });
+    const plan = await planRemediation(dep, null, { declarations: [] });
+    expect(plan?.file).toBe("svc/go.mod");
+    expect(plan?.action).toBe(
+      "Add require golang.org/x/text v0.3.8 (// indirect) in svc/go.mod, then go mod tidy (go get golang.org/x/text@v0.3.8 && go mod tidy): Go requirements are minimums, so every module that requires golang.org/x/text accepts it; go.sum gets its lines from the Go checksum database",
+    );
+    expect(plan?.action).not.toMatch(/go\.sum \(|in svc\/go\.sum/);
+  });
+
+  it("Go: a direct require and an // indirect one declared in go.mod name go.mod and its line, with go mod tidy; no 'excludes' reason", async () => {
+    const base = { version: "v1.9.0", locked_version: "v1.9.0", datasource: "go" as const, package_manager: "go", component: "svc", file: "go.mod", lockfile: null, depth: 1 };
+    const direct = await planRemediation(makeDependency({ ...base, name: "github.com/gin-gonic/gin", line: 6, current_value: "v1.9.0", fixed_version: "v1.9.1", advisories: [adv("GO-2023-1737", "v1.9.1")] }), null, { declarations: [] });
+    expect(direct).toEqual({
+      kind: "direct_update",
+      target_version: "v1.9.1",
+      file: "go.mod",
+      action: "Raise require github.com/gin-gonic/gin from v1.9.0 to v1.9.1 in go.mod (line 6), then go mod tidy (go get github.com/gin-gonic/gin@v1.9.1 && go mod tidy): Go requirements are minimums, so every module that requires github.com/gin-gonic/gin accepts it",
+      parent: null,
+      risk: null,
+      removes: ["GO-2023-1737"],
+      reasons: [],
+    });
+    const indirect = await planRemediation(
+      makeDependency({ ...base, name: "golang.org/x/net", version: "v0.10.0", locked_version: "v0.10.0", line: 7, current_value: "v0.10.0", notes: ["indirect"], fixed_version: "v0.17.0", advisories: [adv("GO-2023-2102", "v0.17.0")] }),
+      null,
+      { declarations: [] },
+    );
+    expect(indirect).toMatchObject({ kind: "in_place", file: "go.mod", reasons: [] });
+    expect(indirect?.action).toMatch(/^Raise the \/\/ indirect require golang\.org\/x\/net from v0\.10\.0 to v0\.17\.0 in go\.mod \(line 7\), then go mod tidy/);
   });
 
   it("direct dependencies: in place when the declared range admits the fix, else the manifest line", async () => {

@@ -1,5 +1,6 @@
-import type { CowabungaConfig } from "../../config/schema.js";
-import { defaultConfig } from "../../config/schema.js";
+import type { CowabungaConfig, RegistriesConfig } from "../../config/schema.js";
+import { defaultConfig, goSumdbOf } from "../../config/schema.js";
+import type { z } from "zod";
 import type { Dependency, MaintenanceIssue, MaintenanceRecord, RiskLevel } from "../../model/index.js";
 import { tryTransitionIssue } from "../../model/lifecycle.js";
 import type { LifecycleState } from "../../model/issue.js";
@@ -26,7 +27,8 @@ import { commentOnce, createOnce } from "./idempotent.js";
 import { refreshFromBase, standingOf } from "./pulls-lifecycle.js";
 
 import { lockCompanionsFor, lockDatasourceFor, lockEditorFor } from "./updaters/lock-inplace.js";
-import { createRequirementSource, type RequirementSource } from "../../enrich/datasources/requirements.js";
+import { createRequirementSource, GoSumdbOffError, type RequirementSource } from "../../enrich/datasources/requirements.js";
+import type { HttpClient } from "../../enrich/http.js";
 import { sharedHttpClient } from "../../enrich/index.js";
 import { defaultDigestSource, detectPin, resolveNewDigest, type DigestLookups, type DigestSource } from "./digests.js";
 
@@ -37,6 +39,8 @@ export { renderUpdateBody, rollbackStrategy } from "./pulls-body.js";
 export { detectPin, resolveNewDigest, shortDigest, type DigestSource, type DigestResolution, type Pin } from "./digests.js";
 
 export const APP_ACTOR = "cowabunga";
+type Registries = z.infer<typeof RegistriesConfig>;
+
 /** Default base label of the app's issues and PRs (as src/act/github/labels.ts BASE_LABEL). */
 const BASE_PR_LABEL = "cowabunga";
 
@@ -63,8 +67,16 @@ export interface OpenUpdateArgs {
    * unqualified names). SHA-pinned actions use `octokit`.
    */
   docker?: DigestSource;
-  /** Registry metadata for lockfile-only edits (tests inject one). Default: npm (registries.npm) and the crates.io sparse index. */
+  /**
+   * Registry metadata for lockfile-only edits (tests inject one). Default: a requirement source on
+   * `http` for the mirrors of `registryMirrors` over `config.registries` (npm, crates, PyPI, the Go
+   * proxy and its checksum database, `registries.go_sumdb`).
+   */
   artefacts?: Pick<RequirementSource, "artefact">;
+  /** HttpClient of the default artefacts (default: the shared one, with the outbound URL guard). */
+  http?: HttpClient;
+  /** Operator mirrors (COWABUNGA_REGISTRY_*); they override `config.registries` for the default artefacts. */
+  registryMirrors?: Registries;
 }
 
 export interface OpenUpdateResult {
@@ -193,11 +205,14 @@ async function buildUpdateCommit(
       try {
         facts = await args.artefacts.artefact(datasource, d.name, d.to);
       } catch (err) {
-        failures.push(`${d.file}: ${d.name} ${d.to}: registry metadata could not be read (${err instanceof Error ? err.message : String(err)}); lockfile not edited`);
+        const why = err instanceof Error ? err.message : String(err);
+        if (datasource === "go") failures.push(goNotUpdated(d, err instanceof GoSumdbOffError ? why : `the Go checksum database or module proxy could not be read (${why})`));
+        else failures.push(`${d.file}: ${d.name} ${d.to}: registry metadata could not be read (${why}); lockfile not edited`);
         continue;
       }
       if (!facts) {
-        failures.push(`${d.file}: ${d.name} ${d.to} is not in the registry (${args.artefactSource}); lockfile not edited`);
+        if (datasource === "go") failures.push(goNotUpdated(d, `the checksum database has no go.sum lines for it (${args.artefactSource})`));
+        else failures.push(`${d.file}: ${d.name} ${d.to} is not in the registry (${args.artefactSource}); lockfile not edited`);
         continue;
       }
       const r = editLock(d.file, before, d.name, d.from, facts);
@@ -315,19 +330,31 @@ function toInProgress(issue: MaintenanceIssue, at: Date, reason: string): Mainte
   return cur;
 }
 
-/** The default registry client, built only when an image digest is actually looked up. */
-/** Registry metadata for lockfile-only edits; the configured npm mirror when there is one. */
-function defaultArtefacts(config: CowabungaConfig): { artefacts: Pick<RequirementSource, "artefact">; artefactSource: string } {
+/**
+ * Registry metadata for lockfile-only edits, from the mirrors (operator mirrors over `registries`) when
+ * there are some. go.sum lines come from `registries.go_sumdb`, else the Go mirror's sumdb proxy.
+ */
+function defaultArtefacts(config: CowabungaConfig, mirrors: Registries = {}, http?: HttpClient): { artefacts: Pick<RequirementSource, "artefact">; artefactSource: string } {
   let source: RequirementSource | null = null;
-  const npm = config.registries.npm ?? "https://registry.npmjs.org";
-  const pypi = config.registries.pypi ?? "https://pypi.org";
-  const go = config.registries.go ?? "https://proxy.golang.org";
+  const registries: Registries = { ...config.registries, ...mirrors };
+  const npm = registries.npm ?? "https://registry.npmjs.org";
+  const pypi = registries.pypi ?? "https://pypi.org";
+  const go = registries.go ?? "https://proxy.golang.org";
+  const sumdb = goSumdbOf(registries);
+  const opts = { npmRegistry: npm, pypi, goProxy: go, goSumdb: sumdb };
   return {
     artefacts: {
-      artefact: (ds, name, version) => (source ??= createRequirementSource({ http: sharedHttpClient(), npmRegistry: npm, pypi, goProxy: go })).artefact(ds, name, version),
+      artefact: (ds, name, version) => (source ??= createRequirementSource({ http: http ?? sharedHttpClient(), ...opts })).artefact(ds, name, version),
     },
-    artefactSource: `${npm} (npm), the crates.io sparse index, ${pypi} (PyPI JSON API), ${go} and sum.golang.org (Go)`,
+    artefactSource: `${npm} (npm), the crates.io sparse index, ${pypi} (PyPI JSON API), ${go} and ${sumdb ?? "no checksum database"} (Go)`,
   };
+}
+
+/** A Go module fix that was not written: go.sum is named with the command that relocks it. */
+function goNotUpdated(d: MarkerDep, why: string): string {
+  const dir = d.file.includes("/") ? d.file.slice(0, d.file.lastIndexOf("/")) : "";
+  const sum = dir ? `${dir}/go.sum` : "go.sum";
+  return `${sum} (and ${d.file}): ${d.name} ${d.to} not edited in place: ${why}. Run: ${dir ? `cd ${dir} && ` : ""}go get ${d.name}@${d.to} && go mod tidy; and push the result`;
 }
 
 function lazyDefaultDocker(registry: string | undefined): DigestSource {
@@ -356,7 +383,7 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
   const now = clock();
   const marker = markerOf(group, args.baseSha);
   const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
-  const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config);
+  const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config, args.registryMirrors, args.http);
   const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: args.baseSha, deps: marker.deps, message: group.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups, ...arte });
   if (!("commitSha" in built)) {
     log.warn({ group: group.key, failures: built.failures }, "no update could be applied");
@@ -561,8 +588,10 @@ export interface MaintainArgs {
   /** PRs a person asked to rebuild (`/cowabunga rebase` or the body's checkbox): rebuilt even without a conflict. */
   rebaseRequested?: ReadonlySet<number>;
 
-  /** Registry metadata for lockfile-only edits (see OpenUpdateArgs.artefacts). */
+  /** Registry metadata for lockfile-only edits (see OpenUpdateArgs.artefacts, .http, .registryMirrors). */
   artefacts?: Pick<RequirementSource, "artefact">;
+  http?: HttpClient;
+  registryMirrors?: Registries;
 }
 
 export interface MaintainResult {
@@ -693,7 +722,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
       continue;
     }
     const lookups: DigestLookups = { octokit, dockerRegistry: config.registries.docker, docker: args.docker ?? lazyDefaultDocker(config.registries.docker) };
-    const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config);
+    const arte = args.artefacts ? { artefacts: args.artefacts, artefactSource: "the registry" } : defaultArtefacts(config, args.registryMirrors, args.http);
     const built = await buildUpdateCommit(octokit, { owner, repo, baseSha: headSha, deps, message: detail.data.title, runner: args.runner, npmAvailable: args.npmAvailable, lookups, ...arte });
     if (!("commitSha" in built)) {
       log.warn({ pr: pr.number, failures: built.failures }, "could not recreate the update on the new base");

@@ -172,7 +172,8 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
       for (const p of introducedThrough(d)) affected.push(`  - introduced through ${p}`);
       if (d.remediation) affected.push(`  - fix: ${PLAN_LABEL[d.remediation.kind]}${d.remediation.target_version ? ` → ${d.remediation.target_version}` : ""}`);
     }
-    const best = advList.find((a) => a.score === score) ?? advList[0];
+    // advList is sorted by CVSS, highest first (unscored last): its first advisory is the worst.
+    const best = advList[0];
     const description = [
       advList.length === 1
         ? best.summary.trim() || `${best.id} affects ${name}.`

@@ -77,6 +77,10 @@ export async function parseRegistryOptions(values: readonly string[]): Promise<R
     const eco = v.slice(0, eq).trim();
     const url = v.slice(eq + 1).trim();
     if (!allowed.includes(eco)) throw new UsageError(`--registry ${JSON.stringify(v)}: unknown ecosystem "${eco}" (one of ${allowed.join(", ")})`);
+    if (eco === "go_sumdb" && url === "off") {
+      out[eco] = url;
+      continue;
+    }
     try {
       // The operator chose this mirror: private and loopback hosts are allowed; scheme and credential checks stay.
       await assertSafeUrl(url, { allowPrivate: true });
@@ -130,7 +134,7 @@ export function scanCommand(deps: ScanCommandDeps): Command {
     .option("-c, --config <file>", "config file (default: <dir>/.github/cowabunga.yml when present)")
     .option("--offline", "no network at all: registries are not asked; advisories only from --osv-db")
     .option("--osv-db <path>", "OSV mirror: a directory of OSV JSON records or all.zip exports")
-    .option("--registry <ecosystem=url>", "registry mirror, repeatable (npm, pypi, crates, go, docker, helm, osv)", collect, [])
+    .option("--registry <ecosystem=url>", "registry mirror, repeatable (npm, pypi, crates, go, go_sumdb (a URL or off), docker, helm, osv)", collect, [])
     .addOption(new Option("--fail-on <severity>", "exit 1 when an open issue is at this severity or worse").choices([...FAIL_ON]))
     .option("--data <dir>", "persist the assessment to a file store in this directory")
     .option("--repo <owner/repo>", "name to store the assessment under (default: local/<dir name>)")
@@ -224,7 +228,8 @@ export async function pipelineHttp(options: ScanCommandOptions, registries: Regi
     import("../../enrich/guarded-agent.js"),
   ]);
   // Operator-given mirrors may be private hosts: let the HttpClient's guard through for exactly those origins.
-  const trustedOrigins = new Set(Object.values(registries).map((u) => new URL(u as string).origin));
+  const { registryUrls } = await import("../../config/schema.js");
+  const trustedOrigins = new Set(registryUrls(registries).map((u) => new URL(u).origin));
   return createHttpClient({
     offline: Boolean(options.offline),
     urlGuard: async (url) => {

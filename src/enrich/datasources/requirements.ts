@@ -146,6 +146,14 @@ export function parseCratesIndex(body: string, maxLines = 20_000): IndexLine[] {
   return out;
 }
 
+/** go.sum lines were asked for while the checksum database is off (`registries.go_sumdb: off`). */
+export class GoSumdbOffError extends Error {
+  constructor() {
+    super("the Go checksum database is off (registries.go_sumdb: off), so go.sum lines are not looked up");
+    this.name = "GoSumdbOffError";
+  }
+}
+
 export interface RequirementSourceOptions {
   http: HttpClient;
   /** npm registry or mirror base URL. */
@@ -158,8 +166,11 @@ export interface RequirementSourceOptions {
   pypi?: string;
   /** Go module proxy (one URL), as `registries.go`. */
   goProxy?: string;
-  /** Go checksum database (default https://sum.golang.org; GOSUMDB mirrors serve the same /lookup). */
-  goSumdb?: string;
+  /**
+   * Go checksum database (default https://sum.golang.org; a GOPROXY's `/sumdb/sum.golang.org` serves the
+   * same /lookup). null: off, go.sum lines are never looked up (the go artefact fails with GoSumdbOffError).
+   */
+  goSumdb?: string | null;
 }
 
 export function createRequirementSource(opts: RequirementSourceOptions): RequirementSource {
@@ -172,7 +183,7 @@ export function createRequirementSource(opts: RequirementSourceOptions): Require
   };
   const pypiBase = trimSlash((opts.pypi ?? PYPI_DEFAULT_BASE).replace(/\/simple\/?$/, ""));
   const goProxy = trimSlash(opts.goProxy ?? GO_DEFAULT_PROXY);
-  const sumdb = trimSlash(opts.goSumdb ?? "https://sum.golang.org");
+  const sumdb = opts.goSumdb === null ? null : trimSlash(opts.goSumdb ?? "https://sum.golang.org");
   const pypiJson = async (name: string, version: string | null): Promise<Record<string, unknown> | null> => {
     const n = encodeURIComponent(normalizePyName(name));
     const url = version === null ? `${pypiBase}/pypi/${n}/json` : `${pypiBase}/pypi/${n}/${encodeURIComponent(version)}/json`;
@@ -255,6 +266,7 @@ export function createRequirementSource(opts: RequirementSourceOptions): Require
         return { version, resolved: null, integrity: null, files, dependencies: isRecord(doc.info) ? pypiRequirements(doc.info.requires_dist) : null };
       }
       if (datasource === "go") {
+        if (sumdb === null) throw new GoSumdbOffError();
         const body = await unlessNotFound(opts.http.getText(`${sumdb}/lookup/${escapeModulePath(name)}@${encodeURIComponent(version)}`));
         if (body === undefined) return null;
         const lines = parseSumdbLookup(body, name, version);

@@ -57,7 +57,7 @@ class LazyReach implements Reach {
     readonly scope: EdgeScope,
     private readonly entries: PathEntry[],
     private readonly reached: Uint8Array,
-    private readonly parentsIndex: () => Map<number, number[]>,
+    private readonly parentsIndex: () => ReverseEdges,
   ) {}
 
   get paths(): PathStep[][] {
@@ -72,10 +72,11 @@ class LazyReach implements Reach {
   get parents(): PathStep[] {
     if (this._parents) return this._parents;
     const out: PathStep[] = [];
-    for (const from of this.parentsIndex().get(this.node) ?? []) {
-      if (!this.reached[from]) continue;
-      for (const e of this.graph.out[from]) {
-        if (e.to === this.node && out.length < MAX_PARENTS) out.push(stepOf(this.graph, from, e.requirement));
+    const into = this.parentsIndex()[this.node];
+    if (into) {
+      for (let i = 0; i < into.from.length && out.length < MAX_PARENTS; i++) {
+        const from = into.from[i];
+        if (this.reached[from]) out.push(stepOf(this.graph, from, into.requirement[i]));
       }
     }
     this._parents = out;
@@ -83,19 +84,24 @@ class LazyReach implements Reach {
   }
 }
 
-/** Reverse adjacency of a graph, built once and shared by every walk over it. */
-const reverseIndex = new WeakMap<LockGraph, Map<number, number[]>>();
-function parentsIndexOf(graph: LockGraph): Map<number, number[]> {
+/**
+ * Reverse adjacency of a graph, per node: the edges into it (parent, requirement), parents in node
+ * order and each parent's edges in their order. Built once and shared by every walk over it.
+ */
+type ReverseEdges = Array<{ from: number[]; requirement: Array<string | null> } | undefined>;
+const reverseIndex = new WeakMap<LockGraph, ReverseEdges>();
+function parentsIndexOf(graph: LockGraph): ReverseEdges {
   let idx = reverseIndex.get(graph);
   if (!idx) {
-    idx = new Map();
+    const built: ReverseEdges = new Array(graph.nodes.length);
     graph.out.forEach((edges, from) => {
       for (const e of edges) {
-        const list = idx!.get(e.to);
-        if (!list) idx!.set(e.to, [from]);
-        else if (list[list.length - 1] !== from) list.push(from);
+        const into = (built[e.to] ??= { from: [], requirement: [] });
+        into.from.push(from);
+        into.requirement.push(e.requirement);
       }
     });
+    idx = built;
     reverseIndex.set(graph, idx);
   }
   return idx;
@@ -160,7 +166,7 @@ export function reachFrom(graph: LockGraph, roots: readonly RootEdge[]): Map<num
 
   const reached = new Uint8Array(n);
   for (const node of order) reached[node] = 1;
-  const index = (): Map<number, number[]> => parentsIndexOf(graph);
+  const index = (): ReverseEdges => parentsIndexOf(graph);
   const out = new Map<number, Reach>();
   for (const node of order) {
     const entries = paths[node] as PathEntry[];

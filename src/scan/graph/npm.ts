@@ -234,13 +234,14 @@ export function pnpmLockGraph(file: string, content: string, docs?: ParsedDocume
     if (isObject(entry) && entry.dev === true) b.nodes[id].scope_hint = "dev";
   }
   // A dependency value is a version with peer suffix ("1.0.0(react@18.0.0)"), an alias key, or link:.
+  const LOCAL = /^(link|file|workspace):/;
   const resolve = (name: string, value: string): number | null => {
-    if (/^(link|file|workspace):/.test(value)) return null;
-    const candidates = v5 ? [`/${name}/${value}`, value] : [`${name}@${value}`, `/${name}@${value}`, value, `/${value}`];
-    for (const c of candidates) {
-      const hit = nodeOfKey.get(c);
-      if (hit !== undefined) return hit;
-    }
+    if (LOCAL.test(value)) return null;
+    // The keys a value may name, most likely first (no array per dependency: this runs for every edge).
+    const hit = v5
+      ? (nodeOfKey.get(`/${name}/${value}`) ?? nodeOfKey.get(value))
+      : (nodeOfKey.get(`${name}@${value}`) ?? nodeOfKey.get(`/${name}@${value}`) ?? nodeOfKey.get(value) ?? nodeOfKey.get(`/${value}`));
+    if (hit !== undefined) return hit;
     const p = parsePnpmKey(value, v5) ?? parsePnpmKey(`${name}@${value.replace(/\(.*$/, "")}`, false);
     return p ? b.find(p.name, p.version) : null;
   };

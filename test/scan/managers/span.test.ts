@@ -54,3 +54,28 @@ describe("locateValue", () => {
     expect(at("x\ny: 2\n", 2, "2")).toEqual({ line: 2, start_column: 3, end_column: 4, text: "2" });
   });
 });
+
+describe("locateValue: issue 18 survivors (columns counted by hand)", () => {
+  it("only a leading BOM is dropped", () => {
+    expect(new LineIndex("a\uFEFFb").line(1)).toBe("a\uFEFFb");
+  });
+
+  it("a quoted occurrence wins over an earlier bare one; the earlier of the two quote kinds", () => {
+    //           0123456
+    expect(at(`1 "1"`, 1, "1")).toMatchObject({ start_column: 3, end_column: 4 });
+    expect(at(`1 '1'`, 1, "1")).toMatchObject({ start_column: 3 });
+    //           012345678
+    expect(at(`1 '1' "1"`, 1, "1")).toMatchObject({ start_column: 3 });
+    expect(at(`1 "1" '1'`, 1, "1")).toMatchObject({ start_column: 3 });
+    expect(at(`"1"`, 1, "1")).toMatchObject({ start_column: 1 });
+  });
+
+  it("a key that is not on the line means no span, even when the value is there", () => {
+    expect(at("x: 1", 1, "1", "y:")).toBeNull();
+  });
+
+  it("a value glued to a key that ends in a word character counts only right after the key", () => {
+    expect(at("v1.0", 1, "1.0", "v")).toEqual({ line: 1, start_column: 1, end_column: 4, text: "1.0" });
+    expect(at("v1.0", 1, "1.0")).toBeNull();
+  });
+});

@@ -41,7 +41,7 @@ export function extractRustToolchain(file: string, content: string): ManagerResu
   if (!parsed.ok) return { deps: [], warnings: [parsed.warning], meta: { primary: false } };
   const toolchain = asTable(parsed.value.toolchain);
   const channel = asString(toolchain?.channel);
-  if (!toolchain || channel === undefined || channel === null) {
+  if (channel === undefined) {
     // A toolchain file may name only components or a path; nothing to track then.
     return { deps: [], warnings, meta: { primary: false } };
   }
