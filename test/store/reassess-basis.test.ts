@@ -1,111 +1,87 @@
 /**
- * reassess-basis.ts one behaviour per test (issue 18: src/store/). Oracles: its doc comments (lockfile
- * packages kept with paths and parents up to MAX_LOCKED_WITH_PATHS, bare beyond; one index row per
- * package version and repository, lockfile-only; the basis shape checked on read and write).
+ * The stored form of the re-assessment basis (src/store/reassess-basis.ts): the lockfile packages as a
+ * table of interned strings. A table whose indexes point outside it is refused as corrupt, a basis
+ * stored before the table (plain `scan.locked`) is still read.
  */
-import { describe, expect, it } from "vitest";
-import type { LockedPackage } from "../../src/scan/types.js";
-import { MAX_LOCKED_WITH_PATHS, REASSESS_BASIS_FORMAT, ReassessBasisSchema, basisLocked, lockedIndexRows, materialiseLocked } from "../../src/store/reassess-basis.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FileStore } from "../../src/store/file-store.js";
+import { lockedTableProblem, StoredReassessBasisSchema, decodeReassessBasis, type LockedTable, type ReassessBasis } from "../../src/store/reassess-basis.js";
 
-const step = (name: string) => ({ name, version: "1.0.0", requirement: "^1.0.0" });
-function locked(over: Partial<LockedPackage> = {}): LockedPackage {
-  return { name: "minimist", version: "1.2.5", datasource: "npm", component: "app", file: "package.json", ...over };
-}
+// name, version, datasource, component, file, lockfile, depth, scope
+const table = (over: Partial<LockedTable> = {}): LockedTable => ({
+  strings: ["qs", "6.7.0", "npm", "web", "web/package.json", "package-lock.json", "prod", "express", "4.17.1"],
+  rows: [0, 1, 2, 3, 4, 5, 2, 6],
+  steps: [7, 8, -1, 0, 0, 1, -2, 1],
+  graph: [[0, [[0, 1]], [0]]],
+  ...over,
+});
 
-describe("basisLocked and materialiseLocked", () => {
-  it("a graph-attributed package becomes a plain value with its paths and parents (read through getters)", () => {
-    let reads = 0;
-    const lazy = locked({ lockfile: "package-lock.json", depth: 2, scope: "dev" });
-    Object.defineProperty(lazy, "paths", { enumerable: false, get: () => (reads++, [[step("mkdirp"), step("minimist")]]) });
-    Object.defineProperty(lazy, "parents", { enumerable: false, get: () => (reads++, [step("mkdirp")]) });
-    const plain = materialiseLocked(lazy as unknown as LockedPackage);
-    expect(reads).toBe(2);
-    expect(Object.getOwnPropertyDescriptor(plain, "paths")?.get).toBeUndefined();
-    expect(JSON.parse(JSON.stringify(plain))).toEqual({
-      name: "minimist",
-      version: "1.2.5",
-      datasource: "npm",
-      component: "app",
-      file: "package.json",
-      lockfile: "package-lock.json",
-      depth: 2,
-      scope: "dev",
-      paths: [[step("mkdirp"), step("minimist")]],
-      parents: [step("mkdirp")],
-    });
+describe("lockedTableProblem", () => {
+  it("accepts a table whose every index is in range", () => {
+    expect(lockedTableProblem(table())).toBeNull();
   });
-
-  it("absent attributes stay absent; a null depth (no recorded path) is kept", () => {
-    expect(Object.keys(materialiseLocked(locked()))).toEqual(["name", "version", "datasource", "component", "file"]);
-    expect(materialiseLocked(locked({ depth: null }))).toEqual({ ...locked(), depth: null });
-    expect(materialiseLocked(locked({ depth: 0 }))).toEqual({ ...locked(), depth: 0 });
-  });
-
-  it(`up to ${MAX_LOCKED_WITH_PATHS} packages keep their paths; one more and every package is kept bare`, () => {
-    const full = (i: number) => locked({ name: `p${i}`, lockfile: "yarn.lock", depth: 1, scope: "prod", paths: [[step(`p${i}`)]], parents: [] });
-    const atLimit = basisLocked(Array.from({ length: MAX_LOCKED_WITH_PATHS }, (_, i) => full(i)));
-    expect(atLimit).toHaveLength(MAX_LOCKED_WITH_PATHS);
-    expect(atLimit[0]).toEqual(full(0));
-    const over = basisLocked(Array.from({ length: MAX_LOCKED_WITH_PATHS + 1 }, (_, i) => full(i)));
-    expect(over).toHaveLength(MAX_LOCKED_WITH_PATHS + 1);
-    expect(over[0]).toEqual({ name: "p0", version: "1.2.5", datasource: "npm", component: "app", file: "package.json", lockfile: "yarn.lock", depth: 1, scope: "prod" });
-    expect(over.every((l) => l.paths === undefined && l.parents === undefined)).toBe(true);
-    // Bare, absent attributes stay absent.
-    const bare = basisLocked([...Array.from({ length: MAX_LOCKED_WITH_PATHS }, (_, i) => full(i)), locked({ depth: null })]);
-    expect(Object.keys(bare.at(-1)!)).toEqual(["name", "version", "datasource", "component", "file", "depth"]);
-    expect(MAX_LOCKED_WITH_PATHS).toBe(5_000);
+  it.each([
+    ["a string index past the strings", { rows: [0, 1, 2, 3, 99, 5, 2, 6] }, /rows\[4\]/],
+    ["a required string absent", { rows: [-1, 1, 2, 3, 4, 5, 2, 6] }, /rows\[0\]/],
+    ["a partial row", { rows: [0, 1, 2, 3, 4, 5, 2] }, /rows/],
+    ["a depth below -2", { rows: [0, 1, 2, 3, 4, 5, -3, 6] }, /depth/],
+    ["a fractional index", { rows: [0.5, 1, 2, 3, 4, 5, 2, 6] }, /rows\[0\]/],
+    ["a local flag other than 0, 1, 2", { steps: [7, 8, -1, 3, 0, 1, -2, 1] }, /local/],
+    ["a requirement index below -2", { steps: [7, 8, -3, 0, 0, 1, -2, 1] }, /steps\[0\]/],
+    ["a path step past the steps", { graph: [[0, [[0, 2]], null]] as LockedTable["graph"] }, /paths/],
+    ["a parent step past the steps", { graph: [[0, null, [5]]] as LockedTable["graph"] }, /parents/],
+    ["a graph row past the rows", { graph: [[1, null, null]] as LockedTable["graph"] }, /graph/],
+    ["a string that is not one", { strings: ["qs", 1] as unknown as string[] }, /strings/],
+  ])("refuses %s", (_, over, problem) => {
+    expect(lockedTableProblem(table(over))).toMatch(problem);
   });
 });
 
-describe("lockedIndexRows", () => {
-  it("no basis: no rows", () => {
-    expect(lockedIndexRows(null)).toEqual([]);
+describe("stored basis", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const basis = (locked: unknown): ReassessBasis =>
+    ({
+      format: 1,
+      head_sha: "a".repeat(40),
+      tree_sha: null,
+      scanned_at: "2026-06-01T00:00:00.000Z",
+      config: {},
+      config_errors: [],
+      scan: { source: "x", commit_sha: null, components: [], dependencies: [], locked, files_scanned: 0, manifests: [] },
+      workflow_files: [],
+      text_findings: { drafts: [], examined: [] },
+      codeowners: {},
+      yanked: [],
+    }) as unknown as ReassessBasis;
+  const locked = [{ name: "qs", version: "6.7.0", datasource: "npm", component: "web", file: "web/package.json", lockfile: "package-lock.json", depth: 2, scope: "prod" }];
+
+  it("a basis stored with plain lockfile packages (before the table) is read as it was", () => {
+    const parsed = StoredReassessBasisSchema.parse(basis(locked));
+    expect(decodeReassessBasis(parsed)).toEqual(basis(locked));
   });
 
-  it("one lockfile-only row per package version, named by its lockfile, scope as the dependency type (prod by default)", () => {
-    const scan = {
-      locked: [
-        locked({ component: "web", file: "web/package.json", lockfile: "web/package-lock.json", scope: "dev" }),
-        locked({ component: "api", file: "api/package.json", lockfile: "api/package-lock.json" }),
-        locked({ version: "1.2.6", component: "api", file: "api/package.json" }),
-        locked({ datasource: "pypi", name: "minimist" }),
-      ],
-    };
-    expect(lockedIndexRows({ scan } as never)).toEqual([
-      { datasource: "npm", name: "minimist", version: "1.2.5", component: "web", file: "web/package-lock.json", dependency_type: "dev", current_value: "(transitive)" },
-      { datasource: "npm", name: "minimist", version: "1.2.6", component: "api", file: "api/package.json", dependency_type: "prod", current_value: "(transitive)" },
-      { datasource: "pypi", name: "minimist", version: "1.2.5", component: "app", file: "package.json", dependency_type: "prod", current_value: "(transitive)" },
-    ]);
-  });
-});
-
-describe("ReassessBasisSchema", () => {
-  const basis = () => ({
-    format: REASSESS_BASIS_FORMAT,
-    head_sha: "abc",
-    tree_sha: null,
-    scanned_at: "2026-06-01T00:00:00Z",
-    config: {},
-    config_errors: [],
-    scan: { components: [], dependencies: [], locked: [locked()], manifests: ["package.json"], extra: 1 },
-    workflow_files: [],
-    text_findings: { drafts: [], examined: [] },
-    codeowners: { CODEOWNERS: "* @acme/team" },
-    yanked: [],
-  });
-
-  it("accepts a basis of format 1 and keeps unknown fields", () => {
-    const r = ReassessBasisSchema.safeParse({ ...basis(), future: true });
-    expect(r.success).toBe(true);
-    expect(r.data).toMatchObject({ future: true, scan: { extra: 1 } });
-    expect(REASSESS_BASIS_FORMAT).toBe(1);
-  });
-
-  it("refuses another format, an empty head, and a locked package without its fields", () => {
-    expect(ReassessBasisSchema.safeParse({ ...basis(), format: 2 }).success).toBe(false);
-    expect(ReassessBasisSchema.safeParse({ ...basis(), head_sha: "" }).success).toBe(false);
-    const b = basis();
-    expect(ReassessBasisSchema.safeParse({ ...b, scan: { ...b.scan, locked: [{ name: "x", version: "1" }] } }).success).toBe(false);
-    expect(ReassessBasisSchema.safeParse({ ...b, codeowners: { CODEOWNERS: 5 } }).success).toBe(false);
+  it("the file store writes the table, one line, and quarantines a basis whose table points outside itself", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "basis-"));
+    dirs.push(root);
+    const store = new FileStore({ root });
+    const repo = { owner: "acme", repo: "app" };
+    await store.putReassessBasis(repo, basis(locked));
+    const file = path.join(root, "acme", "app", "reassess_basis.json");
+    const text = readFileSync(file, "utf8");
+    expect(text.trimEnd().split("\n")).toHaveLength(1);
+    const doc = JSON.parse(text) as { scan: { locked?: unknown; locked_table: LockedTable } };
+    expect(doc.scan.locked).toBeUndefined();
+    expect(doc.scan.locked_table.rows).toHaveLength(8);
+    expect(await store.getReassessBasis(repo)).toEqual(basis(locked));
+    doc.scan.locked_table.rows[1] = 1000;
+    writeFileSync(file, JSON.stringify(doc));
+    expect(await store.getReassessBasis(repo)).toBeNull();
+    expect(store.takeWarnings().map((w) => w.message).join("\n")).toMatch(/locked_table/);
   });
 });

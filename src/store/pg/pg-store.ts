@@ -20,7 +20,7 @@ import {
   type StoreWarning,
   type Updater,
 } from "../types.js";
-import { lockedIndexRows, ReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
+import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -294,13 +294,14 @@ export class PgStore implements Store {
   }
 
   async getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null> {
-    return (await this.getDoc("reassess_basis", repo, ReassessBasisSchema)) as ReassessBasis | null;
+    const stored = await this.getDoc("reassess_basis", repo, StoredReassessBasisSchema);
+    return stored ? decodeReassessBasis(stored) : null;
   }
 
   /** The document, and its lockfile packages as reverse-index rows, in one transaction. */
   async putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void> {
     const r = this.ref(repo);
-    const valid = this.validateForWrite(ReassessBasisSchema, basis as unknown as z.infer<typeof ReassessBasisSchema>, `${r.key}/reassess_basis`);
+    const valid = this.validateForWrite(StoredReassessBasisSchema, encodeReassessBasis(basis), `${r.key}/reassess_basis`);
     const doc = JSON.stringify(valid);
     refuseNul(`${r.key}/reassess_basis`, doc);
     const seen = new Set<string>();
@@ -674,6 +675,26 @@ export class PgStore implements Store {
   async deleteComponentHealth(repo: RepoRef, name: string): Promise<void> {
     this.checkComponentName(name);
     await this.write(repo, ({ client, repoId }) => client.query("DELETE FROM component_health WHERE repo_id = $1 AND name = $2", [repoId, name]));
+  }
+
+  async replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void> {
+    const r = this.ref(repo);
+    const valid = components.map((c) => {
+      this.checkComponentName(c?.name);
+      return this.validateForWrite(ComponentHealth, c, `${r.key}/component_health/${c.name}`);
+    });
+    const names = valid.map((c) => c.name);
+    await this.write(repo, async ({ client, repoId }) => {
+      if (valid.length > 0) {
+        await client.query(
+          `INSERT INTO component_health (repo_id, name, doc, updated_at)
+           SELECT $1, n, d, now() FROM unnest($2::text[], $3::jsonb[]) AS t(n, d)
+           ON CONFLICT (repo_id, name) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
+          [repoId, names, valid.map((c) => JSON.stringify(c))],
+        );
+      }
+      await client.query("DELETE FROM component_health WHERE repo_id = $1 AND NOT (name = ANY($2::text[]))", [repoId, names]);
+    });
   }
 
   async listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]> {
