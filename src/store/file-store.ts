@@ -9,7 +9,7 @@ import { MaintenanceRecord } from "../model/record.js";
 import { parseEntity } from "../model/validate.js";
 import { isTempFile, writeFileAtomic } from "./atomic.js";
 import { KeyedMutex, withFileLock } from "./lock.js";
-import type { DependentRef, DependentsQuery } from "./dependents.js";
+import { datasourceForEcosystem, dependentKey, type DependentRef, type DependentsQuery } from "./dependents.js";
 import { FileDependentsIndex, INDEX_DIR } from "./file-dependents.js";
 import { checkRepoRef, componentFileName, inside } from "./paths.js";
 import {
@@ -384,6 +384,25 @@ export class FileStore implements Store {
 
   findDependents(query: DependentsQuery): Promise<DependentRef[]> {
     return this.dependents.find(query);
+  }
+
+  async getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>> {
+    const wanted = new Set(packages.map((p) => `${p.ecosystem}\u0000${dependentKey({ datasource: datasourceForEcosystem(p.ecosystem), name: p.name }).norm_name}`));
+    // The index names the repositories with a stored dependency of one of them; their lists are filtered here.
+    const repos = new Map<string, RepoRef>();
+    for (const p of packages) {
+      for (const d of await this.dependents.find(p)) if (d.direct) repos.set(`${d.repo.owner}/${d.repo.repo}`, d.repo);
+    }
+    const out: Array<{ repo: RepoRef; dependencies: Dependency[] }> = [];
+    for (const key of [...repos.keys()].sort()) {
+      const repo = repos.get(key)!;
+      const dependencies = (await this.getDependencies(repo)).filter((d) => {
+        const k = dependentKey(d);
+        return wanted.has(`${k.ecosystem}\u0000${k.norm_name}`);
+      });
+      if (dependencies.length > 0) out.push({ repo, dependencies });
+    }
+    return out;
   }
 
   listDependentPackages(): Promise<DependentsQuery[]> {

@@ -125,6 +125,14 @@ export interface Store {
    */
   findDependents(query: DependentsQuery): Promise<DependentRef[]>;
   /**
+   * For many packages at once: each repository's stored dependencies (current status, as getDependencies
+   * gives them, in their stored order) whose (ecosystem, name) is one of these, the name compared after
+   * the ecosystem's normalisation as findDependents compares it. Repositories with none are left out;
+   * sorted by repository. What an advisory refresh checks of its candidates (one query, not one read of
+   * every candidate's whole dependency list).
+   */
+  getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>>;
+  /**
    * The distinct packages of the reverse index: (ecosystem, name normalised as findDependents compares
    * it), sorted by ecosystem then name. What an online advisory refresh asks OSV about.
    */

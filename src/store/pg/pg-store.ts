@@ -545,6 +545,40 @@ export class PgStore implements Store {
       .sort(compareDependents);
   }
 
+  /** One query on the index columns (ecosystem, norm_name), for every repository at once. */
+  async getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>> {
+    if (packages.length === 0) return [];
+    const ecosystems = packages.map((p) => p.ecosystem);
+    const names = packages.map((p) => dependentKey({ datasource: datasourceForEcosystem(p.ecosystem), name: p.name }).norm_name);
+    const { rows } = await this.pool.query<{ owner: string; repo: string; repo_id: string; position: number; doc: unknown }>(
+      `SELECT r.owner, r.repo, d.repo_id, d.position, d.doc
+       FROM (SELECT DISTINCT ecosystem, norm_name FROM unnest($1::text[], $2::text[]) AS q(ecosystem, norm_name)) q
+       JOIN dependencies d ON d.ecosystem = q.ecosystem AND d.norm_name = q.norm_name
+       JOIN repos r ON r.id = d.repo_id`,
+      [ecosystems, names],
+    );
+    const byRepo = new Map<string, { repo: RepoRef; rows: typeof rows }>();
+    for (const row of rows) {
+      const key = `${row.owner}/${row.repo}`;
+      (byRepo.get(key) ?? byRepo.set(key, { repo: { owner: row.owner, repo: row.repo }, rows: [] }).get(key)!).rows.push(row);
+    }
+    const out: Array<{ repo: RepoRef; dependencies: Dependency[] }> = [];
+    // Sorted here, by code unit, as the file store sorts (a database collation may order differently).
+    for (const key of [...byRepo.keys()].sort()) {
+      const { repo, rows: mine } = byRepo.get(key)!;
+      mine.sort((a, b) => a.position - b.position);
+      const dependencies = await this.validateRows(
+        this.pool,
+        key,
+        "dependencies",
+        mine.map((row) => ({ key: String(row.position), doc: row.doc, where: "repo_id = $1 AND position = $2", params: [row.repo_id, row.position] })),
+        Dependency,
+      );
+      if (dependencies.length > 0) out.push({ repo, dependencies });
+    }
+    return out;
+  }
+
   async listDependentPackages(): Promise<DependentsQuery[]> {
     const { rows } = await this.pool.query<{ ecosystem: string; norm_name: string }>(
       `SELECT ecosystem, norm_name FROM dependencies UNION SELECT ecosystem, norm_name FROM locked_packages`,
