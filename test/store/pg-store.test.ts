@@ -152,6 +152,34 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       expect(changed.filter((x, i) => x.xmin !== before[i]!.xmin).map((x) => x.k)).toEqual(["ii2"]);
     });
 
+    it("a changed dependency status rewrites only the rows that differ, and reads back as written through growth, reordering and shrinking", async () => {
+      const store = open(() => NOW);
+      const db = admin();
+      const r = { owner: "part", repo: "a" };
+      const mine = "(SELECT id FROM repos WHERE owner = 'part')";
+      const snap = async () => (await db.query<{ position: number; xmin: string }>(`SELECT position, xmin::text FROM dependencies WHERE repo_id = ${mine} ORDER BY position`)).rows;
+      const deps = ["a", "b", "c", "d"].map((name) => makeDependency({ name }));
+      await store.putDependencies(r, deps);
+      const before = await snap();
+      // A re-assessment: one dependency's advisories changed.
+      const next = deps.map((d) => (d.name === "c" ? { ...d, cve_ids: ["CVE-2024-0001"] } : d));
+      await store.putDependencies(r, next);
+      const after = await snap();
+      expect(after.filter((x, i) => x.xmin !== before[i]!.xmin).map((x) => x.position)).toEqual([2]);
+      expect(await store.getDependencies(r)).toEqual(next);
+      for (const list of [
+        [...next, makeDependency({ name: "e" }), makeDependency({ name: "f" })],
+        [next[3]!, next[0]!, makeDependency({ name: "e" }), next[1]!],
+        [next[1]!],
+        [],
+        [makeDependency({ name: "g" }), makeDependency({ name: "g", component: "other" })],
+      ]) {
+        await store.putDependencies(r, list);
+        expect(await store.getDependencies(r)).toEqual(list);
+        expect((await open(() => NOW).getDependencies(r))).toEqual(list);
+      }
+    });
+
     it("one row per dependency, found by (package_manager, name, version) across repositories", async () => {
       const store = open();
       await store.putDependencies({ owner: "rev", repo: "one" }, [makeDependency({ name: "requests", version: "2.19.0", package_manager: "pip" })]);

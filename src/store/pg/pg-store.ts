@@ -488,22 +488,24 @@ export class PgStore implements Store {
         `${r.key}/dependency_history`,
       );
       const json = JSON.stringify(valid);
-      // An unchanged status (the common rescan) writes no dependency rows.
-      const same = await client.query<{ same: boolean }>(
-        "SELECT coalesce(jsonb_agg(doc ORDER BY position), '[]'::jsonb) = $2::jsonb AS same FROM dependencies WHERE repo_id = $1",
+      // Only the rows that differ are written: a position gone or whose document changed is deleted, then
+      // every position without a row is inserted. An unchanged status (the common rescan) writes none, and
+      // a re-assessment (a few dependencies' advisories changed) rewrites only those.
+      const elements = "SELECT (e.ord - 1)::integer AS position, e.doc FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, ord)";
+      await client.query(
+        `WITH e AS MATERIALIZED (${elements})
+         DELETE FROM dependencies d WHERE d.repo_id = $1 AND NOT EXISTS (SELECT 1 FROM e WHERE e.position = d.position AND e.doc = d.doc)`,
         [repoId, json],
       );
-      if (!same.rows[0]?.same) {
-        await client.query("DELETE FROM dependencies WHERE repo_id = $1", [repoId]);
-        if (valid.length > 0) {
-          await client.query(
-            `INSERT INTO dependencies (repo_id, position, package_manager, datasource, name, version, component, file, doc)
-             SELECT $1, (e.ord - 1)::integer, e.doc->>'package_manager', e.doc->>'datasource', e.doc->>'name', e.doc->>'version',
-                    e.doc->>'component', e.doc->>'file', e.doc
-             FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, ord)`,
-            [repoId, json],
-          );
-        }
+      if (valid.length > 0) {
+        await client.query(
+          `INSERT INTO dependencies (repo_id, position, package_manager, datasource, name, version, component, file, doc)
+           SELECT $1, e.position, e.doc->>'package_manager', e.doc->>'datasource', e.doc->>'name', e.doc->>'version',
+                  e.doc->>'component', e.doc->>'file', e.doc
+           FROM (${elements}) e
+           WHERE NOT EXISTS (SELECT 1 FROM dependencies d WHERE d.repo_id = $1 AND d.position = e.position)`,
+          [repoId, json],
+        );
       }
       // A snapshot only when the versions changed (the file store's rule: appendIfChanged).
       const last = await client.query<{ scanned_at: Date; doc: unknown }>(
