@@ -32,6 +32,7 @@ import {
   type Store,
   type StoreWarning,
   type Updater,
+  type AssessmentWrite,
 } from "./types.js";
 import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "./reassess-basis.js";
 
@@ -496,6 +497,15 @@ export class FileStore implements Store {
       if (c) out.push(c);
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The five writes in turn (each atomic on its own, as storeAssessment made them). */
+  async putAssessment(repo: RepoRef, a: AssessmentWrite): Promise<void> {
+    await this.updateIssues(repo, () => a.issues);
+    await this.putDependencies(repo, a.dependencies, a.scan);
+    await this.putSystemHealth(repo, a.system);
+    await this.appendHealthHistory(repo, a.system);
+    await this.replaceComponentHealth(repo, a.components);
   }
 
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]> {

@@ -71,6 +71,16 @@ export type Retention = Pick<RetentionSettings, "health_days" | "issue_history_d
 
 export type Updater<T> = (current: T) => T | Promise<T>;
 
+/** What a scan or re-assessment stores of one assessment (Store.putAssessment). */
+export interface AssessmentWrite {
+  issues: MaintenanceIssue[];
+  dependencies: Dependency[];
+  /** The dependency history snapshot's time and commit. */
+  scan: { scanned_at?: string; head_sha?: string | null };
+  system: SystemHealth;
+  components: readonly ComponentHealth[];
+}
+
 /**
  * Persistence of everything Cowabunga knows about a repository.
  * Reads never throw on bad data: a corrupt or invalid file is moved aside, reported through
@@ -103,6 +113,13 @@ export interface Store {
    * transaction (all validated before anything is written). What a scan or re-assessment stores.
    */
   replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void>;
+
+  /**
+   * One assessment's writes, with the effect of updateIssues(() => issues), putDependencies(dependencies,
+   * scan), putSystemHealth(system), appendHealthHistory(system) and replaceComponentHealth(components) in
+   * that order. PostgreSQL validates every part, then writes them in one transaction.
+   */
+  putAssessment(repo: RepoRef, a: AssessmentWrite): Promise<void>;
 
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]>;
   appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]>;

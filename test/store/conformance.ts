@@ -224,6 +224,44 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect(await store.getSystemHealth(repo)).toEqual(makeSystemHealth());
       });
 
+      it("putAssessment stores issues, dependencies with their snapshot, system health, health history and components as the five separate writes do", async () => {
+        const store = await harness.open({ now: () => NOW });
+        const twin = { owner: "acme", repo: "twin" };
+        for (const r of [repo, twin]) {
+          await store.updateIssues(r, () => [makeIssue({ id: "old" }), makeIssue({ id: "kept", title: "before" })]);
+          await store.putDependencies(r, [makeDependency({ name: "a", version: "1.0.0" })], { scanned_at: new Date(NOW.getTime() - DAY).toISOString(), head_sha: "s1" });
+          await store.putComponentHealth(r, makeComponentHealth({ name: "gone" }));
+          await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(NOW.getTime() - DAY).toISOString(), version: "1" }));
+        }
+        const issues = [makeIssue({ id: "kept", title: "after" }), makeIssue({ id: "new" })];
+        const dependencies = [makeDependency({ name: "a", version: "1.0.1" }), makeDependency({ name: "b", version: "2.0.0" })];
+        const system = makeSystemHealth({ timestamp: NOW.toISOString(), version: "2" });
+        const components = [makeComponentHealth({ name: "api", health_score: 0.5 })];
+        await store.putAssessment(repo, { issues, dependencies, scan: { scanned_at: NOW.toISOString(), head_sha: "s2" }, system, components });
+        await store.updateIssues(twin, () => issues);
+        await store.putDependencies(twin, dependencies, { scanned_at: NOW.toISOString(), head_sha: "s2" });
+        await store.putSystemHealth(twin, system);
+        await store.appendHealthHistory(twin, system);
+        await store.replaceComponentHealth(twin, components);
+
+        const reader = await harness.open({ now: () => NOW });
+        expect(await reader.getIssues(repo)).toEqual(issues);
+        expect(await reader.getDependencies(repo)).toEqual(dependencies);
+        expect((await reader.getDependencyHistory(repo)).map((h) => [h.head_sha, h.dependencies.map((d) => `${d.name}@${d.version}`)])).toEqual([
+          ["s1", ["a@1.0.0"]],
+          ["s2", ["a@1.0.1", "b@2.0.0"]],
+        ]);
+        expect(await reader.getSystemHealth(repo)).toEqual(system);
+        expect((await reader.getHealthHistory(repo)).map((h) => h.version)).toEqual(["1", "2"]);
+        expect(await reader.listComponentHealth(repo)).toEqual(components);
+        for (const read of [(s: Store, r: RepoRef) => s.getIssues(r), (s: Store, r: RepoRef) => s.getDependencies(r), (s: Store, r: RepoRef) => s.getDependencyHistory(r), (s: Store, r: RepoRef) => s.getSystemHealth(r), (s: Store, r: RepoRef) => s.getHealthHistory(r), (s: Store, r: RepoRef) => s.listComponentHealth(r)]) {
+          expect(await read(reader, repo)).toEqual(await read(reader, twin));
+        }
+        // An invalid part is refused.
+        await expect(store.putAssessment(repo, { issues, dependencies, scan: {}, system, components: [{ ...makeComponentHealth({ name: "bad" }), health_score: 7 }] })).rejects.toThrow(/health_score/);
+        expect(await reader.listComponentHealth(repo)).toEqual(components);
+      });
+
       it("replaceComponentHealth puts the given components and deletes the others; an invalid one writes nothing", async () => {
         const store = await harness.open();
         await store.putComponentHealth(repo, makeComponentHealth({ name: "gone" }));
