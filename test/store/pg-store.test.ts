@@ -8,7 +8,7 @@ import { runCli } from "../../src/cli/program.js";
 import { LockTimeoutError, StoreValidationError, openStore } from "../../src/store/index.js";
 import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
-import { makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
+import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
 
 const ok = await postgresAvailable("PgStore");
@@ -178,6 +178,26 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
         expect(await store.getDependencies(r)).toEqual(list);
         expect((await open(() => NOW).getDependencies(r))).toEqual(list);
       }
+    });
+
+    it("putAssessment is one transaction: an invalid part (a component) writes none of the others", async () => {
+      const store = open(() => NOW);
+      const r = { owner: "atomic", repo: "a" };
+      await store.updateIssues(r, () => [makeIssue({ id: "i1" })]);
+      await store.putDependencies(r, [makeDependency({ name: "a" })]);
+      await expect(
+        store.putAssessment(r, {
+          issues: [makeIssue({ id: "i2" })],
+          dependencies: [makeDependency({ name: "b" })],
+          scan: {},
+          system: makeSystemHealth({ timestamp: NOW.toISOString() }),
+          components: [{ ...makeComponentHealth({ name: "bad" }), health_score: 7 }],
+        }),
+      ).rejects.toThrow(StoreValidationError);
+      expect((await store.getIssues(r)).map((i) => i.id)).toEqual(["i1"]);
+      expect((await store.getDependencies(r)).map((d) => d.name)).toEqual(["a"]);
+      expect(await store.getSystemHealth(r)).toBeNull();
+      expect(await store.getHealthHistory(r)).toEqual([]);
     });
 
     it("one row per dependency, found by (package_manager, name, version) across repositories", async () => {
