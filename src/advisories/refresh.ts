@@ -318,8 +318,17 @@ export async function reassessCandidates(opts: FanOutOptions): Promise<{ candida
     }
   }
   const reassessed: RepoReassessment[] = [];
-  // Each candidate's stored dependencies are read ahead, 8 repositories at a time.
-  for (const [repo, read] of readAhead([...candidates.values()], 8, (repo) => opts.store.getDependencies(repo))) {
+  // Queue mode checks only the changed packages' stored dependencies: those of every candidate, in one
+  // store call. Stand-alone mode writes the whole list back, so reads each candidate's, 8 ahead.
+  let ofPackages: Map<string, Dependency[]> | null = null;
+  if (opts.enqueue) {
+    ofPackages = new Map();
+    const packages = [...seen].map(splitKey);
+    for (const x of await opts.store.getDependenciesOfPackages(packages)) ofPackages.set(`${x.repo.owner}/${x.repo.repo}`, x.dependencies);
+  }
+  const list = [...candidates.values()];
+  const reads = ofPackages ? list.map((repo) => [repo, Promise.resolve(ofPackages.get(`${repo.owner}/${repo.repo}`) ?? [])] as const) : readAhead(list, 8, (repo) => opts.store.getDependencies(repo));
+  for (const [repo, read] of reads) {
     const deps = await read;
     // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
     // the lockfile-only packages the index has from the basis; the job re-checks everything.

@@ -9,7 +9,7 @@ import { MaintenanceRecord } from "../model/record.js";
 import { parseEntity } from "../model/validate.js";
 import { isTempFile, writeFileAtomic } from "./atomic.js";
 import { KeyedMutex, withFileLock } from "./lock.js";
-import type { DependentRef, DependentsQuery } from "./dependents.js";
+import { datasourceForEcosystem, dependentKey, type DependentRef, type DependentsQuery } from "./dependents.js";
 import { FileDependentsIndex, INDEX_DIR } from "./file-dependents.js";
 import { checkRepoRef, componentFileName, inside } from "./paths.js";
 import {
@@ -32,6 +32,7 @@ import {
   type Store,
   type StoreWarning,
   type Updater,
+  type AssessmentWrite,
 } from "./types.js";
 import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "./reassess-basis.js";
 
@@ -386,6 +387,25 @@ export class FileStore implements Store {
     return this.dependents.find(query);
   }
 
+  async getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>> {
+    const wanted = new Set(packages.map((p) => `${p.ecosystem}\u0000${dependentKey({ datasource: datasourceForEcosystem(p.ecosystem), name: p.name }).norm_name}`));
+    // The index names the repositories with a stored dependency of one of them; their lists are filtered here.
+    const repos = new Map<string, RepoRef>();
+    for (const p of packages) {
+      for (const d of await this.dependents.find(p)) if (d.direct) repos.set(`${d.repo.owner}/${d.repo.repo}`, d.repo);
+    }
+    const out: Array<{ repo: RepoRef; dependencies: Dependency[] }> = [];
+    for (const key of [...repos.keys()].sort()) {
+      const repo = repos.get(key)!;
+      const dependencies = (await this.getDependencies(repo)).filter((d) => {
+        const k = dependentKey(d);
+        return wanted.has(`${k.ecosystem}\u0000${k.norm_name}`);
+      });
+      if (dependencies.length > 0) out.push({ repo, dependencies });
+    }
+    return out;
+  }
+
   listDependentPackages(): Promise<DependentsQuery[]> {
     return this.dependents.packages();
   }
@@ -477,6 +497,15 @@ export class FileStore implements Store {
       if (c) out.push(c);
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The five writes in turn (each atomic on its own, as storeAssessment made them). */
+  async putAssessment(repo: RepoRef, a: AssessmentWrite): Promise<void> {
+    await this.updateIssues(repo, () => a.issues);
+    await this.putDependencies(repo, a.dependencies, a.scan);
+    await this.putSystemHealth(repo, a.system);
+    await this.appendHealthHistory(repo, a.system);
+    await this.replaceComponentHealth(repo, a.components);
   }
 
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]> {

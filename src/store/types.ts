@@ -71,6 +71,16 @@ export type Retention = Pick<RetentionSettings, "health_days" | "issue_history_d
 
 export type Updater<T> = (current: T) => T | Promise<T>;
 
+/** What a scan or re-assessment stores of one assessment (Store.putAssessment). */
+export interface AssessmentWrite {
+  issues: MaintenanceIssue[];
+  dependencies: Dependency[];
+  /** The dependency history snapshot's time and commit. */
+  scan: { scanned_at?: string; head_sha?: string | null };
+  system: SystemHealth;
+  components: readonly ComponentHealth[];
+}
+
 /**
  * Persistence of everything Cowabunga knows about a repository.
  * Reads never throw on bad data: a corrupt or invalid file is moved aside, reported through
@@ -104,6 +114,13 @@ export interface Store {
    */
   replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void>;
 
+  /**
+   * One assessment's writes, with the effect of updateIssues(() => issues), putDependencies(dependencies,
+   * scan), putSystemHealth(system), appendHealthHistory(system) and replaceComponentHealth(components) in
+   * that order. PostgreSQL validates every part, then writes them in one transaction.
+   */
+  putAssessment(repo: RepoRef, a: AssessmentWrite): Promise<void>;
+
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]>;
   appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]>;
 
@@ -124,6 +141,14 @@ export interface Store {
    * ecosystem's normalisation. Sorted by repository, component, file.
    */
   findDependents(query: DependentsQuery): Promise<DependentRef[]>;
+  /**
+   * For many packages at once: each repository's stored dependencies (current status, as getDependencies
+   * gives them, in their stored order) whose (ecosystem, name) is one of these, the name compared after
+   * the ecosystem's normalisation as findDependents compares it. Repositories with none are left out;
+   * sorted by repository. What an advisory refresh checks of its candidates (one query, not one read of
+   * every candidate's whole dependency list).
+   */
+  getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>>;
   /**
    * The distinct packages of the reverse index: (ecosystem, name normalised as findDependents compares
    * it), sorted by ecosystem then name. What an online advisory refresh asks OSV about.

@@ -224,6 +224,44 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect(await store.getSystemHealth(repo)).toEqual(makeSystemHealth());
       });
 
+      it("putAssessment stores issues, dependencies with their snapshot, system health, health history and components as the five separate writes do", async () => {
+        const store = await harness.open({ now: () => NOW });
+        const twin = { owner: "acme", repo: "twin" };
+        for (const r of [repo, twin]) {
+          await store.updateIssues(r, () => [makeIssue({ id: "old" }), makeIssue({ id: "kept", title: "before" })]);
+          await store.putDependencies(r, [makeDependency({ name: "a", version: "1.0.0" })], { scanned_at: new Date(NOW.getTime() - DAY).toISOString(), head_sha: "s1" });
+          await store.putComponentHealth(r, makeComponentHealth({ name: "gone" }));
+          await store.appendHealthHistory(r, makeSystemHealth({ timestamp: new Date(NOW.getTime() - DAY).toISOString(), version: "1" }));
+        }
+        const issues = [makeIssue({ id: "kept", title: "after" }), makeIssue({ id: "new" })];
+        const dependencies = [makeDependency({ name: "a", version: "1.0.1" }), makeDependency({ name: "b", version: "2.0.0" })];
+        const system = makeSystemHealth({ timestamp: NOW.toISOString(), version: "2" });
+        const components = [makeComponentHealth({ name: "api", health_score: 0.5 })];
+        await store.putAssessment(repo, { issues, dependencies, scan: { scanned_at: NOW.toISOString(), head_sha: "s2" }, system, components });
+        await store.updateIssues(twin, () => issues);
+        await store.putDependencies(twin, dependencies, { scanned_at: NOW.toISOString(), head_sha: "s2" });
+        await store.putSystemHealth(twin, system);
+        await store.appendHealthHistory(twin, system);
+        await store.replaceComponentHealth(twin, components);
+
+        const reader = await harness.open({ now: () => NOW });
+        expect(await reader.getIssues(repo)).toEqual(issues);
+        expect(await reader.getDependencies(repo)).toEqual(dependencies);
+        expect((await reader.getDependencyHistory(repo)).map((h) => [h.head_sha, h.dependencies.map((d) => `${d.name}@${d.version}`)])).toEqual([
+          ["s1", ["a@1.0.0"]],
+          ["s2", ["a@1.0.1", "b@2.0.0"]],
+        ]);
+        expect(await reader.getSystemHealth(repo)).toEqual(system);
+        expect((await reader.getHealthHistory(repo)).map((h) => h.version)).toEqual(["1", "2"]);
+        expect(await reader.listComponentHealth(repo)).toEqual(components);
+        for (const read of [(s: Store, r: RepoRef) => s.getIssues(r), (s: Store, r: RepoRef) => s.getDependencies(r), (s: Store, r: RepoRef) => s.getDependencyHistory(r), (s: Store, r: RepoRef) => s.getSystemHealth(r), (s: Store, r: RepoRef) => s.getHealthHistory(r), (s: Store, r: RepoRef) => s.listComponentHealth(r)]) {
+          expect(await read(reader, repo)).toEqual(await read(reader, twin));
+        }
+        // An invalid part is refused.
+        await expect(store.putAssessment(repo, { issues, dependencies, scan: {}, system, components: [{ ...makeComponentHealth({ name: "bad" }), health_score: 7 }] })).rejects.toThrow(/health_score/);
+        expect(await reader.listComponentHealth(repo)).toEqual(components);
+      });
+
       it("replaceComponentHealth puts the given components and deletes the others; an invalid one writes nothing", async () => {
         const store = await harness.open();
         await store.putComponentHealth(repo, makeComponentHealth({ name: "gone" }));
@@ -563,6 +601,68 @@ export function defineStoreConformance(name: string, available: boolean, harness
         const stats = await reader.dependentsIndexStats();
         expect(stats.entries).toBe(4);
         expect(stats.packages).toBe(3);
+      });
+
+      it("gives, for many packages at once, each repository's stored dependencies of them in stored order, by normalised name, following scans", async () => {
+        const writer = await harness.open({ now: () => NOW });
+        const third = { owner: "acme", repo: "zeta" };
+        await writer.putDependencies(repo, [
+          npm({ name: "lodash", version: "4.17.20", component: "web", file: "web/package.json" }),
+          py({ name: "Flask_Cors", version: "3.0.0", component: "api", file: "api/requirements.txt" }),
+          npm({ name: "axios", version: "1.0.0", component: "web", file: "web/package.json" }),
+          npm({ name: "minimist", version: "1.2.0", component: "web", file: "web/package-lock.json", current_value: "(transitive)", dependency_type: "prod" }),
+          npm({ name: "lodash", version: "4.17.19", component: "admin", file: "admin/package.json" }),
+        ]);
+        await writer.putDependencies(other, [npm({ name: "lodash", version: "4.17.21", component: ".", file: "package.json" })]);
+        await writer.putDependencies(third, [npm({ name: "react", version: "18.0.0", component: ".", file: "package.json" })]);
+        // Only a lockfile package (the basis), no stored dependency of it: not a stored dependency, so left out.
+        await writer.putReassessBasis(third, {
+          format: 1,
+          head_sha: "a".repeat(40),
+          tree_sha: null,
+          scanned_at: NOW.toISOString(),
+          config: { schedule: {} },
+          config_errors: [],
+          scan: {
+            source: "x",
+            commit_sha: null,
+            components: [],
+            dependencies: [],
+            locked: [{ name: "qs", version: "6.7.0", datasource: "npm", component: ".", file: "package.json", lockfile: "package-lock.json", depth: 2, scope: "prod" }],
+            files_scanned: 0,
+            manifests: [],
+          },
+          workflow_files: [],
+          text_findings: { drafts: [], examined: [] },
+          codeowners: {},
+          yanked: [],
+        } as unknown as Parameters<Store["putReassessBasis"]>[1]);
+        expect((await writer.findDependents({ ecosystem: "npm", name: "qs" })).map((d) => d.repo.repo)).toEqual(["zeta"]);
+
+        const reader = await harness.open({ now: () => NOW });
+        const found = await reader.getDependenciesOfPackages([
+          { ecosystem: "npm", name: "lodash" },
+          { ecosystem: "PyPI", name: "flask-cors" },
+          { ecosystem: "npm", name: "minimist" },
+          { ecosystem: "npm", name: "qs" },
+          { ecosystem: "npm", name: "lodash" },
+        ]);
+        expect(found.map((x) => ({ repo: `${x.repo.owner}/${x.repo.repo}`, deps: x.dependencies.map((d) => `${d.component}:${d.name}@${d.version}`) }))).toEqual([
+          { repo: "acme/app", deps: ["web:lodash@4.17.20", "api:Flask_Cors@3.0.0", "web:minimist@1.2.0", "admin:lodash@4.17.19"] },
+          { repo: "globex/web", deps: [".:lodash@4.17.21"] },
+        ]);
+        // The whole stored dependency, as getDependencies gives it.
+        expect(found[0]!.dependencies[1]).toEqual((await reader.getDependencies(repo))[1]);
+        // npm names are case-sensitive, the ecosystem must match, and no package asks for nothing.
+        expect(await reader.getDependenciesOfPackages([{ ecosystem: "npm", name: "Lodash" }, { ecosystem: "PyPI", name: "lodash" }])).toEqual([]);
+        expect(await reader.getDependenciesOfPackages([])).toEqual([]);
+
+        await writer.putDependencies(other, [npm({ name: "react", version: "18.2.0", component: ".", file: "package.json" })]);
+        expect((await reader.getDependenciesOfPackages([{ ecosystem: "npm", name: "lodash" }])).map((x) => x.repo.repo)).toEqual(["app"]);
+        expect((await reader.getDependenciesOfPackages([{ ecosystem: "npm", name: "react" }])).map((x) => `${x.repo.owner}/${x.repo.repo}:${x.dependencies[0]!.version}`)).toEqual([
+          "acme/zeta:18.0.0",
+          "globex/web:18.2.0",
+        ]);
       });
 
       it("lists the distinct indexed packages (dependencies and lockfile-only ones), normalised, sorted, and follows scans", async () => {

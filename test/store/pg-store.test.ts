@@ -8,7 +8,7 @@ import { runCli } from "../../src/cli/program.js";
 import { LockTimeoutError, StoreValidationError, openStore } from "../../src/store/index.js";
 import { MIGRATIONS, MigrationError, PgRuntimeMetricsStore, PgStore, createPgStore, migrate, pendingMigrations, runMigrations } from "../../src/store/pg/index.js";
 import type { RuntimeSample } from "../../src/act/runtime/index.js";
-import { makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
+import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
 
 const ok = await postgresAvailable("PgStore");
@@ -150,6 +150,54 @@ describe.skipIf(!ok)("PgStore on PostgreSQL", () => {
       await store.updateIssues(r, () => [issues[0]!, { ...issues[1]!, title: "changed" }]);
       const changed = await snap();
       expect(changed.filter((x, i) => x.xmin !== before[i]!.xmin).map((x) => x.k)).toEqual(["ii2"]);
+    });
+
+    it("a changed dependency status rewrites only the rows that differ, and reads back as written through growth, reordering and shrinking", async () => {
+      const store = open(() => NOW);
+      const db = admin();
+      const r = { owner: "part", repo: "a" };
+      const mine = "(SELECT id FROM repos WHERE owner = 'part')";
+      const snap = async () => (await db.query<{ position: number; xmin: string }>(`SELECT position, xmin::text FROM dependencies WHERE repo_id = ${mine} ORDER BY position`)).rows;
+      const deps = ["a", "b", "c", "d"].map((name) => makeDependency({ name }));
+      await store.putDependencies(r, deps);
+      const before = await snap();
+      // A re-assessment: one dependency's advisories changed.
+      const next = deps.map((d) => (d.name === "c" ? { ...d, cve_ids: ["CVE-2024-0001"] } : d));
+      await store.putDependencies(r, next);
+      const after = await snap();
+      expect(after.filter((x, i) => x.xmin !== before[i]!.xmin).map((x) => x.position)).toEqual([2]);
+      expect(await store.getDependencies(r)).toEqual(next);
+      for (const list of [
+        [...next, makeDependency({ name: "e" }), makeDependency({ name: "f" })],
+        [next[3]!, next[0]!, makeDependency({ name: "e" }), next[1]!],
+        [next[1]!],
+        [],
+        [makeDependency({ name: "g" }), makeDependency({ name: "g", component: "other" })],
+      ]) {
+        await store.putDependencies(r, list);
+        expect(await store.getDependencies(r)).toEqual(list);
+        expect((await open(() => NOW).getDependencies(r))).toEqual(list);
+      }
+    });
+
+    it("putAssessment is one transaction: an invalid part (a component) writes none of the others", async () => {
+      const store = open(() => NOW);
+      const r = { owner: "atomic", repo: "a" };
+      await store.updateIssues(r, () => [makeIssue({ id: "i1" })]);
+      await store.putDependencies(r, [makeDependency({ name: "a" })]);
+      await expect(
+        store.putAssessment(r, {
+          issues: [makeIssue({ id: "i2" })],
+          dependencies: [makeDependency({ name: "b" })],
+          scan: {},
+          system: makeSystemHealth({ timestamp: NOW.toISOString() }),
+          components: [{ ...makeComponentHealth({ name: "bad" }), health_score: 7 }],
+        }),
+      ).rejects.toThrow(StoreValidationError);
+      expect((await store.getIssues(r)).map((i) => i.id)).toEqual(["i1"]);
+      expect((await store.getDependencies(r)).map((d) => d.name)).toEqual(["a"]);
+      expect(await store.getSystemHealth(r)).toBeNull();
+      expect(await store.getHealthHistory(r)).toEqual([]);
     });
 
     it("one row per dependency, found by (package_manager, name, version) across repositories", async () => {

@@ -19,6 +19,7 @@ import {
   type Store,
   type StoreWarning,
   type Updater,
+  type AssessmentWrite,
 } from "../types.js";
 import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "../reassess-basis.js";
 
@@ -268,12 +269,14 @@ export class PgStore implements Store {
   private async putDoc<T>(table: "system_health" | "scan_state" | "reassess_basis", repo: RepoRef, schema: z.ZodType<T>, value: T): Promise<void> {
     const r = this.ref(repo);
     const valid = this.validateForWrite(schema, value, `${r.key}/${table}`);
-    await this.write(repo, ({ client, repoId }) =>
-      client.query(
-        `INSERT INTO ${table} (repo_id, doc, updated_at) VALUES ($1, $2::jsonb, now())
-         ON CONFLICT (repo_id) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
-        [repoId, JSON.stringify(valid)],
-      ),
+    await this.write(repo, (ctx) => this.putDocIn(ctx, table, valid));
+  }
+
+  private async putDocIn(ctx: WriteContext, table: "system_health" | "scan_state" | "reassess_basis", valid: unknown): Promise<void> {
+    await ctx.client.query(
+      `INSERT INTO ${table} (repo_id, doc, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (repo_id) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
+      [ctx.repoId, JSON.stringify(valid)],
     );
   }
 
@@ -406,30 +409,39 @@ export class PgStore implements Store {
     const r = this.ref(repo);
     return this.write(repo, async (ctx) => {
       const current = await this.readList(ctx.client, r, spec, ctx.repoId);
-      const next = this.validateForWrite(z.array(spec.schema), await fn(current), `${r.key}/${spec.label}`);
-      const seen = new Set<string>();
-      for (const [i, v] of next.entries()) {
-        if (seen.has(v.id)) throw new StoreValidationError(`refusing to write ${r.key}/${spec.label}: [${i}].id: duplicate id ${JSON.stringify(v.id)}`);
-        seen.add(v.id);
-      }
-      const cols = spec.columns.map(([c]) => c);
-      const payload = next.map((v, position) => ({ id: v.id, position, doc: v, ...spec.values(v) }));
-      await ctx.client.query(`DELETE FROM ${spec.table} WHERE repo_id = $1 AND NOT (id = ANY($2::text[]))`, [ctx.repoId, [...seen]]);
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting an empty set changes nothing (the guard saves a query)
-      if (payload.length > 0) {
-        await ctx.client.query(
-          `INSERT INTO ${spec.table} (repo_id, id, position, doc${cols.map((c) => `, ${c}`).join("")})
-           SELECT $1, x.id, x.position, x.doc${cols.map((c) => `, x.${c}`).join("")}
-           FROM jsonb_to_recordset($2::jsonb) AS x(id text, position integer, doc jsonb${spec.columns.map(([c, t]) => `, ${c} ${t}`).join("")})
-           ON CONFLICT (repo_id, id) DO UPDATE SET position = EXCLUDED.position, doc = EXCLUDED.doc${cols.map((c) => `, ${c} = EXCLUDED.${c}`).join("")}
-           WHERE ${spec.table}.position IS DISTINCT FROM EXCLUDED.position OR ${spec.table}.doc IS DISTINCT FROM EXCLUDED.doc`,
-          [ctx.repoId, JSON.stringify(payload)],
-        );
-      }
-      const pruned = spec.prune ? await spec.prune(ctx) : new Set<string>();
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: filtering by an empty set keeps everything
-      return pruned.size > 0 ? next.filter((v) => !pruned.has(v.id)) : next;
+      return this.replaceListIn(ctx, this.validateList(r, spec, await fn(current)), spec);
     });
+  }
+
+  private validateList<T extends { id: string }>(r: RepoRef & { key: string }, spec: ListSpec<T>, value: unknown): T[] {
+    const next = this.validateForWrite(z.array(spec.schema), value, `${r.key}/${spec.label}`);
+    const seen = new Set<string>();
+    for (const [i, v] of next.entries()) {
+      if (seen.has(v.id)) throw new StoreValidationError(`refusing to write ${r.key}/${spec.label}: [${i}].id: duplicate id ${JSON.stringify(v.id)}`);
+      seen.add(v.id);
+    }
+    return next;
+  }
+
+  /** Inside the repository's transaction: store a validated list (changed rows only), then retention. */
+  private async replaceListIn<T extends { id: string }>(ctx: WriteContext, next: T[], spec: ListSpec<T>): Promise<T[]> {
+    const cols = spec.columns.map(([c]) => c);
+    const payload = next.map((v, position) => ({ id: v.id, position, doc: v, ...spec.values(v) }));
+    await ctx.client.query(`DELETE FROM ${spec.table} WHERE repo_id = $1 AND NOT (id = ANY($2::text[]))`, [ctx.repoId, next.map((v) => v.id)]);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting an empty set changes nothing (the guard saves a query)
+    if (payload.length > 0) {
+      await ctx.client.query(
+        `INSERT INTO ${spec.table} (repo_id, id, position, doc${cols.map((c) => `, ${c}`).join("")})
+         SELECT $1, x.id, x.position, x.doc${cols.map((c) => `, x.${c}`).join("")}
+         FROM jsonb_to_recordset($2::jsonb) AS x(id text, position integer, doc jsonb${spec.columns.map(([c, t]) => `, ${c} ${t}`).join("")})
+         ON CONFLICT (repo_id, id) DO UPDATE SET position = EXCLUDED.position, doc = EXCLUDED.doc${cols.map((c) => `, ${c} = EXCLUDED.${c}`).join("")}
+         WHERE ${spec.table}.position IS DISTINCT FROM EXCLUDED.position OR ${spec.table}.doc IS DISTINCT FROM EXCLUDED.doc`,
+        [ctx.repoId, JSON.stringify(payload)],
+      );
+    }
+    const pruned = spec.prune ? await spec.prune(ctx) : new Set<string>();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: filtering by an empty set keeps everything
+    return pruned.size > 0 ? next.filter((v) => !pruned.has(v.id)) : next;
   }
 
   async getIssues(repo: RepoRef): Promise<MaintenanceIssue[]> {
@@ -477,55 +489,60 @@ export class PgStore implements Store {
   async putDependencies(repo: RepoRef, deps: Dependency[], scan: { scanned_at?: string; head_sha?: string | null } = {}): Promise<void> {
     const r = this.ref(repo);
     const valid = this.validateForWrite(z.array(Dependency), deps, `${r.key}/dependencies`);
-    await this.write(repo, async ({ client, repoId, retention, now }) => {
-      const snapshot = this.validateForWrite(
-        DependencySnapshot,
-        {
-          scanned_at: scan.scanned_at ?? now.toISOString(),
-          head_sha: scan.head_sha ?? null,
-          dependencies: valid.map((d) => ({
-            name: d.name,
-            package_manager: d.package_manager,
-            component: d.component,
-            file: d.file,
-            version: d.version,
-            latest_version: d.latest_version,
-          })),
-        },
-        `${r.key}/dependency_history`,
-      );
-      const json = JSON.stringify(valid);
-      // An unchanged status (the common rescan) writes no dependency rows.
-      const same = await client.query<{ same: boolean }>(
-        "SELECT coalesce(jsonb_agg(doc ORDER BY position), '[]'::jsonb) = $2::jsonb AS same FROM dependencies WHERE repo_id = $1",
+    await this.write(repo, (ctx) => this.putDependenciesIn(ctx, r, valid, scan));
+  }
+
+  /** Inside the repository's transaction: the validated dependency status, its history snapshot, retention. */
+  private async putDependenciesIn(ctx: WriteContext, r: RepoRef & { key: string }, valid: Dependency[], scan: { scanned_at?: string; head_sha?: string | null }): Promise<void> {
+    const { client, repoId, retention, now } = ctx;
+    const snapshot = this.validateForWrite(
+      DependencySnapshot,
+      {
+        scanned_at: scan.scanned_at ?? now.toISOString(),
+        head_sha: scan.head_sha ?? null,
+        dependencies: valid.map((d) => ({
+          name: d.name,
+          package_manager: d.package_manager,
+          component: d.component,
+          file: d.file,
+          version: d.version,
+          latest_version: d.latest_version,
+        })),
+      },
+      `${r.key}/dependency_history`,
+    );
+    const json = JSON.stringify(valid);
+    // Only the rows that differ are written: a position gone or whose document changed is deleted, then
+    // every position without a row is inserted. An unchanged status (the common rescan) writes none, and
+    // a re-assessment (a few dependencies' advisories changed) rewrites only those.
+    const elements = "SELECT (e.ord - 1)::integer AS position, e.doc FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, ord)";
+    await client.query(
+      `WITH e AS MATERIALIZED (${elements})
+       DELETE FROM dependencies d WHERE d.repo_id = $1 AND NOT EXISTS (SELECT 1 FROM e WHERE e.position = d.position AND e.doc = d.doc)`,
+      [repoId, json],
+    );
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting no elements changes nothing (the guard saves a query)
+    if (valid.length > 0) {
+      await client.query(
+        `INSERT INTO dependencies (repo_id, position, package_manager, datasource, name, version, component, file, doc)
+         SELECT $1, e.position, e.doc->>'package_manager', e.doc->>'datasource', e.doc->>'name', e.doc->>'version',
+                e.doc->>'component', e.doc->>'file', e.doc
+         FROM (${elements}) e
+         WHERE NOT EXISTS (SELECT 1 FROM dependencies d WHERE d.repo_id = $1 AND d.position = e.position)`,
         [repoId, json],
       );
-      // Stryker disable next-line OptionalChaining: an aggregate without GROUP BY always returns one row
-      if (!same.rows[0]?.same) {
-        await client.query("DELETE FROM dependencies WHERE repo_id = $1", [repoId]);
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting no elements changes nothing (the guard saves a query)
-        if (valid.length > 0) {
-          await client.query(
-            `INSERT INTO dependencies (repo_id, position, package_manager, datasource, name, version, component, file, doc)
-             SELECT $1, (e.ord - 1)::integer, e.doc->>'package_manager', e.doc->>'datasource', e.doc->>'name', e.doc->>'version',
-                    e.doc->>'component', e.doc->>'file', e.doc
-             FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, ord)`,
-            [repoId, json],
-          );
-        }
-      }
-      // A snapshot only when the versions changed (the file store's rule: appendIfChanged).
-      const last = await client.query<{ scanned_at: Date; doc: unknown }>(
-        "SELECT scanned_at, doc FROM dependency_history WHERE repo_id = $1 ORDER BY scanned_at DESC, id DESC LIMIT 1",
-        [repoId],
-      );
-      const prev = last.rows[0] ? DependencySnapshot.safeParse(last.rows[0].doc) : null;
-      const unchanged = prev?.success === true && last.rows[0]!.scanned_at.getTime() <= Date.parse(snapshot.scanned_at) && sameDependencySnapshot(prev.data, snapshot);
-      if (!unchanged) {
-        await client.query("INSERT INTO dependency_history (repo_id, scanned_at, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, snapshot.scanned_at, JSON.stringify(snapshot)]);
-      }
-      await this.pruneHistory(client, "dependency_history", "scanned_at", repoId, now, retention.dependency_history_days);
-    });
+    }
+    // A snapshot only when the versions changed (the file store's rule: appendIfChanged).
+    const last = await client.query<{ scanned_at: Date; doc: unknown }>(
+      "SELECT scanned_at, doc FROM dependency_history WHERE repo_id = $1 ORDER BY scanned_at DESC, id DESC LIMIT 1",
+      [repoId],
+    );
+    const prev = last.rows[0] ? DependencySnapshot.safeParse(last.rows[0].doc) : null;
+    const unchanged = prev?.success === true && last.rows[0]!.scanned_at.getTime() <= Date.parse(snapshot.scanned_at) && sameDependencySnapshot(prev.data, snapshot);
+    if (!unchanged) {
+      await client.query("INSERT INTO dependency_history (repo_id, scanned_at, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, snapshot.scanned_at, JSON.stringify(snapshot)]);
+    }
+    await this.pruneHistory(client, "dependency_history", "scanned_at", repoId, now, retention.dependency_history_days);
   }
 
   async findDependents(query: DependentsQuery): Promise<DependentRef[]> {
@@ -552,6 +569,40 @@ export class PgStore implements Store {
         direct: x.direct,
       }))
       .sort(compareDependents);
+  }
+
+  /** One query on the index columns (ecosystem, norm_name), for every repository at once. */
+  async getDependenciesOfPackages(packages: readonly DependentsQuery[]): Promise<Array<{ repo: RepoRef; dependencies: Dependency[] }>> {
+    if (packages.length === 0) return [];
+    const ecosystems = packages.map((p) => p.ecosystem);
+    const names = packages.map((p) => dependentKey({ datasource: datasourceForEcosystem(p.ecosystem), name: p.name }).norm_name);
+    const { rows } = await this.pool.query<{ owner: string; repo: string; repo_id: string; position: number; doc: unknown }>(
+      `SELECT r.owner, r.repo, d.repo_id, d.position, d.doc
+       FROM (SELECT DISTINCT ecosystem, norm_name FROM unnest($1::text[], $2::text[]) AS q(ecosystem, norm_name)) q
+       JOIN dependencies d ON d.ecosystem = q.ecosystem AND d.norm_name = q.norm_name
+       JOIN repos r ON r.id = d.repo_id`,
+      [ecosystems, names],
+    );
+    const byRepo = new Map<string, { repo: RepoRef; rows: typeof rows }>();
+    for (const row of rows) {
+      const key = `${row.owner}/${row.repo}`;
+      (byRepo.get(key) ?? byRepo.set(key, { repo: { owner: row.owner, repo: row.repo }, rows: [] }).get(key)!).rows.push(row);
+    }
+    const out: Array<{ repo: RepoRef; dependencies: Dependency[] }> = [];
+    // Sorted here, by code unit, as the file store sorts (a database collation may order differently).
+    for (const key of [...byRepo.keys()].sort()) {
+      const { repo, rows: mine } = byRepo.get(key)!;
+      mine.sort((a, b) => a.position - b.position);
+      const dependencies = await this.validateRows(
+        this.pool,
+        key,
+        "dependencies",
+        mine.map((row) => ({ key: String(row.position), doc: row.doc, where: "repo_id = $1 AND position = $2", params: [row.repo_id, row.position] })),
+        Dependency,
+      );
+      if (dependencies.length > 0) out.push({ repo, dependencies });
+    }
+    return out;
   }
 
   async listDependentPackages(): Promise<DependentsQuery[]> {
@@ -607,17 +658,21 @@ export class PgStore implements Store {
   async appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]> {
     const r = this.ref(repo);
     const valid = this.validateForWrite(SystemHealth, health, `${r.key}/health_history`);
-    return this.write(repo, async ({ client, repoId, retention, now }) => {
-      // A snapshot only when the health changed, timestamps aside (the file store's rule: appendIfChanged).
-      const last = await client.query<{ ts: Date; doc: unknown }>("SELECT ts, doc FROM health_history WHERE repo_id = $1 ORDER BY ts DESC, id DESC LIMIT 1", [repoId]);
-      const prev = last.rows[0] ? SystemHealth.safeParse(last.rows[0].doc) : null;
-      const unchanged = prev?.success === true && last.rows[0]!.ts.getTime() <= Date.parse(valid.timestamp) && sameSystemHealth(prev.data, valid);
-      if (!unchanged) {
-        await client.query("INSERT INTO health_history (repo_id, ts, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, valid.timestamp, JSON.stringify(valid)]);
-      }
-      await this.pruneHistory(client, "health_history", "ts", repoId, now, retention.health_days);
-      return this.readHistory("health_history", "ts", repo, SystemHealth, client, repoId);
+    return this.write(repo, async (ctx) => {
+      await this.appendHealthHistoryIn(ctx, valid);
+      return this.readHistory("health_history", "ts", repo, SystemHealth, ctx.client, ctx.repoId);
     });
+  }
+
+  private async appendHealthHistoryIn({ client, repoId, retention, now }: WriteContext, valid: SystemHealth): Promise<void> {
+    // A snapshot only when the health changed, timestamps aside (the file store's rule: appendIfChanged).
+    const last = await client.query<{ ts: Date; doc: unknown }>("SELECT ts, doc FROM health_history WHERE repo_id = $1 ORDER BY ts DESC, id DESC LIMIT 1", [repoId]);
+    const prev = last.rows[0] ? SystemHealth.safeParse(last.rows[0].doc) : null;
+    const unchanged = prev?.success === true && last.rows[0]!.ts.getTime() <= Date.parse(valid.timestamp) && sameSystemHealth(prev.data, valid);
+    if (!unchanged) {
+      await client.query("INSERT INTO health_history (repo_id, ts, doc) VALUES ($1, $2::timestamptz, $3::jsonb)", [repoId, valid.timestamp, JSON.stringify(valid)]);
+    }
+    await this.pruneHistory(client, "health_history", "ts", repoId, now, retention.health_days);
   }
 
   /**
@@ -678,22 +733,47 @@ export class PgStore implements Store {
   }
 
   async replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void> {
-    const r = this.ref(repo);
-    const valid = components.map((c) => {
+    const valid = this.validateComponents(this.ref(repo), components);
+    await this.write(repo, (ctx) => this.replaceComponentHealthIn(ctx, valid));
+  }
+
+  private validateComponents(r: RepoRef & { key: string }, components: readonly ComponentHealth[]): ComponentHealth[] {
+    return components.map((c) => {
       this.checkComponentName(c?.name);
       return this.validateForWrite(ComponentHealth, c, `${r.key}/component_health/${c.name}`);
     });
+  }
+
+  private async replaceComponentHealthIn({ client, repoId }: WriteContext, valid: readonly ComponentHealth[]): Promise<void> {
     const names = valid.map((c) => c.name);
-    await this.write(repo, async ({ client, repoId }) => {
-      if (valid.length > 0) {
-        await client.query(
-          `INSERT INTO component_health (repo_id, name, doc, updated_at)
-           SELECT $1, n, d, now() FROM unnest($2::text[], $3::jsonb[]) AS t(n, d)
-           ON CONFLICT (repo_id, name) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
-          [repoId, names, valid.map((c) => JSON.stringify(c))],
-        );
-      }
-      await client.query("DELETE FROM component_health WHERE repo_id = $1 AND NOT (name = ANY($2::text[]))", [repoId, names]);
+    if (valid.length > 0) {
+      await client.query(
+        `INSERT INTO component_health (repo_id, name, doc, updated_at)
+         SELECT $1, n, d, now() FROM unnest($2::text[], $3::jsonb[]) AS t(n, d)
+         ON CONFLICT (repo_id, name) DO UPDATE SET doc = EXCLUDED.doc, updated_at = now()`,
+        [repoId, names, valid.map((c) => JSON.stringify(c))],
+      );
+    }
+    await client.query("DELETE FROM component_health WHERE repo_id = $1 AND NOT (name = ANY($2::text[]))", [repoId, names]);
+  }
+
+  /**
+   * The five writes of one assessment (see Store.putAssessment), every part validated first, in one
+   * transaction holding the repository's lock: one round of BEGIN / lock / COMMIT instead of five.
+   */
+  async putAssessment(repo: RepoRef, a: AssessmentWrite): Promise<void> {
+    const r = this.ref(repo);
+    const issues = this.validateList(r, this.issuesSpec, a.issues);
+    const deps = this.validateForWrite(z.array(Dependency), a.dependencies, `${r.key}/dependencies`);
+    const system = this.validateForWrite(SystemHealth, a.system, `${r.key}/system_health`);
+    this.validateForWrite(SystemHealth, a.system, `${r.key}/health_history`);
+    const components = this.validateComponents(r, a.components);
+    await this.write(repo, async (ctx) => {
+      await this.replaceListIn(ctx, issues, this.issuesSpec);
+      await this.putDependenciesIn(ctx, r, deps, a.scan);
+      await this.putDocIn(ctx, "system_health", system);
+      await this.appendHealthHistoryIn(ctx, system);
+      await this.replaceComponentHealthIn(ctx, components);
     });
   }
 
