@@ -176,7 +176,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
    */
   const addWithVersions = (usesNode: unknown, withNode: unknown): void => {
     const usesText = scalarText(usesNode);
-    if (usesText === null || withNode === undefined) return;
+    if (usesText === null) return;
     const known = knownActionInputs(usesText);
     if (!known) return;
     const entries = mapEntries(withNode);
@@ -220,7 +220,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       } else if (GHA_EXPRESSION.test(value)) skip = "expression";
       else if (k.invalid?.(value)) skip = "invalid version";
       else skip = k.skipWhen?.(values) ?? null;
-      if (k.image) name = name || "unknown image";
+      if (name === "") name = "unknown image"; // only image inputs have no fixed name
       deps.push(
         baseDependency(base, {
           name,
@@ -236,8 +236,10 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
 
   /** `runs-on:` labels naming GitHub-hosted runner images (`ubuntu-22.04`), Renovate's github-runners deps. */
   const addRunners = (node: unknown): void => {
+    // Stryker disable next-line ArrayDeclaration: any other item is skipped by the next check.
     const labels = isYScalar(node) ? [node] : isYSeq(node) ? node.items : [];
     for (const label of labels) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a number, map or null never reads as "<os>-<version>" either.
       if (!isYScalar(label) || typeof label.value !== "string") continue;
       const runner = parseRunnerLabel(label.value);
       if (!runner) continue;

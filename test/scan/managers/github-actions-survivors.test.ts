@@ -37,6 +37,7 @@ describe("with: inputs of known setup actions", () => {
     const r = run(step("azure/setup-helm@v4", ["version: ' v3.13.3 '"]));
     expect(withDeps(r)).toEqual([[6, "helm/helm", "github-tags", "v3.13.3", null, "https://github.com"]]);
     expect(r.deps.at(-1)?.notes).toEqual(["`version` input of azure/setup-helm (helm)"]);
+    expect(run(step("' azure/setup-helm@v4 '", ["version: v3.13.3"])).deps.at(-1)?.notes).toEqual(["`version` input of azure/setup-helm (helm)"]);
     const node = run(step("actions/setup-node@v4.0.2", ["node-version: 20"]));
     expect(withDeps(node)).toEqual([[6, "node", "node-version", "20", null, null]]);
     expect(node.deps.at(-1)?.notes).toEqual(["`node-version` input of actions/setup-node"]);
@@ -45,7 +46,7 @@ describe("with: inputs of known setup actions", () => {
   it("no with:, a with: that is no map, or an action it does not know give nothing more", () => {
     expect(withDeps(run(step("azure/setup-helm@v4", null)))).toEqual([]);
     expect(withDeps(run("jobs:\n  a:\n    steps:\n      - uses: azure/setup-helm@v4\n        with: v3\n"))).toEqual([]);
-    expect(withDeps(run(step("actions/checkout@v4", ["version: 3"])))).toEqual([]);
+    expect(run(step("actions/checkout@v4", ["version: 3"]))).toMatchObject({ deps: [expect.objectContaining({ name: "actions/checkout" })], warnings: [] });
     const notString = run("jobs:\n  a:\n    steps:\n      - uses: [azure/setup-helm@v4]\n        with:\n          version: v3.1.0\n");
     expect(notString.deps).toEqual([]);
     expect(messages(notString)).toEqual([[4, "jobs.a.steps[0].uses should be a string, found a list"]]);
@@ -54,6 +55,7 @@ describe("with: inputs of known setup actions", () => {
   it("an empty with: map, or inputs that are no string or number, leave the version unspecified at the uses line", () => {
     const empty = run("jobs:\n  a:\n    steps:\n      - uses: azure/setup-helm@v4\n        with: {}\n");
     expect(withDeps(empty)).toEqual([[4, "helm/helm", "github-tags", "", "unspecified version", "https://github.com"]]);
+    expect(empty.deps.at(-1)?.notes).toEqual(["`version` input of azure/setup-helm (helm)"]);
     expect(withDeps(run(step("azure/setup-helm@v4", ["version: true"])))).toEqual([[4, "helm/helm", "github-tags", "", "unspecified version", "https://github.com"]]);
     expect(withDeps(run(step("azure/setup-helm@v4", ["version: [3]"])))).toEqual([[4, "helm/helm", "github-tags", "", "unspecified version", "https://github.com"]]);
     expect(withDeps(run(step("azure/setup-helm@v4", ["version: ~"])))).toEqual([[4, "helm/helm", "github-tags", "", "unspecified version", "https://github.com"]]);
@@ -96,6 +98,7 @@ describe("with: inputs of known setup actions", () => {
     const img = run(step(`${action}@v1`, ["image: nginx:1.25"]));
     expect(withDeps(img)).toEqual([[6, "nginx", "docker", "1.25", null, "docker.io"]]);
     expect(img.deps.at(-1)?.notes).toEqual([`\`image\` input of ${action}`]);
+    expect(img.warnings).toEqual([]);
     expect(withDeps(run(step(`${action}@v1`, ["image: ${{ steps.build.outputs.image }}"])))[0][4]).toBe("expression");
     const bad = run(step(`${action}@v1`, ["image: Bad/Name:1"]));
     expect(messages(bad)).toEqual([[6, `${action} image: invalid image name "Bad/Name" in image reference "Bad/Name:1"`]]);
