@@ -78,6 +78,19 @@ describe("limits", () => {
     }
   });
 
+  it("pairs copied by merge keys count toward the expansion limit", () => {
+    // One anchored map of 1,000 keys merged into 120 maps: 120,000 copied pairs.
+    const base = `base: &base\n${Array.from({ length: 1000 }, (_, i) => `  k${i}: ${i}`).join("\n")}\n`;
+    const users = Array.from({ length: 120 }, (_, i) => `m${i}:\n  <<: *base\n  own: 1`).join("\n");
+    const yaml = `${base}${users}\n`;
+    for (const r of [parseYaml("merge.yaml", yaml, "helm"), parseFallback("merge.yaml", yaml, "helm")]) {
+      expect(r.docs).toEqual([]);
+      expect(r.warnings.map((w) => w.message)).toEqual([EXPANSION]);
+    }
+    // A few merges are fine.
+    expect(parseYaml("merge.yaml", `${base}m0:\n  <<: *base\n  own: 1\n`, "helm").warnings).toEqual([]);
+  });
+
   it("a few aliases are read without a warning", () => {
     const r = parseYaml("ok.yaml", "a: &a [1, 2]\nb: *a\nc: *a\n", "helm");
     expect(r.warnings).toEqual([]);
