@@ -8,7 +8,8 @@ import { versioningFor } from "../enrich/versioning/index.js";
 import { findVulnerabilities, normalisePackageName, OsvOfflineIndex, type AdvisorySource } from "../enrich/advisories/index.js";
 import type { RepoRef, Store } from "../store/types.js";
 import { writeFileAtomic } from "../store/atomic.js";
-import { dependentKey } from "../store/dependents.js";
+import { datasourceForEcosystem, dependentKey } from "../store/dependents.js";
+import { readAhead } from "../store/read-ahead.js";
 import type { OnlineAdvisoryState } from "./online.js";
 
 /** Files walked when fingerprinting a mirror directory; a larger tree is refused, not half-read. */
@@ -301,22 +302,30 @@ export async function reassessCandidates(opts: FanOutOptions): Promise<{ candida
   const keep = (ids: string[]) => (opts.changedIds ? ids.filter((id) => opts.changedIds!.has(id)) : ids);
   // Candidates: repositories using any changed package, from the reverse index.
   const candidates = new Map<string, RepoRef>();
+  const lockedRows = new Map<string, Array<{ datasource: string; name: string; version: string; component: string; file: string }>>();
   const seen = new Set<string>();
   for (const c of changes) {
     for (const p of c.packages) {
       const k = `${p.ecosystem}\u0000${normalisePackageName(p.ecosystem, p.name)}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      for (const d of await opts.store.findDependents(p)) candidates.set(`${d.repo.owner}/${d.repo.repo}`, d.repo);
+      for (const d of await opts.store.findDependents(p)) {
+        const key = `${d.repo.owner}/${d.repo.repo}`;
+        candidates.set(key, d.repo);
+        // The index's lockfile-only rows are the basis's lockfile packages of this package, at their versions.
+        if (!d.direct) (lockedRows.get(key) ?? lockedRows.set(key, []).get(key)!).push({ datasource: datasourceForEcosystem(d.ecosystem), name: d.name, version: d.version, component: d.component, file: d.file });
+      }
     }
   }
   const reassessed: RepoReassessment[] = [];
-  for (const repo of candidates.values()) {
-    const deps = await opts.store.getDependencies(repo);
+  // Each candidate's stored dependencies are read ahead, 8 repositories at a time.
+  for (const [repo, read] of readAhead([...candidates.values()], 8, (repo) => opts.store.getDependencies(repo))) {
+    const deps = await read;
     // Queue mode: the changed packages only, at the version the scan matched (locked, else declared), plus
-    // the lockfile-only packages the scan kept; the job re-checks everything.
-    const basis = opts.enqueue ? await opts.store.getReassessBasis(repo) : null;
-    const raw = basis ? await reassessAdvisories(checkList(deps, basis.scan.locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
+    // the lockfile-only packages the index has from the basis; the job re-checks everything.
+    // (A candidate without such rows: its basis, if any, says what the scan matched.)
+    const locked = lockedRows.get(`${repo.owner}/${repo.repo}`) ?? (opts.enqueue ? (await opts.store.getReassessBasis(repo))?.scan.locked : undefined);
+    const raw = opts.enqueue && locked ? await reassessAdvisories(checkList(deps, locked, seen), index, seen) : await reassessAdvisories(deps, index, seen);
     const r = { ...raw, added: keep(raw.added), removed: keep(raw.removed) };
     if (r.added.length === 0 && r.removed.length === 0) continue; // the version is outside every changed range
     if (opts.enqueue) {

@@ -13,8 +13,8 @@ import type { z } from "zod";
 import { assess } from "../assess/index.js";
 import { RegistriesConfig, registryUrls } from "../config/schema.js";
 import { OsvOfflineIndex, OsvOnlineSource, type AdvisorySource } from "../enrich/advisories/index.js";
-import { createRequirementSource, type RequirementSource } from "../enrich/datasources/requirements.js";
-import { enrichDependencies, type EnrichOptions } from "../enrich/index.js";
+import type { RequirementSource } from "../enrich/datasources/requirements.js";
+import { enrichDependencies, requirementSourceFor, type EnrichOptions } from "../enrich/index.js";
 import { createHttpClient, type HttpClient } from "../enrich/http.js";
 import { sharedGuardedAgent } from "../enrich/guarded-agent.js";
 import { assertSafeUrl } from "../enrich/url-guard.js";
@@ -142,10 +142,14 @@ export class SharedEnrichment {
   }
 
   /** What a re-assessment enriches with: the advisory source, and registry requirements (not offline). */
-  async reassessSources(checksum: string | null): Promise<{ advisories: AdvisorySource | null; requirementSource: RequirementSource | null }> {
+  async reassessSources(
+    checksum: string | null,
+  ): Promise<{ advisories: AdvisorySource | null; requirementSource: ((configRegistries: Registries) => RequirementSource) | null }> {
     const index = await this.offlineIndexAt(checksum);
     const advisories: AdvisorySource | null = index ?? (this.settings.offline ? null : new OsvOnlineSource(this.settings.registries.osv ? { baseUrl: this.settings.registries.osv, dispatcher: null } : {}));
-    const requirementSource = this.settings.offline ? null : createRequirementSource({ http: this.http, npmRegistry: this.settings.registries.npm });
+    // As a full scan's enrich builds it: the repository's registries under the operator's mirrors, every
+    // ecosystem (npm, PyPI, Go and its checksum database), through the shared client.
+    const requirementSource = this.settings.offline ? null : (configRegistries: Registries) => requirementSourceFor(this.http, { ...configRegistries, ...this.settings.registries });
     return { advisories, requirementSource };
   }
 

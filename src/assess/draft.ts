@@ -138,11 +138,15 @@ export function compareStrings(a: string, b: string): number {
 /** The component a repository path belongs to: the one with the longest matching directory. */
 export function componentForPath(path: string, components: readonly ScannedComponent[]): ScannedComponent | null {
   let best: ScannedComponent | null = null;
+  let bestLength = -1;
   for (const c of components) {
-    const dir = c.path === "." || c.path === "" ? "" : c.path.replace(/\/+$/, "");
+    const dir = c.path === "." ? "" : c.path.replace(/\/+$/, "");
     const inside = dir === "" || path === dir || path.startsWith(`${dir}/`);
-    if (!inside) continue;
-    if (!best || dir.length > (best.path === "." ? 0 : best.path.length)) best = c;
+    // The first of equally deep components wins.
+    if (inside && dir.length > bestLength) {
+      best = c;
+      bestLength = dir.length;
+    }
   }
   return best;
 }

@@ -63,6 +63,7 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   const warnings: ScanWarning[] = [];
   const components = inputs.scan.components;
   const suitesByComponent: Record<string, string[]> = {};
+  // Stryker disable next-line MethodExpression: every reader sorts them again (testSuitesFor); sorted here for a stable context
   for (const [name, results] of Object.entries(inputs.testResults ?? {})) suitesByComponent[name] = [...suitesOf(results).keys()].sort();
   const coverage: Record<string, number | null> = {};
   for (const c of components) coverage[c.name] = coverageOf(inputs.testResults?.[c.name]);
@@ -86,7 +87,8 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
   const current: CurrentIssue[] = drafts.map((d) => {
     const id = issueId(d.type, d.subject);
     const { priority, exposure, fixRisk } = prioritize(d, components);
-    if (d.type === "security") cvssByIssue[id] = d.facts.cvss;
+    // Every draft's CVSS (null but for security issues): alerts read it for security issues only.
+    cvssByIssue[id] = d.facts.cvss;
     const why = exposureOf(d, components).why;
     return {
       content: {
@@ -104,7 +106,8 @@ export function assess(inputs: AssessInputs, config: CowabungaConfig, clock: Clo
         risk_assessment: assessIssueRisk(d, riskCtx),
         subject: d.subject,
       },
-      ignore: d.type === "security" || d.type === "dependency" ? ignoreRuleFor(d, config.ignore, now) : null,
+      // Rules match packages: only security and dependency drafts have any, the others are never ignored.
+      ignore: ignoreRuleFor(d, config.ignore, now),
       priorityReason: `priority ${priority}: severity ${d.severity} × exposure ${exposure} (${why}), fix risk ${fixRisk}`,
     };
   });
@@ -156,6 +159,5 @@ function isTextDraft(d: IssueDraft): boolean {
 function replayTextFindings(type: IssueType, live: DetectorResult, frozen: TextFindings): DetectorResult {
   const replayed = frozen.drafts.filter((d) => d.type === type && isTextDraft(d));
   if (type === "documentation") return { drafts: replayed, covers: () => false, goneReason: live.goneReason };
-  if (replayed.length === 0) return live;
   return { ...live, drafts: [...replayed, ...live.drafts.filter((d) => !isTextDraft(d))] };
 }

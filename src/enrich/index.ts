@@ -241,6 +241,11 @@ function componentMeta(scan: ScanResult): Map<string, RuntimeMeta> {
   return m;
 }
 
+/** Registry requirements for remediation plans from these registries (npm, PyPI, Go and its checksum database). */
+export function requirementSourceFor(http: HttpClient, registries: Registries): RequirementSource {
+  return createRequirementSource({ http, npmRegistry: registries.npm, pypi: registries.pypi, goProxy: registries.go, goSumdb: goSumdbOf(registries) });
+}
+
 /**
  * Enrich every dependency of a scan. Lookups of the same (datasource, registry, name) are made once;
  * at most `concurrency` run at a time. Every dependency comes back, in scan order, followed by
@@ -484,13 +489,7 @@ export async function enrichDependencies(scan: ScanResult, opts: EnrichOptions =
   // 5. Remediation plans for vulnerable packages: in place, parent bump, override, no fix.
   let requirementSource: RequirementSource | null = opts.requirementSource ?? null;
   if (opts.requirementSource === undefined && !offline) {
-    requirementSource = createRequirementSource({
-      http: opts.http ?? sharedHttpClient(),
-      npmRegistry: registries.npm,
-      pypi: registries.pypi,
-      goProxy: registries.go,
-      goSumdb: goSumdbOf(registries),
-    });
+    requirementSource = requirementSourceFor(opts.http ?? sharedHttpClient(), registries);
   }
   await planRemediations(dependencies, scan, requirementSource, warnings);
 

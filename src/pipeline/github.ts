@@ -525,8 +525,7 @@ export async function assessAndAct(input: AssessAndActInput): Promise<{ assessme
   const diff = input.addedLines && input.textFiles ? { addedLines: input.addedLines, textFiles: input.textFiles } : null;
   const fullTexts = !input.addedLines ? input.textFiles : undefined;
   const configResult = { errors: input.configErrors };
-  const previousIssues = await store.getIssues(ref);
-  const records = await store.getRecords(ref);
+  const [previousIssues, records] = await Promise.all([store.getIssues(ref), store.getRecords(ref)]);
   const stored = storedAssessInputs({ state: state ?? null, records, headSha: head.sha, components: scan.components, now: clock() });
   let runtime: AssessInputs["runtime"];
   if (opts.runtime) {

@@ -10,7 +10,9 @@ import { countRequests, errorText } from "../act/github/client.js";
 import type { RuntimeMetricsStore } from "../act/runtime/metrics-store.js";
 import type { Clock } from "../assess/types.js";
 import type { CommandRunner } from "../act/github/lockfile.js";
-import { CowabungaConfig } from "../config/schema.js";
+import type { z } from "zod";
+import { CowabungaConfig, type RegistriesConfig } from "../config/schema.js";
+
 import type { ConfigError } from "../config/load.js";
 import type { AdvisorySource } from "../enrich/advisories/index.js";
 import type { RequirementSource } from "../enrich/datasources/requirements.js";
@@ -18,6 +20,8 @@ import { refreshDependencyAdvisories } from "../enrich/index.js";
 import type { ScanResult } from "../scan/types.js";
 import type { RepoRef, Store } from "../store/types.js";
 import { assessAndAct, type PipelineStages, type ScanNotifier, type ScanRunResult } from "./github.js";
+
+type Registries = z.infer<typeof RegistriesConfig>;
 
 export interface ReassessOptions {
   octokit: GitHubOctokit;
@@ -28,7 +32,11 @@ export interface ReassessOptions {
   stages: PipelineStages;
   /** The advisory source now (the refreshed mirror), and registry requirements for remediation plans. */
   advisories: AdvisorySource | null;
-  requirementSource: RequirementSource | null;
+  /**
+   * Registry requirements for remediation plans; a function gets the registries a full scan of this
+   * repository would use (its stored config's `registries` under the operator's mirrors).
+   */
+  requirementSource: RequirementSource | null | ((configRegistries: Registries) => RequirementSource | null);
   /** Advisory ids the refresh found withdrawn: their issues close with that reason. */
   withdrawn?: readonly string[];
   runtime?: RuntimeMetricsStore;
@@ -67,7 +75,8 @@ export async function runReassess(opts: ReassessOptions): Promise<ReassessResult
     return result;
   };
   try {
-    const basis = await store.getReassessBasis(ref);
+    // The three reads at once: each is mostly waiting on the disk or the database.
+    const [basis, state, stored] = await Promise.all([store.getReassessBasis(ref), store.getScanState(ref), store.getDependencies(ref)]);
     if (!basis) {
       result.outcome = "unchanged";
       result.error = "no re-assessment basis stored yet: the next scan stores one";
@@ -79,9 +88,11 @@ export async function runReassess(opts: ReassessOptions): Promise<ReassessResult
     store.setRetention(ref, config.retention);
     result.headSha = basis.head_sha;
     result.treeSha = basis.tree_sha;
-    const state = await store.getScanState(ref);
-    const stored = await store.getDependencies(ref);
-    const enriched = await refreshDependencyAdvisories(basis.scan, stored, { advisories: opts.advisories, requirementSource: opts.requirementSource, now: clock() });
+    const enriched = await refreshDependencyAdvisories(basis.scan, stored, {
+      advisories: opts.advisories,
+      requirementSource: typeof opts.requirementSource === "function" ? opts.requirementSource(config.registries) : opts.requirementSource,
+      now: clock(),
+    });
     result.added = enriched.added;
     result.removed = enriched.removed;
     const scan: ScanResult = { ...basis.scan, warnings: [] };

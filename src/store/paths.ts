@@ -17,7 +17,7 @@ export function checkRepoRef(ref: RepoRef): RepoRef {
   if (typeof owner !== "string" || !OWNER.test(owner)) {
     throw new UnsafeNameError(`refusing repository owner ${JSON.stringify(owner)}: expected 1-39 letters, digits, "-" or "_"`);
   }
-  if (typeof repo !== "string" || !REPO.test(repo) || repo === "." || repo === ".." || repo.includes("..")) {
+  if (typeof repo !== "string" || !REPO.test(repo) || repo === "." || repo.includes("..")) {
     throw new UnsafeNameError(`refusing repository name ${JSON.stringify(repo)}: expected 1-100 letters, digits, ".", "-" or "_", and not "." or ".."`);
   }
   return { owner: owner.toLowerCase(), repo: repo.toLowerCase() };

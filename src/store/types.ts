@@ -98,6 +98,11 @@ export interface Store {
   putComponentHealth(repo: RepoRef, component: ComponentHealth): Promise<void>;
   listComponentHealth(repo: RepoRef): Promise<ComponentHealth[]>;
   deleteComponentHealth(repo: RepoRef, name: string): Promise<void>;
+  /**
+   * A scan's components: each is put, every stored component not among them is deleted, in one
+   * transaction (all validated before anything is written). What a scan or re-assessment stores.
+   */
+  replaceComponentHealth(repo: RepoRef, components: readonly ComponentHealth[]): Promise<void>;
 
   getHealthHistory(repo: RepoRef): Promise<SystemHealth[]>;
   appendHealthHistory(repo: RepoRef, health: SystemHealth): Promise<SystemHealth[]>;

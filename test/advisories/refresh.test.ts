@@ -115,6 +115,49 @@ describe.each(stores)("advisory refresh on %s", (_name, available, open) => {
   });
 });
 
+describe.each(stores)("advisory refresh, queue mode, on %s", (_name, available, open) => {
+  it.skipIf(!available)("a lockfile-only package is matched at the versions its lockfile rows hold, without reading any candidate's basis", async () => {
+    const store = await open();
+    const mirror = path.join(await tempDir(), "osv");
+    const state = path.join(await tempDir(), "state.json");
+    await writeRecord(mirror, osv("GHSA-0000-0000-0001", "left-pad", "0", "1.0.0"));
+    const basis = (qs: string) =>
+      ({
+        format: 1,
+        head_sha: "a".repeat(40),
+        tree_sha: null,
+        scanned_at: NOW.toISOString(),
+        config: {},
+        config_errors: [],
+        scan: { source: "x", commit_sha: null, components: [], dependencies: [], locked: [{ name: "qs", version: qs, datasource: "npm", component: ".", file: "package.json", lockfile: "package-lock.json", depth: 2, scope: "prod" }], files_scanned: 0, manifests: [] },
+        workflow_files: [],
+        text_findings: { drafts: [], examined: [] },
+        codeowners: {},
+        yanked: [],
+      }) as unknown as Parameters<Store["putReassessBasis"]>[1];
+    for (const [repo, qs] of [["old-qs", "6.7.0"], ["new-qs", "6.7.3"]] as const) {
+      await store.putDependencies({ owner: "acme", repo }, [npm("express", "4.17.1")]);
+      await store.putReassessBasis({ owner: "acme", repo }, basis(qs));
+    }
+    const queued: string[] = [];
+    await refreshAdvisories({ store, mirror, statePath: state, clock, enqueue: async (r) => void queued.push(r.repo.repo) });
+    await writeRecord(mirror, osv("GHSA-0000-0000-0004", "qs", "0", "6.7.3"));
+    let basisReads = 0;
+    const counting = new Proxy(store, {
+      get(target, prop, recv) {
+        if (prop === "getReassessBasis") basisReads++;
+        const v = Reflect.get(target, prop, recv) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const r = await refreshAdvisories({ store: counting, mirror, statePath: state, clock, enqueue: async (x) => void queued.push(x.repo.repo) });
+    expect(r.candidates).toBe(2);
+    expect(r.reassessed).toEqual([{ repo: { owner: "acme", repo: "old-qs" }, added: ["GHSA-0000-0000-0004"], removed: [] }]);
+    expect(queued).toEqual(["old-qs"]);
+    expect(basisReads).toBe(0);
+  });
+});
+
 describe("diffAdvisories", () => {
   it("names new, changed and withdrawn advisories, and a record gone from the mirror is withdrawn", () => {
     const e = (fp: string, withdrawn = false) => ({ packages: { "npm\u0000a": fp }, withdrawn });

@@ -2,12 +2,15 @@
  * The Go checksum database setting: `registries.go_sumdb` (URL or off), its default from the Go mirror
  * (the GOPROXY sumdb-proxy protocol: `<proxy>/sumdb/sum.golang.org`), the operator's environment and CLI.
  */
-import { describe, expect, it } from "vitest";
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
 import { enrichSettingsFromEnv, SharedEnrichment } from "../../src/app/enrichment.js";
 import { parseRegistryOptions } from "../../src/cli/commands/scan.js";
 import { CowabungaConfig, goSumdbOf, registryUrls } from "../../src/config/schema.js";
 
 describe("registries.go_sumdb", () => {
+  afterEach(() => nock.cleanAll());
+
   it("defaults to sum.golang.org, or to the Go mirror's sumdb proxy; an explicit URL or off wins", () => {
     expect(goSumdbOf({})).toBe("https://sum.golang.org");
     expect(goSumdbOf({ go: "https://goproxy.corp.example/go/" })).toBe("https://goproxy.corp.example/go/sumdb/sum.golang.org");
@@ -39,5 +42,19 @@ describe("registries.go_sumdb", () => {
     expect(await parseRegistryOptions(["go=http://127.0.0.1:3000/go", "go_sumdb=off"])).toEqual({ go: "http://127.0.0.1:3000/go", go_sumdb: "off" });
     expect(await parseRegistryOptions(["go_sumdb=http://127.0.0.1:3000/sumdb/"])).toEqual({ go_sumdb: "http://127.0.0.1:3000/sumdb" });
     await expect(parseRegistryOptions(["npm=off"])).rejects.toThrow(/npm=off/);
+  });
+
+  it("a re-assessment plans with the operator's PyPI and Go mirrors, as a full scan's enrich does (not only npm)", async () => {
+    const shared = new SharedEnrichment(enrichSettingsFromEnv({ COWABUNGA_REGISTRY_PYPI: "http://pypi.enclave.local", COWABUNGA_REGISTRY_GO: "http://goproxy.enclave.local" }));
+    const { requirementSource } = await shared.reassessSources(null);
+    // The repository's own registries come second: the operator's mirrors win.
+    const source = requirementSource!({ pypi: "https://pypi.elsewhere.example" });
+    const pypi = nock("http://pypi.enclave.local")
+      .get("/pypi/requests/json")
+      .reply(200, { info: { name: "requests" }, releases: { "2.31.0": [{ filename: "a.whl" }], "2.32.0": [{ filename: "b.whl" }] } });
+    const go = nock("http://goproxy.enclave.local").get("/golang.org/x/net/@v/list").reply(200, "v0.23.0\nv0.24.0\n");
+    expect(await source.versions!("pypi", "requests")).toEqual(["2.31.0", "2.32.0"]);
+    expect(await source.versions!("go", "golang.org/x/net")).toEqual(["v0.23.0", "v0.24.0"]);
+    expect(pypi.isDone() && go.isDone()).toBe(true);
   });
 });

@@ -224,6 +224,26 @@ export function defineStoreConformance(name: string, available: boolean, harness
         expect(await store.getSystemHealth(repo)).toEqual(makeSystemHealth());
       });
 
+      it("replaceComponentHealth puts the given components and deletes the others; an invalid one writes nothing", async () => {
+        const store = await harness.open();
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "gone" }));
+        await store.putComponentHealth(repo, makeComponentHealth({ name: "api", health_score: 0.2 }));
+        await store.replaceComponentHealth(repo, [makeComponentHealth({ name: "api", health_score: 0.9 }), makeComponentHealth({ name: "src/ui" })]);
+        expect((await store.listComponentHealth(repo)).map((c) => [c.name, c.health_score])).toEqual([
+          ["api", 0.9],
+          ["src/ui", makeComponentHealth().health_score],
+        ]);
+        await expect(store.replaceComponentHealth(repo, [makeComponentHealth({ name: "new" }), { ...makeComponentHealth({ name: "bad" }), health_score: 7 }])).rejects.toThrow(/health_score/);
+        expect((await store.listComponentHealth(repo)).map((c) => c.name)).toEqual(["api", "src/ui"]);
+        await store.replaceComponentHealth(repo, []);
+        expect(await store.listComponentHealth(repo)).toEqual([]);
+        // Another repository's components are not touched.
+        const other = { owner: "acme", repo: "other" };
+        await store.putComponentHealth(other, makeComponentHealth({ name: "api" }));
+        await store.replaceComponentHealth(repo, [makeComponentHealth({ name: "x" })]);
+        expect((await store.listComponentHealth(other)).map((c) => c.name)).toEqual(["api"]);
+      });
+
       it("an updater returning an invalid list writes nothing", async () => {
         const store = await harness.open();
         await store.updateIssues(repo, () => [makeIssue({ id: "keep" })]);
@@ -446,6 +466,42 @@ export function defineStoreConformance(name: string, available: boolean, harness
       const other = { owner: "Globex", repo: "Web" };
       const py = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "pypi", package_manager: "pip", ...over });
       const npm = (over: Parameters<typeof makeDependency>[0]) => makeDependency({ datasource: "npm", package_manager: "npm", ...over });
+
+      it("gives back the re-assessment basis as written: every lockfile package field, paths and parents included", async () => {
+        const writer = await harness.open({ now: () => NOW });
+        const step = (name: string, version: string, requirement: string | null, local?: boolean) => ({ name, version, requirement, ...(local === undefined ? {} : { local }) });
+        const locked = [
+          { name: "qs", version: "6.7.0", datasource: "npm", component: "web", file: "web/package.json", lockfile: "package-lock.json", depth: 2, scope: "prod", paths: [[step("express", "4.17.1", "^4.17.0"), step("qs", "6.7.0", "6.7.0")]], parents: [step("express", "4.17.1", "6.7.0")] },
+          { name: "qs", version: "6.7.0", datasource: "npm", component: "admin", file: "admin/package.json", lockfile: "package-lock.json", depth: null, scope: "dev", paths: [], parents: [step("@acme/ui", "0.0.0", null, true), step("body-parser", "1.19.0", "6.7.0", false)] },
+          { name: "Django", version: "4.2.1", datasource: "pypi", component: "api", file: "api/pyproject.toml" },
+          { name: "serde", version: "1.0.188", datasource: "crates", component: "core", file: "core/Cargo.toml", lockfile: "Cargo.lock", depth: 1, paths: [[step("serde", "1.0.188", "1")]] },
+          { name: "golang.org/x/net", version: "v0.17.0", datasource: "go", component: "svc", file: "svc/go.mod", lockfile: "svc/go.sum", scope: "optional", parents: [] },
+        ];
+        const basis = {
+          format: 1,
+          head_sha: "a".repeat(40),
+          tree_sha: "b".repeat(40),
+          scanned_at: NOW.toISOString(),
+          config: { schedule: { cron: "0 3 * * *" } },
+          config_errors: [],
+          scan: { source: "x", commit_sha: null, components: [{ name: "web" }], dependencies: [{ name: "express" }], locked, files_scanned: 3, manifests: ["web/package.json"] },
+          workflow_files: [".github/workflows/ci.yml"],
+          text_findings: { drafts: [], examined: ["README.md"] },
+          codeowners: { CODEOWNERS: "* @acme/team\n" },
+          yanked: [],
+        } as unknown as Parameters<Store["putReassessBasis"]>[1];
+        await writer.putReassessBasis(repo, basis);
+        const back = await (await harness.open({ now: () => NOW })).getReassessBasis(repo);
+        expect(back).toEqual(basis);
+        // Absent fields stay absent (not undefined-valued keys turned into null or []).
+        expect(Object.keys(back!.scan.locked[2]!).sort()).toEqual(["component", "datasource", "file", "name", "version"]);
+        expect(Object.keys(back!.scan.locked[1]!.parents![0]!).sort()).toEqual(["local", "name", "requirement", "version"]);
+        expect(back!.scan.locked[0]!.parents![0]).not.toHaveProperty("local");
+        // A package that is not one is refused, and the stored basis stays.
+        const bad = { ...basis, scan: { ...basis.scan, locked: [{ ...locked[0], name: 42 }] } } as unknown as typeof basis;
+        await expect(writer.putReassessBasis(repo, bad)).rejects.toThrow(StoreValidationError);
+        expect(await writer.getReassessBasis(repo)).toEqual(basis);
+      });
 
       it("indexes the lockfile packages of the re-assessment basis (direct: false, once per version), and a new basis replaces them", async () => {
         const writer = await harness.open({ now: () => NOW });

@@ -144,3 +144,36 @@ describe("paths", () => {
     expect(() => inside("/data", "/etc")).toThrow(UnsafeNameError);
   });
 });
+
+describe("retention and paths: more cases", () => {
+  it("appendIfChanged compares with the latest of a longer history", () => {
+    const t = (x: { t: string }) => x.t;
+    const same = (a: { v: number }, b: { v: number }) => a.v === b.v;
+    const h = [
+      { t: "2026-01-01T00:00:00Z", v: 1 },
+      { t: "2026-01-02T00:00:00Z", v: 2 },
+      { t: "2026-01-03T00:00:00Z", v: 3 },
+    ];
+    expect(appendIfChanged(h, { t: "2026-01-04T00:00:00Z", v: 3 }, same, t).map((x) => x.v)).toEqual([1, 2, 3]);
+    expect(appendIfChanged(h, { t: "2026-01-04T00:00:00Z", v: 2 }, same, t).map((x) => x.v)).toEqual([1, 2, 3, 2]);
+  });
+
+  it("compactByAge keeps an old snapshot that is the last of the history, with any accessor", () => {
+    const h = [{ at: "2026-05-01T01:00:00Z" }, { at: "2026-05-01T02:00:00Z" }];
+    expect(compactByAge(h, (x) => x.at, NOW)).toEqual([{ at: "2026-05-01T02:00:00Z" }]);
+  });
+
+  it("refusals are UnsafeNameErrors by name, a non-string component name included, and quote the joined path", () => {
+    const err = (() => {
+      try {
+        checkRepoRef({ owner: "", repo: "r" });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err?.name).toBe("UnsafeNameError");
+    expect(() => componentFileName(5 as unknown as string)).toThrow(UnsafeNameError);
+    expect(() => inside("/data", "..", "x")).toThrow('refusing path "../x": it leaves the store root');
+  });
+});

@@ -1,5 +1,5 @@
 import type { Severity } from "../../model/index.js";
-import { componentForPath, maxSeverity, nonDependencyFacts, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
+import { compareStrings, componentForPath, maxSeverity, nonDependencyFacts, testSuitesFor, uniqSorted, type IssueDraft } from "../draft.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
 export type MarkerKind = "TODO" | "FIXME" | "BUG" | "HACK";
@@ -71,6 +71,9 @@ function markerSubject(file: string): string {
 
 export const FAILING_CHECKS_SUBJECT = "bug:failing-checks:default-branch";
 
+/** A workflow file of the repository (GitHub reads only the top level of .github/workflows). */
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+
 /**
  * Subjects: `bug:markers:<file>` (one issue per file, listing its markers: avoids one issue per
  * TODO) and `bug:failing-checks:default-branch` (one issue while the default branch is red).
@@ -119,13 +122,13 @@ export function detectBug(ctx: DetectContext): DetectorResult {
 
   const failing = ctx.inputs.failingChecks;
   if (failing && failing.length > 0) {
-    const sorted = [...failing].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const sorted = [...failing].sort((a, b) => compareStrings(a.name, b.name));
     const lower = sorted.map((c) => c.name.toLowerCase());
     let components = ctx.components.filter((c) => lower.some((n) => n.includes(c.name.toLowerCase()))).map((c) => c.name);
     if (components.length === 0) components = ctx.components.map((c) => c.name);
-    const workflows = (ctx.inputs.allFiles ?? []).filter((f) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(f));
+    const workflows = ctx.inputs.allFiles?.filter((f) => WORKFLOW_FILE.test(f)) ?? [];
     const named = workflows.filter((w) => {
-      const base = w.replace(/^.*\//, "").replace(/\.ya?ml$/, "").toLowerCase();
+      const base = w.slice(".github/workflows/".length).replace(/\.ya?ml$/, "").toLowerCase();
       return lower.some((n) => n.includes(base));
     });
     drafts.push({

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { componentForPath, nonDependencyFacts, type IssueDraft } from "../draft.js";
+import { compareStrings, componentForPath, nonDependencyFacts, type IssueDraft } from "../draft.js";
 import type { DetectContext, DetectorResult } from "./context.js";
 
 export interface MarkdownLink {
@@ -75,9 +75,10 @@ export function githubSlug(heading: string): string {
 function stripClosingHashes(raw: string): string {
   const t = raw.trimEnd();
   let i = t.length;
-  while (i > 0 && t[i - 1] === "#") i--;
-  if (i === t.length || i === 0) return raw;
-  return /\s/.test(t[i - 1]) ? t.slice(0, i) : raw;
+  while (t.charAt(i - 1) === "#") i--;
+  // A closing sequence follows whitespace: none when nothing was cut (t ends in a non-space) or
+  // everything was (charAt(-1) is "").
+  return /\s/.test(t.charAt(i - 1)) ? t.slice(0, i) : raw;
 }
 
 /** Plain text of a heading: inline links → their text, emphasis and code markers removed. */
@@ -85,8 +86,7 @@ function headingText(raw: string): string {
   return stripClosingHashes(raw)
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/<[^>]+>/g, "")
-    .replace(/[*_`~]/g, (c) => (c === "_" ? "_" : ""))
-    .trim();
+    .replace(/[*_`~]/g, (c) => (c === "_" ? "_" : ""));
 }
 
 /** Anchors a Markdown document defines: heading slugs (deduplicated with -1, -2...) and HTML id/name. */
@@ -144,39 +144,42 @@ export function detectDocumentation(ctx: DetectContext): DetectorResult {
   const files = ctx.inputs.textFiles;
   const all = ctx.inputs.allFiles ? new Set(ctx.inputs.allFiles) : null;
   const enabled = ctx.config.issues.documentation;
+  /** Every directory of a known file, "." (the root) included. */
   const dirs = new Set<string>();
-  for (const f of [...(all ?? []), ...(files?.keys() ?? [])]) {
+  const addDirs = (f: string) => {
     let d = posix.dirname(f);
-    while (d !== "." && d !== "/" && !dirs.has(d)) {
+    while (!dirs.has(d)) {
       dirs.add(d);
       d = posix.dirname(d);
     }
-  }
-  const anchorCache = new Map<string, Set<string>>();
-  const anchorsFor = (path: string): Set<string> | null => {
-    const text = files?.get(path);
-    if (text === undefined) return null;
-    let a = anchorCache.get(path);
-    if (!a) {
-      a = anchorsOf(text);
-      anchorCache.set(path, a);
-    }
-    return a;
   };
-  /** true: exists; false: missing; null: cannot tell. */
-  const exists = (path: string): boolean | null => {
-    if (path === "" || path === ".") return true;
-    if (files?.has(path) || all?.has(path) || dirs.has(path)) return true;
-    return all ? false : null;
-  };
-
+  all?.forEach(addDirs);
+  for (const f of files?.keys() ?? []) addDirs(f);
   if (files && enabled) {
+    const anchorCache = new Map<string, Set<string>>();
+    const anchorsFor = (path: string): Set<string> | null => {
+      const text = files.get(path);
+      if (text === undefined) return null;
+      let a = anchorCache.get(path);
+      // Stryker disable next-line ConditionalExpression: a cache; recomputing gives the same anchors
+      if (!a) {
+        a = anchorsOf(text);
+        anchorCache.set(path, a);
+      }
+      return a;
+    };
+    /** true: exists; false: missing; null: cannot tell. The root "." is in dirs (files were read). */
+    const exists = (path: string): boolean | null => {
+      if (files.has(path) || all?.has(path) || dirs.has(path)) return true;
+      return all ? false : null;
+    };
     for (const path of [...files.keys()].sort()) {
       if (!MARKDOWN.test(path)) continue;
       const broken: Broken[] = [];
-      for (const link of extractLinks(files.get(path) ?? "")) {
+      for (const link of extractLinks(files.get(path) as string)) {
+        // An empty target is the file itself: it resolves.
         const target = link.target.trim();
-        if (target === "" || isExternal(target)) continue;
+        if (isExternal(target)) continue;
         const hashAt = target.indexOf("#");
         const rawPath = hashAt >= 0 ? target.slice(0, hashAt) : target;
         const anchor = hashAt >= 0 ? safeDecode(target.slice(hashAt + 1)) : null;
@@ -185,7 +188,8 @@ export function detectDocumentation(ctx: DetectContext): DetectorResult {
         if (pathPart === "") resolved = path;
         else if (pathPart.startsWith("/")) resolved = posix.normalize(pathPart.slice(1));
         else resolved = posix.normalize(posix.join(posix.dirname(path), pathPart));
-        resolved = resolved.replace(/\/+$/, "");
+        // normalize leaves at most one trailing slash
+        resolved = resolved.replace(/\/$/, "");
         if (resolved.startsWith("../") || resolved === "..") {
           broken.push({ line: link.line, target, why: "points outside the repository" });
           continue;
@@ -224,7 +228,7 @@ export function detectDocumentation(ctx: DetectContext): DetectorResult {
   const fileList = all ? [...all] : files ? [...files.keys()] : null;
   if (fileList && enabled) {
     const readmeDirs = new Set(fileList.filter((f) => README.test(posix.basename(f))).map((f) => posix.dirname(f)));
-    for (const c of [...ctx.components].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const c of [...ctx.components].sort((a, b) => compareStrings(a.name, b.name))) {
       const dir = c.path === "" ? "." : c.path.replace(/\/+$/, "");
       if (readmeDirs.has(dir)) continue;
       const readme = dir === "." ? "README.md" : `${dir}/README.md`;

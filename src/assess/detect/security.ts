@@ -172,7 +172,8 @@ export function detectSecurity(ctx: DetectContext): DetectorResult {
       for (const p of introducedThrough(d)) affected.push(`  - introduced through ${p}`);
       if (d.remediation) affected.push(`  - fix: ${PLAN_LABEL[d.remediation.kind]}${d.remediation.target_version ? ` → ${d.remediation.target_version}` : ""}`);
     }
-    const best = advList.find((a) => a.score === score) ?? advList[0];
+    // advList is sorted by CVSS, highest first (unscored last): its first advisory is the worst.
+    const best = advList[0];
     const description = [
       advList.length === 1
         ? best.summary.trim() || `${best.id} affects ${name}.`
@@ -258,8 +259,11 @@ function withdrawnOf(prev: MaintenanceIssue, withdrawn: readonly string[] | unde
   const listed = new Set<string>();
   const p = parseSubject(prev.subject);
   if (p?.advisory) listed.add(p.advisory);
-  const line = prev.description.split("\n").find((l) => l.startsWith("Advisories: "));
-  for (const m of (line ?? "").slice("Advisories: ".length).matchAll(/([A-Za-z0-9][A-Za-z0-9._:-]*)(?: \(CVSS [0-9.]+\))?(?:, |$| \()/g)) listed.add(m[1]);
+  const line = prev.description.split("\n").find((l) => l.startsWith("Advisories: ")) ?? "";
+  // The ids only: the " (aliases: …)" part names other databases' ids, never the withdrawn advisory's own.
+  const aliasesAt = line.indexOf(" (aliases: ");
+  const ids = (aliasesAt >= 0 ? line.slice(0, aliasesAt) : line).slice("Advisories: ".length);
+  for (const m of ids.matchAll(/([A-Za-z0-9][A-Za-z0-9._:-]*)(?: \(CVSS [0-9.]+\))?(?:, |$| \()/g)) listed.add(m[1]);
   return [...listed].filter((id) => set.has(id)).sort();
 }
 

@@ -34,10 +34,11 @@ describe("one package version in two components, one of them without a fixed ver
     ],
   });
   const api = makeDependency({ name: "requests", version: "2.19.0", component: "api", file: "api/pyproject.toml", line: null, lockfile: "api/uv.lock", depth: 1, dependency_type: "dev", dev_only: true, fixed_version: null, advisories: [A] });
-  const r = run([worker, api]);
-  const d = r.drafts[0];
 
   it("is one issue with every advisory, sorted by CVSS then id", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
+    const d = r.drafts[0];
     expect(r.drafts).toHaveLength(1);
     expect(d.subject).toBe("security:pypi:requests@2.19.0");
     expect(d.title).toBe("requests 2.19.0: 2 advisories (PYSEC-2018-28, PYSEC-2023-74) in api, worker");
@@ -49,6 +50,9 @@ describe("one package version in two components, one of them without a fixed ver
   });
 
   it("has the full description", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
+    const d = r.drafts[0];
     expect(d.description).toBe(
       [
         "2 advisories affect requests 2.19.0; one upgrade removes them all. Worst: Requests sends Authorization headers to HTTP redirects",
@@ -67,6 +71,9 @@ describe("one package version in two components, one of them without a fixed ver
   });
 
   it("has upgrade steps per declaration, then mitigations for the unfixed one", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
+    const d = r.drafts[0];
     expect(d.resolution_steps).toEqual([
       "Upgrade requests from 2.19.0 to 2.20.0 in api/pyproject.toml",
       "Regenerate api/uv.lock so it pins requests 2.20.0 or later",
@@ -80,6 +87,9 @@ describe("one package version in two components, one of them without a fixed ver
   });
 
   it("has the facts risk and priority need", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
+    const d = r.drafts[0];
     expect(d.facts).toEqual({
       dependency_types: ["dev", "prod"],
       update_type: null,
@@ -98,6 +108,8 @@ describe("one package version in two components, one of them without a fixed ver
   });
 
   it("covers stored issues of packages it checked, or gone packages of an ecosystem it checked", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
     expect(r.covers(prev("security:pypi:requests@2.18.0"))).toBe(true);
     expect(r.covers(prev("security:pypi:requests:PYSEC-2018-28"))).toBe(true);
     expect(r.covers(prev("security:pypi:flask@1.0"))).toBe(true);
@@ -110,6 +122,8 @@ describe("one package version in two components, one of them without a fixed ver
   });
 
   it("maps the former per-advisory subjects to this issue", () => {
+    // Built inside the test, so that a mutant active only during tests reaches it (issue 18).
+    const r = run([worker, api]);
     const id = issueId("security", "security:pypi:requests@2.19.0");
     expect(r.supersededBy?.(prev("security:pypi:requests:PYSEC-2018-28"))).toBe(id);
     expect(r.supersededBy?.(prev("security:pypi:requests:PYSEC-2023-74"))).toBe(id);
@@ -131,8 +145,8 @@ describe("coverage of a package present but not checked", () => {
 });
 
 describe("goneReason", () => {
-  const r = run([]);
   it("names the package version, or the advisory of a former subject", () => {
+    const r = run([]);
     expect(r.goneReason(prev("security:pypi:requests@2.19.0"))).toBe("no advisory matches requests 2.19.0 any more (upgraded, removed, or the advisories were withdrawn)");
     expect(r.goneReason(prev("security:npm:@scope/pkg@1.0.0"))).toBe("no advisory matches @scope/pkg 1.0.0 any more (upgraded, removed, or the advisories were withdrawn)");
     expect(r.goneReason(prev("security:pypi:requests:PYSEC-2018-28"))).toBe("PYSEC-2018-28 no longer matches requests (upgraded, removed, or the advisory was withdrawn)");
