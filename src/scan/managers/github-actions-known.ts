@@ -171,8 +171,8 @@ const KNOWN_BY_LOWER = new Map(Object.entries(KNOWN_ACTIONS).map(([k, v]) => [k.
  * `https://host/` prefix (GHES) is allowed, as in Renovate.
  */
 export function knownActionInputs(uses: string): readonly KnownInput[] | undefined {
-  const noRef = uses.trim().replace(/@.*$/, "").replace(/^https?:\/\/[^/]+\//, "");
-  return KNOWN_BY_LOWER.get(noRef.toLowerCase());
+  const noRef = uses.trim().replace(/@.*$/, "");
+  return KNOWN_BY_LOWER.get(noRef.replace(/^https?:\/\/[^/]+\//, "").toLowerCase());
 }
 
 /** GitHub-hosted runner images Renovate 44's github-runners datasource knows (deprecated ones marked). */

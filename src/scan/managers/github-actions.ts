@@ -43,7 +43,8 @@ const BARE_REF_COMMENT = /^\s*([\w][\w./-]{0,127})\s*$/;
 
 /** The tag or branch a comment after a SHA names, or null. The SHA itself is never the version. */
 export function versionFromComment(comment: string | null): string | null {
-  if (comment === null || comment.trim() === "ratchet:exclude") return null;
+  // `# ratchet:exclude` matches neither pattern (no digit, and ":" is no branch character): no version.
+  if (comment === null) return null;
   const m = VERSION_COMMENT.exec(comment);
   if (m) return m[1];
   const bare = BARE_REF_COMMENT.exec(comment);
@@ -69,6 +70,7 @@ export function parseUses(value: string, ctx: UsesContext): { dep: ExtractedDepe
   }
   if (uses.startsWith("./") || uses.startsWith("../")) {
     // Local actions and reusable workflows resolve from the repository root.
+    // Stryker disable next-line StringLiteral: "" and "." as the base directory resolve alike.
     const local = resolveRepoPath(".", uses);
     return {
       dep: baseDependency(base, { name: uses, datasource: "none", current_value: "", skip_reason: "local", local_path: local }),
@@ -80,10 +82,12 @@ export function parseUses(value: string, ctx: UsesContext): { dep: ExtractedDepe
     return { dep, warning };
   }
   const at = uses.lastIndexOf("@");
+  // Stryker disable next-line EqualityOperator: a leading "@" leaves no owner/repo either way (path "" or "@…" without "/").
   const path = at >= 0 ? uses.slice(0, at) : uses;
+  // Stryker disable next-line EqualityOperator: same as above: the reference is unreadable either way.
   const ref = at >= 0 ? uses.slice(at + 1) : "";
   const parts = path.split("/");
-  if (parts.length < 2 || parts[0] === "" || parts[1] === "" || !/^[\w.-]+$/.test(parts[0]) || !/^[\w.-]+$/.test(parts[1])) {
+  if (parts.length < 2 || !/^[\w.-]+$/.test(parts[0]) || !/^[\w.-]+$/.test(parts[1])) {
     return { dep: null, warning: `cannot read action reference "${clip(uses)}"` };
   }
   const name = `${parts[0]}/${parts[1]}`;
@@ -172,11 +176,11 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
    */
   const addWithVersions = (usesNode: unknown, withNode: unknown): void => {
     const usesText = scalarText(usesNode);
-    if (usesText === null || withNode === undefined) return;
+    if (usesText === null) return;
     const known = knownActionInputs(usesText);
     if (!known) return;
     const entries = mapEntries(withNode);
-    if (entries.length === 0 && kindOf(withNode) !== "a map") return;
+    if (kindOf(withNode) !== "a map") return;
     const values = new Map<string, string>();
     const valueNodes = new Map<string, unknown>();
     for (const e of entries) {
@@ -216,7 +220,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       } else if (GHA_EXPRESSION.test(value)) skip = "expression";
       else if (k.invalid?.(value)) skip = "invalid version";
       else skip = k.skipWhen?.(values) ?? null;
-      if (k.image) name = name || "unknown image";
+      if (name === "") name = "unknown image"; // only image inputs have no fixed name
       deps.push(
         baseDependency(base, {
           name,
@@ -232,8 +236,10 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
 
   /** `runs-on:` labels naming GitHub-hosted runner images (`ubuntu-22.04`), Renovate's github-runners deps. */
   const addRunners = (node: unknown): void => {
+    // Stryker disable next-line ArrayDeclaration: any other item is skipped by the next check.
     const labels = isYScalar(node) ? [node] : isYSeq(node) ? node.items : [];
     for (const label of labels) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a number, map or null never reads as "<os>-<version>" either.
       if (!isYScalar(label) || typeof label.value !== "string") continue;
       const runner = parseRunnerLabel(label.value);
       if (!runner) continue;
@@ -249,13 +255,12 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
   };
 
   for (const doc of docs) {
-    const root = doc.contents;
-    if (root === null) continue;
+    const root = doc.contents; // an empty document (null) has no runs or jobs pair
     if (isAction) {
       const runsPair = getPair(root, "runs");
       if (!runsPair) continue;
       const runs = runsPair.value;
-      if (mapEntries(runs).length === 0 && kindOf(runs) !== "a map") {
+      if (kindOf(runs) !== "a map") {
         warn(pairLine(runsPair), `runs should be a map, found ${kindOf(runs)}`);
         continue;
       }
@@ -264,30 +269,30 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       const image = getNode(runs, "image");
       const imageText = scalarText(image);
       // `image: Dockerfile` builds a local Dockerfile, scanned by the docker manager.
-      if (image !== undefined && imageText !== null && imageText.startsWith("docker://")) addImage(image, "runs.image");
+      if (imageText !== null && imageText.startsWith("docker://")) addImage(image, "runs.image");
       continue;
     }
     const jobsPair = getPair(root, "jobs");
     if (!jobsPair) continue;
     const jobs = jobsPair.value;
     const jobEntries = mapEntries(jobs);
-    if (jobEntries.length === 0 && kindOf(jobs) !== "a map") {
+    if (kindOf(jobs) !== "a map") {
       warn(pairLine(jobsPair), `jobs should be a map, found ${kindOf(jobs)}`);
       continue;
     }
     for (const { key, value: job, keyNode } of jobEntries) {
       const where = `jobs.${clip(key, 40)}`;
-      if (mapEntries(job).length === 0 && kindOf(job) !== "a map") {
+      if (kindOf(job) !== "a map") {
         warn(lineOf(keyNode), `${where} should be a map, found ${kindOf(job)}`);
         continue;
       }
-      const runsOn = getNode(job, "runs-on");
-      if (runsOn !== undefined) addRunners(runsOn);
+      addRunners(getNode(job, "runs-on"));
       const uses = getNode(job, "uses");
       if (uses !== undefined) addUses(uses, where);
       const stepsPair = getPair(job, "steps");
       addSteps(stepsPair?.value, where, pairLine(stepsPair));
       const container = getNode(job, "container");
+      // Stryker disable next-line ConditionalExpression: a missing container has no image either (the next check).
       if (container !== undefined) {
         if (isYScalar(container)) addImage(container, `${where}.container`);
         else {
@@ -298,7 +303,7 @@ function extractWorkflowOrAction(file: string, content: string): ManagerResult {
       const servicesPair = getPair(job, "services");
       if (servicesPair) {
         const services = mapEntries(servicesPair.value);
-        if (services.length === 0 && kindOf(servicesPair.value) !== "a map") {
+        if (kindOf(servicesPair.value) !== "a map") {
           warn(pairLine(servicesPair), `${where}.services should be a map, found ${kindOf(servicesPair.value)}`);
         }
         for (const svc of services) {

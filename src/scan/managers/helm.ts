@@ -214,7 +214,7 @@ function readLock(file: string, ctx: ExtractContext | undefined, warnings: ScanW
   try {
     text = ctx.readFile(lockFile);
   } catch {
-    text = undefined;
+    // An unreadable lock is no lock (text stays undefined).
   }
   if (text === undefined) return null;
   const before = warnings.length;
