@@ -65,6 +65,12 @@ describe("scalar positions: node properties, comments and line breaks before the
     expect(scalar(valueOf(root("a: &x\r# c\r  5\r"), "a"))).toMatchObject({ value: 5, source: "5", line: 3 });
   });
 
+  it("inside a flow sequence, comment lines after LF, CRLF or CR are skipped and counted once", () => {
+    for (const content of ["[\n# c\n5]\n", "[\r\n# c\r\n5]\n", "[\r# c\r5]\n", "[\r\n\r\n5]\n"]) {
+      expect(root(content)).toEqual({ kind: "seq", line: 1, items: [{ kind: "scalar", value: 5, source: "5", line: 3, comment: null }] });
+    }
+  });
+
   it("CRLF is one line break, not two", () => {
     expect(scalar(valueOf(root("a:\r\n  5\r\n"), "a"))).toMatchObject({ value: 5, source: "5", line: 2 });
     expect(scalar(valueOf(root("a:\r\n\r\n  5\r\nb: 6\r\n"), "a"))).toMatchObject({ line: 3 });
@@ -192,7 +198,7 @@ describe("alias expansion limit: exactly MAX_YAML_ALIAS_EXPANSION extra nodes is
 
   it("merged pairs: exactly the limit is read, one more pair is refused", () => {
     const base = `base: &base\n${Array.from({ length: 1000 }, (_, i) => `  k${i}: ${i}`).join("\n")}\n`;
-    const users = (n: number) => Array.from({ length: n }, (_, i) => `m${i}:\n  <<: *base`).join("\n");
+    const users = (n: number) => Array.from({ length: n }, (_, i) => `m${i}:\n  <<: *base\n  own: ${i}`).join("\n");
     for (const r of both("m.yaml", `${base}${users(copies)}\n`)) expect(r.warnings).toEqual([]);
     const over = `${base}${users(copies)}\nsmall: &s {z: 1}\nlast:\n  <<: *s\n`;
     for (const r of both("m.yaml", over)) {
@@ -200,6 +206,34 @@ describe("alias expansion limit: exactly MAX_YAML_ALIAS_EXPANSION extra nodes is
       expect(r.warnings.map((w) => w.message)).toEqual([EXPANSION]);
       expect(r.warnings[0].line).toBeGreaterThan(1);
     }
+  });
+});
+
+describe("alias and merge expansion share one budget (fast path: js-yaml allows 10,000 merged keys)", () => {
+  const anchor = `a: &a [[${Array.from({ length: 998 }, (_, i) => i).join(", ")}]]`;
+  const aliases = Array.from({ length: 99 }, (_, i) => `b${i}: *a`).join("\n");
+  const base = `base: &base\n${Array.from({ length: 1000 }, (_, i) => `  k${i}: ${i}`).join("\n")}`;
+  // 99 × 1,000 alias nodes + 1,000 merged pairs = exactly the limit.
+  const atLimit = `${anchor}\n${aliases}\n${base}\nuser:\n  own: 1\n  <<: *base\n`;
+
+  it("exactly the limit is read by the fast parser", () => {
+    expect(parseYaml("m.yaml", atLimit, "helm")).toMatchObject({ warnings: [], parser: "fast" });
+  });
+
+  it("one merged pair more is refused by the fast parser", () => {
+    const r = parseYaml("m.yaml", `${atLimit}small: &s {z: 1}\nlast:\n  <<: *s\n`, "helm");
+    expect(r).toMatchObject({ docs: [], parser: "fast" });
+    expect(r.warnings.map((w) => w.message)).toEqual([EXPANSION]);
+  });
+
+  it("a merge into the root map is a merge, not a duplicate key", () => {
+    const r = parseYaml("m.yaml", "b: &b {x: 1, y: 2}\n<<: *b\nx: 3\n", "helm");
+    expect(r).toMatchObject({ warnings: [], parser: "fast" });
+    expect((r.docs[0].contents as YMap).items.map((p) => [p.key.value, (p.value as YScalar).value ?? null])).toEqual([
+      ["b", null],
+      ["y", 2],
+      ["x", 3],
+    ]);
   });
 });
 
