@@ -136,6 +136,19 @@ describe("collection lines", () => {
     expect(valueOf(root("a: &s\n  - x\n"), "a")).toMatchObject({ kind: "seq", line: 2 });
   });
 
+  it("a flow collection on a later line starts at its bracket, past properties and comment lines (LF, CRLF, CR)", () => {
+    for (const content of ["a: &x\n# c\n  [1]\n", "a: &x\r\n# c\r\n  [1]\r\n", "a: &x\r# c\r  [1]\r", "a: &x # c\r\r  [1]\r", "a:\r\n\r\n  {b: 1}\r\n", "a: !!seq\n\n  [1]\n"]) {
+      expect(valueOf(root(content), "a").line).toBe(3);
+    }
+  });
+
+  it("inside flow collections too: an anchored collection starts at its bracket (LF, CRLF, CR)", () => {
+    const inner = (n: YNode): YNode => (n.kind === "seq" ? n.items[0] : valueOf(n, "a"));
+    for (const content of ["[&x\n# c\n [1]]\n", "[&x\r\n# c\r\n [1]]\r\n", "[&x\r# c\r [1]]\r", "{a: &x\n# c\n [1]}\n", "{a: &x # c\r\r [1]}\r", "[&x\r\n\r\n [1]]\r\n"]) {
+      expect(inner(root(content))).toMatchObject({ kind: "seq", line: 3, items: [{ value: 1, line: 3 }] });
+    }
+  });
+
   it("a pair inside a flow sequence is a one-pair map", () => {
     const seq = root("[a: 1, b]\n");
     expect(seq.kind).toBe("seq");
