@@ -278,21 +278,63 @@ describe("depth counted through aliases", () => {
     }
   });
 
-  it("block nesting past js-yaml's depth is reported with a line inside the document", () => {
+  const blockNest = (levels: number) => {
     const lines: string[] = [];
-    for (let i = 0; i < MAX_YAML_DEPTH + 20; i++) lines.push(`${" ".repeat(i)}k${i}:`);
-    const content = `${lines.join("\n")}\n${" ".repeat(MAX_YAML_DEPTH + 20)}x: 1\n`;
-    const r = parseYaml("b.yaml", content, "helm");
-    expect(r.parser).toBe("fast");
+    for (let i = 0; i < levels; i++) lines.push(`${" ".repeat(i)}k${i}:`);
+    return `${lines.join("\n")}\n${" ".repeat(levels)}x: 1\n`;
+  };
+
+  it("block nesting past the limit is reported, by both parsers, at the line where the limit is crossed", () => {
+    // Key k<i> sits on line i + 1 at nesting level i + 1: the excess level is around line MAX_YAML_DEPTH.
+    const content = blockNest(MAX_YAML_DEPTH + 20);
+    for (const r of both("b.yaml", content)) {
+      expect(r.docs).toEqual([]);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0].message).toBe(DEPTH);
+      const line = r.warnings[0].line ?? 0;
+      expect(line).toBeGreaterThanOrEqual(MAX_YAML_DEPTH - 1);
+      expect(line).toBeLessThanOrEqual(MAX_YAML_DEPTH + 1);
+    }
+    expect(parseYaml("b.yaml", content, "helm").parser).toBe("fast");
+  });
+
+  it("nesting that overflows the `yaml` package's stack is one warning naming the limit, not a crash", () => {
+    const r = parseFallback("b.yaml", blockNest(3000), "helm");
+    expect(r.docs).toEqual([]);
+    expect(r.parser).toBe("fallback");
     expect(r.warnings).toHaveLength(1);
-    const line = r.warnings[0].line ?? 0;
-    // js-yaml stops at the level past its maxDepth: around line MAX_YAML_DEPTH, never the first line.
-    expect(line).toBeGreaterThanOrEqual(MAX_YAML_DEPTH - 5);
-    expect(line).toBeLessThanOrEqual(MAX_YAML_DEPTH + 5);
+    expect(r.warnings[0]).toMatchObject({ file: "b.yaml", manager: "helm", message: DEPTH });
+    expect(typeof r.warnings[0].line).toBe("number");
+  });
+
+  it("the limit error is a named YamlLimitError", () => {
+    expect(() => parseFast(blockNest(MAX_YAML_DEPTH + 20))).toThrow(YamlLimitError);
+    try {
+      parseFast(blockNest(MAX_YAML_DEPTH + 20));
+    } catch (err) {
+      expect((err as Error).name).toBe("YamlLimitError");
+    }
   });
 });
 
 describe("fallback details", () => {
+  it("non-scalar keys are skipped by both parsers; the other pairs are kept", () => {
+    const content = "? [a, b]\n: 1\nc: 2\n";
+    const r = parseYaml("k.yaml", content, "helm");
+    expect(r).toMatchObject({ warnings: [], parser: "fast" });
+    for (const docs of [r.docs, parseFallback("k.yaml", content, "helm").docs]) {
+      expect((docs[0].contents as YMap).items.map((p) => [p.key.value, (p.value as YScalar).value])).toEqual([["c", 2]]);
+    }
+  });
+
+  it("a quoted \"<<\" is an ordinary key, not a merge (merge keys are plain `<<`)", () => {
+    const content = 'b: &b {x: 1}\nm:\n  "<<": *b\n';
+    for (const docs of [parseFast(content), parseFallback("k.yaml", content, "helm").docs]) {
+      const m = valueOf(docs?.[0]?.contents as YNode, "m") as YMap;
+      expect(m.items.map((p) => [p.key.value, p.value.kind])).toEqual([["<<", "map"]]);
+    }
+  });
+
   it("an alias to an unknown anchor is null, on the alias's own line", () => {
     const r = parseFallback("f", "a:\n  *nope\n", "helm");
     expect(scalar(valueOf(r.docs[0].contents as YNode, "a"))).toMatchObject({ value: null, line: 2 });
