@@ -298,6 +298,17 @@ describe("depth counted through aliases", () => {
     expect(parseYaml("b.yaml", content, "helm").parser).toBe("fast");
   });
 
+  it("block sequences nested past the limit: the fallback reports the line where the limit is crossed", () => {
+    // Level i's `-` is on line i + 1; the scalar at the bottom is MAX_YAML_DEPTH + 20 levels deep.
+    const levels = MAX_YAML_DEPTH + 20;
+    const content = `${Array.from({ length: levels }, (_, i) => `${" ".repeat(i * 2)}-`).join("\n")} x\n`;
+    const r = parseFallback("s.yaml", content, "helm");
+    expect(r.docs).toEqual([]);
+    expect(r.warnings.map((w) => w.message)).toEqual([DEPTH]);
+    expect(r.warnings[0].line).toBeGreaterThanOrEqual(MAX_YAML_DEPTH - 1);
+    expect(r.warnings[0].line).toBeLessThanOrEqual(MAX_YAML_DEPTH + 2);
+  });
+
   it("nesting that overflows the `yaml` package's stack is one warning naming the limit, not a crash", () => {
     const r = parseFallback("b.yaml", blockNest(3000), "helm");
     expect(r.docs).toEqual([]);
@@ -325,6 +336,12 @@ describe("fallback details", () => {
     for (const docs of [r.docs, parseFallback("k.yaml", content, "helm").docs]) {
       expect((docs[0].contents as YMap).items.map((p) => [p.key.value, (p.value as YScalar).value])).toEqual([["c", 2]]);
     }
+  });
+
+  it("a merge key whose value is not a map merges nothing and breaks nothing", () => {
+    const r = parseFallback("k.yaml", "a:\n  <<: 1\n  b: 2\n", "helm");
+    const a = valueOf(r.docs[0].contents as YNode, "a") as YMap;
+    expect(a.items.map((p) => p.key.value)).toEqual(["b"]);
   });
 
   it("a quoted \"<<\" is an ordinary key, not a merge (merge keys are plain `<<`)", () => {
