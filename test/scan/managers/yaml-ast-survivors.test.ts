@@ -162,6 +162,21 @@ describe("collection lines", () => {
   });
 });
 
+describe("aliases", () => {
+  it("an alias shares its anchor's node (same object, nothing expanded)", () => {
+    const r = root("a: &a {x: 1}\nb: *a\nc: &s [1]\nd: *s\n");
+    expect(valueOf(r, "b")).toBe(valueOf(r, "a"));
+    expect(valueOf(r, "d")).toBe(valueOf(r, "c"));
+  });
+
+  it("an alias to an anchor that was never defined is an error, even when named `null`", () => {
+    for (const content of ["a: 1\nb: *null\n", "a: 1\nb: *nope\n"]) {
+      const r = parseYaml("u.yaml", content, "helm");
+      expect(r.parser).toBe("fallback");
+    }
+  });
+});
+
 describe("keys", () => {
   it("`~` and `null` are the same (null) key: a duplicate, reported with its line", () => {
     const r = parseYaml("k.yaml", "~: 1\nnull: 2\n", "helm");
@@ -379,6 +394,11 @@ describe("parseYamlData", () => {
     expect(caught).toBeInstanceOf(YamlLimitError);
     expect((caught as YamlLimitError).message).toBe(DEPTH);
     expect((caught as YamlLimitError).line).toBeGreaterThan(1);
+  });
+
+  it("nesting that overflows the `yaml` package (after a tag js-yaml rejects) is a YamlLimitError", () => {
+    const deep = `a: !reference [x]\nb:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n")}\n`;
+    expect(() => parseYamlData(deep)).toThrow(YamlLimitError);
   });
 
   it("the `yaml` fallback (tags js-yaml does not know) allows 1,000 aliases by default, and honours maxAliasCount", () => {
