@@ -5,8 +5,7 @@
  * API, opens the issue; a withdrawal closes it with "advisory X was withdrawn". Oracles by hand from the
  * fixture (which packages at which versions).
  */
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,21 +16,13 @@ import { SharedEnrichment } from "../../src/app/enrichment.js";
 import { runGitHubScan } from "../../src/pipeline/github.js";
 import { advisoryCandidates } from "../../src/server/advisories.js";
 import { appOctokitClass } from "../../src/server/octokit.js";
-import { FileStore, type Store } from "../../src/store/index.js";
-import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { FakeGitHub } from "../helpers/fake-github.js";
-import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { bothStores } from "../helpers/both-stores.js";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const clock = () => NOW;
 const EXPORT = "https://osv-export.test";
 const API = "https://osv-api.test";
-const tmp: string[] = [];
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), "cowabunga-online-job-"));
-  tmp.push(d);
-  return d;
-}
 function osv(id: string, pkg: string, fixed: string, modified: string, extra: Record<string, unknown> = {}) {
   return {
     id,
@@ -44,39 +35,15 @@ function osv(id: string, pkg: string, fixed: string, modified: string, extra: Re
   };
 }
 
-const pgOk = await postgresAvailable("online reassess job on PgStore");
-let db: { url: string; drop: () => Promise<void> } | null = null;
-const opened: Array<{ close(): Promise<void> }> = [];
-beforeAll(async () => {
+beforeAll(() => {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  if (pgOk) {
-    db = await createTestDatabase("online_reassess_job");
-    await migrate(db.url);
-  }
 });
-afterAll(async () => {
+afterAll(() => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-  await db?.drop();
-  await Promise.all(tmp.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
-
-const stores: Array<[string, boolean, () => Promise<Store>]> = [
-  ["FileStore", true, async () => new FileStore({ root: await tempDir(), clock })],
-  [
-    "PgStore",
-    pgOk,
-    async () => {
-      const pool = testPool(db!.url, 4);
-      await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
-      const s = new PgStore(pool, { now: clock });
-      opened.push(s);
-      return s;
-    },
-  ],
-];
+const { stores, tempDir } = await bothStores({ suite: "online reassess job on PgStore", database: "online_reassess_job", clock });
 
 /** The OSV API as nock: querybatch answers from `vulns` per package name; records by id. */
 function osvApi(vulns: Record<string, Array<{ id: string; modified: string }>>, records: Record<string, unknown>): void {

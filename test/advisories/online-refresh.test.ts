@@ -4,8 +4,7 @@
  * and withdrawn advisories; a failed record resumes at the next run; the records cap converges; hostile
  * answers are bounded and named. Oracles are written by hand from the fixtures below.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,9 +12,8 @@ import { refreshAdvisoriesOnline, type OnlineRefreshOptions } from "../../src/ad
 import { refreshAdvisories, type AdvisoryState } from "../../src/advisories/refresh.js";
 import type { AdvisoryRef } from "../../src/model/dependency.js";
 import { FileStore, type Store } from "../../src/store/index.js";
-import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { makeDependency } from "../helpers/factories.js";
-import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { bothStores } from "../helpers/both-stores.js";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const clock = () => NOW;
@@ -40,46 +38,16 @@ function osv(id: string, pkg: string, fixed: string, modified: string, extra: Re
 }
 const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 
-const pgOk = await postgresAvailable("online advisory refresh on PgStore");
-let db: { url: string; drop: () => Promise<void> } | null = null;
-const opened: Array<{ close(): Promise<void> }> = [];
-const tmp: string[] = [];
-beforeAll(async () => {
+beforeAll(() => {
   nock.disableNetConnect();
-  if (pgOk) {
-    db = await createTestDatabase("online_refresh");
-    await migrate(db.url);
-  }
 });
-afterAll(async () => {
+afterAll(() => {
   nock.enableNetConnect();
-  await db?.drop();
 });
-afterEach(async () => {
+afterEach(() => {
   nock.cleanAll();
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-  await Promise.all(tmp.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), "cowabunga-online-refresh-"));
-  tmp.push(d);
-  return d;
-}
-
-const stores: Array<[string, boolean, () => Promise<Store>]> = [
-  ["FileStore", true, async () => new FileStore({ root: await tempDir(), clock })],
-  [
-    "PgStore",
-    pgOk,
-    async () => {
-      const pool = testPool(db!.url, 4);
-      await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
-      const s = new PgStore(pool, { now: clock });
-      opened.push(s);
-      return s;
-    },
-  ],
-];
+const { stores, tempDir } = await bothStores({ suite: "online advisory refresh on PgStore", database: "online_refresh", clock, cleanup: "each" });
 
 /** shop: requests 2.19.0 (with PYSEC-OLD stored) and flask 2.0.0; other: django 4.2.0. */
 async function fleet(store: Store): Promise<void> {

@@ -4,10 +4,9 @@
  * job opens the issue; a withdrawal closes it with "advisory X was withdrawn"; the exposure listing shows
  * the states. The oracle is written by hand from the fixture (which packages, which versions).
  */
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger, type GitHubOctokit } from "../../src/act/github/client.js";
 import { runAdvisoryRefresh, runReassessJob } from "../../src/app/advisory-jobs.js";
 import type { JobRequest } from "../../src/app/dispatch.js";
@@ -15,19 +14,11 @@ import { SharedEnrichment } from "../../src/app/enrichment.js";
 import { runGitHubScan } from "../../src/pipeline/github.js";
 import { advisoryExposure, renderAdvisoryPage } from "../../src/server/advisories.js";
 import { appOctokitClass } from "../../src/server/octokit.js";
-import { FileStore, type Store } from "../../src/store/index.js";
-import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { FakeGitHub } from "../helpers/fake-github.js";
-import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { bothStores } from "../helpers/both-stores.js";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const clock = () => NOW;
-const tmp: string[] = [];
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), "cowabunga-reassess-job-"));
-  tmp.push(d);
-  return d;
-}
 function osv(id: string, pkg: string, fixed: string, extra: Record<string, unknown> = {}) {
   return {
     id,
@@ -44,35 +35,7 @@ async function put(dir: string, rec: { id: string }): Promise<void> {
   await writeFile(path.join(dir, `${rec.id}.json`), JSON.stringify(rec));
 }
 
-const pgOk = await postgresAvailable("reassess job on PgStore");
-let db: { url: string; drop: () => Promise<void> } | null = null;
-const opened: Array<{ close(): Promise<void> }> = [];
-beforeAll(async () => {
-  if (pgOk) {
-    db = await createTestDatabase("reassess_job");
-    await migrate(db.url);
-  }
-});
-afterAll(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-  await db?.drop();
-  await Promise.all(tmp.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-const stores: Array<[string, boolean, () => Promise<Store>]> = [
-  ["FileStore", true, async () => new FileStore({ root: await tempDir(), clock })],
-  [
-    "PgStore",
-    pgOk,
-    async () => {
-      const pool = testPool(db!.url, 4);
-      await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
-      const s = new PgStore(pool, { now: clock });
-      opened.push(s);
-      return s;
-    },
-  ],
-];
+const { stores, tempDir } = await bothStores({ suite: "reassess job on PgStore", database: "reassess_job", clock });
 
 describe.each(stores)("advisory refresh → reassess job (%s)", (_name, available, open) => {
   it.skipIf(!available)("queues only the affected repository, opens its issue with 0 content reads, and a withdrawal closes it with the reason", async () => {
