@@ -1,15 +1,13 @@
-import { mkdtemp, mkdir, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diffAdvisories, refreshAdvisories } from "../../src/advisories/refresh.js";
 import type { CliIO } from "../../src/cli/io.js";
 import type { EnqueueOptions, EnqueueResult, Job } from "../../src/jobs/types.js";
 import { runCli } from "../../src/cli/program.js";
 import { FileStore, type Store } from "../../src/store/index.js";
-import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { makeDependency } from "../helpers/factories.js";
-import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { bothStores } from "../helpers/both-stores.js";
 
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 const clock = () => NOW;
@@ -34,45 +32,7 @@ async function writeRecord(dir: string, rec: { id: string }): Promise<void> {
   await writeFile(path.join(dir, `${rec.id}.json`), JSON.stringify(rec));
 }
 
-const pgOk = await postgresAvailable("advisory refresh on PgStore");
-let db: { url: string; drop: () => Promise<void> } | null = null;
-const opened: Array<{ close(): Promise<void> }> = [];
-const tmp: string[] = [];
-
-beforeAll(async () => {
-  if (pgOk) {
-    db = await createTestDatabase("advisory_refresh");
-    await migrate(db.url);
-  }
-});
-afterAll(async () => {
-  await db?.drop();
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-  await Promise.all(tmp.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), "cowabunga-refresh-"));
-  tmp.push(d);
-  return d;
-}
-
-const stores: Array<[string, boolean, () => Promise<Store>]> = [
-  ["FileStore", true, async () => new FileStore({ root: await tempDir(), clock })],
-  [
-    "PgStore",
-    pgOk,
-    async () => {
-      const pool = testPool(db!.url, 4);
-      await pool.query("TRUNCATE repos RESTART IDENTITY CASCADE");
-      const s = new PgStore(pool, { now: clock });
-      opened.push(s);
-      return s;
-    },
-  ],
-];
+const { stores, tempDir } = await bothStores({ suite: "advisory refresh on PgStore", database: "advisory_refresh", clock, cleanup: "each" });
 
 describe.each(stores)("advisory refresh on %s", (_name, available, open) => {
   it.skipIf(!available)("re-assesses only the repositories whose stored versions a new advisory affects, and a withdrawal takes it back", async () => {
