@@ -5,10 +5,7 @@
  * listing the app's PRs, and the upkeep of open PRs. Expected files, titles and messages are written
  * out by hand from the requirement file and the documented behaviour (README "Update pull requests").
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { ProbotOctokit } from "probot";
+import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   deleteBranch,
@@ -24,7 +21,8 @@ import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
-import { makeDependency, makeIssue } from "../../helpers/factories.js";
+import { makeIssue } from "../../helpers/factories.js";
+import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -37,12 +35,8 @@ function config(updates: Partial<CowabungaConfig["updates"]> = {}, issues: Parti
   return { ...c, updates: { ...c.updates, max_open_prs: 10, ...updates }, issues: { ...c.issues, ...issues } };
 }
 
-/** `name` declared `name==1.0.0` on `line` of api/requirements.txt, 1.1.0 released 50 days ago. */
-const dep = (name: string, line: number, over: Partial<Dependency> = {}): Dependency =>
-  makeDependency({ name, version: "1.0.0", latest_version: "1.1.0", latest_release_date: "2025-12-01T00:00:00Z", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, update_type: "minor", current_value: "==1.0.0", line, ...over });
-
-const issueFor = (id: string, name: string, over: Partial<MaintenanceIssue> = {}): MaintenanceIssue =>
-  makeIssue({ id, type: "dependency", subject: `dependency:PyPI:${name}`, files_affected: ["api/requirements.txt"], affected_components: ["api"], title: `${name} is outdated`, ...over });
+const dep = pyDep;
+const issueFor = pyIssue;
 
 describe("update PRs on the fake GitHub", () => {
   let gh: FakeGitHub;
@@ -53,11 +47,7 @@ describe("update PRs on the fake GitHub", () => {
   const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
 
   beforeEach(async () => {
-    gh = new FakeGitHub();
-    await gh.start();
-    dir = mkdtempSync(path.join(tmpdir(), "cowabunga-pulls-fake-"));
-    store = new FileStore({ root: dir, clock });
-    octokit = new ProbotOctokit({ auth: { token: "ghs_test" }, baseUrl: `http://${gh.host}/api/v3`, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
+    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-fake"));
     warned = [];
   });
   afterEach(async () => {

@@ -6,10 +6,7 @@
  * (README "Update pull requests", the data model's lifecycle and MaintenanceRecord) and GitHub's REST
  * semantics, not the code.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { ProbotOctokit } from "probot";
+import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
@@ -17,7 +14,7 @@ import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
-import { makeDependency, makeIssue } from "../../helpers/factories.js";
+import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -29,10 +26,8 @@ const config = (updates: Partial<CowabungaConfig["updates"]> = {}): CowabungaCon
   const c = defaultConfig();
   return { ...c, updates: { ...c.updates, max_open_prs: 10, ...updates } };
 };
-const dep = (name: string, line: number, over: Partial<Dependency> = {}): Dependency =>
-  makeDependency({ name, version: "1.0.0", latest_version: "1.1.0", latest_release_date: "2025-12-01T00:00:00Z", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, update_type: "minor", current_value: "==1.0.0", line, ...over });
-const issueFor = (id: string, name: string, over: Partial<MaintenanceIssue> = {}): MaintenanceIssue =>
-  makeIssue({ id, type: "dependency", subject: `dependency:PyPI:${name}`, files_affected: ["api/requirements.txt"], affected_components: ["api"], title: `${name} is outdated`, ...over });
+const dep = pyDep;
+const issueFor = pyIssue;
 
 const httpError = (status: number, message: string): Error => Object.assign(new Error(message), { status });
 
@@ -45,11 +40,7 @@ describe("update PRs: the paths around creating one", () => {
   const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
 
   beforeEach(async () => {
-    gh = new FakeGitHub();
-    await gh.start();
-    dir = mkdtempSync(path.join(tmpdir(), "cowabunga-pulls-surv-"));
-    store = new FileStore({ root: dir, clock });
-    octokit = new ProbotOctokit({ auth: { token: "ghs_test" }, baseUrl: `http://${gh.host}/api/v3`, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
+    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-surv"));
     warned = [];
   });
   afterEach(async () => {
