@@ -413,11 +413,8 @@ export async function openUpdatePullRequest(args: OpenUpdateArgs | IssueUpdateRe
     // A create whose answer was lost is found by its head branch, not made twice.
     const pr = await createOnce(async () => {
       const res = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, title: group.title, head: group.branch, base: args.defaultBranch, body, maintainer_can_modify: true });
-      return { number: res.data.number, html_url: res.data.html_url, fresh: true };
-    }, async () => {
-      const found = await findOpen();
-      return found ? { ...found, fresh: true } : null;
-    });
+      return { number: res.data.number, html_url: res.data.html_url };
+    }, findOpen);
     number = pr.number;
     htmlUrl = pr.html_url;
   } catch (e) {

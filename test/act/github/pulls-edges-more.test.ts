@@ -293,6 +293,91 @@ describe("update PRs: more edges", () => {
     expect(marker.deps.map((d) => "value_span" in d)).toEqual([false, false]);
   });
 
+  it("a create refused before it took effect (502) is looked for, not found, and made again: one PR", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    gh.faults.push({ method: "POST", path: /\/pulls$/, kind: "502-before", times: 1 });
+    const out = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    expect(pulls()).toHaveLength(1);
+    expect(out.number).toBe(pulls()[0].number);
+    expect(gh.requests.filter((r) => r.method === "POST" && /\/pulls$/.test(r.path))).toHaveLength(2);
+  });
+
+  it("surplus PRs are the newest by number, whatever order they are listed in", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": "aaa==1.0.0\nbbb==1.0.0\nccc==1.0.0\n" });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const b = (await open([pyDep("bbb", 2)], config(), head)) as OpenUpdateResult;
+    const c = (await open([pyDep("ccc", 3)], config(), head)) as OpenUpdateResult;
+    const body = (n: number) => pulls().find((p) => p.number === n)!.body;
+    // GitHub lists the newest first.
+    const out = await maintain(config({ max_open_prs: 1, rebase: "never" }), { headSha: head, prs: [c, a, b].map((x) => ({ number: x.number, body: body(x.number) })) });
+    expect(out.closed).toEqual([c.number, b.number]);
+    expect(pulls().map((p) => [p.number, p.state])).toEqual([[a.number, "open"], [b.number, "closed"], [c.number, "closed"]]);
+  });
+
+  it("a PR on the current head asked to rebuild, whose checkbox is not ticked, is not written", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const before = gh.writes();
+    const out = await maintain(config({ rebase: "behind" }), { rebaseRequested: new Set([a.number]) });
+    expect(out.recreated).toEqual([]);
+    expect(gh.writes()).toBe(before);
+  });
+
+  it("a ticked checkbox on the current head that nobody asked about is left as it is", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    await open([pyDep("aaa", 1)], config(), head);
+    pulls()[0].body = pulls()[0].body.replace("- [ ] <!-- cowabunga:rebase -->", "- [x] <!-- cowabunga:rebase -->");
+    const before = gh.writes();
+    await maintain(config({ rebase: "behind" }));
+    expect(gh.writes()).toBe(before);
+    expect(pulls()[0].body).toContain("- [x] <!-- cowabunga:rebase -->");
+  });
+
+  it("a rebuilt body keeps one blank line before its marker", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    await open([pyDep("aaa", 1)], config(), head);
+    gh.commitFiles(REPO, { "api/requirements.txt": REQS, "x.txt": "x" }, "moved");
+    expect((await maintain(config({ rebase: "behind" }))).recreated).toHaveLength(1);
+    const body = pulls()[0].body;
+    expect(body).toMatch(/\S\n\n<!-- cowabunga:pr:[^\n]* -->$/);
+  });
+
+  it("the issue command opens a patch update too", async () => {
+    gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    await store.putDependencies(ref, [pyDep("aaa", 1, { latest_version: "1.0.1", update_type: "patch" })]);
+    const out = (await openUpdatePullRequest({ octokit, repo: ref, owner: "acme", store, issue: pyIssue("dep-aaa", "aaa"), requestedBy: "alice", clock, log, config: config({ update_types: ["major"] }) })) as OpenUpdateResult;
+    expect(out.branch).toBe("cowabunga/api/aaa-1.0.1");
+  });
+
+  describe("digest-pinned images", () => {
+    const OLD = `sha256:${"1".repeat(64)}`;
+    const OTHER = `sha256:${"2".repeat(64)}`;
+    const NEW = `sha256:${"ab".repeat(32)}`;
+    const NEWER = `sha256:${"cd".repeat(32)}`;
+    const image = (): Dependency =>
+      makeDependency({ name: "registry.example.test/acme/app", package_manager: "docker", datasource: "docker", component: "svc", file: "svc/Dockerfile", line: 1, version: "1.2.0", current_value: "1.2.0", latest_version: "1.3.0", latest_release_date: "2025-12-01T00:00:00Z", update_type: "minor", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null });
+
+    it("a rebuild on a base that re-pinned the image looks the digest up again; one on the same pin reuses the marker's", async () => {
+      const head = gh.addRepo(REPO, { "svc/Dockerfile": `FROM registry.example.test/acme/app:1.2.0@${OLD}\nRUN true\n` });
+      const answers = [NEW, NEWER];
+      const asked: string[] = [];
+      const docker = { digestOf: async (_ref: unknown, tag: string) => (asked.push(tag), answers[asked.length - 1]) };
+      const a = (await open([image()], config(), head, { docker })) as OpenUpdateResult;
+      expect(gh.filesAt(REPO, a.commit_sha)["svc/Dockerfile"]).toBe(`FROM registry.example.test/acme/app:1.3.0@${NEW}\nRUN true\n`);
+      // Same pin on the new base: the marker's digest, no lookup.
+      gh.commitFiles(REPO, { "svc/Dockerfile": `FROM registry.example.test/acme/app:1.2.0@${OLD}\nRUN true\n`, "x.txt": "x" }, "moved");
+      expect((await maintain(config({ rebase: "behind" }), { docker })).recreated).toEqual([a.number]);
+      expect(asked).toEqual(["1.3.0"]);
+      expect(gh.filesAt(REPO, pulls()[0].head.sha)["svc/Dockerfile"]).toBe(`FROM registry.example.test/acme/app:1.3.0@${NEW}\nRUN true\n`);
+      // Re-pinned on the base: the marker's digest belongs to another pin; asked again.
+      gh.commitFiles(REPO, { "svc/Dockerfile": `FROM registry.example.test/acme/app:1.2.0@${OTHER}\nRUN true\n`, "x.txt": "y" }, "re-pinned");
+      expect((await maintain(config({ rebase: "behind" }), { docker })).recreated).toEqual([a.number]);
+      expect(asked).toEqual(["1.3.0", "1.3.0"]);
+      expect(gh.filesAt(REPO, pulls()[0].head.sha)["svc/Dockerfile"]).toBe(`FROM registry.example.test/acme/app:1.3.0@${NEWER}\nRUN true\n`);
+      expect(parsePrMarker(pulls()[0].body)!.deps[0]).toMatchObject({ from_digest: OTHER, to_digest: NEWER });
+    });
+  });
+
   it("the issue command says why each package was skipped", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS });
     await store.putDependencies(ref, [pyDep("aaa", 1), pyDep("bbb", 2)]);
