@@ -378,6 +378,20 @@ describe("update PRs: more edges", () => {
     });
   });
 
+  it("a declaration located by its value span (a file no updater knows) is edited there, and rebuilt from the marker's span", async () => {
+    const TOOLCHAIN = '[toolchain]\nchannel = "1.75.0"\n';
+    const head = gh.addRepo(REPO, { "rust-toolchain.toml": TOOLCHAIN });
+    const span = { line: 2, start_column: 11, end_column: 17, text: "1.75.0" };
+    const rust = makeDependency({ name: "rust", package_manager: "cargo", datasource: "rust-version", component: "core", file: "rust-toolchain.toml", line: 2, version: "1.75.0", current_value: "1.75.0", latest_version: "1.80.0", latest_release_date: "2025-12-01T00:00:00Z", update_type: "minor", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, value_span: span });
+    const a = (await open([rust], config(), head)) as OpenUpdateResult;
+    expect(a.failures).toEqual([]);
+    expect(gh.filesAt(REPO, a.commit_sha)["rust-toolchain.toml"]).toBe('[toolchain]\nchannel = "1.80.0"\n');
+    expect(parsePrMarker(pulls()[0].body)!.deps[0].value_span).toEqual(span);
+    gh.commitFiles(REPO, { "rust-toolchain.toml": TOOLCHAIN, "x.txt": "x" }, "moved");
+    expect((await maintain(config({ rebase: "behind" }))).recreated).toEqual([a.number]);
+    expect(gh.filesAt(REPO, pulls()[0].head.sha)).toEqual({ "rust-toolchain.toml": '[toolchain]\nchannel = "1.80.0"\n', "x.txt": "x" });
+  });
+
   it("the issue command says why each package was skipped", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS });
     await store.putDependencies(ref, [pyDep("aaa", 1), pyDep("bbb", 2)]);
