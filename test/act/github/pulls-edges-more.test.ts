@@ -392,6 +392,33 @@ describe("update PRs: more edges", () => {
     expect(gh.filesAt(REPO, pulls()[0].head.sha)).toEqual({ "rust-toolchain.toml": '[toolchain]\nchannel = "1.80.0"\n', "x.txt": "x" });
   });
 
+  it("a PR listed without its head, whose marker names no branch, is rebuilt on the head branch GitHub gives", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const head2 = gh.commitFiles(REPO, { "api/requirements.txt": REQS, "x.txt": "x" }, "moved");
+    const marker = parsePrMarker(pulls()[0].body)!;
+    const body = pulls()[0].body.replace(/<!-- cowabunga:pr:.*? -->/, `<!-- cowabunga:pr:${JSON.stringify({ ...marker, branch: "" })} -->`);
+    const out = await maintain(config({ rebase: "behind" }), { prs: [{ number: a.number, body }] });
+    expect(out.recreated).toEqual([a.number]);
+    expect(gh.repo(REPO).commits.get(gh.repo(REPO).refs.get(`heads/${a.branch}`)!)!.parents).toEqual([head2]);
+    expect(parsePrMarker(pulls()[0].body)!.branch).toBe(a.branch);
+  });
+
+  it("a rebuild on a base that dropped the image's digest pin drops the digests from the marker", async () => {
+    const OLD = `sha256:${"1".repeat(64)}`;
+    const NEW = `sha256:${"ab".repeat(32)}`;
+    const head = gh.addRepo(REPO, { "svc/Dockerfile": `FROM registry.example.test/acme/app:1.2.0@${OLD}\nRUN true\n` });
+    const docker = { digestOf: async () => NEW };
+    const image = makeDependency({ name: "registry.example.test/acme/app", package_manager: "docker", datasource: "docker", component: "svc", file: "svc/Dockerfile", line: 1, version: "1.2.0", current_value: "1.2.0", latest_version: "1.3.0", latest_release_date: "2025-12-01T00:00:00Z", update_type: "minor", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null });
+    const a = (await open([image], config(), head, { docker })) as OpenUpdateResult;
+    expect(parsePrMarker(pulls()[0].body)!.deps[0]).toMatchObject({ from_digest: OLD, to_digest: NEW });
+    gh.commitFiles(REPO, { "svc/Dockerfile": "FROM registry.example.test/acme/app:1.2.0\nRUN true\n" }, "unpinned");
+    expect((await maintain(config({ rebase: "behind" }), { docker })).recreated).toEqual([a.number]);
+    expect(gh.filesAt(REPO, pulls()[0].head.sha)["svc/Dockerfile"]).toBe("FROM registry.example.test/acme/app:1.3.0\nRUN true\n");
+    const dep = parsePrMarker(pulls()[0].body)!.deps[0];
+    expect([dep.from_digest, dep.to_digest]).toEqual([undefined, undefined]);
+  });
+
   it("the issue command says why each package was skipped", async () => {
     gh.addRepo(REPO, { "api/requirements.txt": REQS });
     await store.putDependencies(ref, [pyDep("aaa", 1), pyDep("bbb", 2)]);
