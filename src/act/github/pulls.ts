@@ -281,6 +281,7 @@ async function buildUpdateCommit(
   const lockfiles: BuiltCommit["lockfiles"] = [];
   const allPaths = [...entries.keys()];
   for (const [path, content] of contents) {
+    // Stryker disable next-line OptionalChaining: every edited path is a tree entry (the file or its companion was read from it)
     files.push({ path, content, mode: entries.get(path)?.mode === "100755" ? "100755" : "100644" });
     const d = applied.find((x) => x.file === path);
     if (!d) {
@@ -310,6 +311,7 @@ async function buildUpdateCommit(
     });
     if (outcome.kind !== "none") lockfiles.push({ manifest: path, outcome });
     if (outcome.kind === "regenerated") {
+      // Stryker disable next-line OptionalChaining: a regenerated lockfile is one found among the tree's paths (lockfileInstructions)
       for (const f of outcome.files) files.push({ path: f.path, content: f.content, mode: entries.get(f.path)?.mode === "100755" ? "100755" : "100644" });
     }
   }
@@ -363,6 +365,7 @@ function lazyDefaultDocker(registry: string | undefined): DigestSource {
 }
 
 function isIssueRequest(a: OpenUpdateArgs | IssueUpdateRequest): a is IssueUpdateRequest {
+  // Stryker disable next-line LogicalOperator: either test alone tells the two shapes apart (OpenUpdateArgs has no `issue` and a string `repo`)
   return "issue" in a && typeof (a as IssueUpdateRequest).repo === "object";
 }
 
@@ -684,6 +687,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
           continue;
         }
         try {
+          // Stryker disable next-line ConditionalExpression: `done` holds only kind "done" standings; the ternary only narrows the type
           await closeUpToDate(args, pr.number, marker, done.map((x) => ({ name: x.d.name, to: x.d.to, now: x.s.kind === "done" ? (x.s.current.locked_version ?? x.s.current.version) : x.d.to })));
           closed.add(pr.number);
           result.closed.push(pr.number);
@@ -695,6 +699,7 @@ export async function maintainOpenPullRequests(args: MaintainArgs): Promise<Main
         continue;
       }
       // Only what is still behind, from where the base now stands: a rebuild can never downgrade.
+      // Stryker disable next-line ConditionalExpression: `behind` holds only kind "behind" standings; the ternary only narrows the type
       deps = behind.map((x) => (x.s.kind === "behind" ? refreshFromBase(x.d, x.s.current) : x.d));
       if (behind.length === 0) continue; // nothing declared any more: leave the PR to a person
     }
