@@ -126,3 +126,33 @@ describe("fallback converter", () => {
     expect(over.warnings.map((w) => w.message)).toEqual([`YAML is nested deeper than ${MAX_YAML_DEPTH} levels; file skipped`]);
   });
 });
+
+describe("fast path details", () => {
+  it("a byte order mark is not part of the first line's text (YAML 1.2 §5.2)", () => {
+    const r = parseYaml("b.yaml", "\uFEFFa: 1.10 # c\n", "helm");
+    expect(r.parser).toBe("fast");
+    expect(valueOf(r.docs[0].contents as YNode, "a")).toEqual({ kind: "scalar", value: 1.1, source: "1.10", line: 1, comment: " c" });
+  });
+
+  it("an alias of an anchored scalar is that scalar, read by the fast parser", () => {
+    const r = parseYaml("a.yaml", "a: &x v\nb: *x\n", "helm");
+    expect(r).toMatchObject({ warnings: [], parser: "fast" });
+    const doc = r.docs[0].contents as YNode;
+    expect(valueOf(doc, "b")).toBe(valueOf(doc, "a"));
+    expect(valueOf(doc, "b")).toMatchObject({ value: "v", line: 1 });
+  });
+
+  it("spaces between a quoted scalar and `#` are skipped", () => {
+    expect(valueOf(root("a: 'x'  # c\n"), "a")).toMatchObject({ value: "x", comment: " c" });
+  });
+
+  it("an int key and a float key of the same number are two keys (different tags, YAML 1.2 §3.2.1.3)", () => {
+    const r = parseYaml("k.yaml", "1: a\n1.0: b\n", "helm");
+    expect(r).toMatchObject({ warnings: [], parser: "fast" });
+    const items = (r.docs[0].contents as { items: Array<{ key: YScalar; value: YScalar }> }).items;
+    expect(items.map((p) => [p.key.source, p.value.value])).toEqual([
+      ["1", "a"],
+      ["1.0", "b"],
+    ]);
+  });
+});
