@@ -433,12 +433,11 @@ class FastBuilder {
     const { pos: start, line } = this.contentStart(pos, line0);
     const end = state.position;
     let v: ScalarValue;
-    // Stryker disable next-line ConditionalExpression: the core schema gives null, strings, booleans and numbers only, and numbers take the same assignment below
+    // Stryker disable ConditionalExpression,StringLiteral: the core schema gives null, strings, booleans and numbers only (numbers take the same assignment either way); FallbackSignal messages are never shown
     if (value === null || typeof value === "string" || typeof value === "boolean") v = value;
-    // Stryker disable next-line ConditionalExpression: the core schema gives null, strings, booleans and numbers only
     else if (typeof value === "number") v = value;
-    // Stryker disable next-line StringLiteral: FallbackSignal messages are never shown (the fallback parser decides)
     else throw new FallbackSignal("unexpected scalar type");
+    // Stryker restore ConditionalExpression,StringLiteral
     const input = this.input;
     let source: string | null = null;
     if (typeof v !== "string") {
@@ -535,8 +534,9 @@ function applyMerge(pairs: ReadonlyArray<{ pair: YPair; own: boolean }>, explici
 }
 
 function keyString(key: YScalar): string {
-  // Stryker disable next-line StringLiteral: null keys only need one shared name (a key spelled like it is taken for a duplicate and read by the fallback, same tree); with `typeof … === ""` a string key goes to String(), the same text
-  return key.value === null ? "" : typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
+  // A string scalar has no `source` (see YScalar), so String() gives its value.
+  // Stryker disable next-line StringLiteral: null keys only need one shared name (a key spelled like it is taken for a duplicate and read by the fallback, same tree)
+  return key.value === null ? "" : (key.source ?? String(key.value));
 }
 
 function nullScalar(line: number): YScalar {

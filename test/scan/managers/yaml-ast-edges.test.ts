@@ -156,3 +156,22 @@ describe("fast path details", () => {
     ]);
   });
 });
+
+describe("anchors and comments, more edges", () => {
+  it("an anchor named `null` is an ordinary anchor: a later unanchored scalar does not replace it", () => {
+    const r = parseYaml("n.yaml", "a: &null v\nb: x\nc: *null\n", "helm");
+    expect(r).toMatchObject({ warnings: [], parser: "fast" });
+    const doc = r.docs[0].contents as YNode;
+    expect(valueOf(doc, "c")).toBe(valueOf(doc, "a"));
+    expect(valueOf(doc, "c")).toMatchObject({ value: "v", line: 1 });
+    expect(valueOf(doc, "b")).toMatchObject({ value: "x", line: 2 });
+  });
+
+  it("an empty quoted string keeps its trailing comment, in both parsers", () => {
+    for (const content of ["a: '' # c\n", 'a: "" # c\n']) {
+      const fallback = parseFallback("c.yaml", content, "helm").docs;
+      expect(valueOf(fallback[0].contents as YNode, "a"), content).toEqual({ kind: "scalar", value: "", source: null, line: 1, comment: " c" });
+      expect(parseFast(content), content).toEqual(fallback);
+    }
+  });
+});
