@@ -53,6 +53,16 @@ describe("order of the advisories", () => {
     expect(r.drafts[0].title).toBe("requests 2.19.0: 5 advisories (GHSA-a, GHSA-b, GHSA-c, …) in api");
   });
 
+  it("an unscored advisory comes after a scored one, whatever the input order", () => {
+    for (const list of [
+      [adv("GHSA-y", { score: 0.5 }), adv("GHSA-z", { score: null })],
+      [adv("GHSA-z", { score: null }), adv("GHSA-y", { score: 0.5 })],
+    ]) {
+      const line = run([makeDependency({ advisories: list })]).drafts[0].description.split("\n").find((l) => l.startsWith("Advisories: "));
+      expect(line).toBe("Advisories: GHSA-y (CVSS 0.5), GHSA-z");
+    }
+  });
+
   it("a score without a vector is printed alone", () => {
     const r = run([makeDependency({ advisories: [adv("GHSA-a", { score: 7.5 })] })]);
     expect(r.drafts[0].description.split("\n")).toContain("CVSS score: 7.5");
@@ -68,8 +78,13 @@ describe("several declarations of one package version", () => {
   const A = adv("PYSEC-2018-28", { score: 7.5 });
   const at = (component: string, file: string, over: Partial<Dependency> = {}) => makeDependency({ component, file, line: null, advisories: [A], ...over });
 
-  it("are listed by component, then file", () => {
-    const r = run([at("web", "web/b.txt"), at("api", "api/z.txt"), at("api", "api/a.txt")]);
+  it.each([
+    ["reversed", ["web", "api/z", "api/a"]],
+    ["sorted", ["api/a", "api/z", "web"]],
+    ["mixed", ["api/z", "web", "api/a"]],
+  ])("are listed by component, then file (%s input)", (_label, order) => {
+    const decl: Record<string, Dependency> = { web: at("web", "web/b.txt"), "api/z": at("api", "api/z.txt"), "api/a": at("api", "api/a.txt") };
+    const r = run(order.map((k) => decl[k]));
     const affected = r.drafts[0].description.split("\n").filter((l) => l.startsWith("- "));
     expect(affected).toEqual([
       "- requests 2.19.0 in api (api/a.txt, prod dependency, direct)",
