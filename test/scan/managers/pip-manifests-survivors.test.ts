@@ -270,3 +270,156 @@ describe("pyproject.ts", () => {
     expect(dep(r, "ruff").notes).toBeUndefined();
   });
 });
+
+describe("pip.ts: results and companions", () => {
+  it("a requirements file is no primary manifest", () => {
+    expect(alone("requirements.txt", "a==1\n").meta).toEqual({ primary: false });
+    expect(alone(".python-version", "3.12\n").meta).toEqual({ primary: false });
+  });
+
+  it("a lock the scan does not list is not read, even when the reader has it; an unreadable one is no warning", () => {
+    const files: Record<string, string> = { "pyproject.toml": '[project]\ndependencies = ["a"]\n', "poetry.lock": '[[package]]\nname = "a"\nversion = "1.0"\n' };
+    const r = pipManager.extract("pyproject.toml", files["pyproject.toml"], { allFiles: ["pyproject.toml"], readFile: (p) => files[p] });
+    expect(r.lockfile).toBeUndefined();
+    expect(dep(r, "a").locked_version).toBeNull();
+    const unreadable = pipManager.extract("pyproject.toml", files["pyproject.toml"], { allFiles: ["pyproject.toml", "poetry.lock"], readFile: (p) => (p === "poetry.lock" ? undefined : files[p]) });
+    expect(unreadable.warnings).toEqual([]);
+    expect(unreadable.lockfile).toBeUndefined();
+  });
+
+  it("companions: the compiled .txt of a .in only for the file's own extension; no file twice", () => {
+    expect(pipManager.companions!("cfg.in/requirements.txt")).toEqual(["cfg.in/requirements.in", "cfg.in/constraints.txt"]);
+    expect(pipManager.companions!("requirements.in")).toEqual(["requirements.txt", "constraints.txt"]);
+  });
+});
+
+describe("lockfiles.ts: more", () => {
+  it("the JSON error line counts only the text before the offending character", () => {
+    const w: ScanWarning[] = [];
+    parsePipfileLock("Pipfile.lock", '{\n"a": 1,\n}\n\n', w);
+    expect(w[0].line).toBe(3);
+  });
+
+  it("null and malformed entries", () => {
+    const w: ScanWarning[] = [];
+    expect(parsePipfileLock("Pipfile.lock", "null", w)?.packages).toEqual([]);
+    expect(w).toEqual([{ file: "Pipfile.lock", line: null, manager: "pip", message: "Pipfile.lock is not a JSON object" }]);
+    const lock = parsePipfileLock("Pipfile.lock", JSON.stringify({ default: { a: { version: ["==1"] }, b: { version: ">=1.0,==2.0" } } }), []);
+    expect(lock?.packages).toEqual([]);
+    const w2: ScanWarning[] = [];
+    expect(parseTomlLock("uv.lock", 'version = 1\n', w2)?.packages).toEqual([]);
+    expect(w2).toEqual([]);
+  });
+});
+
+describe("pep508.ts: more", () => {
+  it("a URI reference after '@' may start with ';' when no blank precedes it (PEP 508 urlspec)", () => {
+    expect(parsePep508("n @ ;x")).toMatchObject({ url: ";x", marker: null });
+  });
+
+  it("an unpaired closing parenthesis stays in the specifier", () => {
+    expect(parsePep508("n >=1)")).toMatchObject({ specifier: ">=1)" });
+  });
+
+  it("blank specifiers, a strict lower bound, equal lower bounds", () => {
+    expect(versionFromSpecifier("   ")).toEqual({ version: null, unsupported: null, error: null });
+    expect(versionFromSpecifier(">1.0").version).toBe("1.0");
+    expect(versionFromSpecifier(">=1.0,>=1.0.0").version).toBe("1.0");
+  });
+});
+
+describe("pipfile.ts: more", () => {
+  it("several extras, a file dependency's version, a blank-padded star", () => {
+    const r = alone("Pipfile", '[packages]\na = { version = "==1", extras = ["x", "y"] }\nw = { file = "https://h/w.whl" }\nany = " * "\n');
+    expect(dep(r, "a").notes).toEqual(["extras: x,y"]);
+    expect(dep(r, "w").version).toBe("");
+    expect(dep(r, "any")).toMatchObject({ skip_reason: null, current_value: " * " });
+    expect(r.warnings).toEqual([]);
+  });
+});
+
+describe("pyproject.ts: more", () => {
+  it("Poetry meta fields that are not strings are not taken; [project] version wins", () => {
+    expect(alone("pyproject.toml", "[tool.poetry]\nname = 1\nversion = 2\ndescription = 3\n").meta).toEqual({ primary: true });
+    expect(alone("pyproject.toml", '[project]\nversion = "1"\n[tool.poetry]\nversion = "2"\n').meta).toEqual({ primary: true, version: "1" });
+  });
+
+  it("a Poetry python entry that is neither a string nor a table, or a table without version, is passed over quietly", () => {
+    for (const v of ["3", '{ markers = "x" }']) {
+      const r = alone("pyproject.toml", `[tool.poetry.dependencies]\npython = ${v}\n`);
+      expect(r.deps, v).toEqual([]);
+      expect(r.warnings, v).toEqual([]);
+    }
+  });
+
+  it("the span of a Poetry python version is found after its `version` key", () => {
+    const r = alone("pyproject.toml", '[tool.poetry]\ndependencies = { foo = "^3.8", python = { version = "^3.8" } }\n');
+    expect(dep(r, "python").value_span).toEqual({ line: 2, start_column: 53, end_column: 57, text: "^3.8" });
+  });
+
+  it("no dependencies key, no warning; a table of optional dependencies that are not arrays is warned with its section", () => {
+    expect(alone("pyproject.toml", '[project]\nname = "x"\n').warnings).toEqual([]);
+    const r = alone("pyproject.toml", '[project]\noptional-dependencies = { cli = "click" }\n');
+    expect(r.warnings.map((w) => w.message)).toEqual(["[project.optional-dependencies] cli must be an array of requirement strings"]);
+  });
+
+  it("an invalid specifier in [project] dependencies is warned at its line; a dependency of no group has no group field", () => {
+    const r = alone("pyproject.toml", '[project]\ndependencies = [\n  "a>>1",\n  "b==1",\n]\n');
+    expect(r.warnings).toEqual([{ file: "pyproject.toml", line: 3, manager: "pip", message: 'a: invalid PEP 440 specifier ">>1"' }]);
+    expect("group" in dep(r, "b")).toBe(false);
+  });
+
+  it("dependency groups over several lines, with a bad requirement and an include-group that is not a string", () => {
+    const text = [
+      "[dependency-groups]", // 1
+      "test = [", // 2
+      '  "pytest>=8",', // 3
+      '  "not valid!",', // 4
+      "  { include-group = 3 },", // 5
+      '  "coverage==7.5",', // 6
+      "]", // 7
+      "",
+    ].join("\n");
+    const r = alone("pyproject.toml", text);
+    expect(r.deps.map((d) => [d.name, d.line])).toEqual([
+      ["pytest", 3],
+      ["coverage", 6],
+    ]);
+    expect(r.warnings.map((w) => w.line)).toEqual([4, 5]);
+    expect(r.warnings[1].message).toBe('[dependency-groups] test: entry 3 is neither a requirement nor {include-group = "..."}');
+  });
+
+  it("group names normalise runs of -, _ and . to one dash (PEP 735), and nothing else", () => {
+    const r = alone("pyproject.toml", '[dependency-groups]\ntype-check = ["mypy"]\nall = [{ include-group = "Type__Check" }]\n');
+    expect(r.warnings).toEqual([]);
+    expect(dep(r, "mypy").notes).toEqual(["included in group all"]);
+    const apart = alone("pyproject.toml", '[dependency-groups]\nab = ["x"]\nall = [{ include-group = "a_b" }]\n');
+    expect(apart.warnings.map((w) => w.message)).toEqual(['[dependency-groups] all includes unknown group "a_b"']);
+  });
+
+  it("a dependency included twice into one group is noted once", () => {
+    const r = alone("pyproject.toml", '[dependency-groups]\na = ["x"]\nb = [{ include-group = "a" }]\nall = [{ include-group = "a" }, { include-group = "b" }]\n');
+    expect(dep(r, "x").notes).toEqual(["included in group b", "included in group all"]);
+  });
+
+  it("Poetry constraints: padded star, spaced alternatives of exact versions, upper bound first, equal alternatives", () => {
+    expect(poetryConstraintVersion(" * ")).toEqual({ version: null, error: null });
+    expect(poetryConstraintVersion("1.2 || 1.3")).toEqual({ version: "1.2", error: null });
+    expect(poetryConstraintVersion("<2,>=1.5")).toEqual({ version: "1.5", error: null });
+    expect(poetryConstraintVersion(">=1.2, <2")).toEqual({ version: "1.2", error: null });
+    expect(poetryConstraintVersion("^1.0 || ^1.0.0").version).toBe("1.0");
+  });
+
+  it("a Poetry table dependency is not optional unless it says so; several extras", () => {
+    const r = alone("pyproject.toml", '[tool.poetry.dependencies]\nd = { version = "^1.0", extras = ["a", "b"], optional = false }\n');
+    expect(dep(r, "d")).toMatchObject({ dependency_type: "prod", notes: ["extras: a,b"] });
+  });
+});
+
+describe("runtime.ts: more", () => {
+  it("a two-digit major version; the runtime dependency belongs to pip", () => {
+    const r = alone("pyproject.toml", '[tool.poetry.dependencies]\npython = "^10.2"\n');
+    expect(dep(r, "python")).toMatchObject({ version: "10.2", package_manager: "pip" });
+    expect(alone(".python-version", "10.0\n").warnings).toEqual([]);
+  });
+});

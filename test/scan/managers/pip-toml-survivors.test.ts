@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { asString, asTable, getPath, isTable, parseTomlFile } from "../../../src/scan/managers/pip/toml.js";
 import { locateToml } from "../../../src/scan/managers/pip/toml-lines.js";
+import { parse as parseSmolToml } from "smol-toml";
 
 describe("TOML line locator: strings and escapes", () => {
   it("quoted keys decode the basic-string escapes; literal keys keep backslashes", () => {
@@ -210,5 +211,62 @@ describe("TOML parsing helpers", () => {
     expect(getPath({ a: [{ b: 1 }] }, ["a", "0", "b"])).toBeUndefined();
     expect(getPath({ a: { b: null } }, ["a", "b"])).toBeNull();
     expect(getPath({ a: 1 }, [])).toEqual({ a: 1 });
+  });
+});
+
+describe("TOML line locator: edges of the text", () => {
+  it("empty strings are not the start of a multi-line string", () => {
+    const loc = locateToml(['a = ""', 'b = ""', "c = ''", "d = 1", ""].join("\n"));
+    expect(loc.keyLine([], ["b"])).toBe(2);
+    expect(loc.keyLine([], ["c"])).toBe(3);
+    expect(loc.keyLine([], ["d"])).toBe(4);
+  });
+
+  it("a blank before the closing bracket of an array is no element", () => {
+    expect(locateToml('a = ["x",\t]\n').arrayElementLines([], ["a"])).toEqual([1]);
+    expect(locateToml('a = ["x", ]\n').arrayElementLines([], ["a"])).toEqual([1]);
+  });
+
+  it("a header names only the keys written under it", () => {
+    const loc = locateToml("[tool.poetry]\nx = 1\n[[package]]\ny = 2\n");
+    expect(loc.keyLine(["tool", "poetry"], ["y"])).toBeNull();
+    expect(loc.keyLine(["tool", "poetry"], ["x"])).toBe(2);
+    expect(loc.keyLine(["package"], ["ge"])).toBeNull();
+    expect(loc.keyLine(["package"], ["y"])).toBe(4);
+  });
+
+  it("a key repeated inside inline tables of two array tables keeps its first line", () => {
+    const loc = locateToml('[[package]]\ndeps = { x = "1" }\n[[package]]\ndeps = { x = "2" }\n');
+    expect(loc.keyLine(["package", "deps"], ["x"])).toBe(2);
+  });
+
+  it("text that ends inside a comment or a string, or holds stray brackets, does not loop", () => {
+    expect(locateToml("a = 1 # end").keyLine([], ["a"])).toBe(1);
+    expect(locateToml('a = """abc').keyLine([], ["a"])).toBe(1);
+    expect(locateToml("]\n,\nb = 1\n").keyLine([], ["b"])).toBe(3);
+    expect(locateToml("a = { ] }\nb = 1\n").keyLine([], ["b"])).toBe(2);
+  });
+});
+
+describe("TOML parsing helpers: what is not TOML text", () => {
+  it("the warning repeats the first line of the parser's message", () => {
+    const text = 'a = 1\nb = "open\n';
+    let first = "";
+    try {
+      parseSmolToml(text);
+    } catch (err) {
+      first = (err as Error).message.split("\n")[0];
+    }
+    expect(first.length).toBeGreaterThan(10);
+    const bad = parseTomlFile("p.toml", text, "pip");
+    if (bad.ok) throw new Error("expected an error");
+    expect(bad.warning.message.endsWith(`: ${first}`)).toBe(true);
+  });
+
+  it("content that is not a string is a warning without a line, not an exception", () => {
+    const r = parseTomlFile("p.toml", undefined as unknown as string, "pip");
+    if (r.ok) throw new Error("expected an error");
+    expect(r.warning).toMatchObject({ file: "p.toml", line: null, manager: "pip" });
+    expect(r.warning.message).toMatch(/^invalid TOML: TypeError/);
   });
 });

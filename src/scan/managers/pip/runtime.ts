@@ -40,8 +40,10 @@ export function pythonRuntimeDep(
 export function extractPythonVersionFile(file: string, content: string): ManagerResult {
   const warnings: ScanWarning[] = [];
   const index = new LineIndex(content);
-  const lines = content.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+  // A byte-order mark is whitespace to trim() below.
+  const lines = content.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length && i < 1000; i++) {
+    // Stryker disable next-line Regex: equivalent; a line has no newline, so `.*` already runs to its end
     const raw = lines[i].replace(/#.*$/, "").trim();
     if (raw === "") continue;
     const line = i + 1;
