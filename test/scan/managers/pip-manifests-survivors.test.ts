@@ -50,6 +50,11 @@ describe("pip.ts", () => {
     expect(dep(pipfile, "a").locked_version).toBe("9.9");
   });
 
+  it("the Python runtime is not a locked package, even when a lock lists a package named python", () => {
+    const r = run("pyproject.toml", { "pyproject.toml": '[project]\nrequires-python = ">=3.10"\n', "uv.lock": '[[package]]\nname = "python"\nversion = "9.9"\n' });
+    expect(dep(r, "python")).toMatchObject({ datasource: "python-version", version: "3.10", locked_version: null });
+  });
+
   it("poetry.lock beside the manifest is the lockfile named when a uv.lock is also present", () => {
     const lock = (v: string) => `[[package]]\nname = "a"\nversion = "${v}"\n`;
     const r = run("svc/pyproject.toml", { "svc/pyproject.toml": '[project]\ndependencies = ["a"]\n', "svc/poetry.lock": lock("1.0"), "uv.lock": lock("2.0") });
@@ -408,6 +413,7 @@ describe("pyproject.ts: more", () => {
     expect(poetryConstraintVersion("<2,>=1.5")).toEqual({ version: "1.5", error: null });
     expect(poetryConstraintVersion(">=1.2, <2")).toEqual({ version: "1.2", error: null });
     expect(poetryConstraintVersion("^1.0 || ^1.0.0").version).toBe("1.0");
+    expect(poetryConstraintVersion("<2,^1.2")).toEqual({ version: "1.2", error: null });
   });
 
   it("a Poetry table dependency is not optional unless it says so; several extras", () => {
