@@ -54,8 +54,7 @@ export function resolveRelative(fromFile: string, rel: string): string {
 export function safeRead(ctx: ExtractContext, file: string): string | undefined {
   try {
     return ctx.readFile(file);
-    // Stryker disable next-line BlockStatement: equivalent; a function whose catch block is empty returns undefined too
-  } catch {
+  } /* Stryker disable next-line BlockStatement: equivalent; a function whose catch block is empty returns undefined too */ catch {
     return undefined;
   }
 }

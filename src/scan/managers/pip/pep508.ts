@@ -90,8 +90,7 @@ export function versionFromSpecifier(spec: string): SpecifierVersion {
   let clauses: ParsedClause[] | null;
   try {
     clauses = parseSpecifier(trimmed) as unknown as ParsedClause[] | null;
-    // Stryker disable next-line BlockStatement: equivalent; clauses is left undefined, refused by the check below like null
-  } catch {
+  } /* Stryker disable next-line BlockStatement: equivalent; clauses is left undefined, refused by the check below like null */ catch {
     clauses = null;
   }
   // Stryker disable next-line ConditionalExpression: the parser returns an empty list only for blank text, which returned above
@@ -120,8 +119,7 @@ function pickHigher(a: string | null, b: string): string {
   if (a === null) return b;
   try {
     return compareVersions(b, a) > 0 ? b : a;
-    // Stryker disable next-line BlockStatement: unreachable; both versions come from the PEP 440 parser, which compare never refuses
-  } catch {
+  } /* Stryker disable next-line BlockStatement: unreachable; both versions come from the PEP 440 parser, which compare never refuses */ catch {
     return a;
   }
 }

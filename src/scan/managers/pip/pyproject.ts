@@ -232,8 +232,7 @@ export function poetryConstraintVersion(constraint: string): { version: string |
 function safeCompare(a: string, b: string): number {
   try {
     return compareVersions(a, b);
-    // Stryker disable next-line BlockStatement: unreachable; both versions come from the PEP 440 parser, which compare never refuses
-  } catch {
+  } /* Stryker disable next-line BlockStatement: unreachable; both versions come from the PEP 440 parser, which compare never refuses */ catch {
     return 0;
   }
 }

@@ -81,7 +81,7 @@ export function locateToml(text: string): TomlLocator {
       return out;
     }
     i++;
-    // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent on text smol-toml parsed, where a one-line string always ends with its quote on its own line
+    // Stryker disable next-line EqualityOperator,ConditionalExpression,StringLiteral: equivalent on text smol-toml parsed, where a one-line string always ends with its quote on its own line
     while (i < n && text[i] !== q && text[i] !== "\n") {
       if (q === '"' && text[i] === "\\") {
         // Stryker disable next-line StringLiteral: a backslash is never the last character of text smol-toml parsed
