@@ -251,3 +251,128 @@ describe("npm.ts: matches, companions, internal errors", () => {
     });
   });
 });
+
+describe("npm.ts: yarn classic workspace membership", () => {
+  const yarnLock = '# yarn lockfile v1\n\nms@^2.0.0:\n  version "2.1.2"\n';
+  /** The locked version of ms for `dir`/package.json under a root whose workspaces are `globs`: set when `dir` is a member. */
+  const lockedIn = (globs: string[], dir: string): string | null => {
+    const files: Record<string, string> = { "package.json": JSON.stringify({ workspaces: globs }), "yarn.lock": yarnLock, [`${dir}/package.json`]: ms("^2.0.0") };
+    return only(extract(`${dir}/package.json`, files)).locked_version;
+  };
+
+  it("an exclusion is no inclusion: a directory no positive glob names is not a member", () => {
+    expect(lockedIn(["packages/*", "!packages/skip"], "tools/x")).toBeNull();
+    expect(lockedIn(["packages/*", "!packages/skip"], "packages/a")).toBe("2.1.2");
+  });
+
+  it("an inclusion is no exclusion", () => {
+    expect(lockedIn(["**/lib"], "x/lib")).toBe("2.1.2");
+  });
+
+  it("only a leading './' is dropped, and every trailing slash", () => {
+    expect(lockedIn(["pkg./*"], "pkg./x")).toBe("2.1.2");
+    expect(lockedIn(["*/*", "!pkg./x"], "pkg./x")).toBeNull();
+    expect(lockedIn(["packages/*//"], "packages/a")).toBe("2.1.2");
+    expect(lockedIn(["packages/*", "!packages/skip//"], "packages/skip")).toBeNull();
+  });
+
+  it("exclusion globs match dot directories too", () => {
+    expect(lockedIn(["libs/*", "tools/*", "!tools/*"], "tools/.cache")).toBeNull();
+    expect(lockedIn(["libs/*", "tools/*", "!tools/*"], "libs/.cache")).toBe("2.1.2");
+  });
+});
+
+describe("npm.ts: overrides, resolutions, pnpm.overrides, engines", () => {
+  it("non-string override values are warned by kind and kept, not thrown on", () => {
+    const pj = JSON.stringify({ overrides: { a: 1 }, resolutions: { c: null }, pnpm: { overrides: { b: true } } });
+    const r = extract("package.json", { "package.json": pj });
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      'package.json:1: overrides: "a" should be a version string, found number',
+      'package.json:1: resolutions: "c" should be a version string, found null',
+      'package.json:1: pnpm.overrides: "b" should be a version string, found boolean',
+    ]);
+    expect(r.deps.map((d) => [d.name, d.current_value, d.skip_reason])).toEqual([
+      ["a", "1", "invalid version value"],
+      ["c", "null", "invalid version value"],
+      ["b", "true", "invalid version value"],
+    ]);
+  });
+
+  it("npm overrides: a value inside 16 nested objects is read, one inside 17 is not", () => {
+    const nest = (depth: number, leaf: string): Record<string, unknown> => {
+      let o: Record<string, unknown> = { [leaf]: "1.0.0" };
+      for (let i = depth; i >= 1; i--) o = { [`p${leaf}${i}`]: o }; // `depth` objects below "overrides"
+      return o;
+    };
+    const r = extract("package.json", { "package.json": JSON.stringify({ overrides: { ...nest(16, "sixteen"), ...nest(17, "seventeen") } }) });
+    expect(r.deps.map((d) => d.name)).toEqual(["sixteen"]);
+  });
+
+  it("an override's span is its own value, not an equal value earlier on the line", () => {
+    const pj = '{"dependencies":{"x":"1.0.0"},"overrides":{"y":"1.0.0"}}';
+    const y = extract("package.json", { "package.json": pj }).deps.find((d) => d.name === "y")!;
+    expect(y.value_span).toEqual({ line: 1, start_column: 48, end_column: 53, text: "1.0.0" });
+  });
+
+  it("packageManager's span is the version after 'name@', not an equal version earlier on the line", () => {
+    const pj = '{"version":"9.1.0","packageManager":"pnpm@9.1.0"}';
+    const d = only(extract("package.json", { "package.json": pj }));
+    expect(d.value_span).toEqual({ line: 1, start_column: 42, end_column: 47, text: "9.1.0" });
+  });
+
+  it("yarn resolutions: a scoped package alone, a trailing slash, each at its line", () => {
+    const pj = JSON.stringify({ resolutions: { "@s/b": "1.0.0", "**/left-pad/": "1.3.0" } }, null, 2);
+    const r = extract("package.json", { "package.json": pj });
+    expect(r.deps.map((d) => [d.name, d.current_value, d.line])).toEqual([
+      ["@s/b", "1.0.0", 3],
+      ["left-pad", "1.3.0", 4],
+    ]);
+  });
+
+  it("resolutions and pnpm.overrides take a locked version only when the package is locked at one version", () => {
+    const pj = JSON.stringify({ resolutions: { ms: "^2.0.0" }, pnpm: { overrides: { ms: "^2.0.0" } } });
+    const two = lockV3([], { "node_modules/ms": "2.1.3", "node_modules/x/node_modules/ms": "2.0.0" });
+    const r = extract("package.json", { "package.json": pj, "package-lock.json": two });
+    expect(r.deps.map((d) => [d.group, d.locked_version])).toEqual([
+      ["resolutions", null],
+      ["pnpm.overrides", null],
+    ]);
+    const one = extract("package.json", { "package.json": pj, "package-lock.json": lockV3([], { "node_modules/ms": "2.1.3" }) });
+    expect(one.deps.map((d) => d.locked_version)).toEqual(["2.1.3", "2.1.3"]);
+  });
+
+  it("a pnpm field without overrides is no warning", () => {
+    const r = extract("package.json", { "package.json": JSON.stringify({ pnpm: { neverBuiltDependencies: ["x"] } }) });
+    expect(r).toMatchObject({ deps: [], warnings: [] });
+  });
+
+  it("engines.pnpm is looked up on npm", () => {
+    const r = extract("package.json", { "package.json": JSON.stringify({ engines: { pnpm: ">=9" } }) });
+    expect(only(r)).toMatchObject({ name: "pnpm", datasource: "npm", version: "9.0.0", dependency_type: "build", skip_reason: null });
+  });
+});
+
+describe("npm.ts: values of package.json dependencies", () => {
+  it("a catalog: reference with surrounding blanks is a catalog reference, quoted without them", () => {
+    const pj = JSON.stringify({ dependencies: { react: " catalog: ", vue: " catalog:" } });
+    const r = extract("package.json", { "package.json": pj, "pnpm-workspace.yaml": "catalog:\n  react: ^18.3.1\n" });
+    const react = r.deps.find((d) => d.name === "react")!;
+    expect(react).toMatchObject({ file: "pnpm-workspace.yaml", line: 2, current_value: "^18.3.1", declared_by: { file: "package.json", line: 1, value: "catalog:" } });
+    expect(r.warnings.map((w) => w.message)).toEqual(['package.json:1: dependencies: "vue" uses "catalog:" but no entry for "vue" in "catalog:" of pnpm-workspace.yaml']);
+  });
+
+  it("workspace: a version is no path; a path may contain '~' after its first character", () => {
+    const pj = JSON.stringify({ dependencies: { exact: "workspace:1.0.0", tilde: "workspace:libs/core~2" } });
+    const r = extract("apps/web/package.json", { "apps/web/package.json": pj });
+    expect(r.deps.map((d) => [d.name, d.local_path])).toEqual([
+      ["exact", null],
+      ["tilde", "apps/web/libs/core~2"],
+    ]);
+  });
+
+  it("a git branch reference gets no locked version", () => {
+    const pj = JSON.stringify({ dependencies: { thing: "git+https://github.com/octo/thing.git#main" } });
+    const d = only(extract("package.json", { "package.json": pj, "package-lock.json": lockV3([], { "node_modules/thing": "1.0.0" }) }));
+    expect(d).toMatchObject({ skip_reason: "git branch reference", locked_version: null, version: "main" });
+  });
+});
