@@ -129,9 +129,9 @@ function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; vers
     }
     try {
       const doc: unknown = JSON.parse(text);
-      if (isRecord(doc) && typeof doc.name === "string" && !idx.has(doc.name)) {
-        idx.set(doc.name, { dir: dirname(f), version: typeof doc.version === "string" ? doc.version : null });
-      }
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent; an entry under a name that is no string is never looked up, and null.name throws into the catch
+      if (!isRecord(doc) || typeof doc.name !== "string") continue;
+      if (!idx.has(doc.name)) idx.set(doc.name, { dir: dirname(f), version: typeof doc.version === "string" ? doc.version : null });
     } catch {
       // Reported when that file itself is extracted.
     }
@@ -192,9 +192,8 @@ function findLock(path: string, manifestDir: string, ctx: ExtractContext, warnin
           // Stryker disable next-line ConditionalExpression: equivalent; JSON.parse(undefined) throws, and the catch gives the same undefined
           const rootDoc: unknown = rootText === undefined ? undefined : JSON.parse(rootText);
           globs = isRecord(rootDoc) ? workspaceGlobs(rootDoc) : undefined;
-          // Stryker disable next-line BlockStatement: equivalent; globs is still undefined when the parse throws
         } catch {
-          globs = undefined;
+          // Not JSON: globs stays undefined, not a member.
         }
         member = globs ? memberOf(globs, projectDir) : false;
       }
@@ -344,7 +343,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     }
     if (catalog) {
       // The version is written in the catalog entry: that is the dependency's file and line.
-      const dep = makeDep(catalog.file, catalog.line, opts.override ? "override" : type, v, locked);
+      const dep = makeDep(catalog.file, catalog.line, type, v, locked);
       dep.value_span = pnpmWsLines ? locateValue(pnpmWsLines, catalog.line, catalog.value, keyName) : null;
       dep.declared_by = { file: path, line, value: raw.trim() };
       dep.group = `catalog:${catalog.name}`;
@@ -354,7 +353,6 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     }
     const dep = makeDep(path, line, type, v, locked);
     if (opts.override) {
-      dep.dependency_type = "override";
       dep.value_span = spanOf(keyPath[keyPath.length - 1], value, line);
       dep.group = opts.section;
       if ((opts.selector ?? v.name) !== v.name) dep.notes = [`${opts.section} selector ${opts.selector}`];
@@ -403,7 +401,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
           const line = lineOf(...p);
           const resolved = overrideValue(name, value, line, "overrides");
           if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-          push(name, resolved, "prod", p, { direct: false, section: "overrides", override: true, selector: keyPath.slice(1).concat(key === "." ? [] : [key]).join(">") });
+          push(name, resolved, "override", p, { direct: false, section: "overrides", override: true, selector: keyPath.slice(1).concat(key === "." ? [] : [key]).join(">") });
         }
       };
       walk(doc.overrides, ["overrides"], null, 0);
@@ -418,7 +416,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const segs = key.split("/").filter((s) => s !== "" && s !== "**");
         let last = segs.length >= 2 && segs[segs.length - 2].startsWith("@") ? `${segs[segs.length - 2]}/${segs[segs.length - 1]}` : (segs[segs.length - 1] ?? key);
         last = splitNameAt(last)?.name ?? last;
-        push(last, value, "prod", ["resolutions", key], { direct: false, section: "resolutions", override: true, selector: key });
+        push(last, value, "override", ["resolutions", key], { direct: false, section: "resolutions", override: true, selector: key });
       }
     }
   }
@@ -435,7 +433,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const line = lineOf("pnpm", "overrides", key);
         const resolved = overrideValue(name, value, line, "pnpm.overrides");
         if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-        push(name, resolved, "prod", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides", override: true, selector: key });
+        push(name, resolved, "override", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides", override: true, selector: key });
       }
     }
   }

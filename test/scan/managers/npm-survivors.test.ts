@@ -291,10 +291,11 @@ describe("npm.ts: overrides, resolutions, pnpm.overrides, engines", () => {
       'package.json:1: resolutions: "c" should be a version string, found null',
       'package.json:1: pnpm.overrides: "b" should be a version string, found boolean',
     ]);
-    expect(r.deps.map((d) => [d.name, d.current_value, d.skip_reason])).toEqual([
-      ["a", "1", "invalid version value"],
-      ["c", "null", "invalid version value"],
-      ["b", "true", "invalid version value"],
+    // Still overrides, like their string-valued neighbours (they were listed as "prod" before issue 18's review).
+    expect(r.deps.map((d) => [d.name, d.current_value, d.skip_reason, d.dependency_type])).toEqual([
+      ["a", "1", "invalid version value", "override"],
+      ["c", "null", "invalid version value", "override"],
+      ["b", "true", "invalid version value", "override"],
     ]);
   });
 
