@@ -27,7 +27,7 @@ const REQS = "aaa==1.0.0\nbbb==1.0.0\n";
 const h = (c: string): string => `h1:${c.repeat(43)}=`;
 
 /** The body's Markdown escaping undone (backslashes, entities, the zero-width joiner after "@"). */
-const plain = (s: string): string => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1").replace(/\u200d/g, "").replace(/&amp;/g, "&");
+const plainText = (s: string): string => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1").replace(/\u200d/g, "").replace(/&amp;/g, "&");
 
 const config = (updates: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig => {
   const c = defaultConfig();
@@ -141,7 +141,7 @@ describe("update PRs: more edges", () => {
     expect(files["svc/go.sum"]).toBe(
       `golang.org/x/net v0.10.0/go.mod ${h("b")}\ngolang.org/x/net v0.17.0 ${h("e")}\ngolang.org/x/net v0.17.0/go.mod ${h("E")}\ngolang.org/x/text v0.9.0/go.mod ${h("d")}\ngolang.org/x/text v0.14.0 ${h("f")}\ngolang.org/x/text v0.14.0/go.mod ${h("F")}\n`,
     );
-    const body = plain(pulls()[0].body);
+    const body = plainText(pulls()[0].body);
     expect(body).toContain("- svc/go.mod edited in place (no package manager run): golang.org/x/net v0.10.0 → v0.17.0, golang.org/x/text v0.9.0 → v0.14.0, with");
     expect(body).toContain("- svc/go.sum edited in place (no package manager run): golang.org/x/net v0.10.0 → v0.17.0, golang.org/x/text v0.9.0 → v0.14.0, with");
     expect(body.match(/svc\/go\.mod edited in place/g)).toHaveLength(1);
@@ -158,7 +158,7 @@ describe("update PRs: more edges", () => {
     const pr = pulls()[0];
     expect(gh.filesAt(REPO, pr.head.sha)["web/yarn.lock"]).toBe(YARN_BERRY.replace("version: 6.5.2", "version: 6.5.3").replace('resolution: "qs@npm:6.5.2"', 'resolution: "qs@npm:6.5.3"').replace("  checksum: 10/24e3\n", ""));
     expect(gh.filesAt(REPO, pr.head.sha)["web/package-lock.json"]).toBe('{"lockfileVersion":3,"packages":{"":{}}}\n');
-    const lockfiles = plain(pr.body.split("### Lockfiles")[1]!.split("###")[0]);
+    const lockfiles = plainText(pr.body.split("### Lockfiles")[1]!.split("###")[0]);
     expect(lockfiles).toContain("- web/yarn.lock edited in place (no package manager run): qs 6.5.2 → 6.5.3, with version, tarball/checksum and integrity from the registry.\n  - **Note:** yarn berry's checksum is a hash of its own cache archive");
     expect(lockfiles.match(/Note:/g)).toHaveLength(1);
   });
@@ -167,7 +167,7 @@ describe("update PRs: more edges", () => {
     const lock = `${JSON.stringify({ name: "app", lockfileVersion: 3, packages: { "": { name: "app" }, "node_modules/qs": { version: "6.5.2", resolved: "https://r.test/qs-6.5.2.tgz", integrity: "sha512-old" } } }, null, 2)}\n`;
     const head = gh.addRepo(REPO, { "web/package.json": "{}\n", "web/package-lock.json": lock });
     await open([npmTransitive("qs", "web/package-lock.json")], config(), head, { artefacts: { artefact: async (_ds, _n, v) => npmFacts(v) } });
-    const lockfiles = plain(pulls()[0].body.split("### Lockfiles")[1]!.split("###")[0]);
+    const lockfiles = plainText(pulls()[0].body.split("### Lockfiles")[1]!.split("###")[0]);
     expect(lockfiles).toContain("- web/package-lock.json edited in place (no package manager run): qs 6.5.2 → 6.5.3, with version, tarball/checksum and integrity from the registry.");
     expect(lockfiles).not.toContain("Note:");
     // The marker of a lockfile move holds no digests.
@@ -425,5 +425,168 @@ describe("update PRs: more edges", () => {
     const issue = makeIssue({ id: "x", subject: "", title: "aaa and bbb are outdated", files_affected: ["api/requirements.txt"] });
     const out = await openUpdatePullRequest({ octokit, repo: ref, owner: "acme", store, issue, requestedBy: "alice", clock, log, config: config({ max_open_prs: 0 }) });
     expect(out).toEqual({ message: "Nothing to update: aaa: updates.max_open_prs (0) reached; bbb: updates.max_open_prs (0) reached" });
+  });
+});
+
+describe("update PRs: the survivors of the measured run", () => {
+  let gh: FakeGitHub;
+  let dir: string;
+  let store: FileStore;
+  let octokit: GitHubClient;
+  let warned: string[];
+  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
+
+  beforeEach(async () => {
+    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-surv2"));
+    warned = [];
+  });
+  afterEach(async () => {
+    await gh.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const pulls = () => gh.pulls(gh.repo(REPO));
+  const groupOf = (deps: Dependency[], cfg: CowabungaConfig) => {
+    const plan = planUpdates({ dependencies: deps, issues: [] }, cfg, [], { now: NOW, inWindow: true });
+    expect(plan.groups).toHaveLength(1);
+    return plan.groups[0];
+  };
+  const open = (deps: Dependency[], cfg: CowabungaConfig, head: string, over: Partial<OpenUpdateArgs> = {}) =>
+    openUpdatePullRequest({ octokit, ...ref, defaultBranch: "main", baseSha: head, group: groupOf(deps, cfg), config: cfg, store, clock, log, npmAvailable: false, ...over });
+  const maintain = (cfg: CowabungaConfig, over: Partial<Parameters<typeof maintainOpenPullRequests>[0]> = {}) =>
+    maintainOpenPullRequests({ octokit, ...ref, defaultBranch: "main", config: cfg, store, clock, log, appLogins: ["cowabunga-maintainer[bot]", "someone"], npmAvailable: false, ...over });
+  const REQS3 = "aaa==1.0.0\nbbb==1.0.0\nccc==1.0.0\n";
+  const setStatus = (pr: number, status: "failed" | "merged") => store.updateRecords(ref, (records) => records.map((r) => (r.pull_request === pr ? { ...r, attempt_status: status } : r)));
+
+  it("superseding closes only the superseded PR's pending record", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const first = (await open([pyDep("aaa", 1, { latest_version: "1.0.5" })], config(), head)) as OpenUpdateResult;
+    const other = (await open([pyDep("bbb", 2)], config(), head)) as OpenUpdateResult;
+    await store.updateRecords(ref, (records) => [...records, { ...records[0], id: "older-attempt", attempt_status: "failed" }]);
+    const group = { ...groupOf([pyDep("aaa", 1)], config()), supersedes: [first.number] };
+    const second = (await openUpdatePullRequest({ octokit, ...ref, defaultBranch: "main", baseSha: head, group, config: config(), store, clock, log, npmAvailable: false })) as OpenUpdateResult;
+    expect(second.superseded).toEqual([first.number]);
+    const byId = Object.fromEntries((await store.getRecords(ref)).map((r) => [r.id, r.attempt_status]));
+    expect(byId).toEqual({ [`pr-${first.number}`]: "closed", [`pr-${other.number}`]: "pending", "older-attempt": "failed", [`pr-${second.number}`]: "pending" });
+  });
+
+  it("a superseded PR whose close answer names no branch is still reported closed; no branch is deleted", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const first = (await open([pyDep("aaa", 1, { latest_version: "1.0.5" })], config(), head)) as OpenUpdateResult;
+    const noHead = {
+      request: (route: string, params: Record<string, unknown>) =>
+        route === "PATCH /repos/{owner}/{repo}/pulls/{pull_number}"
+          ? (octokit.request as (r: string, p: unknown) => Promise<{ data: Record<string, unknown> }>)(route, params).then((r) => ({ data: { ...r.data, head: undefined } }))
+          : (octokit.request as (r: string, p: unknown) => Promise<unknown>)(route, params),
+    } as unknown as GitHubClient;
+    const group = { ...groupOf([pyDep("aaa", 1)], config()), supersedes: [first.number] };
+    const second = (await openUpdatePullRequest({ octokit: noHead, ...ref, defaultBranch: "main", baseSha: head, group, config: config(), store, clock, log, npmAvailable: false })) as OpenUpdateResult;
+    expect(second.superseded).toEqual([first.number]);
+    expect(warned).toEqual([]);
+    expect(gh.repo(REPO).refs.has(`heads/${first.branch}`)).toBe(true);
+  });
+
+  it("an up-to-date PR's close answer without a branch: the marker's branch is deleted; a record of it that is not pending is kept", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    await store.updateRecords(ref, (records) => [...records, { ...records[0], id: "older-attempt", attempt_status: "failed" }]);
+    gh.commitFiles(REPO, { "api/requirements.txt": "aaa==1.1.0\nbbb==1.0.0\nccc==1.0.0\n" }, "by hand");
+    const noHead = {
+      request: (route: string, params: Record<string, unknown>) =>
+        route === "PATCH /repos/{owner}/{repo}/pulls/{pull_number}"
+          ? (octokit.request as (r: string, p: unknown) => Promise<{ data: Record<string, unknown> }>)(route, params).then((r) => ({ data: { ...r.data, head: undefined } }))
+          : (octokit.request as (r: string, p: unknown) => Promise<unknown>)(route, params),
+    } as unknown as GitHubClient;
+    const out = await maintain(config(), { octokit: noHead, dependencies: [pyDep("aaa", 1, { version: "1.1.0", current_value: "==1.1.0" })] });
+    expect(out.upToDate).toEqual([a.number]);
+    expect(gh.repo(REPO).refs.has(`heads/${a.branch}`)).toBe(false);
+    const byId = Object.fromEntries((await store.getRecords(ref)).map((r) => [r.id, r.attempt_status]));
+    expect(byId).toEqual({ [`pr-${a.number}`]: "closed", "older-attempt": "failed" });
+    const comment = gh.repo(REPO).comments.find((x) => x.issue_number === a.number)!;
+    expect(comment.body).toContain("<!-- cowabunga:comment:up-to-date -->");
+  });
+
+  it("nothing applies: every failure is named, separated by semicolons", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const out = await open([pyDep("zzz", 1), pyDep("yyy", 2)], config({ grouping: "component" }), head);
+    expect(out).toEqual({
+      message: 'No update could be applied: api/requirements.txt:2: declaration of "yyy" not found (line 2 does not declare it); api/requirements.txt:1: declaration of "zzz" not found (line 1 does not declare it)',
+    });
+  });
+
+  it("surplus: a PR with any security update is kept, one without a marker can be closed; the comment carries its key", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const mixed = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const plain = (await open([pyDep("ccc", 3)], config(), head)) as OpenUpdateResult;
+    // A PR of two updates, the second of them a security fix.
+    const marker = parsePrMarker(pulls()[0].body)!;
+    const mixedMarker = { ...marker, deps: [{ ...marker.deps[0], security: false }, { ...marker.deps[0], name: "bbb", line: 2, security: true }] };
+    const mixedBody = `body\n\n<!-- cowabunga:pr:${JSON.stringify(mixedMarker)} -->`;
+    const out = await maintain(config({ max_open_prs: 0, rebase: "never" }), { headSha: head, prs: [{ number: mixed.number, body: mixedBody }, { number: plain.number, body: "no marker" }] });
+    expect(out.closed).toEqual([plain.number]);
+    expect(pulls().find((p) => p.number === mixed.number)!.state).toBe("open");
+    const comment = gh.repo(REPO).comments.find((x) => x.issue_number === plain.number)!;
+    expect(comment.body).toContain("<!-- cowabunga:comment:surplus -->");
+  });
+
+  it("a PR closed as surplus is not read again nor rebuilt in the same run", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const sha = pulls()[0].head.sha;
+    gh.commitFiles(REPO, { "api/requirements.txt": REQS3, "x.txt": "x" }, "moved");
+    const before = gh.requests.length;
+    const out = await maintain(config({ max_open_prs: 0, rebase: "behind" }));
+    expect(out).toMatchObject({ closed: [a.number], recreated: [] });
+    expect(gh.repo(REPO).refs.get(`heads/${a.branch}`)).toBe(sha);
+    // Closed here: not even read again.
+    expect(gh.requests.slice(before).filter((r) => r.method === "GET" && /\/pulls\/\d+$/.test(r.path))).toEqual([]);
+  });
+
+  it("a closed PR is not rebuilt even when its update would apply", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    const a = (await open([pyDep("aaa", 1)], config(), head)) as OpenUpdateResult;
+    const sha = pulls()[0].head.sha;
+    const body = pulls()[0].body;
+    await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...ref, pull_number: a.number, state: "closed" });
+    gh.commitFiles(REPO, { "api/requirements.txt": REQS3, "x.txt": "x" }, "moved");
+    const out = await maintain(config({ rebase: "behind" }), { prs: [{ number: a.number, body }] });
+    expect(out.recreated).toEqual([]);
+    expect(gh.repo(REPO).refs.get(`heads/${a.branch}`)).toBe(sha);
+  });
+
+  it("a PR whose packages are gone from the base costs no read of the PR", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    await open([pyDep("aaa", 1)], config(), head);
+    gh.commitFiles(REPO, { "api/requirements.txt": "bbb==1.0.0\n" }, "aaa removed");
+    const before = gh.requests.length;
+    expect(await maintain(config({ rebase: "behind" }), { dependencies: [pyDep("bbb", 1)] })).toMatchObject({ recreated: [], closed: [] });
+    expect(gh.requests.slice(before).filter((r) => /\/pulls\/\d+/.test(r.path))).toEqual([]);
+  });
+
+  it("the rebuilt body is the old one with the new base, and only the marker replaced", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    await open([pyDep("aaa", 1)], config(), head);
+    const old = pulls()[0].body;
+    const head2 = gh.commitFiles(REPO, { "api/requirements.txt": REQS3, "x.txt": "x" }, "moved");
+    expect((await maintain(config({ rebase: "behind" }))).recreated).toHaveLength(1);
+    const strip = (b: string) => b.replace(/<!-- cowabunga:pr:[^\n]*? -->/, "").trimEnd();
+    expect(strip(pulls()[0].body)).toBe(strip(old).split(head).join(head2));
+  });
+
+  it("the issue command links its issue and finds a dependency by a subject that starts with name@version", async () => {
+    gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
+    await store.putDependencies(ref, [pyDep("aaa", 1), pyDep("bbb", 2)]);
+    const issue = makeIssue({ id: "i-aaa", subject: "aaa@1.0.0 has a known issue", title: "t", files_affected: [] });
+    const out = (await openUpdatePullRequest({ octokit, repo: ref, owner: "acme", store, issue, requestedBy: "alice", clock, log, config: config() })) as OpenUpdateResult;
+    expect(out.branch).toBe("cowabunga/api/aaa-1.1.0");
+    expect(parsePrMarker(pulls()[0].body)!.issues).toEqual(["i-aaa"]);
+  });
+
+  it("each manifest's lockfile command names only that manifest's packages", async () => {
+    const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3, "api/tools/requirements.txt": "ccc==1.0.0\n", "api/uv.lock": "version = 1\n" });
+    await open([pyDep("aaa", 1), pyDep("ccc", 1, { file: "api/tools/requirements.txt" })], config({ grouping: "component" }), head);
+    const lockfiles = plainText(pulls()[0].body.split("### Lockfiles")[1]!.split("###")[0]);
+    expect(lockfiles).toContain("for api/requirements.txt (this host does not run this package manager). Run `cd api && uv lock --upgrade-package aaa` and");
+    expect(lockfiles).toContain("for api/tools/requirements.txt (this host does not run this package manager). Run `cd api && uv lock --upgrade-package ccc` and");
   });
 });
