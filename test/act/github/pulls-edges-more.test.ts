@@ -456,7 +456,6 @@ describe("update PRs: the survivors of the measured run", () => {
   const maintain = (cfg: CowabungaConfig, over: Partial<Parameters<typeof maintainOpenPullRequests>[0]> = {}) =>
     maintainOpenPullRequests({ octokit, ...ref, defaultBranch: "main", config: cfg, store, clock, log, appLogins: ["cowabunga-maintainer[bot]", "someone"], npmAvailable: false, ...over });
   const REQS3 = "aaa==1.0.0\nbbb==1.0.0\nccc==1.0.0\n";
-  const setStatus = (pr: number, status: "failed" | "merged") => store.updateRecords(ref, (records) => records.map((r) => (r.pull_request === pr ? { ...r, attempt_status: status } : r)));
 
   it("superseding closes only the superseded PR's pending record", async () => {
     const head = gh.addRepo(REPO, { "api/requirements.txt": REQS3 });
