@@ -77,10 +77,15 @@ function knownKeysAt(path: Seg[]): string[] {
     // number where it is a list, and a wrong pairing ends in `s` undefined below, which gives [] as well.
     // Stryker disable next-line LogicalOperator: equivalent (see above)
     if (u instanceof z.ZodObject && typeof seg === "string") s = (u.shape as Record<string, z.ZodType>)[seg];
-    // Stryker disable next-line LogicalOperator: equivalent; `element` of anything but an array schema is undefined, which returns [] below
-    else if (u instanceof z.ZodArray && typeof seg === "number") s = u.element as z.ZodType;
-    // Stryker disable next-line ArrayDeclaration: unreachable; an unknown key's parent path always leads through the schema's objects and lists
-    else return [];
+    else if (
+      // Stryker disable next-line LogicalOperator: equivalent; `element` of anything but an array schema is undefined, which returns [] below
+      u instanceof z.ZodArray && typeof seg === "number"
+    )
+      s = u.element as z.ZodType;
+    else {
+      // Stryker disable next-line ArrayDeclaration: unreachable; an unknown key's parent path always leads through the schema's objects and lists
+      return [];
+    }
     // Stryker disable next-line ArrayDeclaration: unreachable (see above)
     if (!s) return [];
   }
