@@ -117,6 +117,12 @@ describe("versions[]: the same version spelled differently", () => {
     expect(isAffected(r, "PyPI", "p", "1!2.0")).toBe(false);
   });
 
+  it("PEP 440: leading zeros of a release number do not count", () => {
+    const r = record("T-57", "PyPI", "p", [], {}, ["1.0"]);
+    expect(isAffected(r, "PyPI", "p", "01.0")).toBe(true);
+    expect(isAffected(r, "PyPI", "p", "01.1")).toBe(false);
+  });
+
   it("Go: with or without the v prefix", () => {
     const r = record("T-51", "Go", "example.com/m", [], {}, ["1.2.3"]);
     expect(isAffected(r, "Go", "example.com/m", "v1.2.3")).toBe(true);
