@@ -123,7 +123,9 @@ export function parseOsvRecord(
   const res = OsvVulnerability.safeParse(value);
   if (res.success) return { ok: true, record: res.data };
   const issue = res.error.issues[0];
+  // Stryker disable next-line OptionalChaining: a failed zod parse has at least one issue, each with a path array
   const where = issue?.path?.length ? issue.path.join(".") : "(root)";
+  // Stryker disable next-line OptionalChaining: as above (the fallback text is for a zod without issues)
   return { ok: false, error: `${where}: ${issue?.message ?? "invalid OSV record"}` };
 }
 
