@@ -318,6 +318,7 @@ export class PgStore implements Store {
       rows.push(row);
     }
     const rowsJson = JSON.stringify(rows);
+    // Stryker disable next-line StringLiteral: every text of these rows is also in the basis document, whose U+0000 is refused above
     refuseNul(`${r.key}/locked_packages`, rowsJson);
     await this.write(repo, async ({ client, repoId }) => {
       await client.query(
@@ -326,6 +327,7 @@ export class PgStore implements Store {
         [repoId, doc],
       );
       await client.query(`DELETE FROM locked_packages WHERE repo_id = $1`, [repoId]);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting an empty set changes nothing (the guard saves a query)
       if (rows.length > 0) {
         await client.query(
           `INSERT INTO locked_packages (repo_id, ecosystem, norm_name, name, version, component, file, dependency_type)
@@ -746,6 +748,7 @@ export class PgStore implements Store {
 
   private async replaceComponentHealthIn({ client, repoId }: WriteContext, valid: readonly ComponentHealth[]): Promise<void> {
     const names = valid.map((c) => c.name);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: inserting an empty set changes nothing (the guard saves a query)
     if (valid.length > 0) {
       await client.query(
         `INSERT INTO component_health (repo_id, name, doc, updated_at)
@@ -766,7 +769,6 @@ export class PgStore implements Store {
     const issues = this.validateList(r, this.issuesSpec, a.issues);
     const deps = this.validateForWrite(z.array(Dependency), a.dependencies, `${r.key}/dependencies`);
     const system = this.validateForWrite(SystemHealth, a.system, `${r.key}/system_health`);
-    this.validateForWrite(SystemHealth, a.system, `${r.key}/health_history`);
     const components = this.validateComponents(r, a.components);
     await this.write(repo, async (ctx) => {
       await this.replaceListIn(ctx, issues, this.issuesSpec);
