@@ -160,4 +160,24 @@ describe.skipIf(!ok)("PgStore survivors", () => {
     expect(listed).toEqual(["units-shared", `units-${astral}`, `units-${wide}`]);
     expect((await store.findDependents({ ecosystem: "PyPI", name: "units-shared" })).map((d) => d.component)).toEqual([astral, wide]);
   });
+
+  it("a reassess basis holding U+0000 is refused, named as the repository's reassess_basis", async () => {
+    const store = open();
+    const r = { owner: "basisnul", repo: "a" };
+    const basis = {
+      format: 1,
+      head_sha: "a".repeat(40),
+      tree_sha: null,
+      scanned_at: NOW.toISOString(),
+      config: {},
+      config_errors: [],
+      scan: { components: [], dependencies: [], locked: [{ name: "q\u0000s", version: "1", datasource: "npm", component: "web", file: "package.json" }], manifests: [] },
+      workflow_files: [],
+      text_findings: { drafts: [], examined: [] },
+      codeowners: {},
+      yanked: [],
+    } as never;
+    await expect(store.putReassessBasis(r, basis)).rejects.toThrow("refusing to write basisnul/a/reassess_basis: a string contains U+0000 (NUL), which PostgreSQL cannot store");
+    expect(await store.getReassessBasis(r)).toBeNull();
+  });
 });
