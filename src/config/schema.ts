@@ -37,8 +37,7 @@ export const HttpUrl = z
 function safeProtocol(u: string): string {
   try {
     return new URL(u).protocol;
-    // Stryker disable next-line BlockStatement: equivalent; undefined is no http(s) protocol either, so the refinement refuses the value the same way
-  } catch {
+  } /* Stryker disable next-line BlockStatement: equivalent; undefined is no http(s) protocol either, so the refinement refuses the value the same way */ catch {
     // Stryker disable next-line StringLiteral: equivalent; any text but "http:" or "https:" is refused the same way
     return "";
   }

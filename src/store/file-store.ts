@@ -160,8 +160,7 @@ export class FileStore implements Store {
       try {
         await fs.access(target);
         target = `${file}.corrupt-${stamp}-${i}`;
-        // Stryker disable next-line BlockStatement: without the break the loop re-checks the same free name until i = 100 and returns it all the same
-      } catch {
+      } /* Stryker disable next-line BlockStatement: without the break the loop re-checks the same free name until i = 100 and returns it all the same */ catch {
         break;
       }
     }

@@ -327,3 +327,49 @@ describe("text findings kept for a re-assessment", () => {
     expect(live.textFindings?.examined).toEqual(["src/api/y.py"]);
   });
 });
+
+describe("edges left by the mutation run of 6 December 2026", () => {
+  it("a stored issue that is not an object is named by its position", () => {
+    const a = assess(makeInputs({ scan: makeScan([api]), previousIssues: ["text", 5] as unknown as MaintenanceIssue[] }), config(), clock);
+    expect(a.warnings.map((w) => w.message.replace(/: .*$/, ""))).toEqual(["stored issue #0 is invalid and was skipped", "stored issue #1 is invalid and was skipped"]);
+  });
+
+  it("a minor update of a prod dependency released long ago: low risk, safe", () => {
+    const d = makeDependency({ name: "pkg", version: "1.0.0", latest_version: "1.1.0", update_type: "minor", days_behind: 10, cve_ids: [], vulnerability_score: null, fixed_version: null, latest_release_date: daysAgo(400) });
+    // 0.25·4 (minor) + 0.10·7 (runtime) + 0.10·6 (coverage unknown) = 2.3 → low
+    const out = assess(makeInputs({ scan: makeScan([api]), dependencies: [d] }), config(), clock).dependencies[0];
+    expect(out).toMatchObject({ update_risk: "low", auto_update_safe: true });
+  });
+
+  it("without file contents or stored text findings, the text findings are empty", () => {
+    const a = assess(makeInputs({ scan: makeScan([api]) }), config(), clock);
+    expect(a.textFindings).toEqual({ drafts: [], examined: [] });
+  });
+
+  it("a re-assessment given only the workflow files resolves no documentation issue and makes no README issue", () => {
+    // As src/pipeline/reassess.ts calls it: allFiles is the stored workflow list, no file contents.
+    const first = assess(
+      makeInputs({
+        scan: makeScan([api]),
+        textFiles: new Map([["src/api/README.md", "[gone](./nope.md)\n"]]),
+        allFiles: ["src/api/README.md", ".github/workflows/ci.yml"],
+      }),
+      config(),
+      clock,
+    );
+    expect(first.issues.map((i) => i.subject)).toEqual(["documentation:links:src/api/README.md"]);
+    const oldLinks = stored("documentation", "documentation:links:src/api/OLD.md");
+    const oldReadme = stored("documentation", "documentation:readme:api");
+    const again = assess(
+      makeInputs({ scan: makeScan([api]), previousIssues: [...first.issues, oldLinks, oldReadme], textFindings: first.textFindings, allFiles: [".github/workflows/ci.yml"] }),
+      config(),
+      clock,
+    );
+    expect(again.issues.map((i) => [i.subject, i.status]).sort()).toEqual([
+      ["documentation:links:src/api/OLD.md", "open"],
+      ["documentation:links:src/api/README.md", "open"],
+      ["documentation:readme:api", "open"],
+    ]);
+    expect(again.issues.find((i) => i.subject === "documentation:readme:api")?.history).toEqual([]);
+  });
+});

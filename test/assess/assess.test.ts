@@ -1,5 +1,4 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { assess } from "../../src/assess/index.js";
 import { Dependency, MaintenanceIssue, ComponentHealth, SystemHealth } from "../../src/model/index.js";
@@ -8,7 +7,7 @@ import { scanRepository } from "../../src/scan/index.js";
 import type { ExtractedDependency } from "../../src/scan/types.js";
 import { makeDependency, makeTestResult } from "../helpers/factories.js";
 import { config, makeAdvisory, makeComponent, makeInputs, makeScan, NOW } from "./helpers.js";
-import { corpusPathAvailable } from "../helpers/corpus.js";
+import { CORPUS, corpusPathAvailable } from "../helpers/corpus.js";
 
 function rich() {
   const comps = [
@@ -76,8 +75,7 @@ describe("assess", () => {
   });
 });
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const corpus = path.resolve(here, "../../..", "shared/corpus");
+const corpus = CORPUS;
 const corpusExists = corpusPathAvailable("[assess]", path.join(corpus, "repos"));
 
 function toDependency(e: ExtractedDependency): Dependency {

@@ -2,8 +2,13 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** `<project>/../shared/corpus`: real repositories' manifests and OSV records, read in place, never copied. */
-export const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..", "shared/corpus");
+/**
+ * `<project>/../shared/corpus`: real repositories' manifests and OSV records, read in place, never copied.
+ * COWABUNGA_CORPUS_DIR overrides it, for copies of the project elsewhere (Stryker's `.stryker-tmp/sandbox-*`).
+ */
+export const CORPUS = process.env.COWABUNGA_CORPUS_DIR
+  ? path.resolve(process.env.COWABUNGA_CORPUS_DIR)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..", "shared/corpus");
 export const CORPUS_REPOS = path.join(CORPUS, "repos");
 
 /**

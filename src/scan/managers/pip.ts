@@ -93,10 +93,12 @@ function extract(file: string, content: string, ctx: ExtractContext): ManagerRes
     applyLock(deps, lock);
     for (const p of lock.packages) locked.push({ name: p.name, version: p.version, datasource: "pypi" });
   }
-  const lockDir = locks[0] ? path.posix.dirname(locks[0].file) : null;
+  const lock = locks[0];
+  if (!lock) return { deps, warnings, meta, locked };
+  const lockDir = path.posix.dirname(lock.file);
   const ownDir = path.posix.dirname(file);
-  const importer = lockDir === null ? "." : lockDir === ownDir ? "." : lockDir === "." ? ownDir : ownDir.slice(lockDir.length + 1);
-  return { deps, warnings, meta, locked, ...(locks[0] ? { lockfile: { file: locks[0].file, importer } } : {}) };
+  const importer = lockDir === ownDir ? "." : lockDir === "." ? ownDir : ownDir.slice(lockDir.length + 1);
+  return { deps, warnings, meta, locked, lockfile: { file: lock.file, importer } };
 }
 
 export const pipManager: Manager = {

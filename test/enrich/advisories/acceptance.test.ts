@@ -4,11 +4,10 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findVulnerabilities } from "../../../src/enrich/advisories/index.js";
 import { OsvOfflineIndex } from "../../../src/enrich/advisories/osv-offline.js";
-import { corpusPathAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusPathAvailable } from "../../helpers/corpus.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const project = path.resolve(here, "../../..");
-const CORPUS_OSV = path.resolve(project, "..", "shared/corpus/osv");
+const CORPUS_OSV = path.join(CORPUS, "osv");
 const PINS = path.resolve(here, "../../fixtures/enrich/osv/pinned-requirements.txt");
 const exists = corpusPathAvailable("[enrich/osv acceptance]", CORPUS_OSV);
 

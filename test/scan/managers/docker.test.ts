@@ -9,12 +9,11 @@ import {
   parseDotEnv,
   substituteVariables,
 } from "../../../src/scan/managers/docker.js";
-import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../fixtures/scan/docker");
-const CORPUS = path.resolve(here, "../../../..", "shared/corpus");
 const SHA = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 function ctxFor(files: Record<string, string> = {}): ExtractContext {

@@ -4,12 +4,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { githubActionsManager, parseUses } from "../../../src/scan/managers/github-actions.js";
-import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../fixtures/scan/actions");
-const CORPUS = path.resolve(here, "../../../..", "shared/corpus");
 const ctx: ExtractContext = { readFile: () => undefined, allFiles: [] };
 
 function extract(rel: string) {

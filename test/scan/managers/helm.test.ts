@@ -3,12 +3,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { helmManager, helmVersionOf } from "../../../src/scan/managers/helm.js";
-import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../fixtures/scan/helm");
-const CORPUS = path.resolve(here, "../../../..", "shared/corpus");
 const ctx: ExtractContext = { readFile: () => undefined, allFiles: [] };
 
 function extract(rel: string, as = `charts/${rel}`) {

@@ -1,13 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { npmManager } from "../../../src/scan/managers/npm.js";
 import { diskContext, listFiles } from "./npm-helpers.js";
-import { corpusPathAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusPathAvailable } from "../../helpers/corpus.js";
 
-const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..", "shared/corpus");
 const REPOS = path.join(CORPUS, "repos");
 const exists = corpusPathAvailable("npm acceptance", REPOS);
 

@@ -30,15 +30,18 @@ describe("npmManager.matches / companions", () => {
 });
 
 describe("package.json with package-lock.json v3", () => {
-  const r = run("basic/package.json");
+  // Extracted inside each test: Stryker credits a test only with what runs inside it (issue 18).
+  const basic = (): ManagerResult => run("basic/package.json");
   const text = readFixture("basic/package.json");
 
   it("reads meta", () => {
+    const r = basic();
     expect(r.meta).toMatchObject({ primary: true, name: "basic-app", version: "2.3.0", node_engines: ">=18.17.0", description: "Every kind of npm declaration" });
     expect(r.warnings).toEqual([]);
   });
 
   it("extracts each dependency type with its locked version and line", () => {
+    const r = basic();
     const express = find(r, "express", "prod");
     expect(express).toMatchObject({ current_value: "^4.19.2", locked_version: "4.21.0", version: "4.21.0", datasource: "npm", package_manager: "npm", file: "basic/package.json", component: "" });
     expect(express.line).toBe(lineInSection(text, "dependencies", "express"));
@@ -49,6 +52,7 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("gives a name declared in two sections the line of each section", () => {
+    const r = basic();
     const prod = find(r, "lodash", "prod");
     const dev = find(r, "lodash", "dev");
     expect(prod.line).toBe(lineInSection(text, "dependencies", "lodash"));
@@ -58,17 +62,20 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("resolves npm: aliases to the real package", () => {
+    const r = basic();
     const sw = find(r, "string-width");
     expect(sw).toMatchObject({ current_value: "^4.2.0", locked_version: "4.2.3", version: "4.2.3", skip_reason: null });
     expect(sw.line).toBe(lineInSection(text, "dependencies", "string-width-cjs"));
   });
 
   it("marks local paths with their repo-relative target", () => {
+    const r = basic();
     expect(find(r, "local-lib")).toMatchObject({ local_path: "shared/local-lib", datasource: "none", skip_reason: "local path (file:)", locked_version: null });
     expect(find(r, "linked")).toMatchObject({ local_path: "basic/vendor/linked", skip_reason: "local path (link:)" });
   });
 
   it("classifies git dependencies", () => {
+    const r = basic();
     expect(find(r, "from-github")).toMatchObject({ datasource: "github-tags", current_value: "v2.2.1", registry_url: "https://github.com/sindresorhus/slugify", skip_reason: null });
     expect(find(r, "shorthand")).toMatchObject({ datasource: "github-tags", current_value: "1.20.2", registry_url: "https://github.com/expressjs/body-parser" });
     expect(find(r, "git-commit")).toMatchObject({ datasource: "git", digest: "0123456789abcdef0123456789abcdef01234567", skip_reason: "pinned to a git commit" });
@@ -78,6 +85,7 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("keeps wildcards and dist-tags as declared", () => {
+    const r = basic();
     expect(find(r, "anything")).toMatchObject({ current_value: "*", version: "*", skip_reason: null });
     expect(find(r, "newest")).toMatchObject({ current_value: "latest", version: "latest" });
     expect(find(r, "empty")).toMatchObject({ current_value: "", version: "" });
@@ -85,6 +93,7 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("extracts engines and packageManager", () => {
+    const r = basic();
     const node = find(r, "node");
     expect(node).toMatchObject({ datasource: "node-version", dependency_type: "runtime", current_value: ">=18.17.0", version: "18.17.0" });
     expect(node.value_span).toMatchObject({ line: node.line, text: ">=18.17.0" });
@@ -98,6 +107,7 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("extracts overrides, resolving $references and nested keys", () => {
+    const r = basic();
     const overrideLines = (name: string) => r.deps.filter((d) => d.name === name && d.line !== null && d.line > lineInSection(text, "name", "overrides"));
     expect(overrideLines("semver")[0]).toMatchObject({ current_value: "7.6.3", locked_version: "7.6.3" });
     expect(overrideLines("express")[0]).toMatchObject({ current_value: "^4.19.2", locked_version: "4.21.0" });
@@ -107,6 +117,7 @@ describe("package.json with package-lock.json v3", () => {
   });
 
   it("emits every locked package once, real names for aliases, no links", () => {
+    const r = basic();
     const locked = r.locked!;
     const keys = locked.map((p) => `${p.name}@${p.version}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -138,22 +149,27 @@ describe("package-lock.json v1 and npm-shrinkwrap.json", () => {
 });
 
 describe("npm workspaces sharing a root package-lock.json v2", () => {
-  const root = run("npm-workspaces/package.json");
-  const api = run("npm-workspaces/packages/api/package.json");
-  const web = run("npm-workspaces/packages/web/package.json");
+  const ws = (dir: string): ManagerResult => run(`npm-workspaces/${dir}package.json`);
 
   it("lists workspaces in meta and emits locked only from the root", () => {
+    const root = ws("");
+    const api = ws("packages/api/");
+    const web = ws("packages/web/");
     expect(root.meta.workspaces).toEqual(["packages/*"]);
     expect(root.locked!.length).toBeGreaterThan(0);
     expect(api.locked).toBeUndefined();
     expect(web.locked).toBeUndefined();
   });
   it("uses the workspace's nested node_modules before the hoisted one", () => {
+    const api = ws("packages/api/");
+    const web = ws("packages/web/");
     expect(find(api, "zod")).toMatchObject({ locked_version: "3.23.8" });
     expect(find(web, "zod")).toMatchObject({ locked_version: "3.22.4" });
     expect(find(api, "fastify")).toMatchObject({ locked_version: "4.28.1" });
   });
   it("follows workspace links and marks workspace: protocol deps local", () => {
+    const api = ws("packages/api/");
+    const web = ws("packages/web/");
     expect(find(api, "@acme/web")).toMatchObject({ locked_version: "1.2.0" });
     expect(find(web, "@acme/api")).toMatchObject({ skip_reason: "workspace dependency", local_path: "npm-workspaces/packages/api", version: "0.4.0", datasource: "none" });
   });

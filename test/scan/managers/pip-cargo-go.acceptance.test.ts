@@ -6,10 +6,8 @@ import { cargoManager } from "../../../src/scan/managers/cargo.js";
 import { goManager } from "../../../src/scan/managers/go.js";
 import { pipManager } from "../../../src/scan/managers/pip.js";
 import type { ExtractContext, Manager } from "../../../src/scan/types.js";
-import { corpusPathAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusPathAvailable } from "../../helpers/corpus.js";
 
-const here = path.dirname(new URL(import.meta.url).pathname);
-const CORPUS = path.resolve(here, "../../../..", "shared/corpus");
 const exists = corpusPathAvailable("pip/cargo/go acceptance", path.join(CORPUS, "repos"));
 
 function listFiles(root: string): string[] {

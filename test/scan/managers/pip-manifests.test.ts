@@ -87,6 +87,21 @@ describe(".python-version (pyenv)", () => {
     }
   });
 
+  it("pyenv's development builds and other interpreter families are listed, skipped, not warned", () => {
+    // pyenv install --list: "3.13-dev", "3.13t-dev", "stackless-3.7.5", "pyston-2.3.5", "jython-2.7.2", ...
+    for (const v of ["3.13-dev", "3.13t-dev"]) {
+      const r = alone(".python-version", `${v}\n`);
+      expect(r.warnings, v).toEqual([]);
+      expect(r.deps[0], v).toMatchObject({ current_value: v, skip_reason: "a CPython development build", value_span: null });
+    }
+    for (const other of ["stackless-3.7.5", "pyston-2.3.5", "jython-2.7.2", "ironpython-3.4.1", "cinder-3.10-dev", "nogil-3.9.10-1", "activepython-3.6.0", "miniforge3-24.3.0-0", "mambaforge-22.9.0-3", "graalpython-22.2.0"]) {
+      const r = alone(".python-version", `${other}\n`);
+      expect(r.warnings, other).toEqual([]);
+      expect(r.deps[0].skip_reason, other).toBe("not a CPython version");
+    }
+    for (const bad of ["3-dev", "3.12.1-dev", "3.12-devel"]) expect(alone(".python-version", `${bad}\n`).warnings, bad).toHaveLength(1);
+  });
+
   it("anything else is warned, at most 80 characters quoted", () => {
     const r = alone("svc/.python-version", `${"x".repeat(100)}\n`);
     expect(r.deps[0].skip_reason).toBe("not a CPython version");

@@ -4,12 +4,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { udsManager } from "../../../src/scan/managers/uds.js";
-import { corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusFiles, corpusReposAvailable } from "../../helpers/corpus.js";
 import type { ExtractContext, ExtractedDependency } from "../../../src/scan/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../fixtures/scan/uds");
-const CORPUS = path.resolve(here, "../../../..", "shared/corpus");
 const ctx: ExtractContext = { readFile: () => undefined, allFiles: [] };
 
 function extract(rel: string) {

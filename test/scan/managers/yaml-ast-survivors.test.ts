@@ -325,7 +325,8 @@ describe("depth counted through aliases", () => {
   });
 
   it("nesting that overflows the `yaml` package's stack is one warning naming the limit, not a crash", () => {
-    const r = parseFallback("b.yaml", blockNest(3000), "helm");
+    // 6,000 levels: enough to overflow in a worker thread too (Stryker runs vitest in threads).
+    const r = parseFallback("b.yaml", blockNest(6000), "helm");
     expect(r.docs).toEqual([]);
     expect(r.parser).toBe("fallback");
     expect(r.warnings).toHaveLength(1);
@@ -397,7 +398,9 @@ describe("parseYamlData", () => {
   });
 
   it("nesting that overflows the `yaml` package (after a tag js-yaml rejects) is a YamlLimitError", () => {
-    const deep = `a: !reference [x]\nb:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n")}\n`;
+    // 20,000 flow levels overflow the `yaml` package's stack on the main thread and in a worker thread
+    // (Stryker's vitest runner uses threads, whose larger stack parses 3,000 levels).
+    const deep = `a: !reference [x]\nb: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`;
     expect(() => parseYamlData(deep)).toThrow(YamlLimitError);
   });
 

@@ -15,11 +15,10 @@ import {
   type YSeq,
 } from "../../../src/scan/managers/yaml-ast.js";
 import { getNode, getPair, lineOf, mapEntries, scalarText } from "../../../src/scan/managers/image-ref.js";
-import { corpusPathAvailable } from "../../helpers/corpus.js";
+import { CORPUS, corpusPathAvailable } from "../../helpers/corpus.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.resolve(here, "../../..");
-const CORPUS = path.resolve(PROJECT, "..", "shared", "corpus");
 const FIXTURES = path.join(PROJECT, "test", "fixtures");
 
 /** The fast tree must equal the `yaml` package's tree (values, source text, lines, comments). */

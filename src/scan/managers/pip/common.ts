@@ -46,15 +46,15 @@ export function pyDep(init: PyDepInit): ExtractedDependency {
 export function resolveRelative(fromFile: string, rel: string): string {
   const dir = path.posix.dirname(fromFile);
   const joined = rel.startsWith("/") ? rel.slice(1) : path.posix.join(dir, rel);
-  const norm = path.posix.normalize(joined);
-  return norm === "" ? "." : norm.replace(/\/$/, "");
+  // normalize() never returns "": an empty path is ".".
+  return path.posix.normalize(joined).replace(/\/$/, "");
 }
 
 /** Read a file through the context without letting a faulty reader throw out of a scan. */
 export function safeRead(ctx: ExtractContext, file: string): string | undefined {
   try {
     return ctx.readFile(file);
-  } catch {
+  } /* Stryker disable next-line BlockStatement: equivalent; a function whose catch block is empty returns undefined too */ catch {
     return undefined;
   }
 }
@@ -65,11 +65,11 @@ export function fileExists(ctx: ExtractContext, file: string): boolean {
 
 /** The nearest file named `name` in the directory of `fromFile` or any ancestor directory. */
 export function nearestAncestorFile(ctx: ExtractContext, fromFile: string, name: string): string | null {
+  // dirname() never returns "", and ends at "." (relative) or "/" (absolute), its own parent.
   let dir = path.posix.dirname(fromFile);
   for (;;) {
-    const candidate = dir === "." || dir === "" ? name : `${dir}/${name}`;
+    const candidate = dir === "." ? name : `${dir}/${name}`;
     if (fileExists(ctx, candidate)) return candidate;
-    if (dir === "." || dir === "" || dir === "/") return null;
     const parent = path.posix.dirname(dir);
     if (parent === dir) return null;
     dir = parent;

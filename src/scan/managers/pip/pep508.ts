@@ -30,6 +30,7 @@ export function parsePep508(input: string): Pep508Requirement | { error: string 
   let extras: string[] = [];
   if (s.startsWith("[")) {
     const end = s.indexOf("]");
+    // Stryker disable next-line EqualityOperator: equivalent; s starts with "[", so a "]" is at index 1 or later
     if (end < 0) return { error: `unclosed extras in "${truncate(input)}"` };
     extras = s
       .slice(1, end)
@@ -44,7 +45,9 @@ export function parsePep508(input: string): Pep508Requirement | { error: string 
   if (s.startsWith("@")) {
     // A URL's marker must be preceded by whitespace, because URLs may contain ';'.
     const rest = s.slice(1).trim();
+    // Stryker disable next-line Regex: equivalent; the URL is cut at the first blank of the run and the marker starts after the ';' either way
     const sm = /\s+;/.exec(rest);
+    // Stryker disable next-line MethodExpression: equivalent; rest is trimmed and the cut is at the blanks before ';'
     url = (sm ? rest.slice(0, sm.index) : rest).trim();
     if (sm) marker = rest.slice(sm.index + sm[0].length).trim();
     if (!url) return { error: `empty direct reference in "${truncate(input)}"` };
@@ -87,9 +90,10 @@ export function versionFromSpecifier(spec: string): SpecifierVersion {
   let clauses: ParsedClause[] | null;
   try {
     clauses = parseSpecifier(trimmed) as unknown as ParsedClause[] | null;
-  } catch {
+  } /* Stryker disable next-line BlockStatement: equivalent; clauses is left undefined, refused by the check below like null */ catch {
     clauses = null;
   }
+  // Stryker disable next-line ConditionalExpression: the parser returns an empty list only for blank text, which returned above
   if (!clauses || clauses.length === 0) {
     return { version: null, unsupported: null, error: `invalid PEP 440 specifier "${truncate(trimmed)}"` };
   }
@@ -97,6 +101,7 @@ export function versionFromSpecifier(spec: string): SpecifierVersion {
   let lower: string | null = null;
   for (const c of clauses) {
     if (c.operator === "===") {
+      // Stryker disable next-line StringLiteral: the parser gives every "===" clause a legacy or a version string
       const v = c.legacy ?? c.version ?? "";
       if (validVersion(v)) exact = v;
       else return { version: null, unsupported: `arbitrary equality "===${v}" is not a PEP 440 version`, error: null };
@@ -114,7 +119,7 @@ function pickHigher(a: string | null, b: string): string {
   if (a === null) return b;
   try {
     return compareVersions(b, a) > 0 ? b : a;
-  } catch {
+  } /* Stryker disable next-line BlockStatement: unreachable; both versions come from the PEP 440 parser, which compare never refuses */ catch {
     return a;
   }
 }

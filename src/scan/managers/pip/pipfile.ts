@@ -16,7 +16,9 @@ export function extractPipfile(
   const requires = asTable(doc.requires);
   const py = asString(requires?.python_full_version) ?? asString(requires?.python_version);
   if (py) {
+    // Stryker disable next-line OptionalChaining: equivalent; py is set only when [requires] is a table
     meta.requires_python = requires?.python_full_version ? `==${py}` : `==${py}.*`;
+    // Stryker disable next-line OptionalChaining: equivalent; py is set only when [requires] is a table
     const key = asString(requires?.python_full_version) ? "python_full_version" : "python_version";
     deps.push(pythonRuntimeDep(file, new LineIndex(content), loc.keyLine(["requires"], [key]), py, "pipenv", key));
   }
@@ -27,6 +29,7 @@ export function extractPipfile(
     for (const s of doc.source) {
       if (isTable(s) && typeof s.url === "string") {
         if (defaultSource === null) defaultSource = s.url;
+        // Stryker disable next-line ConditionalExpression: equivalent; a source stored under a name that is no string is never found by a string `index`
         if (typeof s.name === "string") sources.set(s.name, s.url);
       }
     }
@@ -76,6 +79,7 @@ export function extractPipfile(
         warn(line, `${name}: unsupported Pipfile value`);
         continue;
       }
+      // Stryker disable next-line MethodExpression: equivalent for the second trim; versionFromSpecifier trims its input
       const specifier = spec.trim() === "*" ? "" : spec.trim();
       const sv = versionFromSpecifier(specifier);
       if (sv.error) warn(line, `${name}: ${sv.error}`);

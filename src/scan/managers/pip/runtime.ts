@@ -40,13 +40,17 @@ export function pythonRuntimeDep(
 export function extractPythonVersionFile(file: string, content: string): ManagerResult {
   const warnings: ScanWarning[] = [];
   const index = new LineIndex(content);
-  const lines = content.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
+  // A byte-order mark is whitespace to trim() below.
+  const lines = content.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length && i < 1000; i++) {
+    // Stryker disable next-line Regex: equivalent; a line has no newline, so `.*` already runs to its end
     const raw = lines[i].replace(/#.*$/, "").trim();
     if (raw === "") continue;
     const line = i + 1;
     const cpython = /^\d+(\.\d+){0,2}([a-z]+\d*)?$/.test(raw);
-    if (!cpython && !/^(pypy|graalpy|micropython|anaconda|miniconda|system)/i.test(raw))
+    // pyenv's CPython development builds (`3.13-dev`, `3.13t-dev`) and its other interpreter families.
+    const dev = /^\d+\.\d+t?-dev$/.test(raw);
+    if (!cpython && !dev && !/^(pypy|graalpy|graalpython|micropython|anaconda|miniconda|miniforge|mambaforge|activepython|cinder|ironpython|jython|nogil|pyston|stackless|system)/i.test(raw))
       warnings.push({ file, line, manager: "pip", message: `${file}:${line}: ${JSON.stringify(raw.slice(0, 80))} is not a Python version` });
     const dep = baseDependency(
       { file, line, package_manager: "pip", dependency_type: "runtime" },
@@ -56,7 +60,7 @@ export function extractPythonVersionFile(file: string, content: string): Manager
         current_value: raw,
         version: raw,
         group: "python-version file",
-        skip_reason: cpython ? null : "not a CPython version",
+        skip_reason: cpython ? null : dev ? "a CPython development build" : "not a CPython version",
         value_span: cpython ? locateValue(index, line, raw) : null,
       },
     );

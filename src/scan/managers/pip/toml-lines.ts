@@ -29,20 +29,24 @@ export function locateToml(text: string): TomlLocator {
   const n = text.length;
   let table: string[] = [];
 
+  // Stryker disable next-line StringLiteral: equivalent; past the end, any text that is no single delimiter character is read as "nothing here"
   const peek = (k = 0): string => text[i + k] ?? "";
   const advance = (): void => {
     if (text[i] === "\n") line++;
     i++;
   };
   const skipInlineWs = (): void => {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent for the bound; text[n] is undefined, no blank
     while (i < n && (text[i] === " " || text[i] === "\t")) i++;
   };
   const skipComment = (): void => {
+    // Stryker disable next-line EqualityOperator: equivalent; stopping at n + 1 instead of n ends every loop the same way
     while (i < n && text[i] !== "\n") i++;
   };
   /** Whitespace, newlines and comments (inside arrays). */
   const skipWsNl = (): void => {
     for (;;) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent; text[n] is undefined, neither blank nor "#", so the loop returns below
       if (i >= n) return;
       const c = text[i];
       if (c === " " || c === "\t" || c === "\r" || c === "\n") advance();
@@ -58,13 +62,16 @@ export function locateToml(text: string): TomlLocator {
     if (multi) {
       i += 3;
       const end = q.repeat(3);
+      // Stryker disable next-line EqualityOperator: equivalent; one more step past an unclosed string's end only changes its text, and multi-line strings are never keys
       while (i < n && text.slice(i, i + 3) !== end) {
         if (q === '"' && text[i] === "\\") {
+          // Stryker disable next-line all: equivalent; a multi-line string is never a key, so its text is not used
           out += text[i + 1] ?? "";
           advance();
           advance();
           continue;
         }
+        // Stryker disable next-line AssignmentOperator: equivalent; a multi-line string is never a key, so its text is not used
         out += text[i];
         advance();
       }
@@ -74,13 +81,16 @@ export function locateToml(text: string): TomlLocator {
       return out;
     }
     i++;
+    // Stryker disable next-line EqualityOperator,ConditionalExpression,StringLiteral: equivalent on text smol-toml parsed, where a one-line string always ends with its quote on its own line
     while (i < n && text[i] !== q && text[i] !== "\n") {
       if (q === '"' && text[i] === "\\") {
+        // Stryker disable next-line StringLiteral: a backslash is never the last character of text smol-toml parsed
         const e = text[i + 1] ?? "";
         const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\" };
         if (e === "u" || e === "U") {
           const len = e === "u" ? 4 : 8;
           const code = parseInt(text.slice(i + 2, i + 2 + len), 16);
+          // Stryker disable next-line ConditionalExpression,StringLiteral: smol-toml refuses a \u or \U escape without its hex digits
           out += Number.isFinite(code) ? String.fromCodePoint(code) : "";
           i += 2 + len;
           continue;
@@ -147,11 +157,13 @@ export function locateToml(text: string): TomlLocator {
       advance();
       for (;;) {
         skipWsNl();
+        // Stryker disable next-line EqualityOperator: equivalent; at n no key is read, advance() steps past the end and the next pass breaks
         if (i >= n) break;
         if (peek() === "}") {
           advance();
           break;
         }
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral,BlockStatement: equivalent; a comma is no key character, so the empty-key step below skips it the same way
         if (peek() === ",") {
           advance();
           continue;
@@ -163,6 +175,7 @@ export function locateToml(text: string): TomlLocator {
           continue;
         }
         skipInlineWs();
+        // Stryker disable next-line ConditionalExpression: equivalent on text smol-toml parsed, where "=" always follows a key
         if (peek() === "=") i++;
         const full = [...path, ...k];
         if (!keys.has(joinPath(full))) keys.set(joinPath(full), keyLine);
@@ -170,12 +183,15 @@ export function locateToml(text: string): TomlLocator {
       }
     } else {
       // Scalar: number, boolean, date. Ends at a delimiter.
+      // Stryker disable next-line EqualityOperator: equivalent; stopping at n + 1 instead of n ends every loop the same way
       while (i < n && !/[,\]}\n#]/.test(text[i])) i++;
     }
   };
 
+  // Stryker disable next-line EqualityOperator: equivalent; at n the break below ends the loop
   while (i < n) {
     skipWsNl();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent; at the end readKey finds no key and skipComment does not move, so the loop ends
     if (i >= n) break;
     const c = peek();
     if (c === "[") {
@@ -188,6 +204,7 @@ export function locateToml(text: string): TomlLocator {
       const key = joinPath(table);
       if (!keys.has(key)) keys.set(key, headerLine);
       skipInlineWs();
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: equivalent; after a header only a comment may follow on its line, which skipWsNl skips too
       if (peek() === "#") skipComment();
       continue;
     }
@@ -199,11 +216,13 @@ export function locateToml(text: string): TomlLocator {
       continue;
     }
     skipInlineWs();
+    // Stryker disable next-line ConditionalExpression: equivalent on text smol-toml parsed, where "=" always follows a key
     if (peek() === "=") i++;
     const full = [...table, ...k];
     if (!keys.has(joinPath(full))) keys.set(joinPath(full), keyLine);
     readValue(full);
     skipInlineWs();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: equivalent; after a value only a comment may follow on its line, which skipWsNl skips too
     if (peek() === "#") skipComment();
   }
 
