@@ -141,6 +141,16 @@ function compact(v: unknown): unknown {
   return v;
 }
 
+/** Whether the path is present in the value (a key holding null counts; aliases are already resolved in it). */
+function hasPath(root: unknown, path: Seg[]): boolean {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, seg)) return false;
+    cur = (cur as Record<Seg, unknown>)[seg];
+  }
+  return true;
+}
+
 function valueAt(root: unknown, path: Seg[]): unknown {
   let cur: unknown = root;
   for (const seg of path) {
@@ -375,10 +385,17 @@ export async function loadRepoConfig(ctx: ConfigContext): Promise<ConfigLoadResu
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc });
     if (doc.errors.length === 0) {
-      for (const p of problems) {
-        // hasIn([]) holds for every parsed document, an empty one too: a root problem gets its line.
-        if (doc.hasIn(p.segments)) lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
-        else if (p.segments.length > 0 && doc.hasIn(p.segments.slice(0, -1)) && valueAt(doc.toJS(), p.segments.slice(0, -1)) !== undefined) {
+      // The file's own value with its aliases resolved (the document's hasIn does not follow an alias).
+      let own: unknown;
+      try {
+        own = doc.toJS({ maxAliasCount: 100 });
+      } catch {
+        own = undefined; // too many aliases: parseConfigYaml reports that; no lines here
+      }
+      for (const p of own === undefined ? [] : problems) {
+        // The root is in every parsed document, an empty one too: a root problem gets its line.
+        if (hasPath(own, p.segments)) lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
+        else if (p.segments.length > 0 && valueAt(own, p.segments.slice(0, -1)) !== undefined) {
           // A missing key: point at its parent, if the parent is in this file.
           lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
         }
