@@ -32,6 +32,7 @@ type Seg = string | number;
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let s: z.ZodType = schema;
+  // Stryker disable next-line UpdateOperator: equivalent; the loop ends at the first schema that is no wrapper, and zod wrappers never nest endlessly
   for (let i = 0; i < 10; i++) {
     if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodPrefault) {
       s = s.unwrap() as z.ZodType;
@@ -72,9 +73,20 @@ function knownKeysAt(path: Seg[]): string[] {
   let s: z.ZodType = CowabungaConfig;
   for (const seg of path) {
     const u = unwrap(s);
+    // Paths come from the config's own keys: a segment is a string exactly where the value is a mapping and a
+    // number where it is a list, and a wrong pairing ends in `s` undefined below, which gives [] as well.
+    // Stryker disable next-line LogicalOperator: equivalent (see above)
     if (u instanceof z.ZodObject && typeof seg === "string") s = (u.shape as Record<string, z.ZodType>)[seg];
-    else if (u instanceof z.ZodArray && typeof seg === "number") s = u.element as z.ZodType;
-    else return [];
+    else if (
+      // Stryker disable next-line LogicalOperator: equivalent; `element` of anything but an array schema is undefined, which returns [] below
+      u instanceof z.ZodArray && typeof seg === "number"
+    )
+      s = u.element as z.ZodType;
+    else {
+      // Stryker disable next-line ArrayDeclaration: unreachable; an unknown key's parent path always leads through the schema's objects and lists
+      return [];
+    }
+    // Stryker disable next-line ArrayDeclaration: unreachable (see above)
     if (!s) return [];
   }
   const u = unwrap(s);
@@ -83,6 +95,7 @@ function knownKeysAt(path: Seg[]): string[] {
     const keyType = u.keyType as z.ZodType;
     if (keyType instanceof z.ZodEnum) return keyType.options.map(String);
   }
+  // Stryker disable next-line ArrayDeclaration: unreachable; an unknown key's parent is an object or the enum-keyed registries record
   return [];
 }
 
@@ -111,6 +124,7 @@ function markRemoved(root: unknown, path: Seg[]): void {
   if (path.length === 0) return;
   let cur: unknown = root;
   for (const seg of path.slice(0, -1)) {
+    // Stryker disable next-line LogicalOperator: equivalent; zod paths never pass through null, and past a removed (symbol) entry the walk reads undefined, which the check after the loop skips
     if (cur === null || typeof cur !== "object") return;
     cur = (cur as Record<Seg, unknown>)[seg];
   }
@@ -125,6 +139,16 @@ function compact(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/** Whether the path is present in the value (a key holding null counts; aliases are already resolved in it). */
+function hasPath(root: unknown, path: Seg[]): boolean {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, seg)) return false;
+    cur = (cur as Record<Seg, unknown>)[seg];
+  }
+  return true;
 }
 
 function valueAt(root: unknown, path: Seg[]): unknown {
@@ -211,9 +235,11 @@ function validateBoundedConfig(raw: unknown): { config: CowabungaConfig; problem
             : `${e.message}; ${missing ? "ignoring the enclosing entry" : "ignored, using the default"}`,
         });
       }
+      // Stryker disable next-line ObjectLiteral: unreachable; the root is a mapping here and the schema has no root-level check
       if (e.segments.length === 0) return { config: defaultConfig(), problems };
       // A missing required key cannot be dropped: drop the entry that holds it instead.
       markRemoved(work, missing ? e.segments.slice(0, -1) : e.segments);
+      // Stryker disable next-line ObjectLiteral: unreachable; every top-level key has a default, so none is ever missing
       if (missing && e.segments.length === 1) return { config: defaultConfig(), problems };
     }
     work = compact(work);
@@ -258,7 +284,8 @@ export function parseConfigYaml(text: string, fileName: string = CONFIG_PATH): C
   let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
-  } catch (e) {
+  } /* Stryker disable next-line BlockStatement: unreachable; parseDocument collects syntax errors in doc.errors instead of throwing */ catch (e) {
+    // Stryker disable next-line ObjectLiteral,ArrayDeclaration,StringLiteral: unreachable (see above)
     return { config: defaultConfig(), errors: [{ path: "(root)", line: 1, severity: "error", message: `cannot parse YAML: ${(e as Error).message}`, file: fileName }] };
   }
   if (doc.errors.length > 0) {
@@ -266,6 +293,7 @@ export function parseConfigYaml(text: string, fileName: string = CONFIG_PATH): C
       config: defaultConfig(),
       errors: doc.errors.map((e) => ({
         path: "(root)",
+        // Stryker disable next-line LogicalOperator,OptionalChaining: equivalent; with prettyErrors every error has linePos, the line of pos[0]
         line: e.linePos?.[0]?.line ?? (e.pos ? lc.linePos(e.pos[0]).line : 1),
         severity: "error" as const,
         message: `YAML syntax error (${e.code}): ${e.message.split("\n")[0]}; using all defaults`,
@@ -275,6 +303,7 @@ export function parseConfigYaml(text: string, fileName: string = CONFIG_PATH): C
   }
   let raw: unknown;
   try {
+    // Stryker disable next-line ObjectLiteral: equivalent; 100 is also the yaml library's default maxAliasCount (kept explicit for the README's limit)
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     return { config: defaultConfig(), errors: [{ path: "(root)", line: 1, severity: "error", message: `cannot read YAML: ${(e as Error).message}; using all defaults`, file: fileName }] };
@@ -312,7 +341,8 @@ async function fetchRawConfig(ctx: ConfigContext): Promise<string | null> {
   try {
     const { data } = await ctx.octokit.rest.repos.getContent({ ...ctx.repo(), path: CONFIG_PATH });
     if (typeof data === "string") return data;
-    if (data && typeof data === "object" && "content" in data && typeof (data as { content: unknown }).content === "string") {
+    // Stryker disable next-line OptionalChaining: equivalent; null.content throws, and the catch below also returns null
+    if (typeof (data as { content?: unknown } | null)?.content === "string") {
       const d = data as { content: string; encoding?: string };
       return d.encoding === "base64" || d.encoding === undefined ? Buffer.from(d.content, "base64").toString("utf8") : d.content;
     }
@@ -355,9 +385,17 @@ export async function loadRepoConfig(ctx: ConfigContext): Promise<ConfigLoadResu
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc });
     if (doc.errors.length === 0) {
-      for (const p of problems) {
-        if (doc.hasIn(p.segments) || p.segments.length === 0) lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
-        else if (p.segments.length > 0 && doc.hasIn(p.segments.slice(0, -1)) && valueAt(doc.toJS(), p.segments.slice(0, -1)) !== undefined) {
+      // The file's own value with its aliases resolved (the document's hasIn does not follow an alias).
+      let own: unknown;
+      try {
+        own = doc.toJS({ maxAliasCount: 100 });
+      } catch {
+        own = undefined; // too many aliases: parseConfigYaml reports that; no lines here
+      }
+      for (const p of own === undefined ? [] : problems) {
+        // The root is in every parsed document, an empty one too: a root problem gets its line.
+        if (hasPath(own, p.segments)) lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
+        else if (p.segments.length > 0 && valueAt(own, p.segments.slice(0, -1)) !== undefined) {
           // A missing key: point at its parent, if the parent is in this file.
           lines.set(formatPath(p.segments), lineOf(doc, lc, p.segments));
         }

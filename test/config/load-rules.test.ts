@@ -196,6 +196,20 @@ describe("loadRepoConfig: lines from the raw file", () => {
     expect(nullParent.errors.map((e) => e.line)).toEqual([null]);
   });
 
+  it("a problem inside a section written as an alias is in this file: the line of the key holding the alias, no base blamed", async () => {
+    const text = "x: &u\n  labels: [a, 7]\nupdates: *u\n";
+    const merged = { x: { labels: ["a", 7] }, updates: { labels: ["a", 7] } };
+    const r = await loadRepoConfig(ctxWith(merged, text));
+    const upd = r.errors.find((e) => e.path === "updates.labels[1]");
+    expect(upd).toMatchObject({ line: 3, severity: "error" });
+    expect(upd!.message).not.toContain("_extends");
+    // The same file's unknown key `x` gets its own line, as before.
+    expect(r.errors.find((e) => e.path === "x")).toMatchObject({ line: 1 });
+    // A key the alias does not hold still came from elsewhere.
+    const other = await loadRepoConfig(ctxWith({ ...merged, issues: { labels: [7] } }, text));
+    expect(other.errors.find((e) => e.path === "issues.labels[0]")).toMatchObject({ line: null, message: expect.stringContaining("(from an _extends base config)") });
+  });
+
   it("a raw file too big or not YAML gives no lines", async () => {
     const big = `updates:\n  max_open_prs: -1\n${"#".repeat(MAX_CONFIG_BYTES)}\n`;
     const broken = "updates:\n  max_open_prs: -1\n  labels: [a\n";

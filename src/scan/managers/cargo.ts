@@ -28,6 +28,7 @@ const PARSE_CACHE_SIZE = 16;
 
 function cached<T>(kind: string, file: string, content: string, compute: () => T, docs?: ParsedDocuments): T {
   // In a scan, the scan's document cache (shared with the dependency graph builder).
+  // Stryker disable next-line ConditionalExpression,StringLiteral: either cache parses once per content and returns that parse; the kind keeps a Cargo.toml and a Cargo.lock apart, which their paths already do
   if (docs) return docs.get(`cargo-${kind}`, file, content, compute);
   // Stryker disable next-line StringLiteral: a cache; a shared key only costs a reparse (the content is compared)
   const key = `${kind}\0${file}`;
@@ -58,6 +59,7 @@ function findWorkspaceRoot(file: string, doc: TomlTable, ctx: ExtractContext, wa
     if (!ctx.allFiles.includes(candidate)) continue;
     const text = safeRead(ctx, candidate);
     if (text === undefined) continue;
+    // Stryker disable next-line StringLiteral: a cache kind; only Cargo.toml paths are cached under it, Cargo.lock paths under "lock"
     const parsed = cached("toml", candidate, text, () => parseTomlFile(candidate, text, "cargo"), ctx.documents);
     if (!parsed.ok) {
       warnings.push({ ...parsed.warning, file, message: `workspace candidate ${candidate}: ${parsed.warning.message}` });
@@ -81,7 +83,9 @@ function nearestCargoLock(file: string, ctx: ExtractContext, warnings: ScanWarni
     if (ctx.allFiles.includes(candidate)) {
       const text = safeRead(ctx, candidate);
       if (text === undefined) return null;
+      // Stryker disable next-line StringLiteral: a cache kind; only Cargo.lock paths are cached under it, Cargo.toml paths under "toml"
       const result = cached("lock", candidate, text, (): CargoLock | { warning: ScanWarning } => {
+        // Stryker disable next-line StringLiteral: the scan's cache kind; no other reader parses a file under this name, so any name gives the same parse
         const parsed = parsedDocument(ctx.documents, "toml:cargo", candidate, text, () => parseTomlFile(candidate, text, "cargo"));
         if (!parsed.ok) return { warning: parsed.warning };
         const lock: CargoLock = { file: candidate, byName: new Map(), packages: [] };

@@ -16,7 +16,8 @@ const SECTIONS = ["dependencies", "devDependencies", "optionalDependencies", "pe
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf("/");
-  return i < 0 ? "." : p.slice(0, i) || ".";
+  // Stryker disable next-line EqualityOperator: i is 0 only for a path that starts with "/", and repository paths are relative
+  return i <= 0 ? "." : p.slice(0, i);
 }
 
 /** The pnpm-workspace.yaml that governs a directory: the nearest one at or above it. */
@@ -47,9 +48,8 @@ function catalogReferences(wsFile: string, ctx: ExtractContext): Set<string> {
     let doc: unknown;
     try {
       doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-      // Stryker disable next-line BlockStatement: doc stays undefined, which the record check below skips
     } catch {
-      continue; // reported by that package.json's own extraction
+      // Not JSON: reported by that package.json's own extraction; doc stays undefined and is skipped below.
     }
     if (!isRecord(doc)) continue;
     for (const section of SECTIONS) {
