@@ -5,11 +5,12 @@
  * One database for this file (createTestDatabase), so concurrent runs never share rows.
  */
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreValidationError, UnsafeNameError } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { migratedTestDatabase } from "../helpers/pg-stores.js";
 
 const ok = await postgresAvailable("PgStore rows");
 const DAY = 86_400_000;
@@ -17,34 +18,16 @@ const NOW = new Date("2026-06-01T00:00:00.000Z");
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
 describe.skipIf(!ok)("PgStore rows", () => {
-  let db: { url: string; drop: () => Promise<void> };
-  let admin: pg.Pool;
-  const stores: PgStore[] = [];
-  const open = (opts: ConstructorParameters<typeof PgStore>[1] = {}) => {
-    const s = new PgStore(testPool(db.url, 3), { now: () => NOW, ...opts });
-    stores.push(s);
-    return s;
-  };
-  beforeAll(async () => {
-    db = await createTestDatabase("pg_store_rows");
-    await migrate(db.url);
-    admin = testPool(db.url, 2);
-  });
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((s) => s.close()));
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await db?.drop();
-  });
+  const pgdb = migratedTestDatabase("pg_store_rows", NOW);
+  const open = pgdb.open;
   const repoRow = async (owner: string) =>
-    (await admin.query("SELECT xmin::text AS xmin, health_days, issue_history_days, dependency_history_days, records_days FROM repos WHERE owner = $1", [owner])).rows[0];
+    (await pgdb.admin.query("SELECT xmin::text AS xmin, health_days, issue_history_days, dependency_history_days, records_days FROM repos WHERE owner = $1", [owner])).rows[0];
 
   it("a repository row deleted by another process is created again at this process's next write", async () => {
     const store = open();
     const r = { owner: "vanish", repo: "a" };
     await store.putScanState(r, { head_sha: "1" });
-    await admin.query("DELETE FROM repos WHERE owner = 'vanish'");
+    await pgdb.admin.query("DELETE FROM repos WHERE owner = 'vanish'");
     await store.putScanState(r, { head_sha: "2" });
     expect(await store.getScanState(r)).toEqual({ head_sha: "2" });
     await store.updateIssues(r, () => [makeIssue({ id: "i" })]);
@@ -69,7 +52,7 @@ describe.skipIf(!ok)("PgStore rows", () => {
 
   it("a process without setRetention prunes with the row's values, and its own default where the row has NULL", async () => {
     const r = { owner: "retdefault", repo: "a" };
-    await admin.query("INSERT INTO repos (owner, repo, health_days) VALUES ('retdefault', 'a', 2)");
+    await pgdb.admin.query("INSERT INTO repos (owner, repo, health_days) VALUES ('retdefault', 'a', 2)");
     // records_days is NULL on the row: this process's default (5) applies; health_days 2 comes from the row.
     const store = open({ retention: { records_days: 5, health_days: 100 } });
     await store.appendHealthHistory(r, makeSystemHealth({ timestamp: ago(3 * DAY) }));
@@ -96,7 +79,7 @@ describe.skipIf(!ok)("PgStore rows", () => {
     const r = { owner: "many", repo: "a" };
     await store.updateIssues(r, () => [makeIssue({ id: "bad" }), makeIssue({ id: "good" })]);
     // Keep only the id: every other required field is missing (more than five problems).
-    await admin.query(`UPDATE issues SET doc = jsonb_build_object('id', 'bad') WHERE id = 'bad'`);
+    await pgdb.admin.query(`UPDATE issues SET doc = jsonb_build_object('id', 'bad') WHERE id = 'bad'`);
     expect((await store.getIssues(r)).map((i) => i.id)).toEqual(["good"]);
     const [w] = store.takeWarnings();
     const shown = /does not match the schema \((.*)\); moved aside to store_quarantine\/(\d+)$/.exec(w!.message);
@@ -113,12 +96,12 @@ describe.skipIf(!ok)("PgStore rows", () => {
     const store = open({ logger: { warn: (_o, msg) => warns.push(msg) } });
     const r = { owner: "stuck", repo: "a" };
     await store.putSystemHealth(r, makeSystemHealth());
-    await admin.query(`UPDATE system_health SET doc = '{"overall_status": "fine"}' FROM repos WHERE repos.id = system_health.repo_id AND repos.owner = 'stuck'`);
-    await admin.query("ALTER TABLE store_quarantine RENAME TO store_quarantine_off");
+    await pgdb.admin.query(`UPDATE system_health SET doc = '{"overall_status": "fine"}' FROM repos WHERE repos.id = system_health.repo_id AND repos.owner = 'stuck'`);
+    await pgdb.admin.query("ALTER TABLE store_quarantine RENAME TO store_quarantine_off");
     try {
       expect(await store.getSystemHealth(r)).toBeNull();
     } finally {
-      await admin.query("ALTER TABLE store_quarantine_off RENAME TO store_quarantine");
+      await pgdb.admin.query("ALTER TABLE store_quarantine_off RENAME TO store_quarantine");
     }
     const [w] = store.takeWarnings();
     expect(w).toMatchObject({ repo: "stuck/a", file: "system_health/doc", moved_to: null });
@@ -126,7 +109,7 @@ describe.skipIf(!ok)("PgStore rows", () => {
     expect(warns[0]).toBe("stuck/a/system_health/doc: could not move the invalid row to store_quarantine");
     expect(warns[1]).toBe(w!.message);
     // Still there for an operator.
-    expect((await admin.query("SELECT count(*)::int AS n FROM system_health s JOIN repos r ON r.id = s.repo_id WHERE r.owner = 'stuck'")).rows[0].n).toBe(1);
+    expect((await pgdb.admin.query("SELECT count(*)::int AS n FROM system_health s JOIN repos r ON r.id = s.repo_id WHERE r.owner = 'stuck'")).rows[0].n).toBe(1);
   });
 
   it("invalid scan state and component health rows are quarantined on read, named by their key", async () => {
@@ -135,12 +118,12 @@ describe.skipIf(!ok)("PgStore rows", () => {
     await store.putScanState(r, { head_sha: "x" });
     await store.putComponentHealth(r, makeComponentHealth({ name: "api" }));
     await store.putComponentHealth(r, makeComponentHealth({ name: "ui" }));
-    await admin.query(`UPDATE scan_state SET doc = '{"last_scan_started_at": "yesterday"}'`);
-    await admin.query(`UPDATE component_health SET doc = doc - 'health_score' WHERE name = 'ui'`);
+    await pgdb.admin.query(`UPDATE scan_state SET doc = '{"last_scan_started_at": "yesterday"}'`);
+    await pgdb.admin.query(`UPDATE component_health SET doc = doc - 'health_score' WHERE name = 'ui'`);
     expect(await store.getScanState(r)).toBeNull();
     expect((await store.listComponentHealth(r)).map((c) => c.name)).toEqual(["api"]);
     expect(store.takeWarnings().map((w) => w.file)).toEqual(["scan_state/doc", "component_health/ui"]);
-    const q = (await admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos r ON r.id = q.repo_id WHERE r.owner = 'quarkeys' ORDER BY q.id")).rows;
+    const q = (await pgdb.admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos r ON r.id = q.repo_id WHERE r.owner = 'quarkeys' ORDER BY q.id")).rows;
     expect(q).toEqual([
       { table_name: "scan_state", row_key: "doc" },
       { table_name: "component_health", row_key: "ui" },
@@ -154,15 +137,15 @@ describe.skipIf(!ok)("PgStore rows", () => {
     await store.appendHealthHistory(r, makeSystemHealth({ timestamp: ago(2 * DAY) }));
     await store.appendHealthHistory(r, makeSystemHealth({ timestamp: ago(DAY), overall_status: "critical" }));
     await store.putDependencies(r, [makeDependency({ name: "a" }), makeDependency({ name: "b" })]);
-    await admin.query(`UPDATE health_history SET doc = doc - 'overall_status' WHERE ts = $1`, [ago(2 * DAY)]);
-    await admin.query(`UPDATE dependencies SET doc = doc - 'version' WHERE name = 'a'`);
+    await pgdb.admin.query(`UPDATE health_history SET doc = doc - 'overall_status' WHERE ts = $1`, [ago(2 * DAY)]);
+    await pgdb.admin.query(`UPDATE dependencies SET doc = doc - 'version' WHERE name = 'a'`);
     expect((await store.getHealthHistory(r)).map((h) => h.timestamp)).toEqual([ago(DAY)]);
     expect((await store.getDependencies(r)).map((d) => d.name)).toEqual(["b"]);
     const ws = store.takeWarnings();
     expect(ws.map((w) => w.file)).toEqual([expect.stringMatching(/^health_history\/\d+$/), "dependencies/0"]);
     // Both moved to the quarantine table.
     expect(ws.map((w) => w.moved_to)).toEqual([expect.stringMatching(/^store_quarantine\/\d+$/), expect.stringMatching(/^store_quarantine\/\d+$/)]);
-    const q = (await admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos r ON r.id = q.repo_id WHERE r.owner = 'quarhist' ORDER BY q.id")).rows;
+    const q = (await pgdb.admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos r ON r.id = q.repo_id WHERE r.owner = 'quarhist' ORDER BY q.id")).rows;
     expect(q.map((x) => x.table_name)).toEqual(["health_history", "dependencies"]);
   });
 
@@ -236,7 +219,7 @@ describe.skipIf(!ok)("PgStore rows", () => {
   });
 
   it("close() ends its pool", async () => {
-    const store = new PgStore(testPool(db.url, 1));
+    const store = new PgStore(testPool(pgdb.url, 1));
     await store.close();
     await expect(store.pool.query("SELECT 1")).rejects.toThrow();
   });

@@ -6,38 +6,19 @@
  * contract (getDependenciesOfPackages lists repositories that have stored dependencies of the packages),
  * and counts made by hand from the rows written here.
  */
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UnsafeNameError } from "../../src/store/index.js";
-import { PgStore, migrate } from "../../src/store/pg/index.js";
 import type { ComponentHealth } from "../../src/model/index.js";
 import { makeComponentHealth, makeDependency, makeIssue, makeSystemHealth } from "../helpers/factories.js";
-import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
+import { postgresAvailable } from "../helpers/services.js";
+import { migratedTestDatabase } from "../helpers/pg-stores.js";
 
 const ok = await postgresAvailable("PgStore survivors");
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 
 describe.skipIf(!ok)("PgStore survivors", () => {
-  let db: { url: string; drop: () => Promise<void> };
-  let admin: pg.Pool;
-  const stores: PgStore[] = [];
-  const open = (opts: ConstructorParameters<typeof PgStore>[1] = {}) => {
-    const s = new PgStore(testPool(db.url, 3), { now: () => NOW, ...opts });
-    stores.push(s);
-    return s;
-  };
-  beforeAll(async () => {
-    db = await createTestDatabase("pg_store_surv");
-    await migrate(db.url);
-    admin = testPool(db.url, 2);
-  });
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((s) => s.close()));
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await db?.drop();
-  });
+  const pgdb = migratedTestDatabase("pg_store_surv", NOW);
+  const open = pgdb.open;
 
   it("refused list writes name the repository and the list", async () => {
     const store = open();
@@ -50,7 +31,7 @@ describe.skipIf(!ok)("PgStore survivors", () => {
   it("a pending notification's created_at is written to its column", async () => {
     const store = open();
     await store.updatePending({ owner: "pendcol", repo: "a" }, () => [{ id: "n1", created_at: "2026-05-31T12:00:00Z" }]);
-    const { rows } = await admin.query<{ created_at: Date }>("SELECT p.created_at FROM pending_notifications p JOIN repos x ON x.id = p.repo_id WHERE x.owner = 'pendcol'");
+    const { rows } = await pgdb.admin.query<{ created_at: Date }>("SELECT p.created_at FROM pending_notifications p JOIN repos x ON x.id = p.repo_id WHERE x.owner = 'pendcol'");
     expect(rows.map((x) => x.created_at.toISOString())).toEqual(["2026-05-31T12:00:00.000Z"]);
   });
 
@@ -72,11 +53,11 @@ describe.skipIf(!ok)("PgStore survivors", () => {
     const r = { owner: "bydeps", repo: "a" };
     await store.putDependencies(r, [makeDependency({ name: "requests", datasource: "pypi" })]);
     expect((await store.getDependenciesOfPackages([{ ecosystem: "PyPI", name: "requests" }])).map((x) => x.repo)).toEqual([r]);
-    await admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 5}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'bydeps'`);
+    await pgdb.admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 5}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'bydeps'`);
     expect(await store.getDependenciesOfPackages([{ ecosystem: "PyPI", name: "requests" }])).toEqual([]);
     const [w] = store.takeWarnings();
     expect(w).toMatchObject({ repo: "bydeps/a", file: "dependencies/0", moved_to: expect.stringMatching(/^store_quarantine\/\d+$/) });
-    const q = await admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos x ON x.id = q.repo_id WHERE x.owner = 'bydeps'");
+    const q = await pgdb.admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos x ON x.id = q.repo_id WHERE x.owner = 'bydeps'");
     expect(q.rows).toEqual([{ table_name: "dependencies", row_key: "0" }]);
   });
 
@@ -84,11 +65,11 @@ describe.skipIf(!ok)("PgStore survivors", () => {
     const store = open();
     const r = { owner: "onecomp", repo: "a" };
     await store.putComponentHealth(r, makeComponentHealth({ name: "api" }));
-    await admin.query(`UPDATE component_health c SET doc = '{"name": "api"}'::jsonb FROM repos x WHERE x.id = c.repo_id AND x.owner = 'onecomp'`);
+    await pgdb.admin.query(`UPDATE component_health c SET doc = '{"name": "api"}'::jsonb FROM repos x WHERE x.id = c.repo_id AND x.owner = 'onecomp'`);
     expect(await store.getComponentHealth(r, "api")).toBeNull();
     const [w] = store.takeWarnings();
     expect(w).toMatchObject({ repo: "onecomp/a", file: "component_health/api", moved_to: expect.stringMatching(/^store_quarantine\/\d+$/) });
-    const q = await admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos x ON x.id = q.repo_id WHERE x.owner = 'onecomp'");
+    const q = await pgdb.admin.query("SELECT table_name, row_key FROM store_quarantine q JOIN repos x ON x.id = q.repo_id WHERE x.owner = 'onecomp'");
     expect(q.rows).toEqual([{ table_name: "component_health", row_key: "api" }]);
   });
 
@@ -97,8 +78,8 @@ describe.skipIf(!ok)("PgStore survivors", () => {
     const r = { owner: "count", repo: "a" };
     await store.putDependencies(r, [makeDependency({ name: "five" }), makeDependency({ name: "seven" })]);
     // Five fields of the wrong type: five problems, none left to count. Seven: five shown, "and 2 more".
-    await admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 1, "package_manager": 2, "component": 3, "file": 4, "current_value": 5}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'count' AND d.position = 0`);
-    await admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 1, "package_manager": 2, "component": 3, "file": 4, "current_value": 5, "dependency_type": 6, "latest_version": 7}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'count' AND d.position = 1`);
+    await pgdb.admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 1, "package_manager": 2, "component": 3, "file": 4, "current_value": 5}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'count' AND d.position = 0`);
+    await pgdb.admin.query(`UPDATE dependencies d SET doc = d.doc || '{"version": 1, "package_manager": 2, "component": 3, "file": 4, "current_value": 5, "dependency_type": 6, "latest_version": 7}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'count' AND d.position = 1`);
     expect(await store.getDependencies(r)).toEqual([]);
     const [five, seven] = store.takeWarnings();
     const problems = (w: { message: string } | undefined) => /does not match the schema \((.*)\); moved aside/.exec(w!.message)![1]!.split("; ");
@@ -110,9 +91,9 @@ describe.skipIf(!ok)("PgStore survivors", () => {
   it("when the row cannot be moved aside, a store without a logger still reads; with one, the error is logged", async () => {
     const r = { owner: "nolog", repo: "a" };
     await open().putSystemHealth(r, makeSystemHealth());
-    await admin.query(`UPDATE system_health SET doc = '{"overall_status": "fine"}' FROM repos WHERE repos.id = system_health.repo_id AND repos.owner = 'nolog'`);
+    await pgdb.admin.query(`UPDATE system_health SET doc = '{"overall_status": "fine"}' FROM repos WHERE repos.id = system_health.repo_id AND repos.owner = 'nolog'`);
     const logged: object[] = [];
-    await admin.query("ALTER TABLE store_quarantine RENAME TO store_quarantine_off");
+    await pgdb.admin.query("ALTER TABLE store_quarantine RENAME TO store_quarantine_off");
     try {
       const quiet = open();
       expect(await quiet.getSystemHealth(r)).toBeNull();
@@ -120,7 +101,7 @@ describe.skipIf(!ok)("PgStore survivors", () => {
       const logging = open({ logger: { warn: (obj) => logged.push(obj) } });
       expect(await logging.getSystemHealth(r)).toBeNull();
     } finally {
-      await admin.query("ALTER TABLE store_quarantine_off RENAME TO store_quarantine");
+      await pgdb.admin.query("ALTER TABLE store_quarantine_off RENAME TO store_quarantine");
     }
     expect(logged[0]).toEqual({ err: expect.stringContaining("store_quarantine") });
   });
@@ -132,7 +113,7 @@ describe.skipIf(!ok)("PgStore survivors", () => {
     for (const n of names) {
       await store.putDependencies({ owner: "ord", repo: n }, [makeDependency({ name: "ord-shared", datasource: "pypi", version: "1.0.0" }), makeDependency({ name: n, datasource: "pypi", version: "2.0.0" })]);
     }
-    await admin.query(`UPDATE dependencies d SET doc = d.doc || '{"line": 9}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'ord' AND d.position = 0`);
+    await pgdb.admin.query(`UPDATE dependencies d SET doc = d.doc || '{"line": 9}'::jsonb FROM repos x WHERE x.id = d.repo_id AND x.owner = 'ord' AND d.position = 0`);
     const sorted = [...names].sort();
     const found = await store.getDependenciesOfPackages([{ ecosystem: "PyPI", name: "ord-shared" }, ...names.map((n) => ({ ecosystem: "PyPI", name: n }))]);
     expect(found.map((x) => x.repo.repo)).toEqual(sorted);
