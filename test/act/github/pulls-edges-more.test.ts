@@ -7,7 +7,6 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateArgs, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
@@ -17,7 +16,7 @@ import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
 import { testClient } from "../../enrich/datasources/helpers.js";
-import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
+import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -88,21 +87,8 @@ const YARN_BERRY = `__metadata:
 const npmFacts = (version: string) => ({ version, resolved: `https://r.test/qs-${version}.tgz`, integrity: "sha512-NEW", shasum: null, dependencies: new Map<string, string>() });
 
 describe("update PRs: more edges", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-more"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, log: WarnLog;
+  freshFakeWorldEach("pulls-more", (w) => ({ gh, store, octokit, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const blobReads = () => gh.requests.filter((r) => r.method === "GET" && /\/git\/blobs\//.test(r.path)).length;
@@ -429,21 +415,8 @@ describe("update PRs: more edges", () => {
 });
 
 describe("update PRs: the survivors of the measured run", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-surv2"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, warned: string[], log: WarnLog;
+  freshFakeWorldEach("pulls-surv2", (w) => ({ gh, store, octokit, warned, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const groupOf = (deps: Dependency[], cfg: CowabungaConfig) => {

@@ -7,9 +7,8 @@
  * (README "Update pull requests", lockfile.ts's contract) and GitHub's REST semantics, not the code.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { rmSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateArgs, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
 import type { CommandRunner } from "../../../src/act/github/lockfile.js";
@@ -19,7 +18,7 @@ import type { Dependency, MaintenanceIssue, RiskLevel } from "../../../src/model
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency } from "../../helpers/factories.js";
-import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
+import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -67,21 +66,8 @@ const goTransitive = (): Dependency =>
 const netFacts = (version: string) => ({ version, resolved: null, integrity: null, go_sum: [`golang.org/x/net ${version} ${h("e")}`, `golang.org/x/net ${version}/go.mod ${h("f")}`], dependencies: new Map<string, string>(), go_sum_requirements: [] });
 
 describe("update PRs: lockfiles and Go modules", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-edges"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, log: WarnLog;
+  freshFakeWorldEach("pulls-edges", (w) => ({ gh, store, octokit, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const treeOf = (sha: string) => {
@@ -213,21 +199,8 @@ describe("update PRs: lockfiles and Go modules", () => {
 });
 
 describe("update PRs: recreating and closing open ones", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-edges-m"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, warned: string[], log: WarnLog;
+  freshFakeWorldEach("pulls-edges-m", (w) => ({ gh, store, octokit, warned, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const open = async (deps: Dependency[], head: string, issues: MaintenanceIssue[] = []) => {

@@ -5,8 +5,7 @@
  * listing the app's PRs, and the upkeep of open PRs. Expected files, titles and messages are written
  * out by hand from the requirement file and the documented behaviour (README "Update pull requests").
  */
-import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   deleteBranch,
   listAppPullRequests,
@@ -22,7 +21,7 @@ import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeIssue } from "../../helpers/factories.js";
-import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
+import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -39,21 +38,8 @@ const dep = pyDep;
 const issueFor = pyIssue;
 
 describe("update PRs on the fake GitHub", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-fake"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, warned: string[], log: WarnLog;
+  freshFakeWorldEach("pulls-fake", (w) => ({ gh, store, octokit, warned, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const requests = (method: string, pathRe: RegExp) => gh.requests.filter((r) => r.method === method && pathRe.test(r.path));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ProbotOctokit } from "probot";
+import { afterEach, beforeEach } from "vitest";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
@@ -31,6 +32,35 @@ export async function startFakeWorld(prefix: string): Promise<{ gh: FakeGitHub; 
   const dir = mkdtempSync(path.join(tmpdir(), `cowabunga-${prefix}-`));
   const octokit = new ProbotOctokit({ auth: { token: "ghs_test" }, baseUrl: `http://${gh.host}/api/v3`, retry: { enabled: false }, throttle: { enabled: false } }) as unknown as GitHubClient;
   return { gh, dir, store: new FileStore({ root: dir, clock }), octokit };
+}
+
+/** A logger whose warnings the test reads back. */
+export interface WarnLog {
+  info: () => void;
+  warn: (obj: unknown, msg?: string) => void;
+}
+
+/**
+ * For the enclosing describe block: a fresh fake world before each test, given to `use` with an empty
+ * list of warnings and a logger that appends to it; the fake GitHub stopped and the directory removed after.
+ */
+export function freshFakeWorldEach(
+  prefix: string,
+  use: (w: { gh: FakeGitHub; dir: string; store: FileStore; octokit: GitHubClient; warned: string[]; log: WarnLog }) => void,
+): void {
+  let world: { gh: FakeGitHub; dir: string } | undefined;
+  beforeEach(async () => {
+    const w = await startFakeWorld(prefix);
+    world = w;
+    const warned: string[] = [];
+    use({ ...w, warned, log: { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) } });
+  });
+  afterEach(async () => {
+    if (!world) return;
+    await world.gh.stop();
+    rmSync(world.dir, { recursive: true, force: true });
+    world = undefined;
+  });
 }
 
 /** `name` declared `name==1.0.0` on `line` of api/requirements.txt, 1.1.0 released 2025-12-01. */

@@ -6,15 +6,14 @@
  * (README "Update pull requests", the data model's lifecycle and MaintenanceRecord) and GitHub's REST
  * semantics, not the code.
  */
-import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
 import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
-import { pyDep, pyIssue, startFakeWorld } from "./pulls-helpers.js";
+import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
 
 const REPO = "acme/widgets";
 const ref = { owner: "acme", repo: "widgets" };
@@ -32,21 +31,8 @@ const issueFor = pyIssue;
 const httpError = (status: number, message: string): Error => Object.assign(new Error(message), { status });
 
 describe("update PRs: the paths around creating one", () => {
-  let gh: FakeGitHub;
-  let dir: string;
-  let store: FileStore;
-  let octokit: GitHubClient;
-  let warned: string[];
-  const log = { info: () => undefined, warn: (_o: unknown, m?: string) => void warned.push(String(m)) };
-
-  beforeEach(async () => {
-    ({ gh, dir, store, octokit } = await startFakeWorld("pulls-surv"));
-    warned = [];
-  });
-  afterEach(async () => {
-    await gh.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let gh: FakeGitHub, store: FileStore, octokit: GitHubClient, log: WarnLog;
+  freshFakeWorldEach("pulls-surv", (w) => ({ gh, store, octokit, log } = w));
 
   const pulls = () => gh.pulls(gh.repo(REPO));
   const groupOf = (deps: Dependency[], cfg: CowabungaConfig, issues: MaintenanceIssue[] = []) => {
