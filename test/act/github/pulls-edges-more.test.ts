@@ -10,28 +10,15 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateArgs, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
-import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
+import type { CowabungaConfig } from "../../../src/config/schema.js";
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
 import { testClient } from "../../enrich/datasources/helpers.js";
-import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
+import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plainText, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
 
-const REPO = "acme/widgets";
-const ref = { owner: "acme", repo: "widgets" };
-const NOW = new Date("2026-01-20T12:00:00.000Z");
-const clock = (): Date => NOW;
 const REQS = "aaa==1.0.0\nbbb==1.0.0\n";
-const h = (c: string): string => `h1:${c.repeat(43)}=`;
-
-/** The body's Markdown escaping undone (backslashes, entities, the zero-width joiner after "@"). */
-const plainText = (s: string): string => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1").replace(/\u200d/g, "").replace(/&amp;/g, "&");
-
-const config = (updates: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig => {
-  const c = defaultConfig();
-  return { ...c, updates: { ...c.updates, max_open_prs: 10, ...updates } };
-};
 
 const GO_MOD = "module example.com/svc\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.10.0 // indirect\n\tgolang.org/x/text v0.9.0 // indirect\n)\n";
 const GO_SUM = `golang.org/x/net v0.10.0 ${h("a")}\ngolang.org/x/net v0.10.0/go.mod ${h("b")}\ngolang.org/x/text v0.9.0 ${h("c")}\ngolang.org/x/text v0.9.0/go.mod ${h("d")}\n`;

@@ -12,28 +12,15 @@ import { describe, expect, it } from "vitest";
 import { maintainOpenPullRequests, openUpdatePullRequest, parsePrMarker, planUpdates, type OpenUpdateArgs, type OpenUpdateResult } from "../../../src/act/github/pulls.js";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
 import type { CommandRunner } from "../../../src/act/github/lockfile.js";
-import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
+import type { CowabungaConfig } from "../../../src/config/schema.js";
 import { GoSumdbOffError } from "../../../src/enrich/datasources/requirements.js";
 import type { Dependency, MaintenanceIssue, RiskLevel } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency } from "../../helpers/factories.js";
-import { freshFakeWorldEach, pyDep, pyIssue, type WarnLog } from "./pulls-helpers.js";
+import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plain, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
 
-const REPO = "acme/widgets";
-const ref = { owner: "acme", repo: "widgets" };
-const NOW = new Date("2026-01-20T12:00:00.000Z");
-const clock = (): Date => NOW;
 const REQS = "aaa==1.0.0\nbbb==1.0.0\n";
-const h = (c: string): string => `h1:${c.repeat(43)}=`;
-
-/** The body's Markdown escaping undone (backslashes, entities, the zero-width joiner after "@"). */
-const plain = (s: string): string => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1").replace(/\u200d/g, "").replace(/&amp;/g, "&");
-
-const config = (updates: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig => {
-  const c = defaultConfig();
-  return { ...c, updates: { ...c.updates, max_open_prs: 10, ...updates } };
-};
 
 const PKG = '{\n  "name": "web",\n  "dependencies": {\n    "left-pad": "^1.0.0",\n    "right-pad": "^1.0.0"\n  }\n}\n';
 const npmDep = (name: string, line: number): Dependency =>

@@ -4,6 +4,7 @@ import path from "node:path";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeEach } from "vitest";
 import type { GitHubClient } from "../../../src/act/github/pulls-git.js";
+import { defaultConfig, type CowabungaConfig } from "../../../src/config/schema.js";
 import type { Dependency, MaintenanceIssue } from "../../../src/model/index.js";
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
@@ -12,6 +13,19 @@ import { makeDependency, makeIssue } from "../../helpers/factories.js";
 export const NOW = new Date("2026-01-20T12:00:00.000Z");
 export const clock = (): Date => NOW;
 export const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The fake world's repository. */
+export const REPO = "acme/widgets";
+export const REPO_REF = { owner: "acme", repo: "widgets" };
+/** A go.sum hash made of one repeated character. */
+export const goSumHash = (c: string): string => `h1:${c.repeat(43)}=`;
+/** A PR body's Markdown escaping undone (backslashes, entities, the zero-width joiner after "@"). */
+export const unescapeMarkdown = (s: string): string => s.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1").replace(/\u200d/g, "").replace(/&amp;/g, "&");
+/** The default config with room for 10 update PRs and the given `updates` settings. */
+export const updatesConfig = (updates: Partial<CowabungaConfig["updates"]> = {}): CowabungaConfig => {
+  const c = defaultConfig();
+  return { ...c, updates: { ...c.updates, max_open_prs: 10, ...updates } };
+};
 
 export function makeOctokit(): InstanceType<typeof ProbotOctokit> {
   return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } });
