@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StoreValidationError, UnsafeNameError } from "../../src/store/index.js";
+import { UnsafeNameError } from "../../src/store/index.js";
 import { PgStore, migrate } from "../../src/store/pg/index.js";
 import { makeComponentHealth, makeDependency, makeIssue, makeRecord, makeSystemHealth } from "../helpers/factories.js";
 import { createTestDatabase, postgresAvailable, testPool } from "../helpers/services.js";
@@ -188,26 +188,6 @@ describe.skipIf(!ok)("PgStore rows", () => {
     const r = { owner: "snapdefaults", repo: "a" };
     await store.putDependencies(r, [makeDependency()]);
     expect((await store.getDependencyHistory(r)).map((s) => [s.scanned_at, s.head_sha])).toEqual([[NOW.toISOString(), null]]);
-  });
-
-  it("a reassess basis holding U+0000 is refused, and nothing of it is stored", async () => {
-    const store = open();
-    const r = { owner: "basisnul", repo: "a" };
-    const basis = {
-      format: 1,
-      head_sha: "a".repeat(40),
-      tree_sha: null,
-      scanned_at: NOW.toISOString(),
-      config: {},
-      config_errors: [],
-      scan: { components: [], dependencies: [], locked: [{ name: "q\u0000s", version: "1", datasource: "npm", component: "web", file: "package.json" }], manifests: [] },
-      workflow_files: [],
-      text_findings: { drafts: [], examined: [] },
-      codeowners: {},
-      yanked: [],
-    } as never;
-    await expect(store.putReassessBasis(r, basis)).rejects.toThrow(StoreValidationError);
-    expect(await store.getReassessBasis(r)).toBeNull();
   });
 
   it("index stats count the dependency and lockfile rows, the distinct packages, and the index size in bytes", async () => {

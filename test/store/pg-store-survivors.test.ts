@@ -7,7 +7,7 @@
  * and counts made by hand from the rows written here.
  */
 import { describe, expect, it } from "vitest";
-import { UnsafeNameError } from "../../src/store/index.js";
+import { StoreValidationError, UnsafeNameError } from "../../src/store/index.js";
 import type { ComponentHealth } from "../../src/model/index.js";
 import { makeComponentHealth, makeDependency, makeIssue, makeSystemHealth } from "../helpers/factories.js";
 import { postgresAvailable } from "../helpers/services.js";
@@ -158,6 +158,7 @@ describe.skipIf(!ok)("PgStore survivors", () => {
       codeowners: {},
       yanked: [],
     } as never;
+    await expect(store.putReassessBasis(r, basis)).rejects.toThrow(StoreValidationError);
     await expect(store.putReassessBasis(r, basis)).rejects.toThrow("refusing to write basisnul/a/reassess_basis: a string contains U+0000 (NUL), which PostgreSQL cannot store");
     expect(await store.getReassessBasis(r)).toBeNull();
   });

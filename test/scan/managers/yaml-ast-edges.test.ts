@@ -18,20 +18,7 @@ import {
   type YNode,
   type YScalar,
 } from "../../../src/scan/managers/yaml-ast.js";
-
-function root(content: string): YNode {
-  const docs = parseFast(content);
-  expect(docs).not.toBeNull();
-  const node = docs?.[0]?.contents;
-  if (!node) throw new Error("no document");
-  return node;
-}
-function valueOf(map: YNode, key: string): YNode {
-  if (map.kind !== "map") throw new Error("not a map");
-  const pair = map.items.find((p) => p.key.value === key);
-  if (!pair) throw new Error(`no key ${key}`);
-  return pair.value;
-}
+import { root, valueOf } from "./yaml-ast-helpers.js";
 
 describe("type guards", () => {
   it("each guard accepts the nodes of its own kind only", () => {

@@ -19,6 +19,7 @@ import {
   type YNode,
   type YScalar,
 } from "../../../src/scan/managers/yaml-ast.js";
+import { root, valueOf } from "./yaml-ast-helpers.js";
 
 const DEPTH = `YAML is nested deeper than ${MAX_YAML_DEPTH} levels; file skipped`;
 const EXPANSION = `YAML aliases expand to over ${MAX_YAML_ALIAS_EXPANSION} extra nodes (an alias bomb?); file skipped`;
@@ -26,19 +27,6 @@ const RECURSIVE = "YAML alias refers to a node that contains it; file skipped";
 
 const both = (file: string, content: string) => [parseYaml(file, content, "helm"), parseFallback(file, content, "helm")];
 
-function root(content: string): YNode {
-  const docs = parseFast(content);
-  expect(docs).not.toBeNull();
-  const node = docs?.[0]?.contents;
-  if (!node) throw new Error("no document");
-  return node;
-}
-function valueOf(map: YNode, key: string): YNode {
-  if (map.kind !== "map") throw new Error("not a map");
-  const pair = map.items.find((p) => p.key.value === key);
-  if (!pair) throw new Error(`no key ${key}`);
-  return pair.value;
-}
 const scalar = (n: YNode): YScalar => {
   if (n.kind !== "scalar") throw new Error("not a scalar");
   return n;
