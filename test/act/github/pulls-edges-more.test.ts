@@ -16,32 +16,12 @@ import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency, makeIssue } from "../../helpers/factories.js";
 import { testClient } from "../../enrich/datasources/helpers.js";
-import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plainText, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
+import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goIndirect, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plainText, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
 
 const REQS = "aaa==1.0.0\nbbb==1.0.0\n";
 
 const GO_MOD = "module example.com/svc\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/net v0.10.0 // indirect\n\tgolang.org/x/text v0.9.0 // indirect\n)\n";
 const GO_SUM = `golang.org/x/net v0.10.0 ${h("a")}\ngolang.org/x/net v0.10.0/go.mod ${h("b")}\ngolang.org/x/text v0.9.0 ${h("c")}\ngolang.org/x/text v0.9.0/go.mod ${h("d")}\n`;
-const goTransitive = (name: string, from: string, to: string): Dependency =>
-  makeDependency({
-    name,
-    version: from,
-    locked_version: from,
-    latest_version: to,
-    package_manager: "go",
-    datasource: "go",
-    component: "svc",
-    current_value: "(transitive)",
-    file: "svc/go.mod",
-    line: null,
-    lockfile: "svc/go.mod",
-    lookup: { status: "skipped", reason: "transitive" },
-    fixed_version: to,
-    cve_ids: [`CVE-${name}`],
-    vulnerability_score: 7.5,
-    advisories: [],
-    remediation: { kind: "in_place", target_version: to, file: "svc/go.mod", action: "Raise the // indirect requirement", parent: null, risk: null, removes: [], reasons: [] },
-  });
 const goFacts = (name: string, version: string, c: string) => ({ version, resolved: null, integrity: null, go_sum: [`${name} ${version} ${h(c)}`, `${name} ${version}/go.mod ${h(c.toUpperCase())}`], dependencies: new Map<string, string>(), go_sum_requirements: [] });
 
 const npmTransitive = (name: string, file: string): Dependency =>
@@ -104,7 +84,7 @@ describe("update PRs: more edges", () => {
     const head = gh.addRepo(REPO, { "svc/go.mod": GO_MOD, "svc/go.sum": GO_SUM });
     const facts: Record<string, ReturnType<typeof goFacts>> = { "golang.org/x/net": goFacts("golang.org/x/net", "v0.17.0", "e"), "golang.org/x/text": goFacts("golang.org/x/text", "v0.14.0", "f") };
     const reads = blobReads();
-    const out = (await open([goTransitive("golang.org/x/net", "v0.10.0", "v0.17.0"), goTransitive("golang.org/x/text", "v0.9.0", "v0.14.0")], config({ grouping: "component" }), head, {
+    const out = (await open([goIndirect("golang.org/x/net", "v0.10.0", "v0.17.0"), goIndirect("golang.org/x/text", "v0.9.0", "v0.14.0")], config({ grouping: "component" }), head, {
       artefacts: { artefact: async (_ds, name) => facts[name] },
     })) as OpenUpdateResult;
     expect(out.failures).toEqual([]);

@@ -18,7 +18,7 @@ import type { Dependency, MaintenanceIssue, RiskLevel } from "../../../src/model
 import { FileStore } from "../../../src/store/index.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { makeDependency } from "../../helpers/factories.js";
-import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plain, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
+import { NOW, REPO, REPO_REF as ref, clock, freshFakeWorldEach, goIndirect, goSumHash as h, pyDep, pyIssue, unescapeMarkdown as plain, updatesConfig as config, type WarnLog } from "./pulls-helpers.js";
 
 const REQS = "aaa==1.0.0\nbbb==1.0.0\n";
 
@@ -31,22 +31,8 @@ const GO_SUM = `example.com/direct v1.0.0 ${h("1")}\nexample.com/direct v1.0.0/g
 const goDirect = (): Dependency =>
   makeDependency({ name: "example.com/direct", version: "v1.0.0", latest_version: "v1.1.0", latest_release_date: "2025-12-01T00:00:00Z", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, update_type: "minor", package_manager: "go", datasource: "go", component: "svc", file: "svc/go.mod", line: 6, current_value: "v1.0.0" });
 const goTransitive = (): Dependency =>
-  makeDependency({
-    name: "golang.org/x/net",
-    version: "v0.10.0",
-    locked_version: "v0.10.0",
-    latest_version: "v0.17.0",
-    package_manager: "go",
-    datasource: "go",
-    component: "svc",
-    current_value: "(transitive)",
-    file: "svc/go.mod",
-    line: null,
-    lockfile: "svc/go.mod",
-    lookup: { status: "skipped", reason: "transitive" },
-    fixed_version: "v0.17.0",
+  goIndirect("golang.org/x/net", "v0.10.0", "v0.17.0", {
     cve_ids: ["CVE-2023-44487"],
-    vulnerability_score: 7.5,
     advisories: [{ id: "GO-2023-2102", kind: "vulnerability", aliases: [], summary: "HTTP/2 rapid reset", url: null, score: 7.5, score_estimated: false, cvss_vector: null, fixed_version: "v0.17.0", published: null }],
     remediation: { kind: "in_place", target_version: "v0.17.0", file: "svc/go.mod", action: "Raise the // indirect requirement", parent: null, risk: null, removes: ["GO-2023-2102"], reasons: [] },
   });

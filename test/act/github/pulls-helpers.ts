@@ -77,6 +77,29 @@ export function freshFakeWorldEach(
   });
 }
 
+/** Go module `name` required `// indirect` in svc/go.mod at `from`, vulnerable, fixed in place at `to`. */
+export const goIndirect = (name: string, from: string, to: string, over: Partial<Dependency> = {}): Dependency =>
+  makeDependency({
+    name,
+    version: from,
+    locked_version: from,
+    latest_version: to,
+    package_manager: "go",
+    datasource: "go",
+    component: "svc",
+    current_value: "(transitive)",
+    file: "svc/go.mod",
+    line: null,
+    lockfile: "svc/go.mod",
+    lookup: { status: "skipped", reason: "transitive" },
+    fixed_version: to,
+    cve_ids: [`CVE-${name}`],
+    vulnerability_score: 7.5,
+    advisories: [],
+    remediation: { kind: "in_place", target_version: to, file: "svc/go.mod", action: "Raise the // indirect requirement", parent: null, risk: null, removes: [], reasons: [] },
+    ...over,
+  });
+
 /** `name` declared `name==1.0.0` on `line` of api/requirements.txt, 1.1.0 released 2025-12-01. */
 export const pyDep = (name: string, line: number, over: Partial<Dependency> = {}): Dependency =>
   makeDependency({ name, version: "1.0.0", latest_version: "1.1.0", latest_release_date: "2025-12-01T00:00:00Z", cve_ids: [], advisories: [], vulnerability_score: null, fixed_version: null, update_type: "minor", current_value: "==1.0.0", line, ...over });
